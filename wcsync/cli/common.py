@@ -1,0 +1,42 @@
+"""Helpers every command shares: the one way out for user errors, and stderr status output.
+
+Artifacts (plans, schemas, JSON) go to stdout; status, progress and errors go to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import click
+
+from wcsync.errors import WcsyncError
+
+
+def abort(message: str, *, code: int = 1) -> NoReturn:
+    """Print ``Error: message`` to stderr and exit with ``code``."""
+    click.echo(click.style("Error: ", fg="red", bold=True) + message, err=True)
+    sys.exit(code)
+
+
+def status(message: str) -> None:
+    """A status line on stderr."""
+    click.echo(message, err=True)
+
+
+def fail(err: WcsyncError, *, debug: bool = False) -> NoReturn:
+    """Report a WcsyncError without a traceback (unless ``--debug``) and exit with its code."""
+    if debug:
+        raise err
+    abort(str(err), code=err.exit_code)
+
+
+debug_option = click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+project_option = click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=".",
+    show_default=True,
+    help="Project directory (holding wcsync.yaml and catalog/).",
+)

@@ -1,0 +1,56 @@
+"""Resource kinds and their natural keys, and the one table that fixes dependency order.
+
+Natural keys (design.md §2; no state file, no ids in YAML):
+
+    kind            key                                   example
+    attribute       global attribute slug without ``pa_``  ``color``
+    term            ``<attribute slug>/<term slug>``       ``color/red``
+    category        slug path from the root                ``clothing/hoodies``
+    tag             slug                                  ``winter``
+    shipping_class  slug                                  ``bulky``
+    product         SKU                                   ``HOODIE-CLASSIC``
+    variation       its SKU, else ``<parent SKU>[<attr>=<option>,…]`` (attrs sorted)
+
+Dependency order (create/update top-down, delete bottom-up)::
+
+    attribute ─► term ─┐
+    category (by depth)├─► product ─► variation
+    tag ───────────────┤
+    shipping_class ────┘
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    ATTRIBUTE = "attribute"
+    TERM = "term"
+    CATEGORY = "category"
+    TAG = "tag"
+    SHIPPING_CLASS = "shipping_class"
+    PRODUCT = "product"
+    VARIATION = "variation"
+
+
+#: Create/update order. Deletes run in the reverse of this order. Categories are further ordered by depth
+#: (parents first on create, children first on delete) inside their stage.
+APPLY_ORDER: tuple[Kind, ...] = (
+    Kind.ATTRIBUTE,
+    Kind.TERM,
+    Kind.CATEGORY,
+    Kind.TAG,
+    Kind.SHIPPING_CLASS,
+    Kind.PRODUCT,
+    Kind.VARIATION,
+)
+
+DELETE_ORDER: tuple[Kind, ...] = tuple(reversed(APPLY_ORDER))
+
+
+def variation_combo_key(parent_sku: str, attributes: dict[str, str]) -> str:
+    """Key of a variation without its own SKU: ``PARENT[Color=Red,Size=M]`` (attributes sorted by name,
+    compared case-insensitively by the planner)."""
+    combo = ",".join(f"{k}={v}" for k, v in sorted(attributes.items(), key=lambda kv: kv[0].lower()))
+    return f"{parent_sku}[{combo}]"

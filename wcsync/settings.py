@@ -1,0 +1,52 @@
+"""How to reach one store: the contract between the project-file loader (``wcsync.catalog.project``), the
+command line (``--store``, ``--store-url``, environment) and the store client (``wcsync.store``).
+
+Secrets are ``pydantic.SecretStr``: they print as ``**********`` and are never serialised.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+
+class AuthMethod(StrEnum):
+    #: HTTPS Basic with consumer key/secret (the default; refused over plain HTTP)
+    BASIC = "basic"
+    #: OAuth 1.0a one-legged, HMAC-SHA256 (for plain-HTTP stores)
+    OAUTH1 = "oauth1"
+    #: consumer_key / consumer_secret as query parameters (HTTPS only)
+    QUERY = "query"
+    #: WordPress application password (Basic ``user:password``)
+    APP_PASSWORD = "app_password"
+
+
+class StoreSettings(BaseModel):
+    """Everything the client needs to talk to one store."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = "default"
+    #: ``https://shop.example.com`` (the WordPress site URL), or ``sandbox:PATH`` for the in-process sandbox
+    url: str
+    auth: AuthMethod = AuthMethod.BASIC
+    consumer_key: SecretStr | None = None
+    consumer_secret: SecretStr | None = None
+    #: application passwords
+    username: str | None = None
+    app_password: SecretStr | None = None
+    #: TLS: verification on by default; a private CA bundle path; ``verify_tls=False`` must be explicit
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    #: read timeout for batch writes (a 100-product create takes 3–5 s on a healthy store)
+    write_timeout: float = 180.0
+    concurrency: int = 4
+    batch_size: int = 100
+    max_retries: int = 5
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.url.startswith("sandbox:")
