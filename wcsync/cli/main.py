@@ -4,6 +4,7 @@ stays instant and a broken optional module cannot break unrelated commands."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 from typing import Any
 

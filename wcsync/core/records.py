@@ -68,7 +68,8 @@ class DesiredState(_Frozen):
     catalog_version: str = ""
 
     def of_kind(self, kind: Kind) -> tuple[DesiredResource, ...]:
-        return _by_kind(self, kind)
+        records: tuple[DesiredResource, ...] = _by_kind(self, kind)
+        return records
 
 
 class LiveResource(_Frozen):
@@ -105,7 +106,8 @@ class LiveState(_Frozen):
     trashed_products: tuple[LiveResource, ...] = ()
 
     def of_kind(self, kind: Kind) -> tuple[LiveResource, ...]:
-        return _by_kind(self, kind)
+        records: tuple[LiveResource, ...] = _by_kind(self, kind)
+        return records
 
 
 _PLURAL = {
