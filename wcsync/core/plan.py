@@ -50,6 +50,11 @@ class Note(_Frozen):
 
     code: str  # stable id: slug-change, sku-change, type-change, price-change, option-in-use, ...
     message: str
+    #: the changed field the note is about, when it is about one (price-change: ``regular_price`` or
+    #: ``sale_price``); renderers print such a note next to that field's change
+    field: str | None = None
+    #: price-change: the change in percent of the old price, e.g. ``12.5`` or ``-20.0``
+    percent: float | None = None
 
 
 class Change(_Frozen):
