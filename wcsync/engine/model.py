@@ -1,0 +1,134 @@
+"""Values of the apply engine: what is sent to a store writer, what comes back, and the per-item results.
+
+Pure data; no I/O. ``WriteOp``/``WriteResult`` are the seam between the executor and a ``Writer``
+(``wcsync.store.writer.StoreWriter`` in production, an in-memory fake in tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from wcsync.core.kinds import Kind
+
+
+class Op(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    #: permanent delete (batch)
+    DELETE = "delete"
+    #: move a product to the trash (single ``DELETE`` without force: batch deletes are always permanent)
+    TRASH = "trash"
+
+
+@dataclass(frozen=True)
+class WriteOp:
+    """One item of a write. ``key`` is the natural key (used to re-read after an unknown outcome)."""
+
+    kind: Kind
+    op: Op
+    key: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    #: variation: the parent product id; term: the attribute id
+    parent_id: int | None = None
+    #: live ``date_modified`` at planning (an unknown-outcome update is judged applied when it changed)
+    date_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The outcome of one ``WriteOp``, matched by position."""
+
+    ok: bool
+    id: int = 0
+    error: str | None = None
+    #: attachment ids of the written resource's images in order (variation/category: the one image)
+    image_ids: tuple[int, ...] | None = None
+    #: the outcome was unknown and was settled by re-reading the store
+    recovered: bool = False
+
+
+#: progress callback: (kind, op, items in the batch, items failed)
+BatchCallback = Callable[[Kind, Op, int, int], None]
+
+
+class Writer(Protocol):
+    """Writes ops of ONE kind (and one parent for variations/terms); returns one result per op, in order."""
+
+    async def write(self, kind: Kind, ops: Sequence[WriteOp]) -> list[WriteResult]: ...
+
+
+class Status(StrEnum):
+    APPLIED = "applied"
+    FAILED = "failed"
+    #: not attempted: an earlier stage failed (without --continue-on-error)
+    SKIPPED = "skipped"
+    #: changed in the store since the plan was made; left alone
+    STALE = "stale"
+
+
+@dataclass
+class ItemResult:
+    """What happened to one plan change."""
+
+    kind: Kind
+    key: str
+    action: str
+    status: Status
+    id: int = 0
+    error: str | None = None
+    recovered: bool = False
+    #: the second pass (links to new products, image map) failed after the item itself was written
+    followup_error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind.value, "key": self.key, "action": self.action,
+                               "status": self.status.value, "id": self.id}
+        if self.error:
+            out["error"] = self.error
+        if self.followup_error:
+            out["followup_error"] = self.followup_error
+        if self.recovered:
+            out["recovered"] = True
+        return out
+
+
+@dataclass
+class ApplyResult:
+    """Every item's result, plus convergence findings."""
+
+    items: list[ItemResult] = field(default_factory=list)
+    #: stage after which apply stopped (None = every stage ran)
+    stopped_after: str | None = None
+    #: "kind key: field still differs (...)" — perpetual diffs found when re-planning after apply
+    convergence_errors: list[str] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for i in self.items if i.status is status)
+
+    @property
+    def ok(self) -> bool:
+        return (all(i.status is Status.APPLIED and not i.followup_error for i in self.items)
+                and not self.convergence_errors)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 3
+
+    def summary(self) -> str:
+        parts = [f"{self.count(Status.APPLIED)} applied"]
+        for status in (Status.FAILED, Status.STALE, Status.SKIPPED):
+            if n := self.count(status):
+                parts.append(f"{n} {status.value}")
+        text = "Apply: " + ", ".join(parts) + "."
+        if self.stopped_after:
+            text += f" Stopped after the failed stage {self.stopped_after} (--continue-on-error runs the rest)."
+        return text
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "summary": self.summary(), "stopped_after": self.stopped_after,
+                "convergence_errors": list(self.convergence_errors),
+                "items": [i.as_json() for i in self.items]}

@@ -1,0 +1,319 @@
+"""Desired field values of a plan ``Change`` → the WooCommerce JSON to create or update it (pure).
+
+This module is where WooCommerce's *input* rules live (see ``shared/woocommerce/README.md``):
+
+- names are sent plain (WooCommerce entity-encodes ``&`` itself; sending ``&amp;`` would be stored as is);
+- prices are strings (``"45.00"``), ``None`` clears a price as ``""``;
+- categories and tags only by id (``[{"id": N}]``: names or slugs silently reset categories to
+  *Uncategorized*), global attributes by id (``{"name": …}`` would create a *local* attribute), local ones by
+  name; variation attributes ``{"id", "option"}`` / ``{"name", "option"}``;
+- images ``{"id": N}`` for an attachment wcsync already uploaded (every ``src`` is a new download), else
+  ``{"src", "alt", "name"}``;
+- meta rows ``{key, value}``; a row is deleted with ``value: null``; wcsync's own mark ``_wcsync`` is a JSON
+  object (objects round-trip as JSON);
+- upsells, cross-sells and grouped children by product id; the shipping class by slug.
+
+Batch items are coerced rather than validated by WooCommerce, so values are always sent well-typed.
+It never performs I/O: references resolve through a ``Resolver`` the caller provides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from wcsync.core.fields import MARK_META_KEY
+from wcsync.core.kinds import Kind
+from wcsync.core.plan import Action, Change
+from wcsync.core.records import Mark
+
+#: (kind, natural key) -> live id, or None when the store has no such resource (yet)
+Resolver = Callable[[Kind, str], "int | None"]
+
+#: Product fields whose references point at other products (set in a second pass when the target is new)
+PRODUCT_LINK_FIELDS: tuple[str, ...] = ("upsells", "cross_sells", "grouped_products")
+_LINK_WIRE = {"upsells": "upsell_ids", "cross_sells": "cross_sell_ids", "grouped_products": "grouped_products"}
+
+_MONEY = {"regular_price", "sale_price"}
+_NULLABLE_TEXT = {"tax_class", "external_url", "button_text", "description", "short_description",
+                  "purchase_note", "name"}
+
+
+class UnresolvedReference(Exception):
+    """A field refers to a resource that has no id: it does not exist and was not created in this run."""
+
+    def __init__(self, field: str, kind: Kind, key: str) -> None:
+        super().__init__(f"{field} refers to {kind.value} {key!r}, which does not exist in the store")
+        self.field = field
+        self.kind = kind
+        self.key = key
+
+
+def money(value: Any) -> str:
+    """``45`` / ``"45.0"`` / ``Decimal("45")`` → ``"45.00"``; ``None`` → ``""``; more decimals are kept."""
+    if value is None or value == "":
+        return ""
+    dec = _decimal(value)
+    exponent = dec.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2:
+        return f"{dec:.2f}"
+    return format(dec.normalize(), "f")
+
+
+def decimal_text(value: Any) -> str:
+    """Weights and dimensions: decimal as plain text, ``None`` → ``""``."""
+    if value is None or value == "":
+        return ""
+    return format(_decimal(value), "f")
+
+
+def _decimal(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:
+        raise ValueError(f"not a decimal: {value!r}") from exc
+
+
+def _ids(field: str, kind: Kind, keys: Iterable[str] | None, resolve: Resolver) -> list[dict[str, int]]:
+    return [{"id": _id(field, kind, key, resolve)} for key in (keys or ())]
+
+
+def _id(field: str, kind: Kind, key: str, resolve: Resolver) -> int:
+    found = resolve(kind, key)
+    if found is None:
+        raise UnresolvedReference(field, kind, key)
+    return found
+
+
+def image_payload(image: Mapping[str, Any] | None, attachments: Mapping[str, int]) -> dict[str, Any]:
+    """One image: ``{"id"}`` (+ ``alt``/``name`` so an edited alt text reaches the shared attachment) for
+    an attachment wcsync uploaded before, else ``{"src", "alt", "name"}``; ``None`` → ``{}`` (removes)."""
+    if not image:
+        return {}
+    src = str(image.get("src") or "")
+    out: dict[str, Any] = {}
+    if src in attachments:
+        out["id"] = attachments[src]
+    elif image.get("id"):
+        out["id"] = int(image["id"])
+    else:
+        out["src"] = src
+    if image.get("alt") is not None:
+        out["alt"] = str(image["alt"])
+    if image.get("name"):
+        out["name"] = str(image["name"])
+    return out
+
+
+def uploads(images: Iterable[Mapping[str, Any] | None], attachments: Mapping[str, int]) -> list[int]:
+    """Positions of ``images`` that will be sent by ``src`` (new downloads)."""
+    return [i for i, img in enumerate(images) if img and str(img.get("src") or "") not in attachments
+            and not img.get("id")]
+
+
+def attributes_payload(attrs: Iterable[Mapping[str, Any]], resolve: Resolver) -> list[dict[str, Any]]:
+    """Product attributes in order (``position`` = index); global by id, local by name."""
+    out: list[dict[str, Any]] = []
+    for position, attr in enumerate(attrs):
+        row: dict[str, Any] = {}
+        slug = attr.get("slug")
+        if slug:
+            row["id"] = _id("attributes", Kind.ATTRIBUTE, str(slug), resolve)
+        else:
+            row["name"] = str(attr["name"])
+        row["options"] = [str(o) for o in attr.get("options") or ()]
+        row["visible"] = bool(attr.get("visible", True))
+        row["variation"] = bool(attr.get("variation", False))
+        row["position"] = position
+        out.append(row)
+    return out
+
+
+def option_refs(field: str, values: Mapping[str, Any] | None, resolve: Resolver) -> list[dict[str, Any]]:
+    """``{"pa_color": "Red", "Fit": "Slim"}`` → ``[{"id": 3, "option": "Red"}, {"name": "Fit", …}]``."""
+    out: list[dict[str, Any]] = []
+    for ref, option in (values or {}).items():
+        if ref.startswith("pa_"):
+            out.append({"id": _id(field, Kind.ATTRIBUTE, ref[3:], resolve), "option": str(option)})
+        else:
+            out.append({"name": ref, "option": str(option)})
+    return out
+
+
+def meta_rows(meta: Mapping[str, Any] | None, deletes: Iterable[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [{"key": k, "value": v} for k, v in (meta or {}).items()]
+    rows.extend({"key": k, "value": None} for k in deletes)
+    return rows
+
+
+def mark_row(meta_keys: Iterable[str], images: Mapping[str, int]) -> dict[str, Any]:
+    mark = Mark(meta_keys=tuple(sorted(set(meta_keys))), images=dict(images))
+    return {"key": MARK_META_KEY, "value": mark.model_dump(mode="json")}
+
+
+def desired(change: Change) -> dict[str, Any]:
+    """The change's desired values by field (``after``)."""
+    return {fc.field: fc.after for fc in change.changes}
+
+
+def _common(name: str, value: Any) -> Any:
+    if name in _MONEY:
+        return money(value)
+    if name in {"weight"}:
+        return decimal_text(value)
+    if name == "dimensions":
+        dims = value or {}
+        return {k: decimal_text(dims.get(k)) for k in ("length", "width", "height")}
+    if name == "shipping_class":
+        return value or ""
+    if name in _NULLABLE_TEXT:
+        return "" if value is None else str(value)
+    if name in {"stock_quantity", "low_stock_amount"}:
+        return None if value is None else int(value)
+    if name == "menu_order":
+        return int(value or 0)
+    return value
+
+
+def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = ()) -> dict[str, Any]:
+    """Create/update body of a product (``omit``: link fields deferred to the second pass)."""
+    values = desired(change)
+    skip = set(omit)
+    body: dict[str, Any] = {}
+    if change.action is Action.CREATE:
+        body["sku"] = change.key
+    for name, value in values.items():
+        if name in skip or name == "meta":
+            continue
+        if name == "categories":
+            body["categories"] = _ids(name, Kind.CATEGORY, value, resolve)
+        elif name == "tags":
+            body["tags"] = _ids(name, Kind.TAG, value, resolve)
+        elif name == "images":
+            body["images"] = [image_payload(img, change.attachments) for img in value or ()]
+        elif name == "attributes":
+            body["attributes"] = attributes_payload(value or (), resolve)
+        elif name == "default_attributes":
+            body["default_attributes"] = option_refs(name, value, resolve)
+        elif name in _LINK_WIRE:
+            body[_LINK_WIRE[name]] = [_id(name, Kind.PRODUCT, k, resolve) for k in value or ()]
+        else:
+            body[name] = _common(name, value)
+    if change.action is Action.RESTORE and "status" not in body:
+        body["status"] = "publish"
+    _add_meta(body, change, values)
+    return body
+
+
+def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
+    values = desired(change)
+    body: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "meta":
+            continue
+        if name == "image":
+            body["image"] = image_payload(value, change.attachments)
+        elif name == "attributes":
+            body["attributes"] = option_refs(name, value, resolve)
+        elif name == "sku":
+            body["sku"] = value or ""
+        else:
+            body[name] = _common(name, value)
+    _add_meta(body, change, values)
+    return body
+
+
+def _add_meta(body: dict[str, Any], change: Change, values: Mapping[str, Any]) -> None:
+    rows = meta_rows(values.get("meta"), change.meta_deletes)
+    if wants_mark(change):
+        rows.append(mark_row(change.mark_meta_keys or (), mark_images(change)))
+    if rows:
+        body["meta_data"] = rows
+
+
+def wants_mark(change: Change) -> bool:
+    """Products and variations get their ``_wcsync`` mark on create/adopt/restore and whenever the plan
+    gives new bookkeeping."""
+    if change.kind not in (Kind.PRODUCT, Kind.VARIATION):
+        return False
+    return change.mark_meta_keys is not None or change.action in (Action.CREATE, Action.ADOPT, Action.RESTORE)
+
+
+def desired_images(change: Change) -> list[Mapping[str, Any] | None] | None:
+    """The images the change sends, in order (``None`` when it does not touch images)."""
+    values = desired(change)
+    if change.kind is Kind.VARIATION:
+        return [values["image"]] if "image" in values else None
+    if "images" in values:
+        return list(values["images"] or ())
+    return None
+
+
+def mark_images(change: Change, assigned: Mapping[int, int] | None = None) -> dict[str, int]:
+    """The mark's src → attachment id map: re-used attachments, plus ``assigned`` (position → id from the
+    store's response) for images sent by ``src``. When the change does not touch images the plan's map is
+    kept as it is."""
+    images = desired_images(change)
+    if images is None:
+        return dict(change.attachments)
+    out: dict[str, int] = {}
+    for pos, img in enumerate(images):
+        if not img:
+            continue
+        src = str(img.get("src") or "")
+        if src in change.attachments:
+            out[src] = change.attachments[src]
+        elif assigned and pos in assigned:
+            out[src] = assigned[pos]
+    return out
+
+
+def term_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
+    """Tag, attribute term and shipping class (``name, slug, description, menu_order``)."""
+    body = {name: _common(name, value) for name, value in desired(change).items()}
+    if change.action is Action.CREATE:
+        body.setdefault("slug", change.key.rsplit("/", 1)[-1])
+    return body
+
+
+def category_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for name, value in desired(change).items():
+        if name == "parent":
+            body["parent"] = 0 if not value else _id(name, Kind.CATEGORY, str(value), resolve)
+        elif name == "image":
+            body["image"] = image_payload(value, change.attachments)
+        else:
+            body[name] = _common(name, value)
+    if change.action is Action.CREATE:
+        body.setdefault("slug", change.key.rsplit("/", 1)[-1])
+    return body
+
+
+def attribute_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
+    """Global attribute. The slug is always sent: renaming an attribute without it renames its slug."""
+    body = {name: _common(name, value) for name, value in desired(change).items()}
+    body.setdefault("slug", change.key)
+    return body
+
+
+def link_fields(change: Change) -> dict[str, list[str]]:
+    """The product-link fields of a product change with their target SKUs."""
+    values = desired(change)
+    return {f: list(values[f] or ()) for f in PRODUCT_LINK_FIELDS if f in values}
+
+
+def link_payload(links: Mapping[str, Iterable[str]], resolve: Resolver) -> dict[str, Any]:
+    return {_LINK_WIRE[f]: [_id(f, Kind.PRODUCT, k, resolve) for k in keys] for f, keys in links.items()}
+
+
+BUILDERS: dict[Kind, Callable[[Change, Resolver], dict[str, Any]]] = {
+    Kind.ATTRIBUTE: attribute_payload,
+    Kind.TERM: term_payload,
+    Kind.CATEGORY: category_payload,
+    Kind.TAG: term_payload,
+    Kind.SHIPPING_CLASS: term_payload,
+    Kind.PRODUCT: product_payload,
+    Kind.VARIATION: variation_payload,
+}
