@@ -1,0 +1,100 @@
+"""Authentication for the WooCommerce REST API, as httpx ``Auth`` flows.
+
+- ``basic``: consumer key/secret as HTTP Basic — HTTPS only (WooCommerce ignores it over plain HTTP);
+- ``query``: ``consumer_key``/``consumer_secret`` query parameters — HTTPS only, for hosts that drop the
+  ``Authorization`` header;
+- ``oauth1``: OAuth 1.0a one-legged, HMAC-SHA256, signed by oauthlib with the parameters in the query string
+  (query parameters are signed, a JSON body is not — as WooCommerce verifies it); a fresh nonce and timestamp
+  per attempt, so a retry is never a replay;
+- ``app_password``: a WordPress application password (Basic ``user:password``).
+
+Only ``/wp-json/wc/…`` URLs are authenticated by WooCommerce; probes of ``/wp-json/`` go unauthenticated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import httpx
+from oauthlib import oauth1
+
+from wcsync.errors import ConfigError
+from wcsync.settings import AuthMethod, StoreSettings
+from wcsync.store.errors import PlainHttpAuthError, redact_url
+
+
+class QueryAuth(httpx.Auth):
+    """Consumer key and secret as query parameters."""
+
+    def __init__(self, key: str, secret: str) -> None:
+        self._key = key
+        self._secret = secret
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.url = request.url.copy_merge_params({"consumer_key": self._key, "consumer_secret": self._secret})
+        yield request
+
+
+class OAuth1Auth(httpx.Auth):
+    """OAuth 1.0a one-legged (no token), HMAC-SHA256, parameters in the query string."""
+
+    def __init__(self, key: str, secret: str) -> None:
+        self._key = key
+        self._secret = secret
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        # A new Client per signature: oauthlib keeps no state, and each attempt needs a fresh nonce/timestamp.
+        client = oauth1.Client(
+            self._key,
+            client_secret=self._secret,
+            signature_method=oauth1.SIGNATURE_HMAC_SHA256,
+            signature_type=oauth1.SIGNATURE_TYPE_QUERY,
+        )
+        # The JSON body is deliberately not passed: WooCommerce signs only query (and form) parameters.
+        signed_uri, _headers, _body = client.sign(str(request.url), http_method=request.method)
+        request.url = httpx.URL(signed_uri)
+        yield request
+
+
+def _secret(value: object) -> str | None:
+    getter = getattr(value, "get_secret_value", None)
+    if getter is None:
+        return None
+    result = getter()
+    return result if isinstance(result, str) and result else None
+
+
+def build_auth(settings: StoreSettings, base_url: str) -> httpx.Auth:
+    """The auth flow for ``settings``; refuses consumer keys over plain HTTP and missing credentials."""
+    method = settings.auth
+    store = redact_url(base_url)
+    if method is AuthMethod.APP_PASSWORD:
+        password = _secret(settings.app_password)
+        if not settings.username or not password:
+            raise ConfigError(
+                f"store {settings.name!r} ({store}) uses `auth: app_password` but the user name or application "
+                "password is missing",
+                hint="set `username` in wcsync.yaml and the password in the environment variable it names",
+            )
+        return httpx.BasicAuth(settings.username, password)
+    key = _secret(settings.consumer_key)
+    secret = _secret(settings.consumer_secret)
+    if not key or not secret:
+        raise ConfigError(
+            f"store {settings.name!r} ({store}) has no consumer key/secret",
+            hint="create a Read/Write key in WooCommerce → Settings → Advanced → REST API and set "
+            "WC_CONSUMER_KEY and WC_CONSUMER_SECRET",
+        )
+    if method is AuthMethod.OAUTH1:
+        return OAuth1Auth(key, secret)
+    if base_url.lower().startswith("http://"):
+        how = "HTTP Basic auth" if method is AuthMethod.BASIC else "query-string keys"
+        raise PlainHttpAuthError(
+            f"refusing to send the consumer key and secret of store {settings.name!r} as {how} over plain "
+            f"HTTP ({store}): they would travel unencrypted, and WooCommerce ignores them there anyway "
+            "(every request would fail with 401)",
+            hint="use the store's https:// URL, or set `auth: oauth1` in wcsync.yaml for a store without HTTPS",
+        )
+    if method is AuthMethod.QUERY:
+        return QueryAuth(key, secret)
+    return httpx.BasicAuth(key, secret)

@@ -1,0 +1,377 @@
+"""The WooCommerce REST client: one httpx connection pool per store, authentication, timeouts, retries,
+adaptive bounded concurrency, pagination and batches. The only place wcsync sends HTTP.
+
+Safety rule for writes: a write is repeated only when the store certainly did not process it (the connection
+was never made, or the store answered 429/503 "come back later"). When the outcome is unknown (read timeout,
+dropped connection, another 5xx after sending) the client raises ``UnknownOutcome`` carrying the request, and
+the caller re-reads before deciding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+import sys
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from wcsync import __version__
+from wcsync.errors import ConfigError
+from wcsync.settings import StoreSettings
+from wcsync.store.auth import build_auth
+from wcsync.store.batch import BatchResponse, parse_batch
+from wcsync.store.errors import (
+    CertificateError,
+    NotWordPressError,
+    RequestInfo,
+    StoreTimeout,
+    StoreUnreachable,
+    UnknownOutcome,
+    classify_error,
+    redact_url,
+)
+from wcsync.store.limiter import AdaptiveLimiter
+from wcsync.store.retry import PUSHBACK_STATUSES, RETRY_STATUSES, RetryPolicy, parse_retry_after
+
+API_PREFIX = "/wp-json/wc/v3/"
+PER_PAGE = 100
+
+#: progress callback: (path, pages fetched, total pages)
+Progress = Callable[[str, int, int], None]
+
+
+def _tls_verify(settings: StoreSettings) -> ssl.SSLContext | bool:
+    if not settings.verify_tls:
+        sys.stderr.write(
+            f"WARNING: TLS certificate verification is OFF for store {settings.name!r} ({settings.url}). "
+            "Anyone on the network path can read and change the traffic, credentials included. "
+            "Use `ca_bundle` / WCSYNC_CA_BUNDLE for a private CA instead.\n"
+        )
+        return False
+    bundle = settings.ca_bundle or os.environ.get("WCSYNC_CA_BUNDLE") or None
+    if bundle is None:
+        return ssl.create_default_context()
+    if not os.path.isfile(bundle):
+        raise ConfigError(
+            f"the CA bundle {bundle!r} for store {settings.name!r} does not exist",
+            hint="point `ca_bundle` (or WCSYNC_CA_BUNDLE) at a PEM file with your CA certificate(s)",
+        )
+    return ssl.create_default_context(cafile=bundle)
+
+
+def _is_cert_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class WooClient:
+    """Async client of one WooCommerce store (use as ``async with WooClient(settings) as client``)."""
+
+    def __init__(
+        self,
+        settings: StoreSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.settings = settings
+        self.base_url = (base_url or settings.url).rstrip("/")
+        if not self.base_url.lower().startswith(("http://", "https://")):
+            raise ConfigError(
+                f"store {settings.name!r}: {settings.url!r} is not an http(s) URL",
+                hint="give the WordPress site address, e.g. https://shop.example.com",
+            )
+        self.store = redact_url(self.base_url)
+        self._auth = build_auth(settings, self.base_url)
+        self.limiter = AdaptiveLimiter(settings.concurrency)
+        self.retry = retry or RetryPolicy()
+        self.progress = progress
+        #: every HTTP attempt made (retries included)
+        self.attempts = 0
+        self._read_timeout = httpx.Timeout(
+            connect=settings.connect_timeout, read=settings.read_timeout, write=settings.read_timeout, pool=None
+        )
+        self._write_timeout = httpx.Timeout(
+            connect=settings.connect_timeout, read=settings.write_timeout, write=settings.write_timeout, pool=None
+        )
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            transport=transport,
+            verify=True if transport is not None else _tls_verify(settings),
+            timeout=self._read_timeout,
+            headers={"Accept": "application/json", "User-Agent": f"wcsync/{__version__}"},
+            limits=httpx.Limits(max_connections=max(settings.concurrency, 1) + 2, max_keepalive_connections=8),
+            follow_redirects=False,
+        )
+
+    async def __aenter__(self) -> WooClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests this client ever had in flight at once."""
+        return self.limiter.max_in_flight
+
+    # -- public API ---------------------------------------------------------------------------------------
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._decode(await self.request("GET", path, params=params))
+
+    async def post(self, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        return self._decode(await self.request("POST", path, params=params, json=json))
+
+    async def put(self, path: str, json: Any = None, params: dict[str, Any] | None = None) -> Any:
+        return self._decode(await self.request("PUT", path, params=params, json=json))
+
+    async def delete(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._decode(await self.request("DELETE", path, params=params))
+
+    async def batch(
+        self,
+        path: str,
+        *,
+        create: Sequence[dict[str, Any]] = (),
+        update: Sequence[dict[str, Any]] = (),
+        delete: Sequence[Any] = (),
+    ) -> BatchResponse:
+        """One batch request (``path`` like ``products/batch``); results matched by position.
+
+        Remember: WooCommerce batch deletes are permanent (forced), never trashed.
+        """
+        total = len(create) + len(update) + len(delete)
+        if total > self.settings.batch_size:
+            raise ValueError(f"batch of {total} items exceeds batch_size {self.settings.batch_size}")
+        sent = {"create": len(create), "update": len(update), "delete": len(delete)}
+        if total == 0:
+            return BatchResponse()
+        body: dict[str, list[Any]] = {}
+        for op, items in (("create", create), ("update", update), ("delete", delete)):
+            if items:
+                body[op] = list(items)
+        answer = await self.post(path, json=body)
+        return parse_batch(answer, sent=sent)
+
+    async def list_all(
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        fields: Sequence[str] | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every item of a collection: ``per_page=100``, ``orderby=id`` ascending, ``context=edit``.
+
+        The first page tells ``X-WP-TotalPages``; the other pages are fetched concurrently (bounded by the
+        limiter) and joined in page order. Items seen twice (rows inserted while paging) are kept once.
+        """
+        query: dict[str, Any] = {"per_page": PER_PAGE, "orderby": "id", "order": "asc", "context": "edit"}
+        query.update(params or {})
+        if fields:
+            wanted = list(dict.fromkeys(["id", *fields]))
+            query["_fields"] = ",".join(wanted)
+        report = progress or self.progress
+        first = await self.request("GET", path, params={**query, "page": 1})
+        items = self._list_body(first, path)
+        total_pages = self._total_pages(first, len(items))
+        if report:
+            report(path, 1, max(total_pages, 1))
+        pages: list[list[dict[str, Any]]] = [items]
+        if total_pages > 1:
+            done = 1
+
+            async def fetch(page: int) -> list[dict[str, Any]]:
+                nonlocal done
+                response = await self.request("GET", path, params={**query, "page": page})
+                result = self._list_body(response, path)
+                done += 1
+                if report:
+                    report(path, done, total_pages)
+                return result
+
+            pages.extend(await asyncio.gather(*(fetch(p) for p in range(2, total_pages + 1))))
+        seen: set[Any] = set()
+        out: list[dict[str, Any]] = []
+        for page_items in pages:
+            for item in page_items:
+                key = item.get("id")
+                if key is not None and key in seen:
+                    continue
+                seen.add(key)
+                out.append(item)
+        return out
+
+    # -- the engine room ----------------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        authenticate: bool = True,
+    ) -> httpx.Response:
+        """Send one request with retries; return the 2xx response or raise a ``StoreError``.
+
+        ``path`` is relative to ``/wp-json/wc/v3/`` unless it starts with ``/`` (then relative to the site).
+        """
+        info = RequestInfo(method=method.upper(), path=path, params=dict(params or {}), json=json)
+        url = path if path.startswith("/") else API_PREFIX + path
+        timeout = self._write_timeout if info.is_write else self._read_timeout
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after: float | None = None
+            failure: Exception | None = None
+            async with self.limiter.slot():
+                self.attempts += 1
+                try:
+                    response = await self._http.request(
+                        info.method,
+                        url,
+                        params=_wire_params(info.params),
+                        json=json,
+                        auth=self._auth if authenticate else None,
+                        timeout=timeout,
+                    )
+                except httpx.ConnectTimeout as exc:
+                    failure = self._timeout_error(info, exc, "connect", self.settings.connect_timeout)
+                except httpx.ConnectError as exc:
+                    if _is_cert_error(exc):
+                        raise self._cert_error(info, exc) from exc
+                    failure = StoreUnreachable(
+                        f"could not connect to {self.store} for {info.describe()}: {exc or type(exc).__name__}",
+                        hint="check the store URL, DNS and that the site is up",
+                    )
+                except httpx.TimeoutException as exc:
+                    used = timeout.read or 0.0
+                    if info.is_write:
+                        raise self._unknown(info, f"no answer within the {used:g} s read timeout") from exc
+                    failure = self._timeout_error(info, exc, "read", used)
+                except httpx.TransportError as exc:
+                    if info.is_write:
+                        raise self._unknown(info, f"the connection failed after sending ({exc!r})") from exc
+                    failure = StoreUnreachable(
+                        f"the connection to {self.store} failed during {info.describe()}: {exc!r}",
+                        hint="the store or a proxy dropped the connection; try again, or lower `concurrency`",
+                    )
+                else:
+                    status = response.status_code
+                    if status < 300:
+                        await self.limiter.succeeded()
+                        return response
+                    if status in PUSHBACK_STATUSES:
+                        self.limiter.pushed_back()
+                    body = _json_or_none(response)
+                    if status in RETRY_STATUSES and info.is_write and status not in PUSHBACK_STATUSES:
+                        raise self._unknown(info, f"the store answered {status} after receiving it")
+                    if status not in RETRY_STATUSES or attempt > self.settings.max_retries:
+                        raise classify_error(
+                            store=self.store,
+                            request=info,
+                            status=status,
+                            body=body,
+                            auth=self.settings.auth.value,
+                            attempts=attempt,
+                        )
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if failure is not None and attempt > self.settings.max_retries:
+                raise failure
+            await self.retry.sleep(self.retry.delay(attempt, retry_after))
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def _decode(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise self._not_json(response, "JSON") from None
+
+    def _not_json(self, response: httpx.Response, what: str) -> NotWordPressError:
+        request = response.request
+        return NotWordPressError(
+            f"{request.method} {request.url.path} on {self.store} did not answer {what} "
+            f"(HTTP {response.status_code}, Content-Type {response.headers.get('Content-Type', '?')})",
+            hint="check that the store URL is the WordPress site address and that no proxy or security "
+            "plugin rewrites REST API answers",
+        )
+
+    def _list_body(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
+        body = _json_or_none(response)
+        if not isinstance(body, list):
+            raise self._not_json(response, "a JSON list")
+        return [item for item in body if isinstance(item, dict)]
+
+    @staticmethod
+    def _total_pages(response: httpx.Response, first_count: int) -> int:
+        raw = response.headers.get("X-WP-TotalPages")
+        if raw is not None and raw.strip().isdigit():
+            return int(raw)
+        # Proxies sometimes strip X-WP-* headers: without them, a full first page means "maybe more".
+        raise_if_full = first_count >= PER_PAGE
+        return 2 if raise_if_full else 1
+
+    def _timeout_error(self, info: RequestInfo, exc: Exception, phase: str, used: float) -> StoreTimeout:
+        setting = "connect_timeout" if phase == "connect" else "read_timeout"
+        return StoreTimeout(
+            f"{info.describe()} on {self.store} timed out: no {'connection' if phase == 'connect' else 'answer'} "
+            f"within the {phase} timeout of {used:g} s",
+            hint=f"the store is slow or unreachable; raise `{setting}` in wcsync.yaml, or lower `concurrency`",
+            timeout=used,
+            phase=phase,
+        )
+
+    def _cert_error(self, info: RequestInfo, exc: Exception) -> CertificateError:
+        return CertificateError(
+            f"the TLS certificate of {self.store} could not be verified ({info.describe()}): {exc}",
+            hint="if the store uses a private or self-signed CA, point WCSYNC_CA_BUNDLE (or `ca_bundle` in "
+            "wcsync.yaml) at its PEM file; renew the certificate if it expired",
+        )
+
+    def _unknown(self, info: RequestInfo, what: str) -> UnknownOutcome:
+        return UnknownOutcome(
+            f"{info.describe()} on {self.store}: outcome unknown — {what}; the change may or may not have "
+            "been applied",
+            request=info,
+            hint="wcsync re-reads the store before deciding; it never repeats such a write blindly",
+        )
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _wire_params(params: dict[str, Any]) -> dict[str, Any]:
+    """JSON-ish params as WordPress reads them: booleans as ``true``/``false``."""
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, bool):
+            out[key] = "true" if value else "false"
+        elif isinstance(value, list | tuple):
+            out[key] = ",".join(str(v) for v in value)
+        else:
+            out[key] = value
+    return out
