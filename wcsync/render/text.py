@@ -1,0 +1,61 @@
+"""The text form of a plan (design.md §5): what a terminal shows, coloured only when asked (the CLI asks
+when stdout is a TTY). Layout lives in ``templates/text.j2``; this module computes column widths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from wcsync.core.plan import Plan
+from wcsync.render.templating import environment
+from wcsync.render.view import Entry, PlanView, build_view
+
+#: action -> colour of its symbol and kind
+COLORS: dict[str, str] = {
+    "create": "green",
+    "update": "yellow",
+    "restore": "yellow",
+    "adopt": "cyan",
+    "delete": "red",
+    "unchanged": "white",
+}
+MIN_KIND_WIDTH = len("variation")
+MIN_KEY_WIDTH = 24
+MIN_FIELD_WIDTH = 16
+#: longest text shown for a text/HTML value before it is shortened with "…" (the JSON plan has it all)
+VALUE_LIMIT = 60
+
+
+def _widths(view: PlanView) -> tuple[int, int]:
+    kinds = [e.kind_label for e in view.entries] + [c.kind_label for e in view.entries for c in e.children]
+    kinds += [i.kind.value for i in view.info]
+    # only keys followed by a label need the column
+    keys = [len(e.key) + 2 for e in view.entries if e.label] + [len(i.key) + 2 for i in view.info]
+    keys += [len(c.key) + 4 for e in view.entries for c in e.children if c.label]
+    return max([MIN_KIND_WIDTH, *map(len, kinds)]), max([MIN_KEY_WIDTH, *keys])
+
+
+def _field_width(entry: Entry) -> int:
+    return max([MIN_FIELD_WIDTH, *(len(f.name) + 3 for f in entry.fields)])
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    """The plan as terminal text, ending with the summary line and a newline. ``color`` adds ANSI styles."""
+
+    def style(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+        return click.style(str(text), fg=fg, bold=bold, dim=dim) if color else str(text)
+
+    view = build_view(plan, limit=VALUE_LIMIT)
+    kind_width, key_width = _widths(view)
+    env = environment()
+    env.filters["style"] = style
+    template = env.get_template("text.j2")
+    text = template.render(
+        view=view,
+        kind_width=kind_width,
+        key_width=key_width,
+        field_width=_field_width,
+        colors=COLORS,
+    )
+    return text.rstrip("\n") + "\n"
