@@ -51,8 +51,8 @@ class WriteResult:
     recovered: bool = False
 
 
-#: progress callback: (kind, op, items in the batch, items failed)
-BatchCallback = Callable[[Kind, Op, int, int], None]
+#: progress callback of a writer: (kind, items in the request(s), items failed)
+BatchCallback = Callable[[Kind, int, int], None]
 
 
 class Writer(Protocol):

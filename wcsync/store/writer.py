@@ -1,0 +1,302 @@
+"""``StoreWriter``: the engine's writes as WooCommerce batch requests, safe under lost answers.
+
+- creates, updates and permanent deletes of one kind (and one parent) go in batches of at most
+  ``batch_size`` items (WooCommerce's limit is 100, counted over create + update + delete); the chunks are
+  sent concurrently and the client's limiter bounds how many are in flight;
+- WooCommerce's batch delete is always permanent, so moving to the trash takes one ``DELETE`` per item
+  (without ``force``);
+- results are matched to the ops by position (a failed create answers ``id: 0``);
+- a write whose outcome is unknown (``UnknownOutcome``: timeout, dropped connection, 5xx after sending) is
+  never repeated blindly: the affected resources are re-read by natural key first; what the store already
+  has is settled as applied, only the rest is sent again. So no product or variation is ever created twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wcsync.core.kinds import Kind
+from wcsync.engine.model import BatchCallback, Op, WriteOp, WriteResult
+from wcsync.errors import StoreError
+from wcsync.store.batch import ItemResult
+from wcsync.store.client import WooClient
+from wcsync.store.errors import RequestFailed, UnknownOutcome
+
+#: rounds of (send → unknown outcome → re-read) before an item is given up as unknown
+MAX_ROUNDS = 5
+
+
+def batch_path(kind: Kind, parent_id: int | None) -> str:
+    if kind is Kind.PRODUCT:
+        return "products/batch"
+    if kind is Kind.VARIATION:
+        return f"products/{parent_id}/variations/batch"
+    if kind is Kind.ATTRIBUTE:
+        return "products/attributes/batch"
+    if kind is Kind.TERM:
+        return f"products/attributes/{parent_id}/terms/batch"
+    return {Kind.CATEGORY: "products/categories/batch", Kind.TAG: "products/tags/batch",
+            Kind.SHIPPING_CLASS: "products/shipping_classes/batch"}[kind]
+
+
+def item_path(kind: Kind, id_: int | None, parent_id: int | None) -> str:
+    if kind is Kind.VARIATION:
+        return f"products/{parent_id}/variations/{id_}"
+    return f"products/{id_}"
+
+
+def image_ids(kind: Kind, body: dict[str, Any] | None) -> tuple[int, ...] | None:
+    """Attachment ids of a written resource's images, in order, from the store's answer."""
+    if not body:
+        return None
+    if kind is Kind.PRODUCT:
+        return tuple(int(img["id"]) for img in body.get("images") or () if isinstance(img, dict) and img.get("id"))
+    image = body.get("image")
+    if isinstance(image, dict) and image.get("id"):
+        return (int(image["id"]),)
+    return ()
+
+
+def describe_error(error: dict[str, Any] | None) -> str:
+    if not error:
+        return "the store reported a failure without details"
+    code = error.get("code")
+    message = html.unescape(str(error.get("message") or ""))
+    return f"{code}: {message}" if code else message
+
+
+class StoreWriter:
+    """Implements ``wcsync.engine.model.Writer`` over a ``WooClient``."""
+
+    def __init__(self, client: WooClient, *, batch_size: int | None = None,
+                 on_batch: BatchCallback | None = None) -> None:
+        self.client = client
+        limit = client.settings.batch_size
+        self.batch_size = max(1, min(batch_size or limit, limit, 100))
+        self.on_batch = on_batch
+
+    async def write(self, kind: Kind, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        out: list[WriteResult | None] = [None] * len(ops)
+        batched = [i for i, op in enumerate(ops) if op.op is not Op.TRASH]
+        trashed = [i for i, op in enumerate(ops) if op.op is Op.TRASH]
+        chunks = [batched[n:n + self.batch_size] for n in range(0, len(batched), self.batch_size)]
+        tasks = [self._chunk(kind, [ops[i] for i in chunk]) for chunk in chunks]
+        tasks += [self._trash_many(kind, [ops[i] for i in trashed])] if trashed else []
+        answers = await asyncio.gather(*tasks)
+        for indexes, answer in zip([*chunks, trashed] if trashed else chunks, answers, strict=True):
+            for i, res in zip(indexes, answer, strict=True):
+                out[i] = res
+        return [r if r is not None else WriteResult(ok=False, error="not sent") for r in out]
+
+    # -- batches -----------------------------------------------------------------------------------------
+
+    async def _chunk(self, kind: Kind, ops: list[WriteOp]) -> list[WriteResult]:
+        results: list[WriteResult | None] = [None] * len(ops)
+        todo = list(range(len(ops)))
+        path = batch_path(kind, ops[0].parent_id)
+        for _ in range(MAX_ROUNDS):
+            try:
+                answered = await self._send(path, [ops[i] for i in todo])
+            except UnknownOutcome:
+                try:
+                    found = await reread(self.client, kind, [ops[i] for i in todo])
+                except StoreError as exc:
+                    for i in todo:
+                        results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
+                            f"outcome unknown and the store could not be re-read ({exc}); re-run apply"))
+                    todo = []
+                    break
+                still: list[int] = []
+                for i in todo:
+                    settled = _settle(kind, ops[i], found.get(ops[i].key))
+                    if settled is None:
+                        still.append(i)
+                    else:
+                        results[i] = settled
+                todo = still
+                if not todo:
+                    break
+                continue
+            except StoreError as exc:
+                for i in todo:
+                    results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=str(exc))
+                todo = []
+                break
+            for i, res in zip(todo, answered, strict=True):
+                results[i] = res
+            todo = []
+            break
+        for i in todo:
+            results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
+                f"the store's answer was lost {MAX_ROUNDS} times; re-run apply (it re-reads before writing)"))
+        final = [r if r is not None else WriteResult(ok=False, error="not sent") for r in results]
+        if self.on_batch:
+            self.on_batch(kind, len(ops), sum(1 for r in final if not r.ok))
+        return final
+
+    async def _send(self, path: str, ops: list[WriteOp]) -> list[WriteResult]:
+        groups: dict[Op, list[int]] = {Op.CREATE: [], Op.UPDATE: [], Op.DELETE: []}
+        for i, op in enumerate(ops):
+            groups[op.op].append(i)
+        response = await self.client.batch(
+            path,
+            create=[ops[i].payload for i in groups[Op.CREATE]],
+            update=[{**ops[i].payload, "id": ops[i].id} for i in groups[Op.UPDATE]],
+            delete=[ops[i].id for i in groups[Op.DELETE]],
+        )
+        out: list[WriteResult | None] = [None] * len(ops)
+        for op_kind, items in ((Op.CREATE, response.create), (Op.UPDATE, response.update),
+                               (Op.DELETE, response.delete)):
+            for i, item in zip(groups[op_kind], items, strict=True):
+                out[i] = _result(ops[i], item)
+        return [r if r is not None else WriteResult(ok=False, error="no answer") for r in out]
+
+    # -- trash -------------------------------------------------------------------------------------------
+
+    async def _trash_many(self, kind: Kind, ops: list[WriteOp]) -> list[WriteResult]:
+        results = list(await asyncio.gather(*(self._trash(kind, op) for op in ops)))
+        if self.on_batch:
+            self.on_batch(kind, len(ops), sum(1 for r in results if not r.ok))
+        return results
+
+    async def _trash(self, kind: Kind, op: WriteOp) -> WriteResult:
+        path = item_path(kind, op.id, op.parent_id)
+        for _ in range(MAX_ROUNDS):
+            try:
+                await self.client.delete(path)
+                return WriteResult(ok=True, id=op.id or 0)
+            except UnknownOutcome:
+                try:
+                    found = await reread(self.client, kind, [op])
+                except StoreError as exc:
+                    return WriteResult(ok=False, id=op.id or 0, error=f"outcome unknown, re-read failed: {exc}")
+                state = found.get(op.key)
+                if state is None or state.status == "trash" or state.id != op.id:
+                    return WriteResult(ok=True, id=op.id or 0, recovered=True)
+            except RequestFailed as exc:
+                # already in the trash (410) or already gone (404): the goal is reached
+                if exc.status in (404, 410):
+                    return WriteResult(ok=True, id=op.id or 0)
+                return WriteResult(ok=False, id=op.id or 0, error=str(exc))
+            except StoreError as exc:
+                return WriteResult(ok=False, id=op.id or 0, error=str(exc))
+        return WriteResult(ok=False, id=op.id or 0, error="the store's answer was lost repeatedly; re-run apply")
+
+
+def _result(op: WriteOp, item: ItemResult) -> WriteResult:
+    if item.ok:
+        return WriteResult(ok=True, id=item.id or op.id or 0, image_ids=image_ids(op.kind, item.body))
+    error = describe_error(item.error)
+    if op.op is Op.DELETE and item.error and (item.error.get("data") or {}).get("status") == 404:
+        return WriteResult(ok=True, id=op.id or 0)  # already gone: the goal of a delete is reached
+    return WriteResult(ok=False, id=0 if op.op is Op.CREATE else (op.id or 0), error=error)
+
+
+def _settle(kind: Kind, op: WriteOp, found: Found | None) -> WriteResult | None:
+    """After an unknown outcome: the result the store's current state proves, or None (send again)."""
+    if op.op is Op.CREATE:
+        if found is None:
+            return None
+        return WriteResult(ok=True, id=found.id, image_ids=image_ids(kind, found.body), recovered=True)
+    if op.op is Op.DELETE:
+        return WriteResult(ok=True, id=op.id or 0, recovered=True) if found is None else None
+    # update: applied if the store changed the object since planning; else sending again is harmless
+    if found is None:
+        return WriteResult(ok=False, id=op.id or 0, error="the resource no longer exists in the store")
+    if op.date_modified and found.date_modified and found.date_modified != op.date_modified:
+        return WriteResult(ok=True, id=found.id, image_ids=image_ids(kind, found.body), recovered=True)
+    return None
+
+
+# -- re-reading after an unknown outcome ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """A resource as the store has it now (re-read by natural key)."""
+
+    id: int
+    date_modified: str | None = None
+    status: str | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+_TERM_LISTS = {Kind.CATEGORY: "products/categories", Kind.TAG: "products/tags",
+               Kind.SHIPPING_CLASS: "products/shipping_classes"}
+
+
+async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[str, Found]:
+    """Re-read the resources ``ops`` write, by natural key (SKU, slug, attribute combination)."""
+    if not ops:
+        return {}
+    if any(op.op is Op.TRASH for op in ops):
+        return await _reread_by_id(client, kind, ops)
+    if kind is Kind.PRODUCT:
+        skus = sorted({op.key for op in ops})
+        rows = await client.list_all("products", {"sku": ",".join(skus), "status": "any"})
+        by_sku = {str(r.get("sku") or "").strip().lower(): r for r in rows}
+        return {op.key: _found(row) for op in ops if (row := by_sku.get(op.key.strip().lower())) is not None}
+    if kind is Kind.VARIATION:
+        rows = await client.list_all(f"products/{ops[0].parent_id}/variations")
+        return {op.key: _found(row) for op in ops if (row := _match_variation(op, rows)) is not None}
+    if kind is Kind.ATTRIBUTE:
+        rows = await client.list_all("products/attributes")
+        slugs = {str(r.get("slug") or "").removeprefix("pa_"): r for r in rows}
+        return {op.key: _found(slugs[op.key]) for op in ops if op.key in slugs}
+    path = f"products/attributes/{ops[0].parent_id}/terms" if kind is Kind.TERM else _TERM_LISTS[kind]
+    rows = await client.list_all(path)
+    out: dict[str, Found] = {}
+    for op in ops:
+        leaf = op.key.rsplit("/", 1)[-1]
+        for row in rows:
+            if row.get("slug") != leaf and row.get("id") != op.id:
+                continue
+            if kind is Kind.CATEGORY and "parent" in op.payload and row.get("parent") != op.payload["parent"]:
+                continue
+            out[op.key] = _found(row)
+            break
+    return out
+
+
+async def _reread_by_id(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[str, Found]:
+    out: dict[str, Found] = {}
+    for op in ops:
+        try:
+            row = await client.get(item_path(kind, op.id, op.parent_id))
+        except RequestFailed as exc:
+            if exc.status in (400, 404, 410):
+                continue
+            raise
+        if isinstance(row, dict):
+            out[op.key] = _found(row)
+    return out
+
+
+def _found(row: dict[str, Any]) -> Found:
+    modified = row.get("date_modified_gmt") or row.get("date_modified")
+    return Found(id=int(row.get("id") or 0), date_modified=str(modified) if modified else None,
+                 status=row.get("status"), body=row)
+
+
+def _combo(attrs: Any) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for attr in attrs or ():
+        if not isinstance(attr, dict):
+            continue
+        ref = str(attr["id"]) if attr.get("id") else str(attr.get("name") or "").lower()
+        out.add((ref, str(attr.get("option") or "").lower()))
+    return out
+
+
+def _match_variation(op: WriteOp, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    sku = str(op.payload.get("sku") or "").strip().lower()
+    if sku:
+        return next((r for r in rows if str(r.get("sku") or "").strip().lower() == sku), None)
+    if op.id:
+        return next((r for r in rows if r.get("id") == op.id), None)
+    wanted = _combo(op.payload.get("attributes"))
+    return next((r for r in rows if _combo(r.get("attributes")) == wanted), None) if wanted else None
