@@ -1,0 +1,186 @@
+"""StoreWriter over a real WooClient and a tiny in-memory store behind httpx.MockTransport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from wcsync.core.kinds import Kind
+from wcsync.engine.model import Op, WriteOp
+from wcsync.settings import StoreSettings
+from wcsync.store.client import WooClient
+from wcsync.store.retry import RetryPolicy
+from wcsync.store.writer import StoreWriter
+
+
+async def _no_sleep(_: float) -> None:
+    return None
+
+
+class MiniStore:
+    """Products only: batch create/update/delete, single DELETE (trash), list by sku."""
+
+    def __init__(self) -> None:
+        self.products: dict[int, dict[str, Any]] = {}
+        self.next_id = 10
+        self.requests: list[tuple[str, str, int]] = []
+        #: per request number (1-based, batch posts only): "drop-after-commit" | "drop-before"
+        self.faults: dict[int, str] = {}
+        self.batch_posts = 0
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/wp-json/wc/v3/")
+        body = json.loads(request.content) if request.content else None
+        n_items = sum(len(v) for v in body.values()) if isinstance(body, dict) else 0
+        self.requests.append((request.method, path, n_items))
+        if request.method == "POST" and path == "products/batch":
+            self.batch_posts += 1
+            fault = self.faults.get(self.batch_posts)
+            if fault == "drop-before":
+                raise httpx.ReadError("connection reset")
+            answer = self._batch(body)
+            if fault == "drop-after-commit":
+                raise httpx.ReadError("connection reset after commit")
+            return httpx.Response(200, json=answer)
+        if request.method == "GET" and path == "products":
+            skus = {s.lower() for s in request.url.params.get("sku", "").split(",")}
+            rows = [p for p in self.products.values() if p["sku"].lower() in skus and p["status"] != "trash"]
+            return httpx.Response(200, json=rows, headers={"X-WP-TotalPages": "1", "X-WP-Total": str(len(rows))})
+        if request.method == "DELETE" and path.startswith("products/"):
+            pid = int(path.split("/")[1])
+            prod = self.products.get(pid)
+            if prod is None:
+                return httpx.Response(404, json={"code": "woocommerce_rest_product_invalid_id", "message": "Invalid ID.",
+                                                 "data": {"status": 404}})
+            if prod["status"] == "trash":
+                return httpx.Response(410, json={"code": "woocommerce_rest_already_trashed", "message": "x",
+                                                 "data": {"status": 410}})
+            before = dict(prod)
+            prod["status"] = "trash"
+            return httpx.Response(200, json=before)
+        return httpx.Response(404, json={"code": "rest_no_route", "message": "No route", "data": {"status": 404}})
+
+    def _batch(self, body: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if "create" in body:
+            out["create"] = []
+            for item in body["create"]:
+                if any(p["sku"].lower() == item["sku"].lower() for p in self.products.values()):
+                    out["create"].append({"id": 0, "error": {"code": "product_invalid_sku",
+                                                             "message": "Invalid or duplicated SKU.",
+                                                             "data": {"status": 400}}})
+                    continue
+                self.next_id += 1
+                images = [{"id": 900 + i, "src": "u"} for i, _ in enumerate(item.get("images", []))]
+                prod = {"id": self.next_id, "status": "publish", "date_modified_gmt": "2026-01-01T00:00:00",
+                        **item, "images": images}
+                self.products[self.next_id] = prod
+                out["create"].append(prod)
+        if "update" in body:
+            out["update"] = []
+            for item in body["update"]:
+                prod = self.products.get(item["id"])
+                if prod is None:
+                    out["update"].append({"id": item["id"], "error": {"code": "woocommerce_rest_product_invalid_id",
+                                                                       "message": "Invalid ID.",
+                                                                       "data": {"status": 400}}})
+                    continue
+                prod.update(item)
+                prod["date_modified_gmt"] = "2026-02-02T00:00:00"
+                out["update"].append(prod)
+        if "delete" in body:
+            out["delete"] = []
+            for pid in body["delete"]:
+                prod = self.products.pop(pid, None)
+                out["delete"].append(prod if prod else {"id": pid, "error": {
+                    "code": "woocommerce_rest_product_invalid_id", "message": "Invalid ID.", "data": {"status": 404}}})
+        return out
+
+
+def _writer(store: MiniStore, batch_size: int = 100) -> tuple[WooClient, StoreWriter]:
+    settings = StoreSettings(url="https://shop.test", consumer_key="ck_x", consumer_secret="cs_y",
+                             batch_size=batch_size)
+    client = WooClient(settings, transport=httpx.MockTransport(store.handler),
+                       retry=RetryPolicy(sleep=_no_sleep))
+    return client, StoreWriter(client)
+
+
+def creates(n: int, start: int = 0) -> list[WriteOp]:
+    return [WriteOp(kind=Kind.PRODUCT, op=Op.CREATE, key=f"SKU-{i}", payload={"sku": f"SKU-{i}", "name": f"P{i}"})
+            for i in range(start, start + n)]
+
+
+def run_write(store: MiniStore, ops: list[WriteOp], batch_size: int = 100) -> list[Any]:
+    async def go() -> list[Any]:
+        client, writer = _writer(store, batch_size)
+        async with client:
+            return await writer.write(Kind.PRODUCT, ops)
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(("n", "size", "requests"), [(100, 100, 1), (101, 100, 2), (250, 100, 3), (7, 3, 3)])
+def test_creates_are_chunked_into_ceil_n_over_size_batches(n: int, size: int, requests: int) -> None:
+    store = MiniStore()
+    results = run_write(store, creates(n), batch_size=size)
+    expected = sorted(min(size, n - k * size) for k in range(requests))
+    assert sorted(items for method, path, items in store.requests if (method, path) == ("POST", "products/batch")) \
+        == expected
+    assert len(store.requests) == requests
+    assert all(r.ok for r in results) and len({r.id for r in results}) == n
+
+
+def test_per_item_failure_is_matched_by_position() -> None:
+    store = MiniStore()
+    ops = [*creates(2), WriteOp(kind=Kind.PRODUCT, op=Op.CREATE, key="SKU-0", payload={"sku": "SKU-0"}),
+           WriteOp(kind=Kind.PRODUCT, op=Op.UPDATE, key="GONE", id=5, payload={"name": "x"})]
+    results = run_write(store, ops)
+    assert [(r.ok, r.id, r.error) for r in results] == [
+        (True, 11, None), (True, 12, None), (False, 0, "product_invalid_sku: Invalid or duplicated SKU."),
+        (False, 5, "woocommerce_rest_product_invalid_id: Invalid ID.")]
+
+
+def test_lost_answer_after_commit_is_settled_by_rereading_and_nothing_is_created_twice() -> None:
+    store = MiniStore()
+    store.faults = {1: "drop-after-commit"}
+    results = run_write(store, creates(3))
+    assert all(r.ok and r.recovered for r in results)
+    assert sorted(p["sku"] for p in store.products.values()) == ["SKU-0", "SKU-1", "SKU-2"]
+    # one batch (lost answer), one re-read, no second batch
+    assert [(m, p) for m, p, _ in store.requests] == [("POST", "products/batch"), ("GET", "products")]
+
+
+def test_lost_request_before_commit_is_sent_again_after_the_reread() -> None:
+    store = MiniStore()
+    store.faults = {1: "drop-before"}
+    results = run_write(store, creates(2))
+    assert [(r.ok, r.recovered) for r in results] == [(True, False), (True, False)]
+    assert [(m, p) for m, p, _ in store.requests] == [
+        ("POST", "products/batch"), ("GET", "products"), ("POST", "products/batch")]
+    assert len(store.products) == 2
+
+
+def test_image_ids_come_back_in_order() -> None:
+    store = MiniStore()
+    op = WriteOp(kind=Kind.PRODUCT, op=Op.CREATE, key="IMG", payload={"sku": "IMG", "images": [{"src": "a"},
+                                                                                               {"src": "b"}]})
+    (result,) = run_write(store, [op])
+    assert result.image_ids == (900, 901)
+
+
+def test_trash_uses_single_deletes_and_permanent_delete_uses_the_batch() -> None:
+    store = MiniStore()
+    store.products = {1: {"id": 1, "sku": "A", "status": "publish"}, 2: {"id": 2, "sku": "B", "status": "publish"},
+                      3: {"id": 3, "sku": "C", "status": "trash"}}
+    ops = [WriteOp(kind=Kind.PRODUCT, op=Op.TRASH, key="A", id=1),
+           WriteOp(kind=Kind.PRODUCT, op=Op.DELETE, key="B", id=2),
+           WriteOp(kind=Kind.PRODUCT, op=Op.TRASH, key="C", id=3)]
+    results = run_write(store, ops)
+    assert [r.ok for r in results] == [True, True, True]
+    assert store.products[1]["status"] == "trash" and 2 not in store.products
+    assert sorted((m, p) for m, p, _ in store.requests) == [
+        ("DELETE", "products/1"), ("DELETE", "products/3"), ("POST", "products/batch")]
