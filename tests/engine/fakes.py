@@ -20,7 +20,7 @@ class FakeWriter:
         self.calls.append((kind, list(ops)))
         out = []
         for op in ops:
-            if op.key in self.fail and op.op is not Op.UPDATE or f"{op.op.value}:{op.key}" in self.fail:
+            if (op.key in self.fail and op.op is not Op.UPDATE) or f"{op.op.value}:{op.key}" in self.fail:
                 error = self.fail.get(op.key) or self.fail[f"{op.op.value}:{op.key}"]
                 out.append(WriteResult(ok=False, id=0 if op.op is Op.CREATE else (op.id or 0), error=error))
                 continue
