@@ -32,6 +32,14 @@ def _h(value: Any) -> str:
     return html.escape(str(value), quote=False)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
+
+
+def _md(value: Any) -> str:
+    """Text in Markdown prose or a table cell: HTML-escaped, Markdown punctuation backslash-escaped, one line."""
+    return _MD_SPECIAL.sub(r"\\\1", _h(" ".join(str(value).split())))
+
+
 def _code(value: Any, *, in_table: bool = False) -> str:
     text = " ".join(str(value).split())
     if in_table:
@@ -55,7 +63,7 @@ def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, full_plan_hint: s
     where the whole plan is when the comment had to be cut (e.g. a link to the CI run's artifact)."""
     view = build_view(plan, limit=VALUE_LIMIT)
     env = environment()
-    env.filters.update(h=_h, code=_code, cell=_cell)
+    env.filters.update(h=_h, md=_md, code=_code, cell=_cell)
     template = env.get_template("markdown.j2")
     hint = full_plan_hint or DEFAULT_HINT
     module: Any = template.make_module(
