@@ -1,0 +1,221 @@
+"""Canonical forms: the values the planner compares, so nothing WooCommerce rewrites shows as a change.
+
+Pure functions from desired or live field values to JSON-able canonical values (money as ``"45.00"`` strings,
+tuples as lists). Both sides go through the same function; where WooCommerce filters input (names, HTML,
+meta scalars, dates, slugs) the canonical form applies the same filtering so the desired value and what the
+store made of it compare equal. Must not do I/O or know the wire format beyond what is documented here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import unquote
+
+_WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+_TAG_NAME = re.compile(r"^<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+_DANGEROUS_TAGS = frozenset({"script", "iframe", "style", "object", "embed", "form", "input", "button"})
+_EVENT_ATTR = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_BETWEEN_TAGS_WS = re.compile(r">\s+<")
+
+
+def sku_key(sku: str | None) -> str:
+    """How WooCommerce compares SKUs: trimmed, case-insensitive (05#114-115). ``""`` for no SKU."""
+    return (sku or "").strip().casefold()
+
+
+def slug_key(slug: str | None) -> str:
+    """Slugs compare lower-case with percent-encoding undone (non-Latin slugs come back ``%e5%b8%bd…``)."""
+    return unquote((slug or "").strip()).casefold()
+
+
+def path_key(path: str | None) -> str:
+    return "/".join(slug_key(part) for part in (path or "").strip("/").split("/") if part)
+
+
+# -- money and decimals ------------------------------------------------------------------------------
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """``45``, ``45.0``, ``"45.00"`` → Decimal; ``None``/``""`` → None. Unparsable text → None (WooCommerce
+    stores ``"abc"`` as ``""``, 05#45)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def money(value: Any) -> str | None:
+    """Canonical money string: at least two decimals (``"45.00"``, ``"39.50"``, ``"1.2345"``)."""
+    dec = to_decimal(value)
+    if dec is None:
+        return None
+    dec = dec.normalize()
+    exponent = dec.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        dec = dec.quantize(Decimal("0.01"))
+    return format(dec, "f")
+
+
+def decimal_str(value: Any) -> str | None:
+    """Canonical decimal string without trailing zeros (``"0.80"`` → ``"0.8"``, ``"30.0"`` → ``"30"``)."""
+    dec = to_decimal(value)
+    if dec is None:
+        return None
+    if dec == dec.to_integral_value():
+        return str(dec.to_integral_value())
+    return format(dec.normalize(), "f")
+
+
+def dimensions(value: Any) -> dict[str, str | None]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): decimal_str(v) for k, v in sorted(value.items())}
+
+
+# -- text and HTML -----------------------------------------------------------------------------------
+
+
+def plain_text(value: Any) -> str:
+    """Plain text fields (tax_class, external_url, …): entities decoded, trimmed; None → ``""``."""
+    if value is None:
+        return ""
+    return html.unescape(str(value)).strip()
+
+
+def product_name(value: Any) -> str:
+    """A product name as WooCommerce stores it (05#65-77): entity-decoded, ``<script>`` tags removed (their text
+    stays), stray ``< … >`` turned into a tag-looking fragment kept verbatim, backslashes dropped, trimmed."""
+    text = html.unescape(str(value or ""))
+    text = re.sub(r"</?\s*script[^>]*>", "", text, flags=re.IGNORECASE)
+    text = text.replace("\\", "")
+    text = re.sub(r"<\s+([^<>]*?)\s+>", r"<\1>", text)
+    return _WS.sub(" ", text).strip()
+
+
+def term_name(value: Any) -> str:
+    """A category/tag/term name (02#15-16): entity-decoded, every tag and tag-looking fragment removed."""
+    text = html.unescape(str(value or ""))
+    text = _TAG.sub("", text)
+    text = re.sub(r"<[^<>]*$", "", text)
+    return _WS.sub(" ", text).strip()
+
+
+def attribute_name(value: Any) -> str:
+    """Global attribute names are kept raw (04#6); only whitespace and entities are normalised."""
+    return _WS.sub(" ", html.unescape(str(value or ""))).strip()
+
+
+def _filter_tag(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    name = _TAG_NAME.match(tag)
+    if name is None:
+        return ""  # ``< 6 & 7 >`` is eaten (05#78)
+    if name.group(1).lower() in _DANGEROUS_TAGS:
+        return ""
+    return _EVENT_ATTR.sub("", tag)
+
+
+def html_text(value: Any) -> str:
+    """Canonical HTML (descriptions, purchase notes): WooCommerce's filtering (05#78-79) applied — script,
+    iframe and style tags dropped (their text kept), ``on*`` attributes removed, ``< … >`` fragments that are
+    not tags eaten — then entities decoded, whitespace between tags dropped and runs of whitespace collapsed.
+    Markup that survives filtering is compared as written, so a real edit always shows."""
+    if value is None:
+        return ""
+    text = _TAG.sub(_filter_tag, str(value))
+    text = html.unescape(text)
+    text = text.replace("\r\n", "\n")
+    text = _BETWEEN_TAGS_WS.sub("><", text)
+    return _WS.sub(" ", text).strip()
+
+
+def term_html(value: Any) -> str:
+    """Term descriptions keep only inline tags (02#36): block tags like ``<p>`` vanish."""
+    text = html_text(value)
+    text = re.sub(r"</?\s*(p|div|h[1-6]|ul|ol|li|br|span|table|tr|td)\b[^>]*>", " ", text, flags=re.IGNORECASE)
+    return _WS.sub(" ", text).strip()
+
+
+def plain_title(value: Any) -> str:
+    return _WS.sub(" ", html.unescape(_TAG.sub("", str(value or "")))).strip()
+
+
+# -- dates -------------------------------------------------------------------------------------------
+
+
+def date_time(value: Any) -> str | None:
+    """``YYYY-MM-DDTHH:MM:SS`` (store-local); date-only input is midnight (05#105); unparsable → None (05#104)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat()
+    if isinstance(value, date):
+        return f"{value.isoformat()}T00:00:00"
+    text = str(value).strip().replace(" ", "T")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{text}T00:00:00"
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:?\d{2})?", text)
+    if match is None:
+        return None
+    return match.group(1) + (match.group(2) or ":00")
+
+
+# -- meta --------------------------------------------------------------------------------------------
+
+
+def meta_value(value: Any) -> Any:
+    """What WooCommerce returns for a written meta value (05#7): scalars become strings (``42`` → ``"42"``,
+    ``True`` → ``"1"``, ``False`` → ``""``); lists and objects round-trip as JSON."""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if value != int(value) else str(int(value))
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if value is None:
+        return None
+    return str(value)
+
+
+# -- JSON --------------------------------------------------------------------------------------------
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-able copy: Decimals as strings, tuples as lists, dict keys as strings."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def sorted_unique(keys: Iterable[str], key_fn: Any = None) -> list[str]:
+    seen: dict[str, str] = {}
+    for k in keys:
+        seen.setdefault(key_fn(k) if key_fn else k, k)
+    return [seen[k] for k in sorted(seen)]

@@ -1,0 +1,248 @@
+"""Field comparison: one codec per field type turns a desired or live value into a (display, comparable)
+pair in the natural-key space, so the planner diffs canonical forms of managed fields only.
+
+Display values are canonical and JSON-able (they become ``FieldChange.before/after``); comparable values
+are what equality is decided on (case-folded SKUs and slugs, sets where order does not matter, term slugs
+for default attributes). Pure; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wcsync.core import canonical as c
+from wcsync.core.kinds import Kind
+from wcsync.core.refs import LiveIndex, name_key, strip_pa
+
+Pair = tuple[Any, Any]
+
+
+@dataclass
+class CompareContext:
+    """What codecs need besides the value: the live index and desired-side lookups."""
+
+    index: LiveIndex
+    #: attribute slug (comparable) -> term name key -> term slug, from the desired terms
+    desired_term_slugs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: comparable leaf slug -> category path, for references written as a unique leaf slug
+    category_leaf_paths: dict[str, str] = field(default_factory=dict)
+
+    def term_slug(self, attr_slug: str, option: str) -> str:
+        a = c.slug_key(strip_pa(attr_slug))
+        nk = name_key(option)
+        slug = self.index.term_slug_by_name.get(a, {}).get(nk) or self.desired_term_slugs.get(a, {}).get(nk)
+        if slug is None:
+            # an option given by slug (04#43) or a term not declared anywhere: compare by its slug form
+            return c.slug_key(slugify(option))
+        return c.slug_key(slug)
+
+    def term_display_name(self, attr_slug: str, slug: str) -> str:
+        a = c.slug_key(strip_pa(attr_slug))
+        return self.index.term_name_by_slug.get(a, {}).get(c.slug_key(slug), slug)
+
+    def category_path(self, ref: str) -> str:
+        key = c.path_key(ref)
+        if "/" not in key and key in self.category_leaf_paths:
+            return self.category_leaf_paths[key]
+        return ref.strip("/")
+
+
+def slugify(text: str) -> str:
+    """An approximation of WordPress's ``sanitize_title`` for plain ASCII names (02#10-13)."""
+    import re
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    folded = re.sub(r"[&'\"]", "", folded)
+    folded = re.sub(r"[^a-z0-9_-]+", "-", folded)
+    return re.sub(r"-{2,}", "-", folded).strip("-")
+
+
+# -- simple codecs (same function for both sides) ----------------------------------------------------
+
+
+def _same_both(fn: Callable[[Any], Any], cmp: Callable[[Any], Any] | None = None) -> Callable[..., Pair]:
+    def codec(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+        shown = fn(value)
+        return shown, (cmp(shown) if cmp else shown)
+
+    return codec
+
+
+def _bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def _int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _enum(value: Any) -> str | None:
+    return None if value is None else str(value).strip()
+
+
+def _tax_class(value: Any) -> str:
+    text = c.plain_text(value)
+    return "" if text.lower() == "standard" else text
+
+
+def _ref_codec(target: Kind) -> Callable[..., Pair]:
+    def codec(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+        key = _resolve_ref(target, value, ctx, live)
+        if key is None or key == "":
+            return None, ""
+        return key, _cmp_key(target, key)
+
+    return codec
+
+
+def _refs_codec(target: Kind) -> Callable[..., Pair]:
+    def codec(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+        keys = [k for k in (_resolve_ref(target, v, ctx, live) for v in (value or ())) if k]
+        by_cmp = {_cmp_key(target, k): k for k in keys}
+        return [by_cmp[k] for k in sorted(by_cmp)], sorted(by_cmp)
+
+    return codec
+
+
+def _resolve_ref(target: Kind, value: Any, ctx: CompareContext, live: bool) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):  # tolerate {"id": …} / {"slug": …} shapes
+        value = value.get("id", value.get("slug", value.get("sku")))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ctx.index.ref_key(target, value)
+    text = str(value).strip()
+    if target is Kind.CATEGORY and not live:
+        return ctx.category_path(text)
+    return text
+
+
+def _cmp_key(target: Kind, key: str) -> str:
+    if target is Kind.PRODUCT:
+        return c.sku_key(key)
+    if target is Kind.CATEGORY:
+        return c.path_key(key)
+    return c.slug_key(key)
+
+
+# -- product attributes ------------------------------------------------------------------------------
+
+
+def _attrs(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+    shown: list[dict[str, Any]] = []
+    cmp: list[tuple[Any, ...]] = []
+    for raw in value or ():
+        attr = dict(raw)
+        slug = attr.get("slug")
+        attr_id = attr.get("id")
+        if live and isinstance(attr_id, int) and attr_id > 0:
+            global_attr = ctx.index.by_id[Kind.ATTRIBUTE].get(attr_id)
+            slug = strip_pa(global_attr.key or "") if global_attr else slug
+        elif live and (attr_id == 0 or not slug or not str(slug).startswith("pa_")) and attr_id is not None:
+            slug = None  # a local attribute reports its name as slug (06#6)
+        slug = strip_pa(str(slug)) if slug else None
+        options = [str(o) for o in attr.get("options") or ()]
+        item: dict[str, Any] = {"name": c.attribute_name(attr.get("name")), "slug": slug}
+        if slug:
+            by_key = {name_key(o): c.term_name(o) for o in options}
+            item["options"] = [by_key[k] for k in sorted(by_key)]
+            ident: tuple[Any, ...] = ("global", c.slug_key(slug), tuple(sorted(by_key)))
+        else:
+            item["options"] = [c.plain_text(o) for o in options]
+            ident = ("local", c.plain_text(attr.get("name")).casefold(), tuple(item["options"]))
+        for flag in ("visible", "variation"):
+            item[flag] = _bool(attr.get(flag, flag == "visible"))
+        shown.append(item)
+        cmp.append((*ident, item["visible"], item["variation"]))
+    return shown, cmp
+
+
+def _defaults(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+    shown: dict[str, str] = {}
+    cmp: dict[str, str] = {}
+    for ref, option in dict(value or {}).items():
+        ref_s = str(ref)
+        opt = c.plain_text(option)
+        if ref_s.startswith("pa_"):
+            if live:
+                cmp[ref_s.casefold()] = c.slug_key(opt)
+                shown[ref_s] = ctx.term_display_name(ref_s, opt)
+            else:
+                cmp[ref_s.casefold()] = ctx.term_slug(ref_s, opt)
+                shown[ref_s] = opt
+        else:
+            cmp[ref_s.casefold()] = opt
+            shown[ref_s] = opt
+    return dict(sorted(shown.items())), sorted(cmp.items())
+
+
+def _combo(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+    shown = {str(k): c.plain_text(v) for k, v in dict(value or {}).items()}
+    cmp = sorted(
+        (k.casefold(), name_key(v) if k.startswith("pa_") else v) for k, v in shown.items()
+    )
+    return dict(sorted(shown.items())), cmp
+
+
+# -- the table ---------------------------------------------------------------------------------------
+
+_BY_TYPE: dict[str, Callable[..., Pair]] = {
+    "text": _same_both(c.plain_text),
+    "html": _same_both(c.html_text),
+    "money": _same_both(c.money),
+    "decimal": _same_both(c.decimal_str),
+    "int": _same_both(_int),
+    "bool": _same_both(_bool),
+    "enum": _same_both(_enum),
+    "datetime": _same_both(c.date_time),
+    "dict": _same_both(c.dimensions),
+    "attrs": _attrs,
+    "defaults": _defaults,
+    "combo": _combo,
+}
+
+_TERM_KINDS = (Kind.CATEGORY, Kind.TAG, Kind.TERM, Kind.SHIPPING_CLASS)
+
+_SPECIAL: dict[tuple[Kind | None, str], Callable[..., Pair]] = {
+    (Kind.PRODUCT, "name"): _same_both(c.product_name),
+    (Kind.ATTRIBUTE, "name"): _same_both(c.attribute_name),
+    (None, "slug"): _same_both(lambda v: None if v is None else str(v).strip(), c.slug_key),
+    (None, "sku"): _same_both(lambda v: c.plain_text(v), c.sku_key),
+    (None, "tax_class"): _same_both(_tax_class),
+    (None, "button_text"): _same_both(c.plain_title),
+    (Kind.PRODUCT, "shipping_class"): _ref_codec(Kind.SHIPPING_CLASS),
+    (Kind.VARIATION, "shipping_class"): _ref_codec(Kind.SHIPPING_CLASS),
+    (Kind.PRODUCT, "categories"): _refs_codec(Kind.CATEGORY),
+    (Kind.PRODUCT, "tags"): _refs_codec(Kind.TAG),
+    (Kind.PRODUCT, "upsells"): _refs_codec(Kind.PRODUCT),
+    (Kind.PRODUCT, "cross_sells"): _refs_codec(Kind.PRODUCT),
+    (Kind.PRODUCT, "grouped_products"): _refs_codec(Kind.PRODUCT),
+    (Kind.CATEGORY, "parent"): _ref_codec(Kind.CATEGORY),
+}
+for _k in _TERM_KINDS:
+    _SPECIAL[(_k, "name")] = _same_both(c.term_name)
+    _SPECIAL[(_k, "description")] = _same_both(c.term_html)
+
+
+def codec_for(kind: Kind, name: str, ftype: str) -> Callable[..., Pair]:
+    return _SPECIAL.get((kind, name)) or _SPECIAL.get((None, name)) or _BY_TYPE.get(ftype) or _same_both(
+        c.jsonable
+    )
+
+
+def canon(kind: Kind, name: str, ftype: str, value: Any, ctx: CompareContext, *, live: bool) -> Pair:
+    """(display, comparable) of one field value; display is JSON-able."""
+    shown, cmp = codec_for(kind, name, ftype)(value, ctx, kind, live)
+    return c.jsonable(shown), cmp

@@ -1,0 +1,168 @@
+"""The pure planner: desired state + live state → a frozen ``Plan`` (design.md §3, §5).
+
+``build_plan`` diffs canonical forms of managed fields only (``wcsync.core.compare``), decides ownership
+(``marked``: only resources carrying wcsync's mark are updated or deleted; an unmarked live product with a
+catalogue SKU is adopted; a SKU held by a trashed product is restored), resolves references by natural key,
+writes impact notes, orders the changes by ``wcsync.core.kinds.APPLY_ORDER`` (deletes bottom-up) and applies
+the guards, raising ``PlanError`` when one trips. ``verify_convergence`` re-plans after apply and returns what
+still differs. No I/O, no clock, no environment.
+
+Protect: ``protect: true`` lives on a catalogue entry, and a resource is only deleted when no catalogue entry
+matches it, so a protected entry protects against deletes that still happen with the entry present (a
+duplicate variation combination, a term under ``ownership: all`` matched by another key). A live resource
+whose catalogue entry vanished cannot be known to be protected (the store holds no such flag): the
+vanished-catalogue guard and ``max_deletes`` cover that case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from wcsync.core import guards
+from wcsync.core.canonical import path_key
+from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, Kind
+from wcsync.core.plan import Action, Change, Plan, PlanSettings, StoreRef
+from wcsync.core.planner.context import PlanContext, make_compare_context, protected_map
+from wcsync.core.planner.products import plan_products
+from wcsync.core.planner.terms import plan_terms
+from wcsync.core.records import DesiredState, LiveState
+from wcsync.core.refs import LiveIndex, strip_pa
+
+__all__ = ["build_plan", "plan_changes", "verify_convergence"]
+
+
+def build_plan(desired: DesiredState, live: LiveState, settings: PlanSettings, *, store: StoreRef) -> Plan:
+    """Plan the changes that make ``live`` match ``desired``; raise ``PlanError`` when a guard trips."""
+    ctx = _run(desired, live, settings, store)
+    changes = ctx.changes
+    guards.check_protected(changes, ctx.protected)
+    guards.check_deletes(changes, settings)
+    guards.check_changed_percent(changes, ctx.managed_live, settings)
+    return Plan(
+        store=StoreRef(name=store.name, url=store.url, wc_version=store.wc_version or live.wc_version),
+        catalog_version=desired.catalog_version,
+        changes=tuple(changes),
+        info=tuple(ctx.info),
+        refs=_collect_refs(changes, ctx.index),
+        settings=settings,
+    )
+
+
+def plan_changes(desired: DesiredState, live: LiveState, settings: PlanSettings, *, store: StoreRef) -> list[Change]:
+    """The ordered changes, without guards (for convergence checks and tests)."""
+    return _run(desired, live, settings, store, with_guards=False).changes
+
+
+def verify_convergence(
+    desired: DesiredState,
+    live: LiveState,
+    settings: PlanSettings,
+    store: StoreRef,
+    *,
+    keys: Iterable[str] = (),
+) -> list[Change]:
+    """After apply: re-plan against the re-fetched live state (optionally only ``keys``, as ``--target``
+    would) with every guard overridden. An empty list means the store converged; anything else is a
+    remaining difference (a perpetual diff if the write succeeded: the canonical forms are wrong)."""
+    relaxed = settings.model_copy(
+        update={
+            "allow_deletes": True,
+            "allow_changes": True,
+            "allow_price_drops": True,
+            "targets": tuple(keys) or settings.targets,
+        }
+    )
+    return plan_changes(desired, live, relaxed, store=store)
+
+
+def _run(
+    desired: DesiredState, live: LiveState, settings: PlanSettings, store: StoreRef, *, with_guards: bool = True
+) -> PlanContext:
+    index = LiveIndex.build(live)
+    ctx = PlanContext(
+        desired=desired,
+        settings=settings,
+        index=index,
+        cmp=make_compare_context(desired, index),
+        store_name=store.name,
+        protected=protected_map(desired),
+    )
+    if with_guards:
+        managed_products = sum(
+            1 for p in live.products if settings.ownership == "all" or p.mark is not None
+        )
+        guards.check_vanished_catalogue(store.name, len(desired.products), managed_products, settings)
+    plan_terms(ctx)
+    drops = plan_products(ctx)
+    if with_guards:
+        guards.check_price_drops(drops, settings)
+    ctx.changes = _ordered(ctx.changes)
+    return ctx
+
+
+# -- order -------------------------------------------------------------------------------------------
+
+
+def _sort_key(change: Change) -> tuple[Any, ...]:
+    depth = path_key(change.key).count("/") if change.kind is Kind.CATEGORY else 0
+    parent = (change.parent_key or "").casefold()
+    if change.action is Action.DELETE:
+        return (1, DELETE_ORDER.index(change.kind), -depth, parent, change.key.casefold())
+    return (0, APPLY_ORDER.index(change.kind), depth, parent, change.key.casefold())
+
+
+def _ordered(changes: list[Change]) -> list[Change]:
+    return sorted(changes, key=_sort_key)
+
+
+# -- references --------------------------------------------------------------------------------------
+
+_REF_FIELDS: dict[str, Kind] = {
+    "categories": Kind.CATEGORY,
+    "tags": Kind.TAG,
+    "upsells": Kind.PRODUCT,
+    "cross_sells": Kind.PRODUCT,
+    "grouped_products": Kind.PRODUCT,
+    "shipping_class": Kind.SHIPPING_CLASS,
+}
+
+
+def _collect_refs(changes: list[Change], index: LiveIndex) -> dict[str, dict[str, int]]:
+    """Ids of the live resources the changes reference, by kind value then natural key; resources the plan
+    creates are absent ("known after apply")."""
+    wanted: dict[Kind, set[str]] = {}
+
+    def want(kind: Kind, key: Any) -> None:
+        if isinstance(key, str) and key and not key.startswith("#"):
+            wanted.setdefault(kind, set()).add(key)
+
+    for ch in changes:
+        if ch.action is Action.DELETE:
+            continue
+        if ch.kind is Kind.VARIATION and ch.parent_key:
+            want(Kind.PRODUCT, ch.parent_key)
+        if ch.kind is Kind.TERM and ch.parent_key:
+            want(Kind.ATTRIBUTE, ch.parent_key)
+        for fc in ch.changes:
+            after = fc.after
+            if fc.field in _REF_FIELDS:
+                for key in after if isinstance(after, list) else [after]:
+                    want(_REF_FIELDS[fc.field], key)
+            elif fc.field == "parent" and ch.kind is Kind.CATEGORY:
+                want(Kind.CATEGORY, after)
+            elif fc.field == "attributes" and isinstance(after, list):
+                for attr in after:
+                    if isinstance(attr, dict) and attr.get("slug"):
+                        want(Kind.ATTRIBUTE, attr["slug"])
+            elif fc.field in ("attributes", "default_attributes") and isinstance(after, dict):
+                for ref in after:
+                    if str(ref).startswith("pa_"):
+                        want(Kind.ATTRIBUTE, strip_pa(str(ref)))
+    refs: dict[str, dict[str, int]] = {}
+    for kind in APPLY_ORDER:
+        for key in sorted(wanted.get(kind, ()), key=str.casefold):
+            live = index.find(kind, key)
+            if live is not None:
+                refs.setdefault(kind.value, {})[key] = live.id
+    return refs

@@ -1,0 +1,83 @@
+"""Shared state of one planning run: settings, the live index, the comparison context, and the changes,
+information and references collected so far. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wcsync.core.canonical import path_key, sku_key, slug_key
+from wcsync.core.compare import CompareContext
+from wcsync.core.kinds import Kind
+from wcsync.core.plan import Change, Info, PlanSettings
+from wcsync.core.records import DesiredResource, DesiredState
+from wcsync.core.refs import LiveIndex, strip_pa
+
+
+@dataclass
+class PlanContext:
+    desired: DesiredState
+    settings: PlanSettings
+    index: LiveIndex
+    cmp: CompareContext
+    store_name: str
+    changes: list[Change] = field(default_factory=list)
+    info: list[Info] = field(default_factory=list)
+    #: live resources the plan manages (matched by the catalogue, or deletable): the max_changed_percent base
+    managed_live: int = 0
+    #: (kind value, casefolded key) -> where the protected resource is declared
+    protected: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def store_owned(self) -> frozenset[str]:
+        return frozenset(self.settings.store_owned)
+
+    def targeted(self, kind: Kind, key: str, parent_key: str | None = None) -> bool:
+        """Is this resource inside ``settings.targets`` (no targets: everything is)?"""
+        if not self.settings.targets:
+            return True
+        wanted = {t.strip().casefold() for t in self.settings.targets}
+        if kind in (Kind.PRODUCT, Kind.VARIATION):
+            keys = {sku_key(key), sku_key(parent_key)}
+        elif kind is Kind.CATEGORY:
+            path = path_key(key)
+            keys = {path, path.rsplit("/", 1)[-1]}
+        elif kind is Kind.TERM:
+            attr, _, slug = key.partition("/")
+            keys = {f"{slug_key(attr)}/{slug_key(slug)}", slug_key(attr), f"pa_{slug_key(attr)}"}
+        elif kind is Kind.ATTRIBUTE:
+            keys = {slug_key(strip_pa(key)), f"pa_{slug_key(strip_pa(key))}"}
+        else:
+            keys = {slug_key(key)}
+        return bool(keys & wanted)
+
+
+def make_compare_context(desired: DesiredState, index: LiveIndex) -> CompareContext:
+    from wcsync.core.refs import name_key
+
+    term_slugs: dict[str, dict[str, str]] = {}
+    for term in desired.terms:
+        attr, _, slug = term.key.partition("/")
+        attr = term.parent_key or attr
+        name = str(term.fields.get("name") or slug)
+        term_slugs.setdefault(slug_key(strip_pa(attr)), {}).setdefault(name_key(name), slug)
+    leaves: dict[str, str] = {}
+    for cat in desired.categories:
+        leaves.setdefault(path_key(cat.key).rsplit("/", 1)[-1], cat.key.strip("/"))
+    for cid, path in index.category_paths.items():
+        leaves.setdefault(path_key(path).rsplit("/", 1)[-1], path)
+        del cid
+    return CompareContext(index=index, desired_term_slugs=term_slugs, category_leaf_paths=leaves)
+
+
+def protected_map(desired: DesiredState) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for kind in Kind:
+        for d in desired.of_kind(kind):
+            if d.protect:
+                out[(kind.value, d.key.casefold())] = str(d.source) if d.source else "the catalogue"
+    return out
+
+
+def desired_title(d: DesiredResource) -> str | None:
+    name = d.fields.get("name")
+    return str(name) if name is not None else None

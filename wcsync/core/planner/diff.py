@@ -1,0 +1,147 @@
+"""Diff of one desired record against its live twin: managed fields only, canonical forms, store-owned
+fields turned into ``Info``, meta keys and images handled as design.md §3 says. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from wcsync.core.canonical import jsonable, meta_value, sku_key
+from wcsync.core.compare import canon
+from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
+from wcsync.core.images import diff_image, diff_images
+from wcsync.core.kinds import Kind
+from wcsync.core.plan import FieldChange, Info
+from wcsync.core.planner.context import PlanContext
+from wcsync.core.records import DesiredResource, LiveResource, Mark
+
+_IMAGE_FIELDS = ("images", "image")
+
+
+@dataclass
+class FieldDiff:
+    changes: list[FieldChange] = field(default_factory=list)
+    info: list[Info] = field(default_factory=list)
+    attachments: dict[str, int] = field(default_factory=dict)
+    meta_deletes: list[str] = field(default_factory=list)
+    mark_meta_keys: list[str] = field(default_factory=list)
+
+
+def _field_order(kind: Kind, names: list[str]) -> list[str]:
+    known = list(FIELDS_BY_KIND[kind])
+    return sorted(names, key=lambda n: (known.index(n) if n in known else len(known), n))
+
+
+def live_value(kind: Kind, name: str, live: LiveResource, parent_sku: str | None = None) -> Any:
+    """A live field value, with the quirks that belong to identity (a variation without its own SKU reports
+    its parent's, 06#54-56)."""
+    if kind is Kind.VARIATION and name == "sku":
+        sku = live.fields.get("sku", live.key)
+        return None if sku_key(sku) == sku_key(parent_sku) else sku
+    return live.fields.get(name)
+
+
+def diff_record(
+    ctx: PlanContext,
+    d: DesiredResource,
+    live: LiveResource | None,
+    *,
+    parent_sku: str | None = None,
+) -> FieldDiff:
+    """Field changes of ``d`` against ``live`` (None: a create, every desired field with before None)."""
+    kind = d.kind
+    types = FIELDS_BY_KIND[kind]
+    out = FieldDiff()
+    owned = ctx.store_owned
+    for name in _field_order(kind, [n for n in d.fields if n != "meta"]):
+        value = d.fields[name]
+        if name in _IMAGE_FIELDS:
+            _diff_images(ctx, d, live, name, value, out)
+            continue
+        ftype = types.get(name, "json")
+        after, after_cmp = canon(kind, name, ftype, value, ctx.cmp, live=False)
+        if live is None:
+            if name not in owned:
+                out.changes.append(FieldChange(field=name, before=None, after=after))
+            continue
+        raw = live_value(kind, name, live, parent_sku)
+        if ftype == "dict" and isinstance(value, Mapping) and isinstance(raw, Mapping):
+            raw = {k: raw.get(k) for k in value}
+        before, before_cmp = canon(kind, name, ftype, raw, ctx.cmp, live=True)
+        if before_cmp == after_cmp:
+            continue
+        if name in owned:
+            out.info.append(
+                Info(
+                    kind=kind,
+                    key=d.key,
+                    field=name,
+                    before=before,
+                    after=after,
+                    message=f"store-owned field {name} differs from the catalogue ({before!r} live, "
+                    f"{after!r} in the catalogue); not written",
+                )
+            )
+            continue
+        out.changes.append(FieldChange(field=name, before=before, after=after))
+    if kind in (Kind.PRODUCT, Kind.VARIATION):
+        _diff_meta(d, live, out)
+    return out
+
+
+def _diff_images(
+    ctx: PlanContext, d: DesiredResource, live: LiveResource | None, name: str, value: Any, out: FieldDiff
+) -> None:
+    mark = live.mark if live is not None else None
+    if name == "images":
+        desired_list = list(value or ())
+        if live is None:
+            res = diff_images(desired_list, [], None)
+            out.changes.append(FieldChange(field=name, before=None, after=res.after))
+            return
+        res = diff_images(desired_list, list(live.fields.get(name) or ()), mark)
+        if not res.equal:
+            out.changes.append(FieldChange(field=name, before=res.before, after=res.after))
+            out.attachments.update(res.attachments)
+        return
+    if live is None:
+        one = diff_image(value, None, None)
+        out.changes.append(FieldChange(field=name, before=None, after=one.after[0] if one.after else None))
+        return
+    # variations carry a mark; categories do not (matched by attachment name)
+    use_mark = mark if d.kind is Kind.VARIATION else None
+    if use_mark is None and d.kind is Kind.VARIATION:
+        use_mark = Mark()
+    one = diff_image(value, live.fields.get(name), use_mark)
+    if not one.equal:
+        out.changes.append(
+            FieldChange(
+                field=name,
+                before=one.before[0] if one.before else None,
+                after=one.after[0] if one.after else None,
+            )
+        )
+        out.attachments.update(one.attachments)
+
+
+def _diff_meta(d: DesiredResource, live: LiveResource | None, out: FieldDiff) -> None:
+    wanted: dict[str, Any] = {
+        str(k): v for k, v in dict(d.fields.get("meta") or {}).items() if k != MARK_META_KEY
+    }
+    live_meta: dict[str, Any] = dict(live.fields.get("meta") or {}) if live is not None else {}
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in sorted(wanted):
+        want = meta_value(wanted[key])
+        have = jsonable(live_meta.get(key)) if key in live_meta else None
+        if live is None or want != have:
+            if live is None and want is None:
+                continue
+            before[key] = have
+            after[key] = want
+    if after:
+        out.changes.append(FieldChange(field="meta", before=None if live is None else before, after=after))
+    written = set(live.mark.meta_keys) if live is not None and live.mark is not None else set()
+    out.meta_deletes = sorted(k for k in written if k not in wanted and k in live_meta and k != MARK_META_KEY)
+    out.mark_meta_keys = sorted(k for k, v in wanted.items() if v is not None)

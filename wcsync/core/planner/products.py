@@ -1,0 +1,280 @@
+"""Planning of products and their variations: identity by SKU (variations: SKU, else the attribute
+combination within the parent), ownership by wcsync's mark (design.md §3), restore of trashed SKUs, deletes,
+and the price drops the guards check. Pure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wcsync.core.canonical import money, sku_key
+from wcsync.core.compare import canon
+from wcsync.core.guards import PriceDrop
+from wcsync.core.kinds import Kind, variation_combo_key
+from wcsync.core.notes import field_notes, option_in_use, percent_change
+from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
+from wcsync.core.planner.context import PlanContext, desired_title
+from wcsync.core.planner.diff import FieldDiff, diff_record
+from wcsync.core.records import DesiredResource, LiveResource
+
+_MAX_LISTED = 10
+
+
+def plan_products(ctx: PlanContext) -> list[PriceDrop]:
+    drops: list[PriceDrop] = []
+    matched: set[int] = set()
+    variations_by_parent: dict[str, list[DesiredResource]] = {}
+    for v in ctx.desired.variations:
+        variations_by_parent.setdefault(sku_key(v.parent_key), []).append(v)
+    for d in sorted(ctx.desired.products, key=lambda r: sku_key(r.key)):
+        if not ctx.targeted(Kind.PRODUCT, d.key):
+            continue
+        live = ctx.index.find(Kind.PRODUCT, d.key)
+        action = Action.CREATE
+        if live is not None:
+            managed = ctx.settings.ownership == "all" or live.mark is not None
+            action = Action.UPDATE if managed else Action.ADOPT
+        elif (trashed := ctx.index.trashed_by_sku.get(sku_key(d.key))) is not None:
+            live, action = trashed, Action.RESTORE
+        if live is not None:
+            matched.add(live.id)
+            ctx.managed_live += 1
+        diff = diff_record(ctx, d, live)
+        ctx.info.extend(diff.info)
+        if live is not None:
+            drops.extend(_price_drops(ctx, d, live, diff))
+        notes = field_notes(diff.changes) if live is not None else []
+        notes.extend(_options_in_use(ctx, d, live, diff))
+        if action is not Action.UPDATE or diff.changes or diff.meta_deletes:
+            ctx.changes.append(_change(d, action, live, diff, notes))
+        drops.extend(_plan_variations(ctx, d, live, action, variations_by_parent.get(sku_key(d.key), [])))
+    _plan_product_deletes(ctx, matched)
+    return drops
+
+
+def _change(
+    d: DesiredResource,
+    action: Action,
+    live: LiveResource | None,
+    diff: FieldDiff,
+    notes: list[Note],
+    *,
+    key: str | None = None,
+    parent: LiveResource | None = None,
+) -> Change:
+    return Change(
+        kind=d.kind,
+        action=action,
+        key=key or d.key,
+        parent_key=d.parent_key,
+        live_id=live.id if live is not None else None,
+        live_parent_id=parent.id if parent is not None else None,
+        title=desired_title(d),
+        changes=tuple(diff.changes),
+        meta_deletes=tuple(diff.meta_deletes),
+        attachments=diff.attachments,
+        mark_meta_keys=tuple(diff.mark_meta_keys),
+        notes=tuple(notes),
+        date_modified=live.date_modified if live is not None else None,
+    )
+
+
+# -- variations --------------------------------------------------------------------------------------
+
+
+def _own_sku(v: LiveResource, parent: LiveResource | None) -> str | None:
+    """A variation without its own SKU reports its parent's (06#54-56): equal-to-parent means none."""
+    sku = v.fields.get("sku", v.key)
+    if not sku_key(sku) or (parent is not None and sku_key(sku) == sku_key(parent.key)):
+        return None
+    return str(sku)
+
+
+def _combo_cmp(ctx: PlanContext, value: Any, *, live: bool) -> Any:
+    return canon(Kind.VARIATION, "attributes", "combo", value, ctx.cmp, live=live)[1]
+
+
+def _plan_variations(
+    ctx: PlanContext,
+    product: DesiredResource,
+    parent: LiveResource | None,
+    parent_action: Action,
+    desired: list[DesiredResource],
+) -> list[PriceDrop]:
+    drops: list[PriceDrop] = []
+    live_vars = list(ctx.index.variations_by_parent.get(parent.id, [])) if parent is not None else []
+    by_sku = {sku_key(s): v for v in live_vars if (s := _own_sku(v, parent))}
+    pairs: list[tuple[DesiredResource, LiveResource | None]] = []
+    used: set[int] = set()
+    pending: list[DesiredResource] = []
+    for d in sorted(desired, key=lambda r: r.key.casefold()):
+        sku = d.fields.get("sku")
+        hit = by_sku.get(sku_key(sku)) if sku else None
+        if hit is not None and hit.id not in used:
+            used.add(hit.id)
+            pairs.append((d, hit))
+        else:
+            pending.append(d)
+    for d in pending:
+        want = _combo_cmp(ctx, d.fields.get("attributes"), live=False)
+        hit = next(
+            (
+                v
+                for v in live_vars
+                if v.id not in used
+                and _combo_cmp(ctx, v.fields.get("attributes"), live=True) == want
+            ),
+            None,
+        )
+        if hit is not None:
+            used.add(hit.id)
+        pairs.append((d, hit))
+    for d, live in pairs:
+        if live is not None:
+            ctx.managed_live += 1
+            if parent_action is Action.ADOPT or (ctx.settings.ownership != "all" and live.mark is None):
+                action = Action.ADOPT
+            else:
+                action = Action.UPDATE
+        else:
+            action = Action.CREATE
+        diff = diff_record(ctx, d, live, parent_sku=product.key)
+        ctx.info.extend(diff.info)
+        notes = field_notes(diff.changes) if live is not None else []
+        if live is not None:
+            drops.extend(_price_drops(ctx, d, live, diff))
+        if action is Action.UPDATE and not diff.changes and not diff.meta_deletes:
+            continue
+        ctx.changes.append(_change(d, action, live, diff, notes, parent=parent))
+    if parent is not None and parent_action is not Action.RESTORE:
+        for v in live_vars:
+            if v.id in used:
+                continue
+            ctx.managed_live += 1
+            _delete_variation(ctx, product, parent, v)
+    return drops
+
+
+def _delete_variation(ctx: PlanContext, product: DesiredResource, parent: LiveResource, v: LiveResource) -> None:
+    sku = _own_sku(v, parent)
+    combo = canon(Kind.VARIATION, "attributes", "combo", v.fields.get("attributes"), ctx.cmp, live=True)[0]
+    key = sku or variation_combo_key(product.key, combo)
+    if ctx.settings.delete is DeleteMode.NEVER:
+        ctx.info.append(Info(kind=Kind.VARIATION, key=key, message="not in the catalogue; kept because delete: never"))
+        return
+    ctx.changes.append(
+        Change(
+            kind=Kind.VARIATION,
+            action=Action.DELETE,
+            key=key,
+            parent_key=product.key,
+            live_id=v.id,
+            live_parent_id=parent.id,
+            title=None,
+            delete_mode=ctx.settings.delete,
+            date_modified=v.date_modified,
+        )
+    )
+
+
+# -- product deletes ---------------------------------------------------------------------------------
+
+
+def _plan_product_deletes(ctx: PlanContext, matched: set[int]) -> None:
+    unmanaged: list[str] = []
+    for live in sorted(ctx.index.state.products, key=lambda r: (sku_key(r.key), r.id)):
+        if live.id in matched:
+            continue
+        key = ctx.index.display_key(Kind.PRODUCT, live)
+        if not ctx.targeted(Kind.PRODUCT, key):
+            continue
+        if ctx.settings.ownership != "all" and live.mark is None:
+            unmanaged.append(key)
+            continue
+        ctx.managed_live += 1
+        if ctx.settings.delete is DeleteMode.NEVER:
+            ctx.info.append(Info(kind=Kind.PRODUCT, key=key, message="not in the catalogue; kept because delete: never"))
+            continue
+        name = live.fields.get("name")
+        ctx.changes.append(
+            Change(
+                kind=Kind.PRODUCT,
+                action=Action.DELETE,
+                key=key,
+                live_id=live.id,
+                title=str(name) if name is not None else None,
+                delete_mode=ctx.settings.delete,
+                notes=_delete_notes(live),
+                date_modified=live.date_modified,
+            )
+        )
+    if unmanaged:
+        shown = ", ".join(unmanaged[:_MAX_LISTED]) + (
+            f" and {len(unmanaged) - _MAX_LISTED} more" if len(unmanaged) > _MAX_LISTED else ""
+        )
+        ctx.info.append(
+            Info(
+                kind=Kind.PRODUCT,
+                key="*",
+                message=f"{len(unmanaged)} live product(s) not managed by wcsync and not in the catalogue are "
+                f"left alone: {shown}",
+            )
+        )
+
+
+def _delete_notes(live: LiveResource) -> tuple[Note, ...]:
+    if live.fields.get("status", live.status) == "publish":
+        return (Note(code="unpublish", message="a published product disappears from the shop"),)
+    return ()
+
+
+# -- price drops and option use ----------------------------------------------------------------------
+
+
+def _effective(sale: Any, regular: Any) -> str | None:
+    return money(sale) or money(regular)
+
+
+def _price_drops(ctx: PlanContext, d: DesiredResource, live: LiveResource, diff: FieldDiff) -> list[PriceDrop]:
+    changed = {c.field: c for c in diff.changes}
+    if "regular_price" not in changed and "sale_price" not in changed:
+        return []
+    before = _effective(live.fields.get("sale_price"), live.fields.get("regular_price"))
+    after = _effective(
+        changed["sale_price"].after if "sale_price" in changed else live.fields.get("sale_price"),
+        changed["regular_price"].after if "regular_price" in changed else live.fields.get("regular_price"),
+    )
+    pct = percent_change(before, after)
+    if pct is None or pct >= 0 or before is None or after is None:
+        return []
+    return [PriceDrop(kind=d.kind.value, key=d.key, before=before, after=after, percent=-pct)]
+
+
+def _options_in_use(
+    ctx: PlanContext, d: DesiredResource, live: LiveResource | None, diff: FieldDiff
+) -> list[Note]:
+    change = next((c for c in diff.changes if c.field == "attributes"), None)
+    if change is None or live is None or not isinstance(change.before, list):
+        return []
+    notes: list[Note] = []
+    after_by_ident = {_ident(a): a for a in change.after or []}
+    live_vars = ctx.index.variations_by_parent.get(live.id, [])
+    for attr in change.before:
+        kept = after_by_ident.get(_ident(attr))
+        kept_opts = {o.casefold() for o in (kept["options"] if kept else [])}
+        removed = {o for o in attr["options"] if o.casefold() not in kept_opts}
+        if not removed:
+            continue
+        ref = f"pa_{attr['slug']}" if attr.get("slug") else attr["name"]
+        users: list[str] = []
+        for v in live_vars:
+            combo = {str(k).casefold(): str(val).casefold() for k, val in dict(v.fields.get("attributes") or {}).items()}
+            if combo.get(ref.casefold()) in {o.casefold() for o in removed}:
+                users.append(_own_sku(v, live) or f"#{v.id}")
+        if users:
+            notes.append(option_in_use(attr["name"], removed, users))
+    return notes
+
+
+def _ident(attr: dict[str, Any]) -> str:
+    return f"g:{attr['slug'].casefold()}" if attr.get("slug") else f"l:{str(attr['name']).casefold()}"
