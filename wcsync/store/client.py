@@ -220,6 +220,10 @@ class WooClient:
                 out.append(item)
         return out
 
+    async def raw(self, method: str, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
+        """An unauthenticated request whose response is returned whatever its status (probes)."""
+        return await self.request(method, path, params=params, authenticate=False, raise_for_status=False)
+
     # -- the engine room ----------------------------------------------------------------------------------
 
     async def request(
@@ -230,10 +234,12 @@ class WooClient:
         params: dict[str, Any] | None = None,
         json: Any = None,
         authenticate: bool = True,
+        raise_for_status: bool = True,
     ) -> httpx.Response:
         """Send one request with retries; return the 2xx response or raise a ``StoreError``.
 
         ``path`` is relative to ``/wp-json/wc/v3/`` unless it starts with ``/`` (then relative to the site).
+        With ``raise_for_status=False`` any final response is returned (transport failures still raise).
         """
         info = RequestInfo(method=method.upper(), path=path, params=dict(params or {}), json=json)
         url = path if path.startswith("/") else API_PREFIX + path
@@ -286,6 +292,8 @@ class WooClient:
                     if status in RETRY_STATUSES and info.is_write and status not in PUSHBACK_STATUSES:
                         raise self._unknown(info, f"the store answered {status} after receiving it")
                     if status not in RETRY_STATUSES or attempt > self.settings.max_retries:
+                        if not raise_for_status:
+                            return response
                         raise classify_error(
                             store=self.store,
                             request=info,

@@ -1,0 +1,64 @@
+"""Open a client for a configured store: a real HTTPS/HTTP client, or, for a ``sandbox:PATH`` store URL, the
+embedded sandbox served in-process through an httpx ASGI transport (no socket) with its own API key.
+
+The CLI may import the sandbox; ``wcsync.store`` never does — that is why this lives here.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from wcsync.errors import ConfigError
+from wcsync.settings import AuthMethod, StoreSettings
+from wcsync.store.client import Progress, WooClient
+
+#: base URL of the in-process sandbox (``.invalid`` can never resolve: nothing leaves the process)
+SANDBOX_BASE_URL = "https://sandbox.invalid"
+
+
+def sandbox_path(settings: StoreSettings) -> str:
+    path = settings.url.removeprefix("sandbox:")
+    if not path:
+        raise ConfigError(
+            f"store {settings.name!r}: the sandbox URL {settings.url!r} names no database file",
+            hint="write it as sandbox:PATH, e.g. sandbox:.wcsync/sandbox.db",
+        )
+    return path
+
+
+def _sandbox_transport(path: str) -> httpx.AsyncBaseTransport:
+    try:
+        from wcsync.sandbox.server import asgi_transport  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # the sandbox's transport helper not there: serve its ASGI app directly
+        from wcsync.sandbox.app import create_app
+
+        return httpx.ASGITransport(app=create_app(path))
+    transport: httpx.AsyncBaseTransport = asgi_transport(path)
+    return transport
+
+
+def open_client(settings: StoreSettings, *, progress: Progress | None = None) -> WooClient:
+    """A ``WooClient`` for ``settings`` (use it as an async context manager)."""
+    if not settings.is_sandbox:
+        return WooClient(settings, progress=progress)
+    from pydantic import SecretStr
+
+    from wcsync.sandbox.db import open_db
+    from wcsync.sandbox.keys import ensure_key
+
+    path = sandbox_path(settings)
+    conn = open_db(path)
+    try:
+        key, secret = ensure_key(conn)
+    finally:
+        conn.close()
+    sandbox_settings = settings.model_copy(
+        update={
+            "auth": AuthMethod.BASIC,
+            "consumer_key": SecretStr(key),
+            "consumer_secret": SecretStr(secret),
+        }
+    )
+    return WooClient(
+        sandbox_settings, transport=_sandbox_transport(path), base_url=SANDBOX_BASE_URL, progress=progress
+    )

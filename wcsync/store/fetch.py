@@ -1,0 +1,229 @@
+"""Read a store's whole catalogue into a ``LiveState`` with the fewest list requests, and re-read single
+resources (by SKU or slug) when apply must resolve an unknown outcome.
+
+Requests for a full fetch (P products, V variations, A global attributes):
+
+    GET /wp-json/ (unauthenticated) + GET system_status                       store checks, version
+    categories, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
+    products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1)
+    variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, seen in the REST index routes),
+                else ⌈n/100⌉ per variable product, concurrently
+
+Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from wcsync.core.kinds import Kind
+from wcsync.core.records import LiveResource, LiveState
+from wcsync.store import wire
+from wcsync.store.client import Progress, WooClient
+from wcsync.store.probe import StoreInfo, probe_store
+
+#: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
+SKU_CHUNK = 100
+PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
+
+
+async def fetch_live_state(client: WooClient, *, progress: Progress | None = None) -> LiveState:
+    """Everything wcsync compares, read concurrently (bounded by the client's limiter)."""
+    info = await probe_store(client)
+
+    async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
+        return await client.list_all(path, fields=wire.wire_fields(kind), progress=progress)
+
+    async def attributes_and_terms() -> tuple[list[LiveResource], list[LiveResource]]:
+        attributes = await fetch_attributes(client)
+        term_lists = await asyncio.gather(
+            *(
+                client.list_all(f"products/attributes/{a.id}/terms", fields=wire.wire_fields(Kind.TERM),
+                                progress=progress)
+                for a in attributes
+            )
+        )
+        terms = [wire.term(body, a.id) for a, bodies in zip(attributes, term_lists, strict=True) for body in bodies]
+        return attributes, terms
+
+    product_fields = wire.wire_fields(Kind.PRODUCT)
+    with _first_error():
+        async with asyncio.TaskGroup() as group:
+            categories_task = group.create_task(taxonomy("products/categories", Kind.CATEGORY))
+            tags_task = group.create_task(taxonomy("products/tags", Kind.TAG))
+            shipping_task = group.create_task(taxonomy("products/shipping_classes", Kind.SHIPPING_CLASS))
+            attributes_task = group.create_task(attributes_and_terms())
+            products_task = group.create_task(
+                client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
+            )
+            trash_task = group.create_task(
+                client.list_all("products", {"status": "trash"}, fields=product_fields, progress=progress)
+            )
+            variations_task = group.create_task(
+                client.list_all("variations", fields=wire.wire_fields(Kind.VARIATION), progress=progress)
+                if info.has_store_variations
+                else _nothing()
+            )
+    categories, tags, shipping = categories_task.result(), tags_task.result(), shipping_task.result()
+    attributes, terms = attributes_task.result()
+    product_bodies, trash_bodies = products_task.result(), trash_task.result()
+    variation_bodies = variations_task.result()
+    if not info.has_store_variations:
+        variation_bodies = await _variations_per_parent(client, product_bodies, progress)
+
+    slugs = wire.attribute_slugs(attributes)
+    products = [wire.product(b, slugs) for b in product_bodies]
+    trashed = [wire.product(b, slugs) for b in trash_bodies]
+    parent_skus = {p.id: p.key for p in (*products, *trashed)}
+    variations = [
+        wire.variation(b, slugs, parent_id=b.get("parent_id"), parent_sku=parent_skus.get(b.get("parent_id") or 0))
+        for b in variation_bodies
+    ]
+    return LiveState(
+        wc_version=info.wc_version,
+        attributes=tuple(attributes),
+        terms=tuple(terms),
+        categories=tuple(wire.category(b) for b in categories),
+        tags=tuple(wire.tag(b) for b in tags),
+        shipping_classes=tuple(wire.shipping_class(b) for b in shipping),
+        products=tuple(products),
+        variations=tuple(variations),
+        trashed_products=tuple(trashed),
+    )
+
+
+@contextmanager
+def _first_error() -> Iterator[None]:
+    """Concurrent fetches fail as one: re-raise the first error itself (a ``StoreError`` the CLI can
+    print), not the ``ExceptionGroup`` around it."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        first: BaseException = group
+        while isinstance(first, BaseExceptionGroup):
+            first = first.exceptions[0]
+        raise first from None
+
+
+async def _nothing() -> list[dict[str, Any]]:
+    return []
+
+
+async def fetch_attributes(client: WooClient) -> list[LiveResource]:
+    """Global attributes (WooCommerce does not paginate this list: one request)."""
+    body = await client.get("products/attributes", {"context": "edit",
+                                                    "_fields": ",".join(wire.wire_fields(Kind.ATTRIBUTE))})
+    return [wire.attribute(item) for item in body if isinstance(item, dict)] if isinstance(body, list) else []
+
+
+async def _variations_per_parent(
+    client: WooClient, products: Sequence[dict[str, Any]], progress: Progress | None
+) -> list[dict[str, Any]]:
+    """Older stores: one variation list per variable product, concurrently; ``parent_id`` filled in."""
+    parents = [p["id"] for p in products if p.get("type") == "variable"]
+    fields = wire.wire_fields(Kind.VARIATION)
+    lists = await asyncio.gather(
+        *(client.list_all(f"products/{pid}/variations", fields=fields, progress=progress) for pid in parents)
+    )
+    out: list[dict[str, Any]] = []
+    for pid, bodies in zip(parents, lists, strict=True):
+        out.extend({**b, "parent_id": b.get("parent_id") or pid} for b in bodies)
+    return out
+
+
+def _chunks(keys: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]
+
+
+async def reread(client: WooClient, kind: Kind, keys: Iterable[str]) -> list[LiveResource]:
+    """Re-read resources by natural key: products and variations by SKU (``sku=`` comma lists of ≤100, one
+    request per chunk), terms by slug (``attribute/slug`` for attribute terms), attributes by slug.
+
+    Variations without an own SKU cannot be found by key here: list their parent's variations with
+    ``reread_variations_of``. Resources not found are simply absent from the result.
+    """
+    wanted = list(dict.fromkeys(k for k in keys if k))
+    if not wanted:
+        return []
+    if kind in (Kind.PRODUCT, Kind.VARIATION):
+        return await _reread_by_sku(client, kind, wanted)
+    if kind is Kind.ATTRIBUTE:
+        return [a for a in await fetch_attributes(client) if a.key in set(wanted)]
+    if kind is Kind.TERM:
+        return await _reread_terms(client, wanted)
+    path = {Kind.CATEGORY: "products/categories", Kind.TAG: "products/tags",
+            Kind.SHIPPING_CLASS: "products/shipping_classes"}[kind]
+    mapper = {Kind.CATEGORY: wire.category, Kind.TAG: wire.tag, Kind.SHIPPING_CLASS: wire.shipping_class}[kind]
+    if len(wanted) <= 3:  # slug= takes one slug (a comma list matches nothing): one request each
+        found = await asyncio.gather(*(client.list_all(path, {"slug": s}, fields=wire.wire_fields(kind))
+                                       for s in wanted))
+        bodies = [b for group in found for b in group]
+    else:
+        bodies = await client.list_all(path, fields=wire.wire_fields(kind))
+    return [r for r in (mapper(b) for b in bodies) if r.key in set(wanted)]
+
+
+async def _reread_by_sku(client: WooClient, kind: Kind, skus: list[str]) -> list[LiveResource]:
+    # products?sku= is exact and case-insensitive, accepts a comma list and also returns variations
+    found = await asyncio.gather(
+        *(client.list_all("products", {"sku": ",".join(chunk), "status": "any"}, fields=PRODUCT_REREAD_FIELDS)
+          for chunk in _chunks(skus, SKU_CHUNK))
+    )
+    bodies = [b for group in found for b in group]
+    attributes = await fetch_attributes(client)
+    slugs = wire.attribute_slugs(attributes)
+    if kind is Kind.PRODUCT:
+        return [wire.product(b, slugs) for b in bodies if b.get("type") != "variation"]
+    by_parent: dict[int, set[int]] = {}
+    for b in bodies:
+        if b.get("type") == "variation" and b.get("parent_id"):
+            by_parent.setdefault(int(b["parent_id"]), set()).add(int(b["id"]))
+    variations = await reread_variations_of(client, sorted(by_parent), attribute_slugs=slugs)
+    return [v for v in variations if v.id in {i for ids in by_parent.values() for i in ids}]
+
+
+async def reread_variations_of(
+    client: WooClient, parent_ids: Sequence[int], *, attribute_slugs: dict[int, str] | None = None
+) -> list[LiveResource]:
+    """Every variation of the given parents (one list per parent, concurrently)."""
+    if attribute_slugs is None:
+        attribute_slugs = wire.attribute_slugs(await fetch_attributes(client))
+    parents = await asyncio.gather(
+        *(client.get(f"products/{pid}", {"_fields": "id,sku", "context": "edit"}) for pid in parent_ids)
+    )
+    parent_skus = {int(p["id"]): wire.product(p).key for p in parents if isinstance(p, dict) and "id" in p}
+    fields = wire.wire_fields(Kind.VARIATION)
+    lists = await asyncio.gather(
+        *(client.list_all(f"products/{pid}/variations", fields=fields) for pid in parent_ids)
+    )
+    return [
+        wire.variation(b, attribute_slugs, parent_id=pid, parent_sku=parent_skus.get(pid))
+        for pid, bodies in zip(parent_ids, lists, strict=True)
+        for b in bodies
+    ]
+
+
+async def _reread_terms(client: WooClient, keys: list[str]) -> list[LiveResource]:
+    attributes = {a.key: a for a in await fetch_attributes(client)}
+    wanted: dict[str, set[str]] = {}
+    for key in keys:
+        attr, _, slug = key.partition("/")
+        wanted.setdefault(attr, set()).add(slug)
+    targets = [(attributes[a], slugs) for a, slugs in wanted.items() if a in attributes]
+    lists = await asyncio.gather(
+        *(client.list_all(f"products/attributes/{a.id}/terms", fields=wire.wire_fields(Kind.TERM))
+          for a, _ in targets)
+    )
+    return [
+        wire.term(b, a.id)
+        for (a, slugs), bodies in zip(targets, lists, strict=True)
+        for b in bodies
+        if b.get("slug") in slugs
+    ]
+
+
+__all__ = ["StoreInfo", "fetch_live_state", "reread", "reread_variations_of"]

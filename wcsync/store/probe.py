@@ -1,0 +1,95 @@
+"""What kind of site is behind the URL: WordPress? WooCommerce active? which routes and version?
+
+The WordPress REST index (``GET /wp-json/``) is public and is fetched WITHOUT credentials: WooCommerce only
+authenticates ``/wp-json/wc/…`` URLs, and on other routes WordPress would try consumer-key Basic credentials
+as an application password and answer 401. The index lists the namespaces (``wc/v3`` = WooCommerce active)
+and the routes (``/wc/v3/variations`` = WooCommerce ≥ 10.3's store-wide variations list). The WooCommerce
+version comes from ``system_status`` (needs a manager's key; None when refused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wcsync.store.client import WooClient
+from wcsync.store.errors import (
+    NotWordPressError,
+    PermalinksOffError,
+    PermissionDenied,
+    RequestFailed,
+    WooCommerceNotActive,
+)
+
+STORE_VARIATIONS_ROUTE = "/wc/v3/variations"
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    namespaces: tuple[str, ...]
+    #: the store has ``GET /wc/v3/variations`` (every variation of the store, paginated)
+    has_store_variations: bool
+    wc_version: str | None = None
+
+
+async def _index(client: WooClient) -> dict[str, Any]:
+    response = await client.raw("GET", "/wp-json/")
+    body = _json(response)
+    if response.status_code == 200 and isinstance(body, dict) and "namespaces" in body:
+        return body
+    where = f"GET /wp-json/ on {client.store}"
+    if response.status_code == 404:
+        fallback = await client.raw("GET", "/", params={"rest_route": "/"})
+        fallback_body = _json(fallback)
+        if isinstance(fallback_body, dict) and "namespaces" in fallback_body:
+            raise PermalinksOffError(
+                f"{where} answered 404: this WordPress site uses plain permalinks, so its REST API is only "
+                "reachable as ?rest_route=…, which WooCommerce does not authenticate (wcsync does not support it)",
+                hint="in wp-admin open Settings → Permalinks, choose any structure other than “Plain” (e.g. "
+                "“Post name”) and save; then /wp-json/ works",
+            )
+    raise NotWordPressError(
+        f"{where} answered HTTP {response.status_code} "
+        f"({response.headers.get('Content-Type', 'no content type')}), not the WordPress REST API index: "
+        f"{client.store} does not look like a WordPress site",
+        hint="give the WordPress site address (the “Site Address (URL)” in Settings → General), e.g. "
+        "https://shop.example.com, not a page or the wp-admin URL",
+    )
+
+
+def _json(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+async def probe_store(client: WooClient) -> StoreInfo:
+    """Check that the URL is a WordPress site with WooCommerce's REST API; learn routes and version."""
+    index = await _index(client)
+    namespaces = tuple(n for n in index.get("namespaces") or () if isinstance(n, str))
+    if "wc/v3" not in namespaces:
+        raise WooCommerceNotActive(
+            f"{client.store} is a WordPress site, but its REST API has no wc/v3 namespace: WooCommerce is not "
+            "active (or older than 3.5)",
+            hint="install and activate WooCommerce in wp-admin → Plugins, then run wcsync again",
+        )
+    routes = index.get("routes")
+    has_variations = isinstance(routes, dict) and STORE_VARIATIONS_ROUTE in routes
+    return StoreInfo(namespaces=namespaces, has_store_variations=has_variations,
+                     wc_version=await wc_version(client))
+
+
+async def wc_version(client: WooClient) -> str | None:
+    """WooCommerce's version from ``system_status`` (None when the key's user may not read it)."""
+    try:
+        body = await client.get("system_status", {"_fields": "environment"})
+    except PermissionDenied:
+        return None
+    except RequestFailed as exc:
+        if exc.status in {403, 404, 500}:
+            return None
+        raise
+    environment = body.get("environment") if isinstance(body, dict) else None
+    version = environment.get("version") if isinstance(environment, dict) else None
+    return version if isinstance(version, str) and version else None

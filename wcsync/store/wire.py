@@ -1,0 +1,348 @@
+"""WooCommerce JSON → ``LiveResource``: pure mapping into the field vocabulary of ``wcsync.core.fields``.
+
+What the wire does and what the records want (see ../shared/woocommerce/README.md):
+
+- names come back entity-encoded (``Hoodies &amp; Co``): decoded with ``html.unescape``; HTML fields
+  (descriptions, purchase note) stay as stored (``context=edit``);
+- prices, weights and dimensions are strings: ``""`` → None, else ``Decimal`` (``"45"`` and ``"45.00"`` are
+  equal decimals);
+- dates have no offset (``2031-01-01T00:00:00``); normalised to ``YYYY-MM-DDTHH:MM:SS``;
+- ``meta_data`` rows → ``{key: value}`` (first row per key); meta ``_wcsync`` → ``Mark``;
+- references → live ids (categories, tags, ``upsell_ids``, ``cross_sell_ids``, ``grouped_products``, category
+  ``parent``); ``shipping_class`` stays the slug WooCommerce returns;
+- default and variation attributes → ``{attr-ref: option}`` with attr-ref ``pa_<slug>`` for a global attribute
+  (resolved from its id through the attributes list) or the local attribute's name;
+- a variation without its own SKU reports its parent's: that SKU is not the variation's key.
+
+No I/O here: ``wcsync.store.fetch`` feeds it bodies.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+
+from wcsync.core.fields import (
+    ATTRIBUTE_FIELDS,
+    CATEGORY_FIELDS,
+    MARK_META_KEY,
+    PRODUCT_FIELDS,
+    SHIPPING_CLASS_FIELDS,
+    TAG_FIELDS,
+    TERM_FIELDS,
+    VARIATION_FIELDS,
+)
+from wcsync.core.kinds import Kind
+from wcsync.core.records import LiveResource, Mark
+
+#: record field name -> WooCommerce wire name, where they differ
+WIRE_NAMES: dict[str, str] = {"upsells": "upsell_ids", "cross_sells": "cross_sell_ids", "meta": "meta_data"}
+
+#: attribute id -> slug without ``pa_``
+AttributeSlugs = Mapping[int, str]
+
+
+def wire_fields(kind: Kind) -> tuple[str, ...]:
+    """The top-level wire fields to request (``_fields``) to build a complete record of ``kind``."""
+    vocabulary = _VOCABULARY[kind]
+    names = [WIRE_NAMES.get(name, name) for name in vocabulary]
+    extra: tuple[str, ...] = ()
+    if kind is Kind.PRODUCT:
+        extra = ("sku", "status", "date_modified_gmt")
+    elif kind is Kind.VARIATION:
+        extra = ("parent_id", "status", "date_modified_gmt")
+    return tuple(dict.fromkeys(["id", *names, *extra]))
+
+
+# -- scalar conversions ---------------------------------------------------------------------------------
+
+
+def text(value: Any) -> str:
+    """Plain text with HTML entities decoded (``&amp;`` → ``&``)."""
+    return html.unescape(value) if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def money(value: Any) -> Decimal | None:
+    """WooCommerce price/decimal string: ``""``/None → None, else a Decimal (None when unparsable)."""
+    if value is None or isinstance(value, bool):
+        return None
+    raw = str(value).strip()
+    if not raw:
+        return None
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def date_time(value: Any) -> str | None:
+    """``YYYY-MM-DDTHH:MM:SS`` (offset dropped: WooCommerce's local dates carry none), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def integer(value: Any) -> int | None:
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def boolean(value: Any) -> bool:
+    # a variation reports manage_stock "parent" when its parent manages the stock: not its own
+    return value is True or value in ("true", "1", 1)
+
+
+def meta_map(rows: Any) -> dict[str, Any]:
+    """``meta_data`` rows → ``{key: value}``; the first row per key wins."""
+    out: dict[str, Any] = {}
+    for row in rows if isinstance(rows, list) else ():
+        if isinstance(row, dict) and isinstance(row.get("key"), str) and row["key"] not in out:
+            out[row["key"]] = row.get("value")
+    return out
+
+
+def parse_mark(meta: Mapping[str, Any]) -> Mark | None:
+    """The ``_wcsync`` bookkeeping meta (a JSON object, or a JSON string); present but unreadable still marks
+    the resource as managed, with empty bookkeeping."""
+    if MARK_META_KEY not in meta:
+        return None
+    raw = meta[MARK_META_KEY]
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return Mark()
+    if not isinstance(raw, dict):
+        return Mark()
+    try:
+        return Mark.model_validate({k: v for k, v in raw.items() if k in Mark.model_fields})
+    except ValidationError:
+        return Mark()
+
+
+def image(value: Any) -> dict[str, Any] | None:
+    """An image object → ``{"id", "src", "alt", "name"}``; None for null / ``{}`` / ``[]`` / id 0."""
+    if not isinstance(value, dict) or not integer(value.get("id")):
+        return None
+    return {
+        "id": integer(value.get("id")),
+        "src": value.get("src") or "",
+        "alt": text(value.get("alt")),
+        "name": text(value.get("name")),
+    }
+
+
+def images(value: Any) -> tuple[dict[str, Any], ...]:
+    return tuple(img for img in (image(v) for v in (value if isinstance(value, list) else ())) if img)
+
+
+def ref(value: Any) -> int | str | None:
+    """One reference: an id (0 → None) or, for ``shipping_class``, the slug (``""`` → None)."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, dict):
+        value = value.get("id")
+    number = integer(value)
+    return number or None
+
+
+def refs(value: Any) -> tuple[int, ...]:
+    ids = (ref(v) for v in (value if isinstance(value, list) else ()))
+    return tuple(sorted({i for i in ids if isinstance(i, int)}))
+
+
+def dimensions(value: Any) -> dict[str, Decimal | None]:
+    source = value if isinstance(value, dict) else {}
+    return {axis: money(source.get(axis)) for axis in ("length", "width", "height")}
+
+
+# -- attributes -------------------------------------------------------------------------------------------
+
+
+def attr_ref(item: Mapping[str, Any], slugs: AttributeSlugs) -> str:
+    """``pa_<slug>`` for a global attribute (id > 0), else the local attribute's name."""
+    attr_id = integer(item.get("id")) or 0
+    if attr_id:
+        slug = slugs.get(attr_id)
+        if slug is None:
+            raw = item.get("slug")
+            slug = raw[3:] if isinstance(raw, str) and raw.startswith("pa_") else text(item.get("name")).lower()
+        return f"pa_{slug}"
+    return text(item.get("name"))
+
+
+def product_attributes(value: Any, slugs: AttributeSlugs) -> tuple[dict[str, Any], ...]:
+    out = []
+    items = [v for v in (value if isinstance(value, list) else ()) if isinstance(v, dict)]
+    for item in sorted(items, key=lambda v: integer(v.get("position")) or 0):
+        attr_id = integer(item.get("id")) or 0
+        out.append(
+            {
+                "id": attr_id,
+                "name": text(item.get("name")),
+                "slug": attr_ref(item, slugs)[3:] if attr_id else None,
+                "options": tuple(text(o) for o in item.get("options") or ()),
+                "visible": boolean(item.get("visible")),
+                "variation": boolean(item.get("variation")),
+            }
+        )
+    return tuple(out)
+
+
+def default_attributes(value: Any, slugs: AttributeSlugs) -> dict[str, str]:
+    """Global options stay the term slug WooCommerce returns; local ones the text."""
+    out: dict[str, str] = {}
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, dict):
+            out.setdefault(attr_ref(item, slugs), text(item.get("option")))
+    return out
+
+
+def combo(value: Any, slugs: AttributeSlugs) -> dict[str, str]:
+    """Variation attributes: ``{attr-ref: option}`` (term name for global attributes, text for local)."""
+    return default_attributes(value, slugs)
+
+
+# -- records ----------------------------------------------------------------------------------------------
+
+Converter = Callable[[Any, AttributeSlugs], Any]
+
+_CONVERT: dict[str, Converter] = {
+    "text": lambda v, _: text(v),
+    "html": lambda v, _: v if isinstance(v, str) else "",
+    "money": lambda v, _: money(v),
+    "decimal": lambda v, _: money(v),
+    "int": lambda v, _: integer(v),
+    "bool": lambda v, _: boolean(v),
+    "enum": lambda v, _: v if isinstance(v, str) else ("" if v is None else str(v)),
+    "datetime": lambda v, _: date_time(v),
+    "refs": lambda v, _: refs(v),
+    "ref": lambda v, _: ref(v),
+    "images": lambda v, _: images(v),
+    "image": lambda v, _: image(v),
+    "attrs": product_attributes,
+    "defaults": default_attributes,
+    "combo": combo,
+    "meta": lambda v, _: meta_map(v),
+    "dict": lambda v, _: dimensions(v),
+}
+
+_VOCABULARY: dict[Kind, dict[str, str]] = {
+    Kind.PRODUCT: PRODUCT_FIELDS,
+    Kind.VARIATION: VARIATION_FIELDS,
+    Kind.CATEGORY: CATEGORY_FIELDS,
+    Kind.TAG: TAG_FIELDS,
+    Kind.ATTRIBUTE: ATTRIBUTE_FIELDS,
+    Kind.TERM: TERM_FIELDS,
+    Kind.SHIPPING_CLASS: SHIPPING_CLASS_FIELDS,
+}
+
+
+def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> dict[str, Any]:
+    """Every field of ``kind``'s vocabulary that the body carries, converted to its canonical type."""
+    out: dict[str, Any] = {}
+    for name, ftype in _VOCABULARY[kind].items():
+        wire = WIRE_NAMES.get(name, name)
+        if wire in body:
+            out[name] = _CONVERT[ftype](body[wire], slugs or {})
+    return out
+
+
+def _sku(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def product(body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> LiveResource:
+    fields = record_fields(Kind.PRODUCT, body, slugs)
+    meta = fields.get("meta") or meta_map(body.get("meta_data"))
+    return LiveResource(
+        kind=Kind.PRODUCT,
+        id=int(body["id"]),
+        key=_sku(body.get("sku")),
+        fields=fields,
+        status=body.get("status"),
+        mark=parse_mark(meta),
+        date_modified=body.get("date_modified_gmt"),
+    )
+
+
+def variation(
+    body: Mapping[str, Any],
+    slugs: AttributeSlugs | None = None,
+    *,
+    parent_id: int | None = None,
+    parent_sku: str | None = None,
+) -> LiveResource:
+    """A variation; ``parent_sku`` lets an inherited SKU (the parent's, reported as the variation's) be told
+    apart from an own SKU."""
+    fields = record_fields(Kind.VARIATION, body, slugs)
+    sku = _sku(body.get("sku"))
+    if sku is not None and parent_sku is not None and sku.lower() == parent_sku.strip().lower():
+        sku = None
+    if "sku" in fields:
+        fields["sku"] = sku
+    meta = fields.get("meta") or meta_map(body.get("meta_data"))
+    return LiveResource(
+        kind=Kind.VARIATION,
+        id=int(body["id"]),
+        key=sku,
+        parent_id=integer(body.get("parent_id")) or parent_id,
+        fields=fields,
+        status=body.get("status"),
+        mark=parse_mark(meta),
+        date_modified=body.get("date_modified_gmt"),
+    )
+
+
+def category(body: Mapping[str, Any]) -> LiveResource:
+    return LiveResource(kind=Kind.CATEGORY, id=int(body["id"]), key=body.get("slug"),
+                        fields=record_fields(Kind.CATEGORY, body))
+
+
+def tag(body: Mapping[str, Any]) -> LiveResource:
+    return LiveResource(kind=Kind.TAG, id=int(body["id"]), key=body.get("slug"), fields=record_fields(Kind.TAG, body))
+
+
+def shipping_class(body: Mapping[str, Any]) -> LiveResource:
+    return LiveResource(kind=Kind.SHIPPING_CLASS, id=int(body["id"]), key=body.get("slug"),
+                        fields=record_fields(Kind.SHIPPING_CLASS, body))
+
+
+def attribute_slug(value: Any) -> str | None:
+    """``pa_color`` → ``color``."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value[3:] if value.startswith("pa_") else value
+
+
+def attribute(body: Mapping[str, Any]) -> LiveResource:
+    fields = record_fields(Kind.ATTRIBUTE, body)
+    slug = attribute_slug(body.get("slug"))
+    if "slug" in fields:
+        fields["slug"] = slug
+    return LiveResource(kind=Kind.ATTRIBUTE, id=int(body["id"]), key=slug, fields=fields)
+
+
+def term(body: Mapping[str, Any], attribute_id: int) -> LiveResource:
+    return LiveResource(kind=Kind.TERM, id=int(body["id"]), key=body.get("slug"), parent_id=attribute_id,
+                        fields=record_fields(Kind.TERM, body))
+
+
+def attribute_slugs(attributes: list[LiveResource]) -> dict[int, str]:
+    """id → slug (without ``pa_``) of the global attributes, for resolving attribute references."""
+    return {a.id: a.key for a in attributes if a.key}
