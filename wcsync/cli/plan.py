@@ -1,0 +1,253 @@
+"""``wcsync plan``: load the project and catalogue, read the store, plan, print the plan.
+
+The artifact (text, Markdown or JSON) goes to stdout; progress and status go to stderr. Exit codes: 0 no
+changes (or changes without ``--detailed-exitcode``), 2 changes with ``--detailed-exitcode``, 1 error.
+``make_plan`` is the same sequence as a plain function, for ``wcsync apply`` and library users.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wcsync.cli.common import debug_option, fail, project_option, status
+from wcsync.core.plan import Plan, StoreRef
+from wcsync.errors import CatalogError, WcsyncError
+from wcsync.render import FORMATS, render, render_json
+from wcsync.settings import StoreSettings
+
+
+class FetchProgress:
+    """Progress of reading the store, on stderr: a rich progress display on a terminal, else one plain line
+    per finished list (CI logs stay readable)."""
+
+    def __init__(self, *, live: bool) -> None:
+        self._live = live
+        self._progress: Any = None
+        self._tasks: dict[str, Any] = {}
+
+    @classmethod
+    def for_stderr(cls) -> FetchProgress:
+        stream = click.get_text_stream("stderr")
+        return cls(live=stream.isatty())
+
+    def status(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(message, highlight=False, markup=False)
+        else:
+            status(message)
+
+    def update(self, path: str, done: int, total: int) -> None:
+        """``wcsync.store.client.Progress``: ``path`` has ``done`` of ``total`` pages."""
+        if not self._live:
+            if done == total:
+                status(f"  read {path} ({total} page{'s' if total != 1 else ''})")
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn("  {task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+        task = self._tasks.get(path)
+        if task is None:
+            task = self._tasks[path] = self._progress.add_task(path, total=total)
+        self._progress.update(task, completed=done, total=total)
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+            self._tasks.clear()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The command line's part of the planner settings."""
+
+    allow_deletes: bool = False
+    allow_changes: bool = False
+    allow_price_drops: bool = False
+    targets: tuple[str, ...] = ()
+
+
+def public_url(settings: StoreSettings) -> str:
+    """The store URL as plans and messages show it: no user info, query or fragment (they can hold secrets)."""
+    if settings.is_sandbox:
+        return settings.url
+    from wcsync.store.errors import redact_url
+
+    return redact_url(settings.url)
+
+
+def make_plan(
+    project_dir: str | Path,
+    *,
+    store: str | None = None,
+    store_url: str | None = None,
+    overrides: Overrides = Overrides(),
+    env: Mapping[str, str] | None = None,
+    progress: FetchProgress | None = None,
+) -> Plan:
+    """Project + catalogue + live store → ``Plan``. Raises ``WcsyncError`` subclasses (catalogue errors with
+    diagnostics, store errors, ``PlanError`` when a guard trips)."""
+    from wcsync.catalog import load_catalog
+    from wcsync.catalog.project import load_project, plan_settings, resolve_store
+    from wcsync.core.planner import build_plan
+
+    env = os.environ if env is None else env
+    directory = Path(project_dir)
+    url_given = bool(store_url or env.get("WCSYNC_URL"))
+    project = load_project(directory, required=not url_given)
+    settings = resolve_store(project, store=store, store_url=store_url, env=env)
+    plan_settings_ = plan_settings(project).model_copy(
+        update={
+            "allow_deletes": overrides.allow_deletes,
+            "allow_changes": overrides.allow_changes,
+            "allow_price_drops": overrides.allow_price_drops,
+            "targets": overrides.targets,
+        }
+    )
+    _status(progress, f"Loading the catalogue in {directory}…")
+    desired = load_catalog(directory, project)
+    _status(progress, f"Reading store {settings.name} ({public_url(settings)})…")
+    live = asyncio.run(_fetch(settings, progress))
+    _status(progress, "Planning…")
+    ref = StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
+    return build_plan(desired, live, plan_settings_, store=ref)
+
+
+def _status(progress: FetchProgress | None, message: str) -> None:
+    if progress is not None:
+        progress.status(message)
+
+
+async def _fetch(settings: StoreSettings, progress: FetchProgress | None) -> Any:
+    from wcsync.cli.connect import open_client
+    from wcsync.store.fetch import fetch_live_state
+
+    callback = progress.update if progress is not None else None
+    async with open_client(settings, progress=callback) as client:
+        try:
+            return await fetch_live_state(client, progress=callback)
+        finally:
+            if progress is not None:
+                progress.finish()
+
+
+def _ci_hint(env: Mapping[str, str]) -> str | None:
+    """Where a truncated PR comment points: the CI run's artifacts when running in GitHub Actions."""
+    server, repo, run = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY"), env.get("GITHUB_RUN_ID")
+    if server and repo and run:
+        return f"The full plan is in the artifacts of [this CI run]({server}/{repo}/actions/runs/{run})."
+    return None
+
+
+def _color_stdout() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = click.get_text_stream("stdout")
+    return stream.isatty()
+
+
+def _report_catalog_error(err: CatalogError) -> None:
+    for diag in err.diagnostics:
+        click.echo(str(diag), err=True)
+
+
+def _write_plan_file(path: str, plan: Plan) -> None:
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(render_json(plan), encoding="utf-8")
+    tmp.replace(target)
+
+
+@click.command("plan")
+@project_option
+@click.option("--store", "store", metavar="NAME", help="Store named in wcsync.yaml (default: default_store).")
+@click.option(
+    "--store-url",
+    metavar="URL",
+    help="Store URL (or sandbox:PATH); credentials from WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET.",
+)
+@click.option(
+    "--out", metavar="FILE", type=click.Path(dir_okay=False), help="Also write the plan as JSON to FILE."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Format on stdout."
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when the plan has changes (0 none, 1 error).")
+@click.option(
+    "--target",
+    "targets",
+    metavar="KEY",
+    multiple=True,
+    help="Plan only this SKU or slug path (repeatable; a product includes its variations).",
+)
+@click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
+@click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
+@click.option("--allow-price-drops", is_flag=True, help="Override the max_price_drop_percent guard.")
+@debug_option
+def plan(
+    project_dir: str,
+    store: str | None,
+    store_url: str | None,
+    out: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+    targets: tuple[str, ...],
+    allow_deletes: bool,
+    allow_changes: bool,
+    allow_price_drops: bool,
+    debug: bool,
+) -> None:
+    """Show what `wcsync apply` would change in the store.
+
+    The plan goes to stdout (text, markdown for a pull-request comment, or json); progress and errors go to
+    stderr. Exit codes: 0 no changes, 2 changes (with --detailed-exitcode; 0 without), 1 error.
+    """
+    overrides = Overrides(
+        allow_deletes=allow_deletes,
+        allow_changes=allow_changes,
+        allow_price_drops=allow_price_drops,
+        targets=tuple(t for raw in targets for t in raw.split(",") if t.strip()),
+    )
+    progress = FetchProgress.for_stderr()
+    try:
+        result = make_plan(
+            project_dir, store=store, store_url=store_url, overrides=overrides, progress=progress
+        )
+    except CatalogError as err:
+        progress.finish()
+        _report_catalog_error(err)
+        fail(err, debug=debug)
+    except WcsyncError as err:
+        progress.finish()
+        fail(err, debug=debug)
+    if out:
+        try:
+            _write_plan_file(out, result)
+        except OSError as err:
+            fail(
+                WcsyncError(f"could not write the plan file {out}: {err.strerror}", hint="check the path"),
+                debug=debug,
+            )
+        status(f"Plan written to {out}")
+    color = fmt == "text" and _color_stdout()
+    text = render(result, fmt, color=color, full_plan_hint=_ci_hint(os.environ))
+    click.echo(text, nl=False, color=color)
+    if detailed_exitcode and not result.is_empty:
+        sys.exit(2)
