@@ -95,6 +95,7 @@ class _Run:
             reason = self.skip.get((change.kind, change.key))
             if reason is not None:
                 self._record(change, Status.STALE, error=reason)
+                self.refs.failed[(change.kind, change.key)] = f"which was skipped: {reason}"
                 continue
             omit = self._deferred_links(change)
             try:

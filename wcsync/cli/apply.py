@@ -1,0 +1,203 @@
+"""``wcsync apply [plan.json]``: make the store match the catalogue.
+
+Without a file it plans (exactly as ``wcsync plan`` does), shows the plan and asks ``y/N`` (``--auto-approve``
+for CI; never prompts without a terminal). With a file it applies exactly that plan: it refuses a plan made
+for another store or another catalogue version, and skips (and reports) every object changed in the store
+since planning. Afterwards it re-fetches the store and re-plans to prove convergence.
+
+Exit codes: 0 everything applied and converged, 3 some items failed / were skipped / did not converge,
+1 an error before anything was written. The plan text goes to stdout; progress and results to stderr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wcsync.cli.common import abort, debug_option, fail, project_option, status
+from wcsync.core.plan import Plan, PlanSettings, StoreRef
+from wcsync.core.records import DesiredState, LiveState
+from wcsync.errors import ApplyError, PlanError, WcsyncError
+from wcsync.settings import StoreSettings
+
+
+@click.command(help=__doc__.split("\n\n")[0] if __doc__ else None)
+@click.argument("plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_option
+@click.option("--store", "store_name", help="Store name from wcsync.yaml (default: default_store).")
+@click.option("--store-url", help="Store URL (https://…, or sandbox:PATH), instead of a named store.")
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (CI).")
+@click.option("--continue-on-error", is_flag=True, help="Run every independent stage even after a failure.")
+@click.option("--batch-size", type=click.IntRange(1, 100), help="Items per batch request (default 100).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the per-item results as JSON to FILE.")
+@click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
+@click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
+@click.option("--allow-price-drops", is_flag=True, help="Override the max_price_drop_percent guard.")
+@click.option("--target", "targets", multiple=True, metavar="KEY", help="Only this SKU/slug (repeatable).")
+@debug_option
+def apply(plan_file: Path | None, project_dir: str, store_name: str | None, store_url: str | None,
+          auto_approve: bool, continue_on_error: bool, batch_size: int | None, report_file: Path | None,
+          allow_deletes: bool, allow_changes: bool, allow_price_drops: bool, targets: tuple[str, ...],
+          debug: bool) -> None:
+    """Make the store match the catalogue."""
+    options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
+                       store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
+                       batch_size=batch_size, report_file=report_file,
+                       overrides={"allow_deletes": allow_deletes, "allow_changes": allow_changes,
+                                  "allow_price_drops": allow_price_drops, "targets": tuple(targets)})
+    try:
+        code = asyncio.run(_apply(options))
+    except WcsyncError as err:
+        fail(err, debug=debug)
+    except KeyboardInterrupt:
+        abort("interrupted; re-run `wcsync apply`: it re-reads the store and converges", code=130)
+    sys.exit(code)
+
+
+class _Options:
+    def __init__(self, **kw: Any) -> None:
+        self.plan_file: Path | None = kw["plan_file"]
+        self.project_dir: Path = kw["project_dir"]
+        self.store_name: str | None = kw["store_name"]
+        self.store_url: str | None = kw["store_url"]
+        self.auto_approve: bool = kw["auto_approve"]
+        self.continue_on_error: bool = kw["continue_on_error"]
+        self.batch_size: int | None = kw["batch_size"]
+        self.report_file: Path | None = kw["report_file"]
+        self.overrides: dict[str, Any] = kw["overrides"]
+
+
+def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]:
+    from wcsync.catalog.project import load_project, plan_settings, resolve_store
+
+    url_given = bool(options.store_url or os.environ.get("WCSYNC_URL"))
+    project = load_project(options.project_dir, required=not url_given)
+    settings = resolve_store(project, store=options.store_name, store_url=options.store_url, env=os.environ)
+    if options.batch_size:
+        settings = settings.model_copy(update={"batch_size": options.batch_size})
+    psettings = plan_settings(project).model_copy(update=options.overrides)
+    desired = _load_catalog(options.project_dir, project.catalog)
+    return settings, psettings, desired
+
+
+def _load_catalog(project_dir: Path, catalog: str) -> DesiredState:
+    from wcsync.catalog import load_catalog
+
+    desired: DesiredState = load_catalog(project_dir, catalog)
+    return desired
+
+
+def _store_ref(settings: StoreSettings, live: LiveState) -> StoreRef:
+    return StoreRef(name=settings.name, url=settings.url, wc_version=live.wc_version)
+
+
+async def _apply(options: _Options) -> int:
+    from wcsync.cli.connect import open_client
+    from wcsync.core.planner import build_plan, verify_convergence
+    from wcsync.engine import execute
+    from wcsync.engine.converge import convergence_errors
+    from wcsync.engine.progress import StderrProgress
+    from wcsync.engine.stale import stale_changes
+    from wcsync.store.fetch import fetch_live_state
+    from wcsync.store.writer import StoreWriter
+
+    settings, psettings, desired = _load(options)
+    progress = StderrProgress()
+    async with open_client(settings) as client:
+        status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
+        live = await fetch_live_state(client)
+        skip: dict[Any, str] = {}
+        if options.plan_file is not None:
+            plan = _read_plan(options.plan_file)
+            _check_plan(plan, settings, desired, options.plan_file)
+            skip = stale_changes(plan, live)
+            for (kind, key), reason in skip.items():
+                status(f"  skipped {kind.value} {key}: {reason}")
+        else:
+            plan = build_plan(desired, live, psettings, store=_store_ref(settings, live))
+            click.echo(_plan_text(plan))
+            if plan.is_empty:
+                return 0
+            if not _approved(options.auto_approve):
+                status("Apply cancelled: nothing was written.")
+                return 1
+        writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
+        result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
+                               progress=progress)
+        status("Re-reading the store to check convergence …")
+        after = await fetch_live_state(client)
+        remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
+        result.convergence_errors = convergence_errors(remaining, result)
+    _report(result, options.report_file)
+    return result.exit_code
+
+
+def _shown_url(settings: StoreSettings) -> str:
+    from wcsync.store.errors import redact_url
+
+    return settings.url if settings.is_sandbox else redact_url(settings.url)
+
+
+def _read_plan(path: Path) -> Plan:
+    try:
+        return Plan.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ApplyError(f"{path} is not a wcsync plan file ({first})",
+                         hint="write one with `wcsync plan --out plan.json`") from None
+
+
+def _check_plan(plan: Plan, settings: StoreSettings, desired: DesiredState, path: Path) -> None:
+    if plan.store.url.rstrip("/") != settings.url.rstrip("/"):
+        raise PlanError(
+            f"{path} was made for store {plan.store.name} ({plan.store.url}), not for {settings.name} "
+            f"({_shown_url(settings)})",
+            hint="plan again against this store, or pass the --store / --store-url the plan was made for")
+    if plan.catalog_version != desired.catalog_version:
+        raise PlanError(
+            f"{path} was made from catalogue version {plan.catalog_version[:12]}, but the catalogue is now "
+            f"{desired.catalog_version[:12]}",
+            hint="the catalogue changed since planning: run `wcsync plan --out plan.json` again")
+
+
+def _plan_text(plan: Plan) -> str:
+    try:
+        from wcsync.render import render_text
+    except ImportError:  # pragma: no cover - renderer not installed
+        return plan.summary()
+    return render_text(plan, color=sys.stdout.isatty())
+
+
+def _approved(auto_approve: bool) -> bool:
+    if auto_approve:
+        return True
+    if not sys.stdin.isatty():
+        raise ApplyError("refusing to ask for approval without a terminal; nothing was written",
+                         hint="review the plan and pass --auto-approve (CI), or apply a saved plan file")
+    return click.confirm("Apply these changes?", default=False, err=True)
+
+
+def _report(result: Any, report_file: Path | None) -> None:
+    from wcsync.engine.model import ApplyResult, Status
+
+    assert isinstance(result, ApplyResult)
+    for item in result.items:
+        if item.status is Status.FAILED:
+            status(f"  failed {item.kind.value} {item.key} ({item.action}): {item.error}")
+        elif item.followup_error:
+            status(f"  incomplete {item.kind.value} {item.key}: {item.followup_error}")
+    for finding in result.convergence_errors:
+        status(f"  not converged: {finding}")
+    if result.convergence_errors:
+        status("A resource that was written still differs: its canonical form is wrong (a perpetual diff). "
+               "Please report it.")
+    status(result.summary())
+    if report_file is not None:
+        report_file.write_text(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

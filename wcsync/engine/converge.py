@@ -1,0 +1,38 @@
+"""Convergence: after apply, what a fresh re-plan still wants to change among the resources apply wrote.
+
+A resource apply wrote successfully that still differs is a perpetual diff: the canonical forms (or the
+payload) are wrong, and every future plan would show it again. Each finding names the resource and field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from wcsync.core.plan import Action, Change
+from wcsync.engine.model import ApplyResult, Status
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def describe(change: Change) -> str:
+    what = f"{change.kind.value} {change.key}"
+    if change.action is Action.CREATE:
+        return f"{what}: still missing from the store after apply created it"
+    if change.action is Action.DELETE:
+        return f"{what}: still in the store after apply deleted it"
+    if not change.changes:
+        return f"{what}: still planned as {change.action.value} after apply"
+    fields = "; ".join(f"{fc.field} is {_short(fc.before)}, catalogue wants {_short(fc.after)}"
+                       for fc in change.changes)
+    return f"{what}: still differs after apply: {fields}"
+
+
+def convergence_errors(remaining: Iterable[Change], result: ApplyResult) -> list[str]:
+    """Findings for every remaining change on a resource that apply wrote successfully."""
+    written = {(i.kind, i.key) for i in result.items if i.status is Status.APPLIED}
+    return [describe(c) for c in remaining if (c.kind, c.key) in written]

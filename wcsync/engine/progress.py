@@ -1,0 +1,51 @@
+"""Progress of an apply on stderr: one line per stage start, per batch (counts and rate) and per stage end.
+
+Plain lines when stderr is not a terminal (CI logs); coloured through rich when it is. The artifact (plan
+text) goes to stdout; this never does.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from rich.console import Console
+
+from wcsync.core.kinds import Kind
+
+
+class StderrProgress:
+    """Implements ``wcsync.engine.executor.Progress`` and the writer's batch callback."""
+
+    def __init__(self, stream: TextIO | None = None, *, color: bool | None = None) -> None:
+        stream = stream or sys.stderr
+        tty = stream.isatty() if color is None else color
+        self.console = Console(file=stream, force_terminal=tty, no_color=not tty, highlight=False,
+                               soft_wrap=True)
+        self._started = time.monotonic()
+        self._stage = ""
+        self._stage_total = 0
+        self._stage_done = 0
+        self._stage_start = self._started
+
+    def stage_started(self, name: str, items: int) -> None:
+        self._stage, self._stage_total, self._stage_done = name, items, 0
+        self._stage_start = time.monotonic()
+        self.console.print(f"[bold]{name}[/bold]: {items} item(s)")
+
+    def batch(self, kind: Kind, items: int, failed: int) -> None:
+        self._stage_done += items
+        elapsed = max(time.monotonic() - self._stage_start, 1e-6)
+        rate = self._stage_done / elapsed
+        fail = f", [red]{failed} failed[/red]" if failed else ""
+        self.console.print(f"  {kind.value}: {self._stage_done}/{max(self._stage_total, self._stage_done)} "
+                           f"({items} in this request{fail}) · {rate:.1f} items/s")
+
+    def stage_done(self, name: str, applied: int, failed: int) -> None:
+        elapsed = time.monotonic() - self._stage_start
+        status = "[red]failed[/red]" if failed else "[green]done[/green]"
+        self.console.print(f"  {name} {status}: {applied} applied, {failed} failed in {elapsed:.1f} s")
+
+    def line(self, text: str) -> None:
+        self.console.print(text)
