@@ -51,7 +51,11 @@ def categories_yaml() -> str:
     for top in TOP:
         lines += [f"  - name: {_q(top.replace('-', ' & ').title())}", f"    slug: {top}", "    children:"]
         for mid in MID:
-            lines += [f"      - name: {_q(mid.title() + ' & More')}", f"        slug: {top}-{mid}", "        children:"]
+            lines += [
+                f"      - name: {_q(mid.title() + ' & More')}",
+                f"        slug: {top}-{mid}",
+                "        children:",
+            ]
             for leaf in LEAF:
                 lines += [f"          - name: {_q(leaf.title())}", f"            slug: {top}-{mid}-{leaf}"]
     return "\n".join(lines) + "\n"
@@ -131,7 +135,9 @@ def _combos(count: int) -> tuple[list[str], list[str]]:
     n_sizes = min(len(SIZES), max(1, math.isqrt(count)))
     n_colors = min(len(COLORS), math.ceil(count / n_sizes))
     if n_colors * n_sizes < count:
-        raise SystemExit(f"cannot make {count} variations per product from {len(COLORS)} x {len(SIZES)} options")
+        raise SystemExit(
+            f"cannot make {count} variations per product from {len(COLORS)} x {len(SIZES)} options"
+        )
     return COLORS[:n_colors], SIZES[:n_sizes]
 
 
@@ -245,7 +251,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("dir", nargs="?", help="target directory (default: a new temporary directory)")
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--variations", type=int, default=40_000)
-    parser.add_argument("--per-file", type=int, default=1, help="products per file (a `products:` list when > 1)")
+    parser.add_argument(
+        "--per-file", type=int, default=1, help="products per file (a `products:` list when > 1)"
+    )
     args = parser.parse_args(argv)
     root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="wcsync-bench-"))
     generate(root, args.products, args.variations, args.per_file)
