@@ -23,7 +23,7 @@ import click
 from wcsync.cli.common import abort, debug_option, fail, project_option, status
 from wcsync.core.plan import Plan, PlanSettings, StoreRef
 from wcsync.core.records import DesiredState, LiveState
-from wcsync.errors import ApplyError, PlanError, WcsyncError
+from wcsync.errors import ApplyError, CatalogError, PlanError, WcsyncError
 from wcsync.settings import StoreSettings
 
 
@@ -75,6 +75,7 @@ class _Options:
 
 
 def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]:
+    from wcsync.catalog import load_catalog
     from wcsync.catalog.project import load_project, plan_settings, resolve_store
 
     url_given = bool(options.store_url or os.environ.get("WCSYNC_URL"))
@@ -83,19 +84,18 @@ def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]
     if options.batch_size:
         settings = settings.model_copy(update={"batch_size": options.batch_size})
     psettings = plan_settings(project).model_copy(update=options.overrides)
-    desired = _load_catalog(options.project_dir, project.catalog)
-    return settings, psettings, desired
-
-
-def _load_catalog(project_dir: Path, catalog: str) -> DesiredState:
-    from wcsync.catalog import load_catalog
-
-    desired: DesiredState = load_catalog(project_dir, catalog)
-    return desired
+    status(f"Loading the catalogue in {options.project_dir} …")
+    loaded = load_catalog(options.project_dir, project)
+    if loaded.desired is None or not loaded.ok:
+        for diag in loaded.errors:
+            click.echo(str(diag), err=True)
+        raise CatalogError(f"the catalogue has {len(loaded.errors)} error(s); nothing was written",
+                           list(loaded.errors), hint="fix them (`wcsync validate` lists them) and apply again")
+    return settings, psettings, loaded.desired
 
 
 def _store_ref(settings: StoreSettings, live: LiveState) -> StoreRef:
-    return StoreRef(name=settings.name, url=settings.url, wc_version=live.wc_version)
+    return StoreRef(name=settings.name, url=_shown_url(settings), wc_version=live.wc_version)
 
 
 async def _apply(options: _Options) -> int:
@@ -110,13 +110,16 @@ async def _apply(options: _Options) -> int:
 
     settings, psettings, desired = _load(options)
     progress = StderrProgress()
+    saved: Plan | None = None
+    if options.plan_file is not None:
+        saved = _read_plan(options.plan_file)
+        _check_plan(saved, settings, desired, options.plan_file)
     async with open_client(settings) as client:
         status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
         live = await fetch_live_state(client)
         skip: dict[Any, str] = {}
-        if options.plan_file is not None:
-            plan = _read_plan(options.plan_file)
-            _check_plan(plan, settings, desired, options.plan_file)
+        if saved is not None:
+            plan = saved
             skip = stale_changes(plan, live)
             for (kind, key), reason in skip.items():
                 status(f"  skipped {kind.value} {key}: {reason}")
@@ -155,7 +158,7 @@ def _read_plan(path: Path) -> Plan:
 
 
 def _check_plan(plan: Plan, settings: StoreSettings, desired: DesiredState, path: Path) -> None:
-    if plan.store.url.rstrip("/") != settings.url.rstrip("/"):
+    if plan.store.url.rstrip("/") != _shown_url(settings).rstrip("/"):
         raise PlanError(
             f"{path} was made for store {plan.store.name} ({plan.store.url}), not for {settings.name} "
             f"({_shown_url(settings)})",
