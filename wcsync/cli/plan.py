@@ -35,8 +35,7 @@ class FetchProgress:
 
     @classmethod
     def for_stderr(cls) -> FetchProgress:
-        stream = click.get_text_stream("stderr")
-        return cls(live=stream.isatty())
+        return cls(live=sys.stderr.isatty())
 
     def status(self, message: str) -> None:
         if self._progress is not None:
@@ -159,8 +158,7 @@ def _ci_hint(env: Mapping[str, str]) -> str | None:
 def _color_stdout() -> bool:
     if os.environ.get("NO_COLOR"):
         return False
-    stream = click.get_text_stream("stdout")
-    return stream.isatty()
+    return sys.stdout.isatty()
 
 
 def _report_catalog_error(err: CatalogError) -> None:
