@@ -1,0 +1,81 @@
+"""The merchandising lint pack: checks that are valid YAML and valid WooCommerce but probably a mistake.
+
+Each finding carries a stable rule id (``lintrules.RULES``); its severity comes from ``lint:`` in
+``wcsync.yaml`` (``error`` | ``warning`` | ``off``), else the rule's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from wcsync.catalog.lintrules import RULES
+from wcsync.catalog.loader import Loc
+from wcsync.catalog.products import ResolvedProduct
+from wcsync.catalog.yamlio import PathT
+from wcsync.diagnostics import Diagnostic, Severity
+
+
+class _Linter:
+    def __init__(self, levels: Mapping[str, str]):
+        self.levels = levels
+        self.out: list[Diagnostic] = []
+
+    def emit(self, rule: str, loc: Loc[Any], sub: PathT, message: str, hint: str) -> None:
+        level = self.levels.get(rule, RULES[rule][0].value)
+        if level == "off":
+            return
+        line, col = loc.doc.pos.of((*loc.path, *sub))
+        self.out.append(Diagnostic(loc.doc.file, line, col, f"{message} [{rule}]", hint, Severity(level), rule))
+
+    def prices(self, loc: Loc[Any], sub: PathT, values: Mapping[str, Any], what: str) -> None:
+        regular: Decimal | None = values.get("regular_price")
+        sale: Decimal | None = values.get("sale_price")
+        if sale is not None and regular is not None and sale >= regular:
+            self.emit("sale-price-not-below-regular", loc, (*sub, "sale_price"), f"{what}: sale price {sale} is not below the regular price {regular}", "WooCommerce silently drops such a sale price: lower it or remove it")
+        if sale is not None and regular is None and "regular_price" in values:
+            self.emit("sale-price-without-regular", loc, (*sub, "sale_price"), f"{what}: sale price without a regular price", "set regular_price too")
+        start, end = values.get("date_on_sale_from"), values.get("date_on_sale_to")
+        if start and end and end < start:
+            self.emit("sale-window-inverted", loc, (*sub, "date_on_sale_to"), f"{what}: the sale ends ({end}) before it starts ({start})", "swap the dates or fix one of them")
+        if (start or end) and sale is None:
+            self.emit("sale-window-without-sale-price", loc, (*sub, "date_on_sale_from" if start else "date_on_sale_to"), f"{what}: sale dates without a sale price", "set sale_price or remove the dates")
+        if values.get("stock_quantity") is not None and not values.get("manage_stock", False):
+            self.emit("stock-quantity-without-manage-stock", loc, (*sub, "stock_quantity"), f"{what}: stock_quantity is set but manage_stock is not true", "set 'manage_stock: true' or remove stock_quantity")
+
+    def product(self, rp: ResolvedProduct) -> None:
+        loc, p = rp.loc, rp.loc.model
+        what = f"product {p.sku}"
+        values = {f: getattr(p, f) for f in p.model_fields_set}
+        self.prices(loc, (), values, what)
+        published = p.status == "publish"
+        if published and p.type in ("simple", "external") and p.regular_price is None:
+            self.emit("product-without-price", loc, ("regular_price",) if "regular_price" in values else ("sku",), f"{what} is published without a regular price", "customers cannot buy it: set regular_price")
+        if p.type == "variable" and not rp.members:
+            self.emit("variable-without-variations", loc, ("type",), f"{what} is variable but has no variations", "add a variation_matrix or variations")
+        if published and not (p.short_description or "").strip():
+            self.emit("empty-short-description", loc, ("short_description",) if "short_description" in values else ("name",), f"{what} has no short description", "add short_description: one sentence for the product card")
+        seen: set[str] = set()
+        for i, img in enumerate(p.images or []):
+            if not (img.alt or "").strip():
+                self.emit("image-missing-alt", loc, ("images", i), f"{what}: image {img.src} has no alt text", "add 'alt:' describing the image (accessibility and SEO)")
+            if img.src in seen:
+                self.emit("duplicate-image", loc, ("images", i), f"{what}: image {img.src} is listed twice", "remove the second entry (WooCommerce would upload it twice)")
+            seen.add(img.src)
+        for m in rp.members:
+            vwhat = f"variation {m.sku or m.combo}"
+            self.prices(loc, m.sub, m.values, vwhat)
+            purchasable = m.values.get("status", "publish") == "publish"
+            if purchasable and m.values.get("regular_price") is None:
+                self.emit("variation-without-price", loc, m.sub, f"{vwhat} of {p.sku} has no regular price", "WooCommerce will not sell it: set regular_price")
+            vimg = m.values.get("image")
+            if vimg is not None and not (vimg.alt or "").strip():
+                self.emit("image-missing-alt", loc, (*m.sub, "image"), f"{vwhat}: image {vimg.src} has no alt text", "add 'alt:' describing the image")
+
+
+def lint_products(products: list[ResolvedProduct], levels: Mapping[str, str]) -> list[Diagnostic]:
+    linter = _Linter(levels)
+    for rp in products:
+        linter.product(rp)
+    return linter.out

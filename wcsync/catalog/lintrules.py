@@ -1,0 +1,31 @@
+"""The merchandising lint rules: stable ids, default severities and what each one catches.
+
+Ids are part of the user contract (``lint: {rule-id: error|warning|off}`` in ``wcsync.yaml``): never rename one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from wcsync.diagnostics import Severity
+
+#: rule id -> (default severity, what it catches)
+RULES: Final[dict[str, tuple[Severity, str]]] = {
+    "sale-price-not-below-regular": (
+        Severity.ERROR,
+        "a sale price at or above the regular price (WooCommerce silently drops such a sale price)",
+    ),
+    "sale-window-inverted": (Severity.ERROR, "a sale that ends before it starts"),
+    "sale-window-without-sale-price": (Severity.WARNING, "sale dates without a sale price"),
+    "sale-price-without-regular": (Severity.WARNING, "a sale price without a regular price"),
+    "variation-without-price": (Severity.WARNING, "a purchasable variation without a regular price"),
+    "product-without-price": (Severity.WARNING, "a published simple or external product without a regular price"),
+    "variable-without-variations": (Severity.WARNING, "a variable product with no variations"),
+    "image-missing-alt": (Severity.WARNING, "an image without alt text"),
+    "empty-short-description": (Severity.WARNING, "a published product without a short description"),
+    "stock-quantity-without-manage-stock": (
+        Severity.WARNING,
+        "stock_quantity set while manage_stock is false (WooCommerce ignores the quantity)",
+    ),
+    "duplicate-image": (Severity.WARNING, "the same image URL twice on one product (uploaded twice)"),
+}

@@ -1,0 +1,182 @@
+"""Reading the catalogue directory: find the files, parse them, validate each item against its model.
+
+The result (``ParsedCatalog``) holds validated models with their positions, plus every diagnostic found so
+far; cross-file resolution happens in ``resolve.py``. A missing ``catalog/`` directory or one without products
+is an error: a vanished directory must never read as "delete everything".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from wcsync.catalog.models import Attribute, Category, MetaField, Product, ShippingClass, Tag
+from wcsync.catalog.problems import validate_model, validate_partial
+from wcsync.catalog.yamlio import PathT, YamlDoc, parse_file
+from wcsync.diagnostics import Diagnostic
+
+T = TypeVar("T", bound=BaseModel)
+_SKU_RE = re.compile(r"^[ \t-]*sku:[ \t]*[\"']?([^\"'#\s]+)", re.MULTILINE)
+
+
+@dataclass
+class Loc(Generic[T]):
+    """A validated model, the document it came from and its path there (for messages)."""
+
+    model: T
+    doc: YamlDoc
+    path: PathT
+    raw: Any = None
+
+    def diag(self, sub: PathT, message: str, hint: str | None = None, *, key: bool = False) -> Diagnostic:
+        return self.doc.diag((*self.path, *sub), message, hint, key=key)
+
+    @property
+    def line(self) -> int:
+        return self.doc.pos.of(self.path)[0]
+
+
+@dataclass
+class ParsedCatalog:
+    catalog_dir: Path
+    rel_dir: str
+    categories: list[Loc[Category]] = field(default_factory=list)
+    tags: list[Loc[Tag]] = field(default_factory=list)
+    attributes: list[Loc[Attribute]] = field(default_factory=list)
+    shipping_classes: list[Loc[ShippingClass]] = field(default_factory=list)
+    meta_fields: list[Loc[MetaField]] = field(default_factory=list)
+    products: list[Loc[Product]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    version: str = ""
+    #: number of product files found (even when they failed validation)
+    product_files: int = 0
+    #: SKUs written in product files that could not be parsed (references to them are not reported as dangling)
+    unparsed_skus: set[str] = field(default_factory=set)
+
+
+#: file name -> (wrapper key, model, what)
+_TAXONOMY_FILES: dict[str, tuple[str, type[BaseModel], str]] = {
+    "categories.yaml": ("categories", Category, "category"),
+    "tags.yaml": ("tags", Tag, "tag"),
+    "attributes.yaml": ("attributes", Attribute, "attribute"),
+    "shipping-classes.yaml": ("shipping_classes", ShippingClass, "shipping class"),
+    "meta-fields.yaml": ("meta_fields", MetaField, "meta field"),
+}
+
+
+def _items(doc: YamlDoc, wrapper: str, what: str, diags: list[Diagnostic]) -> tuple[list[Any], PathT]:
+    """The list of items of a taxonomy file: a top-level list or a list under ``wrapper:``."""
+    data = doc.data
+    if data is None:
+        return [], ()
+    if isinstance(data, dict):
+        if set(data) == {wrapper} and isinstance(data[wrapper], list | type(None)):
+            return list(data[wrapper] or []), (wrapper,)
+        for k in data:
+            if k != wrapper:
+                diags.append(doc.diag((k,), f"unknown top-level key '{k}'", f"this file holds a list under '{wrapper}:'", key=True))
+                return [], ()
+        diags.append(doc.diag((wrapper,), f"'{wrapper}' must be a list of {what} entries", "one '- name: …' per entry"))
+        return [], ()
+    if isinstance(data, list):
+        return data, ()
+    diags.append(doc.diag((), f"expected a list of {what} entries", f"write '{wrapper}:' followed by '- name: …' entries"))
+    return [], ()
+
+
+def _version(files: list[tuple[str, bytes]]) -> str:
+    h = hashlib.sha256()
+    for rel, content in sorted(files):
+        h.update(rel.encode("utf-8") + b"\0")
+        h.update(hashlib.sha256(content).digest())
+    return h.hexdigest()[:7]
+
+
+def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
+    """Parse and validate every file of ``<project_dir>/<catalog>``."""
+    cdir = Path(project_dir) / catalog
+    rel_dir = Path(catalog).as_posix().rstrip("/")
+    out = ParsedCatalog(catalog_dir=cdir, rel_dir=rel_dir)
+    diags = out.diagnostics
+    if not cdir.is_dir():
+        diags.append(
+            Diagnostic(
+                rel_dir,
+                1,
+                1,
+                f"catalogue directory '{rel_dir}' does not exist",
+                "create it, or set 'catalog:' in wcsync.yaml; wcsync never treats a missing catalogue as empty",
+            )
+        )
+        return out
+    hashed: list[tuple[str, bytes]] = []
+    for path in sorted(p for p in cdir.rglob("*") if p.is_file()):
+        rel_in = path.relative_to(cdir).as_posix()
+        if rel_in.startswith(".") or "/." in rel_in:
+            continue
+        hashed.append((rel_in, path.read_bytes()))
+    out.version = _version(hashed)
+
+    for fname, (wrapper, model, what) in _TAXONOMY_FILES.items():
+        path = cdir / fname
+        alt = cdir / fname.replace(".yaml", ".yml")
+        if not path.is_file() and alt.is_file():
+            path, fname = alt, alt.name
+        if not path.is_file():
+            continue
+        doc, errs = parse_file(path, f"{rel_dir}/{fname}")
+        diags.extend(errs)
+        if doc is None:
+            continue
+        items, base = _items(doc, wrapper, what, diags)
+        target: list[Any] = getattr(out, wrapper)
+        for i, item in enumerate(items):
+            m = validate_model(doc, (*base, i), item, model, what, diags)
+            if m is not None:
+                target.append(Loc(m, doc, (*base, i), item))
+
+    pdir = cdir / "products"
+    files = sorted([*pdir.rglob("*.yaml"), *pdir.rglob("*.yml")]) if pdir.is_dir() else []
+    out.product_files = len(files)
+    for path in files:
+        rel = f"{rel_dir}/{path.relative_to(cdir).as_posix()}"
+        doc, errs = parse_file(path, rel)
+        diags.extend(errs)
+        if doc is None:
+            out.unparsed_skus.update(_SKU_RE.findall(path.read_text(encoding="utf-8", errors="replace")))
+            continue
+        data = doc.data
+        if isinstance(data, dict) and "products" in data and "sku" not in data:
+            extra = [k for k in data if k != "products"]
+            for k in extra:
+                diags.append(doc.diag((k,), f"unknown top-level key '{k}'", "a product list file holds only 'products:'", key=True))
+            plist = data["products"]
+            if not isinstance(plist, list):
+                diags.append(doc.diag(("products",), "'products' must be a list of products", "one '- sku: …' per product"))
+                continue
+            for i, item in enumerate(plist):
+                p = validate_partial(doc, ("products", i), item, Product, "product", diags)
+                if p is not None:
+                    out.products.append(Loc(p, doc, ("products", i), item))
+        elif data is None:
+            diags.append(doc.diag((), "empty product file", "write a product (sku:, name:, …) or delete the file"))
+        else:
+            p = validate_partial(doc, (), data, Product, "product", diags)
+            if p is not None:
+                out.products.append(Loc(p, doc, (), data))
+    if out.product_files == 0:
+        diags.append(
+            Diagnostic(
+                f"{rel_dir}/products" if pdir.is_dir() else rel_dir,
+                1,
+                1,
+                "the catalogue has no products",
+                "add product files under products/; wcsync never treats an empty catalogue as 'delete everything'",
+            )
+        )
+    return out

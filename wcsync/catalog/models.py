@@ -1,0 +1,284 @@
+"""Pydantic models of the catalogue files (design.md §2): what a merchandiser may write, nothing more.
+
+``extra="forbid"`` everywhere, so a misspelt field is an error. Which fields were written (``model_fields_set``)
+decides what wcsync manages: absent = unmanaged, ``null`` = clear. Prices, decimals and dates are normalised
+here (see ``values.py``); references stay as written and are resolved by ``resolve.py``.
+These models are also the source of the JSON Schemas in ``schemas/`` (``wcsync schema``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, StrictBool, StrictInt
+from pydantic.functional_validators import field_validator
+from pydantic.json_schema import WithJsonSchema
+
+from wcsync.catalog.values import parse_datetime, parse_decimal, parse_price
+
+ProductType = Literal["simple", "variable", "grouped", "external"]
+ProductStatus = Literal["publish", "draft", "pending", "private"]
+CatalogVisibility = Literal["visible", "catalog", "search", "hidden"]
+TaxStatus = Literal["taxable", "shipping", "none"]
+StockStatus = Literal["instock", "outofstock", "onbackorder"]
+Backorders = Literal["no", "notify", "yes"]
+CategoryDisplay = Literal["default", "products", "subcategories", "both"]
+AttributeOrderBy = Literal["menu_order", "name", "name_num", "id"]
+MetaType = Literal["string", "number", "boolean", "json", "enum"]
+MetaTarget = Literal["simple", "variable", "grouped", "external", "variation"]
+_PRODUCT_TARGETS: tuple[MetaTarget, ...] = ("simple", "variable", "grouped", "external")
+
+_NUMBER_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}, {"type": "number", "minimum": 0}]}
+
+
+def _price(v: Any) -> Decimal | None:
+    return parse_price(v)
+
+
+def _decimal(v: Any) -> Decimal | None:
+    return parse_decimal(v)
+
+
+def _date(v: Any) -> str | None:
+    return parse_datetime(v)
+
+
+def _option(v: Any) -> Any:
+    # Sizes like 36 or 7.5 are options too; YAML reads them as numbers.
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return str(v)
+    return v
+
+
+Price = Annotated[
+    Decimal | None,
+    BeforeValidator(_price),
+    WithJsonSchema({"anyOf": [*_NUMBER_SCHEMA["anyOf"], {"type": "null"}], "description": "a price: 45, 45.0 or \"45.00\"; null clears"}),
+]
+Dec = Annotated[
+    Decimal | None,
+    BeforeValidator(_decimal),
+    WithJsonSchema({"anyOf": [*_NUMBER_SCHEMA["anyOf"], {"type": "null"}]}),
+]
+DateTime = Annotated[
+    str | None,
+    BeforeValidator(_date),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$"}, {"type": "null"}],
+            "description": "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, store-local time; null clears",
+        }
+    ),
+]
+Option = Annotated[str, BeforeValidator(_option), WithJsonSchema({"type": ["string", "number"]})]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Image(Model):
+    src: str = Field(description="image URL (http or https); wcsync uploads it once and re-uses it")
+    alt: str | None = None
+    name: str | None = None
+
+    @field_validator("src")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError(f"image src {v!r} is not an http(s) URL — give the full URL, like https://cdn.example.com/a.jpg")
+        return v
+
+
+class Dimensions(Model):
+    length: Dec = None
+    width: Dec = None
+    height: Dec = None
+
+
+class ProductAttribute(Model):
+    """A product's attribute: a global one (named by name or slug in attributes.yaml) or a local one."""
+
+    name: str
+    options: list[Option] = Field(min_length=1)
+    visible: StrictBool = True
+    variation: StrictBool = False
+
+
+class VariationFields(Model):
+    """Fields a variation can set (shared by explicit variations, the matrix and its overrides)."""
+
+    description: str | None = None
+    status: ProductStatus = "publish"
+    regular_price: Price = None
+    sale_price: Price = None
+    date_on_sale_from: DateTime = None
+    date_on_sale_to: DateTime = None
+    tax_status: TaxStatus = "taxable"
+    tax_class: str | None = None
+    manage_stock: StrictBool = False
+    stock_quantity: StrictInt | None = None
+    stock_status: StockStatus = "instock"
+    backorders: Backorders = "no"
+    weight: Dec = None
+    dimensions: Dimensions | None = None
+    shipping_class: str | None = None
+    virtual: StrictBool = False
+    downloadable: StrictBool = False
+    image: Image | None = None
+    menu_order: StrictInt | None = None
+    meta: dict[str, Any] | None = None
+
+
+class MatrixOverride(VariationFields):
+    when: dict[str, Option] = Field(min_length=1, description="attribute → option; all must match")
+    sku: str | None = None
+
+
+class VariationMatrix(VariationFields):
+    sku: str | None = Field(default=None, description="Jinja2 template, e.g. HOODIE-{{ Color | upper }}-{{ Size }}")
+    overrides: list[MatrixOverride] = Field(default_factory=list)
+
+
+class Variation(VariationFields):
+    sku: str | None = None
+    attributes: dict[str, Option] = Field(default_factory=dict, description="attribute → option")
+
+
+class Product(Model):
+    """One product file (or one item of a ``products:`` list)."""
+
+    sku: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    type: ProductType = "simple"
+    status: ProductStatus = "publish"
+    featured: StrictBool = False
+    catalog_visibility: CatalogVisibility = "visible"
+    description: str | None = None
+    description_template: str | None = None
+    short_description: str | None = None
+    regular_price: Price = None
+    sale_price: Price = None
+    date_on_sale_from: DateTime = None
+    date_on_sale_to: DateTime = None
+    tax_status: TaxStatus = "taxable"
+    tax_class: str | None = None
+    manage_stock: StrictBool = False
+    stock_quantity: StrictInt | None = None
+    stock_status: StockStatus = "instock"
+    backorders: Backorders = "no"
+    low_stock_amount: StrictInt | None = None
+    sold_individually: StrictBool = False
+    weight: Dec = None
+    dimensions: Dimensions | None = None
+    shipping_class: str | None = None
+    reviews_allowed: StrictBool = True
+    purchase_note: str | None = None
+    menu_order: StrictInt | None = None
+    virtual: StrictBool = False
+    downloadable: StrictBool = False
+    external_url: str | None = None
+    button_text: str | None = None
+    categories: list[str] | None = None
+    tags: list[str] | None = None
+    images: list[Image] | None = None
+    attributes: list[ProductAttribute] | None = None
+    default_attributes: dict[str, Option] | None = None
+    variation_matrix: VariationMatrix | None = None
+    variations: list[Variation] = Field(default_factory=list)
+    upsells: list[str] | None = None
+    cross_sells: list[str] | None = None
+    grouped_products: list[str] | None = None
+    meta: dict[str, Any] | None = None
+    protect: StrictBool = False
+
+
+class ProductList(Model):
+    products: list[Product]
+
+
+ProductFile = RootModel[Product | ProductList]
+
+
+class Category(Model):
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    description: str | None = None
+    display: CategoryDisplay = "default"
+    menu_order: StrictInt | None = None
+    image: Image | None = None
+    protect: StrictBool = False
+    children: list[Category] = Field(default_factory=list)
+
+
+class Tag(Model):
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    description: str | None = None
+    protect: StrictBool = False
+
+
+class Term(Model):
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    description: str | None = None
+    menu_order: StrictInt | None = None
+    protect: StrictBool = False
+
+
+class Attribute(Model):
+    name: str = Field(min_length=1)
+    slug: str | None = Field(default=None, description="without pa_")
+    type: Literal["select"] = "select"
+    order_by: AttributeOrderBy = "menu_order"
+    has_archives: StrictBool = False
+    terms: list[Term] = Field(default_factory=list)
+    protect: StrictBool = False
+
+
+class ShippingClass(Model):
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    description: str | None = None
+    protect: StrictBool = False
+
+
+class MetaField(Model):
+    key: str = Field(min_length=1)
+    type: MetaType = "string"
+    values: list[Any] | None = Field(default=None, description="allowed values (required for type enum)")
+    required: StrictBool = False
+    applies_to: list[MetaTarget] = Field(
+        default_factory=lambda: list(_PRODUCT_TARGETS),
+        description="product types (and/or 'variation') the key may be used on",
+    )
+    description: str | None = None
+
+
+class CategoriesDoc(Model):
+    categories: list[Category]
+
+
+class TagsDoc(Model):
+    tags: list[Tag]
+
+
+class AttributesDoc(Model):
+    attributes: list[Attribute]
+
+
+class ShippingClassesDoc(Model):
+    shipping_classes: list[ShippingClass]
+
+
+class MetaFieldsDoc(Model):
+    meta_fields: list[MetaField]
+
+
+CategoriesFile = RootModel[list[Category] | CategoriesDoc]
+TagsFile = RootModel[list[Tag] | TagsDoc]
+AttributesFile = RootModel[list[Attribute] | AttributesDoc]
+ShippingClassesFile = RootModel[list[ShippingClass] | ShippingClassesDoc]
+MetaFieldsFile = RootModel[list[MetaField] | MetaFieldsDoc]

@@ -1,0 +1,271 @@
+"""The project file ``wcsync.yaml``: stores, ownership, delete mode, store-owned fields, guards, lint levels.
+
+``load_project`` validates it with the same ``file:line:col`` diagnostics as the catalogue; ``resolve_store``
+turns it (plus ``--store``/``--store-url`` and the environment) into ``StoreSettings``; ``plan_settings``
+gives the planner its settings. Secrets stay ``SecretStr`` from the file to the client and never appear in a
+message: errors name the variable or the field, never a value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+
+from pydantic import Field, SecretStr, StrictBool, StrictFloat, StrictInt
+
+from wcsync.catalog.lintrules import RULES
+from wcsync.catalog.models import Model
+from wcsync.catalog.problems import suggestion_hint, validate_model
+from wcsync.catalog.yamlio import YamlDoc, parse_file
+from wcsync.core.fields import PRODUCT_FIELDS, VARIATION_FIELDS
+from wcsync.core.plan import DeleteMode, PlanSettings
+from wcsync.diagnostics import Diagnostic, sort_diagnostics
+from wcsync.errors import CatalogError, ConfigError
+from wcsync.settings import AuthMethod, StoreSettings
+
+PROJECT_FILE = "wcsync.yaml"
+
+AuthName = Literal["basic", "oauth1", "query", "app_password"]
+
+
+class StoreConfig(Model):
+    """One store as written in ``wcsync.yaml``; string values may use ``${ENV_VAR}``."""
+
+    url: str = Field(min_length=1, description="https://shop.example.com, or sandbox:PATH; may use ${VAR}")
+    auth: AuthName = "basic"
+    consumer_key: SecretStr | None = Field(default=None, description="usually ${WC_CONSUMER_KEY}")
+    consumer_secret: SecretStr | None = Field(default=None, description="usually ${WC_CONSUMER_SECRET}")
+    username: str | None = None
+    app_password: SecretStr | None = None
+    verify_tls: StrictBool = True
+    ca_bundle: str | None = None
+    connect_timeout: StrictFloat = Field(default=10.0, gt=0)
+    read_timeout: StrictFloat = Field(default=60.0, gt=0)
+    write_timeout: StrictFloat = Field(default=180.0, gt=0)
+    concurrency: StrictInt = Field(default=4, ge=1, le=32)
+    batch_size: StrictInt = Field(default=100, ge=1, le=100)
+    max_retries: StrictInt = Field(default=5, ge=0, le=20)
+
+
+class Guards(Model):
+    max_deletes: StrictInt | None = Field(default=None, ge=0)
+    max_changed_percent: StrictFloat | None = Field(default=None, ge=0, le=100)
+    max_price_drop_percent: StrictFloat | None = Field(default=None, ge=0, le=100)
+
+
+class Project(Model):
+    """The validated project file (a default one when there is no ``wcsync.yaml`` and it is not required)."""
+
+    stores: dict[str, StoreConfig] = Field(default_factory=dict)
+    default_store: str | None = None
+    ownership: Literal["marked", "all"] = "marked"
+    delete: Literal["trash", "force", "never"] = "trash"
+    store_owned: list[str] = Field(default_factory=list)
+    guards: Guards = Field(default_factory=Guards)
+    lint: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
+    catalog: str = Field(default="catalog", description="catalogue directory, relative to the project")
+
+
+def _semantic_checks(project: Project, doc: YamlDoc) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if project.default_store is not None and project.default_store not in project.stores:
+        out.append(
+            doc.diag(
+                ("default_store",),
+                f"default_store '{project.default_store}' is not one of the stores",
+                suggestion_hint(project.default_store, project.stores, fallback="declare it under stores:"),
+            )
+        )
+    owned_ok = set(PRODUCT_FIELDS) | set(VARIATION_FIELDS)
+    for i, name in enumerate(project.store_owned):
+        if name not in owned_ok:
+            out.append(
+                doc.diag(
+                    ("store_owned", i),
+                    f"store_owned: '{name}' is not a product or variation field",
+                    suggestion_hint(name, owned_ok, fallback="use field names like stock_quantity"),
+                )
+            )
+    for rule in project.lint:
+        if rule not in RULES:
+            out.append(
+                doc.diag(
+                    ("lint", rule),
+                    f"lint: unknown rule '{rule}'",
+                    suggestion_hint(rule, RULES, fallback="known rules: " + ", ".join(sorted(RULES))),
+                    key=True,
+                )
+            )
+    for name, store in project.stores.items():
+        if store.url.startswith("sandbox:") or "${" in store.url:
+            continue
+        parsed = urlparse(store.url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            out.append(
+                doc.diag(
+                    ("stores", name, "url"),
+                    f"store '{name}': url is not an http(s) URL or sandbox:PATH",
+                    "write the WordPress site URL, like https://shop.example.com",
+                )
+            )
+    return out
+
+
+def load_project(project_dir: Path, *, required: bool = True) -> Project:
+    """Read and validate ``<project_dir>/wcsync.yaml``.
+
+    Raises ``CatalogError`` (with ``.diagnostics``) when it is invalid, or when it is missing and ``required``;
+    returns ``Project()`` defaults when it is missing and not required.
+    """
+    path = Path(project_dir) / PROJECT_FILE
+    if not path.is_file():
+        if not required:
+            return Project()
+        diag = Diagnostic(
+            PROJECT_FILE, 1, 1, f"no {PROJECT_FILE} in {project_dir}", "create one, or point --project at the project directory"
+        )
+        raise CatalogError(f"no {PROJECT_FILE} in {project_dir}", [diag], hint="create one or pass --project DIR")
+    doc, diags = parse_file(path, PROJECT_FILE)
+    project: Project | None = None
+    if doc is not None:
+        data = {} if doc.data is None else doc.data
+        project = validate_model(doc, (), data, Project, "project file", diags)
+        if project is not None:
+            diags.extend(_semantic_checks(project, doc))
+    if diags or project is None:
+        diags = sort_diagnostics(diags)
+        raise CatalogError(f"{PROJECT_FILE} has {len(diags)} problem(s)", list(diags))
+    return project
+
+
+_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _interpolate(value: str | None, env: Mapping[str, str], *, store: str, field: str) -> str | None:
+    if value is None:
+        return None
+
+    def sub(m: re.Match[str]) -> str:
+        var = m.group(1)
+        if var not in env:
+            raise ConfigError(
+                f"store '{store}': {field} uses ${{{var}}} but the environment variable {var} is not set",
+                hint=f"export {var}=… before running wcsync (or set it as a CI secret)",
+            )
+        return env[var]
+
+    return _VAR_RE.sub(sub, value)
+
+
+def _secret(value: SecretStr | None, env: Mapping[str, str], *, store: str, field: str) -> SecretStr | None:
+    if value is None:
+        return None
+    resolved = _interpolate(value.get_secret_value(), env, store=store, field=field)
+    return SecretStr(resolved) if resolved else None
+
+
+def _check_credentials(s: StoreSettings, *, flag_hint: str) -> None:
+    if s.is_sandbox:
+        return
+    if s.auth is AuthMethod.APP_PASSWORD:
+        missing = [f for f in ("username", "app_password") if getattr(s, f) is None]
+    else:
+        missing = [f for f in ("consumer_key", "consumer_secret") if getattr(s, f) is None]
+    if missing:
+        raise ConfigError(f"store '{s.name}' has no {' and no '.join(missing)}", hint=flag_hint)
+
+
+def resolve_store(
+    project: Project | None, *, store: str | None, store_url: str | None, env: Mapping[str, str]
+) -> StoreSettings:
+    """Which store to talk to, and how: ``--store-url`` > ``WCSYNC_URL`` > ``--store NAME`` > ``default_store``.
+
+    With a URL from the flag or the environment, credentials come from ``WCSYNC_CONSUMER_KEY`` /
+    ``WCSYNC_CONSUMER_SECRET`` (``WCSYNC_CA_BUNDLE`` for a private CA); a ``sandbox:PATH`` URL needs none.
+    """
+    project = project or Project()
+    url = store_url or env.get("WCSYNC_URL") or None
+    ca_env = env.get("WCSYNC_CA_BUNDLE") or None
+    if url:
+        source = "--store-url" if store_url else "WCSYNC_URL"
+        parsed = urlparse(url)
+        if not url.startswith("sandbox:") and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+            raise ConfigError(f"{source} is not an http(s) URL or sandbox:PATH", hint="give the WordPress site URL, like https://shop.example.com")
+        base = project.stores.get(store) if store else None
+        key, secret = env.get("WCSYNC_CONSUMER_KEY"), env.get("WCSYNC_CONSUMER_SECRET")
+        auth = env.get("WCSYNC_AUTH") or (base.auth if base else ("oauth1" if parsed.scheme == "http" else "basic"))
+        if auth not in AuthMethod.__members__.values():
+            raise ConfigError(f"WCSYNC_AUTH '{auth}' is not an authentication method", hint="use basic, oauth1, query or app_password")
+        settings = StoreSettings(
+            name=store or ("sandbox" if url.startswith("sandbox:") else parsed.hostname or "store"),
+            url=url,
+            auth=AuthMethod(auth),
+            consumer_key=SecretStr(key) if key else None,
+            consumer_secret=SecretStr(secret) if secret else None,
+            verify_tls=base.verify_tls if base else True,
+            ca_bundle=ca_env or (base.ca_bundle if base else None),
+            **(_tuning(base) if base else {}),
+        )
+        _check_credentials(
+            settings, flag_hint=f"with {source}, set WCSYNC_CONSUMER_KEY and WCSYNC_CONSUMER_SECRET in the environment"
+        )
+        return settings
+    name = store or project.default_store
+    if name is None:
+        if len(project.stores) == 1:
+            name = next(iter(project.stores))
+        elif not project.stores:
+            raise ConfigError(
+                "no store to talk to", hint="pass --store-url URL (or set WCSYNC_URL), or declare stores in wcsync.yaml"
+            )
+        else:
+            raise ConfigError(
+                "several stores are declared and none is chosen",
+                hint=f"pass --store NAME ({', '.join(sorted(project.stores))}) or set default_store in wcsync.yaml",
+            )
+    cfg = project.stores.get(name)
+    if cfg is None:
+        known = ", ".join(sorted(project.stores)) or "none"
+        guess = suggestion_hint(name, project.stores, fallback=f"declared stores: {known}")
+        raise ConfigError(f"no store named '{name}' in wcsync.yaml", hint=guess)
+    settings = StoreSettings(
+        name=name,
+        url=_interpolate(cfg.url, env, store=name, field="url") or "",
+        auth=AuthMethod(cfg.auth),
+        consumer_key=_secret(cfg.consumer_key, env, store=name, field="consumer_key"),
+        consumer_secret=_secret(cfg.consumer_secret, env, store=name, field="consumer_secret"),
+        username=_interpolate(cfg.username, env, store=name, field="username"),
+        app_password=_secret(cfg.app_password, env, store=name, field="app_password"),
+        verify_tls=cfg.verify_tls,
+        ca_bundle=ca_env or _interpolate(cfg.ca_bundle, env, store=name, field="ca_bundle"),
+        **_tuning(cfg),
+    )
+    fields = "username and app_password" if settings.auth is AuthMethod.APP_PASSWORD else "consumer_key and consumer_secret"
+    _check_credentials(settings, flag_hint=f"set {fields} for store '{name}' in wcsync.yaml, e.g. consumer_key: ${{WC_CONSUMER_KEY}}")
+    return settings
+
+
+def _tuning(cfg: StoreConfig) -> dict[str, float | int]:
+    return {
+        "connect_timeout": cfg.connect_timeout,
+        "read_timeout": cfg.read_timeout,
+        "write_timeout": cfg.write_timeout,
+        "concurrency": cfg.concurrency,
+        "batch_size": cfg.batch_size,
+        "max_retries": cfg.max_retries,
+    }
+
+
+def plan_settings(project: Project) -> PlanSettings:
+    """The planner's settings from the project file (the CLI applies its override flags with model_copy)."""
+    return PlanSettings(
+        ownership=project.ownership,
+        delete=DeleteMode(project.delete),
+        store_owned=tuple(project.store_owned),
+        max_deletes=project.guards.max_deletes,
+        max_changed_percent=project.guards.max_changed_percent,
+        max_price_drop_percent=project.guards.max_price_drop_percent,
+    )

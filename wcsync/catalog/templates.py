@@ -1,0 +1,85 @@
+"""Jinja2 for the catalogue: description templates (``templates/*.j2``) and variation SKU templates.
+
+A sandboxed environment with ``StrictUndefined``: a misspelt variable is an error with the template's
+file:line, never an empty string in the shop.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from wcsync.diagnostics import Diagnostic
+
+
+class TemplateProblem(Exception):
+    """A template failed; ``diagnostic`` points into the template file when the line is known."""
+
+    def __init__(self, message: str, hint: str, diagnostic: Diagnostic | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.diagnostic = diagnostic
+
+
+def _template_line(tb: TracebackType | None, filename: str | None) -> int | None:
+    line = None
+    while tb is not None:
+        if filename and tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class Templates:
+    """Description templates from ``<catalog>/templates``; ``rel_dir`` names them in messages."""
+
+    def __init__(self, directory: Path, rel_dir: str):
+        self.directory = directory
+        self.rel_dir = rel_dir
+        self.env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(directory)), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+        )
+        self.inline = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        self._broken: dict[str, TemplateProblem] = {}
+
+    def render_file(self, name: str, context: dict[str, Any]) -> str:
+        """Render ``templates/<name>``; raises TemplateProblem."""
+        if name in self._broken:
+            raise self._broken[name]
+        rel = f"{self.rel_dir}/templates/{name}"
+        try:
+            template = self.env.get_template(name)
+        except TemplateNotFound:
+            raise TemplateProblem(f"template '{name}' not found in {self.rel_dir}/templates/", "check the file name") from None
+        except TemplateSyntaxError as exc:
+            problem = TemplateProblem(
+                f"template '{name}' has a syntax error",
+                "see the error in the template file",
+                Diagnostic(rel, exc.lineno or 1, 1, f"template syntax error: {exc.message}", "fix the Jinja2 syntax"),
+            )
+            self._broken[name] = problem
+            raise problem from None
+        try:
+            return template.render(**context).strip()
+        except (UndefinedError, SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            line = _template_line(exc.__traceback__, template.filename) or 1
+            raise TemplateProblem(
+                f"template '{name}' failed: {exc}",
+                f"see {rel}:{line}",
+                Diagnostic(rel, line, 1, f"template error while rendering: {exc}", "use only fields the product has (the context is the product's fields, also as 'product')"),
+            ) from None
+
+    def render_inline(self, source: str, context: dict[str, Any]) -> str:
+        """Render a one-line template (variation SKU); raises TemplateProblem without a file diagnostic."""
+        try:
+            return self.inline.from_string(source).render(**context).strip()
+        except TemplateSyntaxError as exc:
+            raise TemplateProblem(f"template syntax error: {exc.message}", "fix the Jinja2 syntax, e.g. {{ Color | upper }}") from None
+        except (UndefinedError, SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            raise TemplateProblem(f"template error: {exc}", "use the variation's attribute names, e.g. {{ Color }}, or parent_sku") from None

@@ -1,0 +1,133 @@
+"""Value normalisation for catalogue input: prices, decimals, dates and WooCommerce-style slugs.
+
+Each parser returns the canonical value of ``wcsync.core.fields`` or raises ``ValueError`` whose text is
+``message — hint``, so the loader can turn it into a diagnostic. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+_NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+
+
+def parse_price(value: Any, *, what: str = "price") -> Decimal | None:
+    """``45``, ``45.0``, ``"45.00"`` → ``Decimal`` (same value); ``None``/``""`` → ``None`` (clear).
+
+    Rejected: negatives, booleans, commas (WooCommerce would read ``"12,50"`` as ``1250``), anything else.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"{what} must be a number, not {str(value).lower()} — write it like \"45.00\"")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"{what} cannot be negative ({value}) — use 0 or a positive amount")
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{what} must be a finite number — write it like \"45.00\"")
+        if value < 0:
+            raise ValueError(f"{what} cannot be negative ({value!r}) — use 0 or a positive amount")
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if text == "":
+            return None
+        if "," in text:
+            raise ValueError(
+                f"{what} {value!r} contains a comma — use a dot for decimals and no thousands separator, "
+                f"like \"12.50\" (WooCommerce would read {value!r} as a different number)"
+            )
+        if text.startswith("-"):
+            raise ValueError(f"{what} cannot be negative ({value!r}) — use 0 or a positive amount")
+        if not _NUMBER_RE.match(text):
+            raise ValueError(f"{what} {value!r} is not a number — write it like \"45.00\"")
+        return Decimal(text)
+    raise ValueError(f"{what} must be a number — write it like \"45.00\"")
+
+
+def parse_decimal(value: Any, *, what: str = "value") -> Decimal | None:
+    """Weights and dimensions: same rules as prices."""
+    return parse_price(value, what=what)
+
+
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def parse_datetime(value: Any, *, what: str = "date") -> str | None:
+    """``2024-11-29`` / ``2024-11-29T08:00[:00]`` → ``"2024-11-29T08:00:00"`` (store-local time); None clears."""
+    hint = "write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (store-local time)"
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            raise ValueError(f"{what} must not carry a time zone — {hint}")
+        return value.replace(microsecond=0).isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day).isoformat(timespec="seconds")
+    if isinstance(value, str):
+        m = _DATE_RE.match(value.strip())
+        if m:
+            y, mo, d, h, mi, s = m.groups()
+            try:
+                stamp = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+            except ValueError as exc:
+                raise ValueError(f"{what} {value!r} is not a valid date ({exc}) — {hint}") from None
+            return stamp.isoformat(timespec="seconds")
+    raise ValueError(f"{what} {value!r} is not a date — {hint}")
+
+
+# WordPress remove_accents() maps these explicitly (NFKD does not decompose them).
+_FOLD = {
+    "ß": "s", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
+    "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "ı": "i", "ħ": "h", "Ħ": "H",
+    "ŧ": "t", "Ŧ": "T", "ŋ": "n", "Ŋ": "N", "ĸ": "k", "ŀ": "l", "Ŀ": "L",
+}  # fmt: skip
+_DASHES = {"\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u00d7": "x"}
+_TAG_RE = re.compile(r"<[^>]*>")
+_ENTITY_RE = re.compile(r"&[^\s;]+;")
+
+
+def slugify(text: str) -> str:
+    """The slug WooCommerce derives from a name (WordPress ``sanitize_title``): lower-case, accents folded,
+    ``&`` and punctuation dropped, spaces and dots → ``-``, other scripts percent-encoded in lower case.
+
+    ``Café & Crème`` → ``cafe-creme``; ``Größe`` → ``grose``; ``Fit Type`` → ``fit-type``.
+    """
+    s = _ENTITY_RE.sub("", _TAG_RE.sub("", text))
+    out: list[str] = []
+    for ch in s:
+        ch = _DASHES.get(ch, ch)
+        if ch in _FOLD:
+            out.append(_FOLD[ch])
+            continue
+        if ch.isascii():
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if base and base.isascii():
+            out.append(base)
+        elif unicodedata.category(ch)[0] in "LN":
+            out.append("".join(f"%{b:02x}" for b in ch.encode("utf-8")))
+        # other non-ASCII punctuation and symbols are dropped, as WordPress does
+    s = "".join(out).lower().replace(".", "-")
+    s = re.sub(r"[^%a-z0-9 _-]", "", s)
+    s = re.sub(r"\s+", "-", s)
+    s = re.sub(r"-+", "-", s)
+    return s.strip("-")
+
+
+def is_slug(text: str) -> bool:
+    """True when ``text`` is already a slug WooCommerce keeps as is."""
+    return bool(text) and slugify(text) == text
+
+
+def plain_text(text: str) -> str:
+    """Canonical ``text``: HTML entities decoded (``&amp;`` → ``&``), surrounding spaces trimmed."""
+    return html.unescape(text).strip()
