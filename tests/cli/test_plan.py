@@ -16,13 +16,14 @@ from click.testing import CliRunner, Result
 import wcsync.catalog
 import wcsync.cli.connect
 import wcsync.store.fetch
+from wcsync.catalog import LoadedCatalog
 from wcsync.cli.main import cli
 from wcsync.cli.plan import _ci_hint
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Plan
 from wcsync.core.records import DesiredResource, DesiredState, LiveResource, LiveState, Mark
-from wcsync.diagnostics import Diagnostic
-from wcsync.errors import CatalogError, StoreError
+from wcsync.diagnostics import Diagnostic, Severity
+from wcsync.errors import StoreError
 from wcsync.settings import StoreSettings
 
 SECRET = "cs_TOPSECRET_4f1d9c2b7a"
@@ -58,6 +59,14 @@ DESIRED = DesiredState(
     ),
 )
 
+WARNING = Diagnostic(
+    "catalog/products/mug.yaml",
+    2,
+    1,
+    "short_description is empty",
+    severity=Severity.WARNING,
+    rule="empty-short-description",
+)
 MUGS = LiveResource(
     kind=Kind.CATEGORY, id=15, key="mugs", fields={"name": "Mugs & Cups", "slug": "mugs", "parent": None}
 )
@@ -111,9 +120,9 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStore]:
     fake = FakeStore()
     loaded: list[Path] = []
 
-    def load_catalog(directory: Path, project: Any) -> DesiredState:
+    def load_catalog(directory: Path, project: Any) -> LoadedCatalog:
         loaded.append(Path(directory))
-        return DESIRED
+        return LoadedCatalog(diagnostics=[WARNING], desired=DESIRED)
 
     monkeypatch.setattr(wcsync.catalog, "load_catalog", load_catalog, raising=False)
     monkeypatch.setattr(wcsync.cli.connect, "open_client", fake.open_client)
@@ -154,6 +163,7 @@ def test_changes_print_on_stdout_status_on_stderr(store: FakeStore, project: Pat
     ]
     assert result.stderr.splitlines() == [
         f"Loading the catalogue in {project}…",
+        "warning: catalog/products/mug.yaml:2:1: short_description is empty",
         "Reading store production (https://shop.example.com)…",
         "  read products (2 pages)",
         "  read products/categories (1 page)",
@@ -233,8 +243,8 @@ def test_catalogue_errors_list_every_diagnostic(
         Diagnostic("catalog/tags.yaml", 1, 5, "duplicate slug 'sale'"),
     ]
 
-    def broken(directory: Path, project: Any) -> DesiredState:
-        raise CatalogError("the catalogue has 2 problem(s)", diags, hint="fix them, then run wcsync validate")
+    def broken(directory: Path, project: Any) -> LoadedCatalog:
+        return LoadedCatalog(diagnostics=[*diags, WARNING], desired=None)
 
     monkeypatch.setattr(wcsync.catalog, "load_catalog", broken, raising=False)
     result = run(project)
@@ -243,7 +253,10 @@ def test_catalogue_errors_list_every_diagnostic(
     lines = result.stderr.splitlines()
     assert "catalog/products/mug.yaml:3:1: unknown field 'prise' — did you mean 'price'?" in lines
     assert "catalog/tags.yaml:1:5: duplicate slug 'sale'" in lines
-    assert lines[-1] == "Error: the catalogue has 2 problem(s) — fix them, then run wcsync validate"
+    assert lines[-1] == (
+        "Error: the catalogue has 2 error(s); the store was not read — fix them (`wcsync validate` lists them) "
+        "and plan again"
+    )
     assert store.opened == []  # the store is not contacted with a broken catalogue
 
 

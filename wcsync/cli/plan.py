@@ -121,7 +121,17 @@ def make_plan(
         }
     )
     _status(progress, f"Loading the catalogue in {directory}…")
-    desired = load_catalog(directory, project)
+    loaded = load_catalog(directory, project)
+    for warning in loaded.warnings:
+        _status(progress, f"warning: {warning}")
+    if loaded.desired is None or not loaded.ok:
+        errors = loaded.errors
+        raise CatalogError(
+            f"the catalogue has {len(errors)} error(s); the store was not read",
+            list(errors),
+            hint="fix them (`wcsync validate` lists them) and plan again",
+        )
+    desired = loaded.desired
     _status(progress, f"Reading store {settings.name} ({public_url(settings)})…")
     live = asyncio.run(_fetch(settings, progress))
     _status(progress, "Planning…")
