@@ -110,8 +110,11 @@ def product_name(value: Any) -> str:
 
 
 def term_name(value: Any) -> str:
-    """A category/tag/term name (02#15-16): entity-decoded, every tag and tag-looking fragment removed."""
+    """A category/tag/term name (02#15-16): entity-decoded, script/style elements and every tag and
+    tag-looking fragment removed."""
     text = html.unescape(str(value or ""))
+    # wp_strip_all_tags drops script/style elements with their content (02#15)
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1\s*>", "", text, flags=re.IGNORECASE | re.DOTALL)
     text = _TAG.sub("", text)
     text = re.sub(r"<[^<>]*$", "", text)
     return _WS.sub(" ", text).strip()
@@ -146,10 +149,24 @@ def html_text(value: Any) -> str:
     return _WS.sub(" ", text).strip()
 
 
+#: what WordPress keeps in a term description (``wp_filter_kses``'s ``$allowedtags``; ``<p>`` goes, 02#36)
+_TERM_ALLOWED_TAGS = frozenset(
+    {"a", "abbr", "acronym", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "s", "strike", "strong"}
+)
+
+
+def _filter_term_tag(match: re.Match[str]) -> str:
+    name = _TAG_NAME.match(match.group(0))
+    if name is None or name.group(1).lower() not in _TERM_ALLOWED_TAGS:
+        return ""
+    return _EVENT_ATTR.sub("", match.group(0))
+
+
 def term_html(value: Any) -> str:
-    """Term descriptions keep only inline tags (02#36): block tags like ``<p>`` vanish."""
-    text = html_text(value)
-    text = re.sub(r"</?\s*(p|div|h[1-6]|ul|ol|li|br|span|table|tr|td)\b[^>]*>", " ", text, flags=re.IGNORECASE)
+    """Term descriptions keep only inline tags (02#36, 03#8, 04#21): other tags vanish without a trace."""
+    if value is None:
+        return ""
+    text = html.unescape(_TAG.sub(_filter_term_tag, str(value)))
     return _WS.sub(" ", text).strip()
 
 

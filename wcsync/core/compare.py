@@ -89,7 +89,8 @@ def _int(value: Any) -> int | None:
 
 
 def _enum(value: Any) -> str | None:
-    return None if value is None else str(value).strip()
+    text = None if value is None else str(value).strip()
+    return text or None  # the store layer reports an unset enum as ""
 
 
 def _tax_class(value: Any) -> str:

@@ -3,8 +3,11 @@
 Every ``src`` WooCommerce receives becomes a new attachment with a rewritten ``/wp-content/uploads/…`` URL
 (08#5-8); only ``{"id": N}`` re-uses one (08#9). Products and variations remember in their ``Mark.images``
 which source became which attachment, so a live image maps back to its source through its attachment id.
-Categories cannot carry a mark: their image is matched by attachment name (WooCommerce names an attachment
-after the ``name`` sent, else after the file name, 08#20). Pure; no I/O.
+
+Without a mark (categories, which cannot carry one; products being adopted) a live image is matched to a
+catalogue source when its URL is the source itself (a catalogue written by ``wcsync import``) or when its
+attachment name or file name is the one WooCommerce gives that source (the ``name`` sent, else the file
+name, de-duplicated as ``a-1.jpg``, 08#2, 08#20). Pure; no I/O.
 """
 
 from __future__ import annotations
@@ -48,22 +51,52 @@ def _live_item(img: Mapping[str, Any], source_of: Mapping[int, str], want: Mappi
     return item
 
 
+def known_attachments(live: Sequence[Mapping[str, Any] | None], mark: Mark | None) -> dict[str, int]:
+    """The mark's source → attachment entries whose attachment is still on the resource (an attachment id
+    that is gone from it may have been deleted from the media library: re-using it would fail, 08#18)."""
+    if mark is None:
+        return {}
+    live_ids = {img.get("id") for img in live if img}
+    return {src: att for src, att in sorted(mark.images.items()) if att in live_ids}
+
+
+def _guess_sources(desired: list[dict[str, Any]], live: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Without a mark: which live attachment each desired source most likely became."""
+    out: dict[str, int] = {}
+    taken: set[int] = set()
+    for want in desired:
+        expected = want.get("name") or _file_name(want["src"])
+        for img in live:
+            att = img.get("id")
+            if not isinstance(att, int) or att in taken or want["src"] in out:
+                continue
+            url = str(img.get("src", ""))
+            if url == want["src"] or _same_upload(plain_text(img.get("name")), expected) or _same_upload(
+                _file_name(url), _file_name(want["src"])
+            ):
+                out[want["src"]] = att
+                taken.add(att)
+    return out
+
+
 def diff_images(
     desired: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]], mark: Mark | None
 ) -> ImageDiff:
-    """Compare an ordered image list (products). An image is unchanged when its attachment was made from the
-    same source (``Mark.images``) with the same alt/name (only those the catalogue states)."""
-    source_of = {att: src for src, att in (mark.images.items() if mark else ())}
+    """Compare an ordered image list. An image is unchanged when its attachment came from the same source
+    with the same alt/name (only those the catalogue states). ``attachments`` maps every source whose
+    attachment is still on the resource to its id, whether or not the images change, so apply re-uses them
+    and keeps the mark's image map complete."""
     after = [_desired_item(d) for d in desired]
-    before = [
-        _live_item(img, source_of, after[i] if i < len(after) else None) for i, img in enumerate(live)
-    ]
-    live_ids = {img.get("id") for img in live}
-    attachments = {
-        d["src"]: att
-        for d in after
-        if (att := (mark.images.get(d["src"]) if mark else None)) is not None and att in live_ids
-    }
+    attachments = known_attachments(live, mark)
+    for img in live:  # a source that is the store's own URL is that attachment (wcsync import round trip)
+        att, url = img.get("id"), str(img.get("src", ""))
+        if isinstance(att, int) and any(a["src"] == url for a in after):
+            attachments.setdefault(url, att)
+    if mark is None:
+        for src, att in _guess_sources(after, live).items():
+            attachments.setdefault(src, att)
+    source_of = {att: src for src, att in attachments.items()}
+    before = [_live_item(img, source_of, after[i] if i < len(after) else None) for i, img in enumerate(live)]
     equal = len(before) == len(after) and all(
         b["src"] == a["src"] and all(b.get(k) == v for k, v in a.items() if k != "src")
         for a, b in zip(after, before, strict=True)
@@ -72,23 +105,8 @@ def diff_images(
 
 
 def diff_image(desired: Mapping[str, Any] | None, live: Mapping[str, Any] | None, mark: Mark | None) -> ImageDiff:
-    """One image (variations with a mark; categories without one: matched by attachment name)."""
-    if mark is not None:
-        return diff_images([desired] if desired else [], [live] if live else [], mark)
-    after = [_desired_item(desired)] if desired else []
-    if live is None or not after:
-        before = [_live_item(live, {}, after[0] if after else None)] if live else []
-        return ImageDiff(before=before, after=after, equal=not before and not after)
-    want = after[0]
-    live_name = plain_text(live.get("name"))
-    expected = want.get("name") or _file_name(want["src"])
-    same_source = _same_upload(live_name, expected) or _same_upload(_file_name(str(live.get("src", ""))), expected)
-    before_item = _live_item(live, {}, want)
-    if same_source:
-        before_item["src"] = want["src"]
-    equal = same_source and all(before_item.get(k) == v for k, v in want.items() if k != "src")
-    attachments = {want["src"]: live["id"]} if same_source and isinstance(live.get("id"), int) else {}
-    return ImageDiff(before=[before_item], after=after, equal=equal, attachments=attachments)
+    """One image (variations, categories): the same comparison on lists of at most one."""
+    return diff_images([desired] if desired else [], [live] if live else [], mark)
 
 
 def _file_name(url: str) -> str:

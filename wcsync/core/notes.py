@@ -36,7 +36,11 @@ def field_notes(changes: Iterable[FieldChange]) -> list[Note]:
     for ch in changes:
         if ch.field == "slug" and ch.before:
             notes.append(
-                Note(code="slug-change", message=f"slug {ch.before} → {ch.after}: links to the old URL break")
+                Note(
+                    code="slug-change",
+                    message=f"slug {ch.before} → {ch.after}: links to the old URL break",
+                    field="slug",
+                )
             )
         elif ch.field == "sku" and ch.before:
             notes.append(
@@ -57,12 +61,17 @@ def field_notes(changes: Iterable[FieldChange]) -> list[Note]:
 def _price_note(ch: FieldChange) -> Note:
     label = ch.field.replace("_", " ")
     if ch.before is None:
-        return Note(code="price-change", message=f"{label} set to {ch.after}")
+        return Note(code="price-change", message=f"{label} set to {ch.after}", field=ch.field)
     if ch.after is None:
-        return Note(code="price-change", message=f"{label} {ch.before} removed")
+        return Note(code="price-change", message=f"{label} {ch.before} removed", field=ch.field)
     pct = percent_change(ch.before, ch.after)
     suffix = f" ({format_percent(pct)})" if pct is not None else ""
-    return Note(code="price-change", message=f"{label} {ch.before} → {ch.after}{suffix}")
+    return Note(
+        code="price-change",
+        message=f"{label} {ch.before} → {ch.after}{suffix}",
+        field=ch.field,
+        percent=float(pct) if pct is not None else None,
+    )
 
 
 def option_in_use(attribute: str, options: Iterable[str], variation_keys: Iterable[str]) -> Note:

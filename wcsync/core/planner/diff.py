@@ -10,11 +10,11 @@ from typing import Any
 from wcsync.core.canonical import jsonable, meta_value, sku_key
 from wcsync.core.compare import canon
 from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
-from wcsync.core.images import diff_image, diff_images
+from wcsync.core.images import diff_image, diff_images, known_attachments
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import FieldChange, Info
 from wcsync.core.planner.context import PlanContext
-from wcsync.core.records import DesiredResource, LiveResource, Mark
+from wcsync.core.records import DesiredResource, LiveResource
 
 _IMAGE_FIELDS = ("images", "image")
 
@@ -87,6 +87,11 @@ def diff_record(
         out.changes.append(FieldChange(field=name, before=before, after=after))
     if kind in (Kind.PRODUCT, Kind.VARIATION):
         _diff_meta(d, live, out)
+        if live is not None:
+            # keep the mark's image map whole even when the images are unmanaged or unchanged
+            live_imgs = live.fields.get("images") if kind is Kind.PRODUCT else [live.fields.get("image")]
+            for src, att in known_attachments(list(live_imgs or ()), live.mark).items():
+                out.attachments.setdefault(src, att)
     return out
 
 
@@ -101,19 +106,17 @@ def _diff_images(
             out.changes.append(FieldChange(field=name, before=None, after=res.after))
             return
         res = diff_images(desired_list, list(live.fields.get(name) or ()), mark)
+        out.attachments.update(res.attachments)
         if not res.equal:
             out.changes.append(FieldChange(field=name, before=res.before, after=res.after))
-            out.attachments.update(res.attachments)
         return
     if live is None:
         one = diff_image(value, None, None)
         out.changes.append(FieldChange(field=name, before=None, after=one.after[0] if one.after else None))
         return
     # variations carry a mark; categories do not (matched by attachment name)
-    use_mark = mark if d.kind is Kind.VARIATION else None
-    if use_mark is None and d.kind is Kind.VARIATION:
-        use_mark = Mark()
-    one = diff_image(value, live.fields.get(name), use_mark)
+    one = diff_image(value, live.fields.get(name), mark if d.kind is Kind.VARIATION else None)
+    out.attachments.update(one.attachments)
     if not one.equal:
         out.changes.append(
             FieldChange(
@@ -122,7 +125,6 @@ def _diff_images(
                 after=one.after[0] if one.after else None,
             )
         )
-        out.attachments.update(one.attachments)
 
 
 def _diff_meta(d: DesiredResource, live: LiveResource | None, out: FieldDiff) -> None:

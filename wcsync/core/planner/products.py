@@ -35,7 +35,7 @@ def plan_products(ctx: PlanContext) -> list[PriceDrop]:
             managed = ctx.settings.ownership == "all" or live.mark is not None
             action = Action.UPDATE if managed else Action.ADOPT
         elif (trashed := ctx.index.trashed_by_sku.get(sku_key(d.key))) is not None:
-            live, action = trashed, Action.RESTORE
+            live, action = _untrashed(trashed), Action.RESTORE
         if live is not None:
             matched.add(live.id)
             ctx.managed_live += 1
@@ -77,6 +77,14 @@ def _change(
         notes=tuple(notes),
         date_modified=live.date_modified if live is not None else None,
     )
+
+
+def _untrashed(live: LiveResource) -> LiveResource:
+    """A trashed product as restoring makes it: the ``__trashed`` slug suffix goes away (05#133)."""
+    slug = live.fields.get("slug")
+    if isinstance(slug, str) and slug.endswith("__trashed"):
+        return live.model_copy(update={"fields": {**live.fields, "slug": slug.removesuffix("__trashed")}})
+    return live
 
 
 # -- variations --------------------------------------------------------------------------------------

@@ -1,0 +1,174 @@
+"""Canonical forms against the real captures: what wcsync sends and what WooCommerce returns must compare
+equal, field by field, for every field WooCommerce rewrites."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.core.captures import request, response
+from wcsync.core import canonical as c
+from wcsync.core.compare import CompareContext, canon
+from wcsync.core.kinds import Kind
+from wcsync.core.records import LiveResource, LiveState
+from wcsync.core.refs import LiveIndex
+
+
+def _ctx(state: LiveState | None = None) -> CompareContext:
+    return CompareContext(index=LiveIndex.build(state or LiveState()))
+
+
+def _same(kind: Kind, name: str, ftype: str, desired: object, live: object, ctx: CompareContext | None = None) -> bool:
+    ctx = ctx or _ctx()
+    return canon(kind, name, ftype, desired, ctx, live=False)[1] == canon(kind, name, ftype, live, ctx, live=True)[1]
+
+
+@pytest.mark.parametrize("ref", [f"05#{i}" for i in range(65, 76)])
+def test_product_names_as_woocommerce_stores_them(ref: str) -> None:
+    sent, stored = request(ref)["name"], response(ref)["name"]
+    assert _same(Kind.PRODUCT, "name", "text", sent, stored), (sent, stored)
+
+
+def test_product_name_change_still_shows() -> None:
+    assert not _same(Kind.PRODUCT, "name", "text", "Tom & Jerry", "Tom &amp; Jerri")
+
+
+@pytest.mark.parametrize("ref", ["02#2", "02#15", "02#16", "02#17", "02#36"])
+def test_category_names(ref: str) -> None:
+    sent, stored = request(ref)["name"], response(ref)["name"]
+    assert _same(Kind.CATEGORY, "name", "text", sent, stored), (sent, stored)
+
+
+def test_attribute_names_stay_raw() -> None:
+    assert response("04#6")["name"] == "Material & Finish"
+    assert _same(Kind.ATTRIBUTE, "name", "text", request("04#6")["name"], response("04#6")["name"])
+
+
+@pytest.mark.parametrize(("ref", "kind"), [("02#36", Kind.CATEGORY), ("03#8", Kind.TAG), ("04#21", Kind.TERM)])
+def test_term_descriptions(ref: str, kind: Kind) -> None:
+    sent, stored = request(ref)["description"], response(ref)["description"]
+    assert _same(kind, "description", "html", sent, stored), (sent, stored)
+
+
+def test_term_description_edit_still_shows() -> None:
+    assert not _same(Kind.TAG, "description", "html", "On <em>sale</em> & cheap", "On <b>sale</b> &amp; cheap")
+
+
+def test_product_descriptions_after_html_filtering() -> None:
+    for ref in ("05#7", "05#78"):
+        for name in ("description", "short_description"):
+            sent, stored = request(ref)[name], response(ref)[name]
+            assert _same(Kind.PRODUCT, name, "html", sent, stored), (ref, name, sent, stored)
+    assert _same(Kind.PRODUCT, "purchase_note", "html", request("05#7")["purchase_note"], response("05#7")["purchase_note"])
+
+
+def test_description_edit_still_shows() -> None:
+    assert not _same(Kind.PRODUCT, "description", "html", "<p>Warm</p>", "<p>Cold</p>")
+    assert not _same(Kind.PRODUCT, "description", "html", "<p>Warm</p>", "<h2>Warm</h2>")
+
+
+@pytest.mark.parametrize("ref", ["05#37", "05#38", "05#39", "05#40"])
+def test_prices_kept_verbatim_compare_as_decimals(ref: str) -> None:
+    stored = response(ref)["regular_price"]
+    assert stored == request(ref)["regular_price"]
+    as_decimal = Decimal(stored)
+    assert _same(Kind.PRODUCT, "regular_price", "money", as_decimal, stored)
+    assert canon(Kind.PRODUCT, "regular_price", "money", stored, _ctx(), live=True)[0] == c.money(as_decimal)
+
+
+def test_money_strings() -> None:
+    assert c.money(45) == "45.00"
+    assert c.money("45.0") == "45.00"
+    assert c.money(Decimal("39.5")) == "39.50"
+    assert c.money("1.23450") == "1.2345"
+    assert c.money("") is None
+    assert c.money(None) is None
+    assert c.money(4500) == "4500.00"
+
+
+def test_date_only_is_midnight() -> None:
+    assert _same(Kind.PRODUCT, "date_on_sale_from", "datetime", request("05#105")["date_on_sale_from"],
+                 response("05#105")["date_on_sale_from"])
+    assert c.date_time("not a date") is None
+
+
+def test_meta_values_lose_their_json_type() -> None:
+    sent = {row["key"]: row["value"] for row in request("05#7")["meta_data"]}
+    stored = {row["key"]: row["value"] for row in response("05#7")["meta_data"]}
+    for key, value in sent.items():
+        assert c.meta_value(value) == stored[key], key
+
+
+def test_full_product_round_trip_dates_weights_dimensions() -> None:
+    sent, stored = request("05#7"), response("05#7")
+    for name, ftype in [("weight", "decimal"), ("dimensions", "dict"), ("date_on_sale_from", "datetime"),
+                        ("date_on_sale_to", "datetime"), ("sale_price", "money"), ("tax_class", "text"),
+                        ("catalog_visibility", "enum"), ("menu_order", "int"), ("featured", "bool")]:
+        assert _same(Kind.PRODUCT, name, ftype, sent[name], stored[name]), name
+
+
+def _attr_state() -> LiveState:
+    color = LiveResource(kind=Kind.ATTRIBUTE, id=1, key="color", fields={"name": "Color", "slug": "color"})
+    terms = tuple(
+        LiveResource(kind=Kind.TERM, id=10 + i, key=slug, parent_id=1, fields={"name": name, "slug": slug})
+        for i, (name, slug) in enumerate([("Red", "red"), ("Blue", "blue")])
+    )
+    return LiveState(attributes=(color,), terms=terms)
+
+
+def test_global_options_come_back_in_term_order() -> None:
+    ctx = _ctx(_attr_state())
+    sent = request("06#6")["attributes"]
+    stored = response("06#6")["attributes"]
+    desired = [
+        {"name": "Color", "slug": "color", "options": sent[0]["options"], "visible": True, "variation": True},
+        {"name": "Fit", "slug": None, "options": sent[1]["options"], "visible": True, "variation": True},
+        {"name": "Material", "slug": None, "options": sent[2]["options"], "visible": True, "variation": False},
+    ]
+    assert stored[0]["options"] == ["Blue", "Red"] and sent[0]["options"] == ["Red", "Blue"]
+    assert _same(Kind.PRODUCT, "attributes", "attrs", desired, stored, ctx)
+    # positions matter: swapping two attributes is a change
+    assert not _same(Kind.PRODUCT, "attributes", "attrs", [desired[1], desired[0], desired[2]], stored, ctx)
+    # a removed global option is a change
+    fewer = [{**desired[0], "options": ["Red"]}, desired[1], desired[2]]
+    assert not _same(Kind.PRODUCT, "attributes", "attrs", fewer, stored, ctx)
+
+
+def test_default_attributes_live_values_are_term_slugs() -> None:
+    ctx = _ctx(_attr_state())
+    stored = {("pa_color" if d["id"] else d["name"]): d["option"] for d in response("06#6")["default_attributes"]}
+    assert stored == {"pa_color": "red", "Fit": "Slim"}
+    assert _same(Kind.PRODUCT, "default_attributes", "defaults", {"pa_color": "Red", "Fit": "Slim"}, stored, ctx)
+    assert not _same(Kind.PRODUCT, "default_attributes", "defaults", {"pa_color": "Blue", "Fit": "Slim"}, stored, ctx)
+    shown = canon(Kind.PRODUCT, "default_attributes", "defaults", stored, ctx, live=True)[0]
+    assert shown == {"Fit": "Slim", "pa_color": "Red"}
+
+
+def test_variation_options_match_case_insensitively_for_global_attributes_only() -> None:
+    stored = response("06#14")["attributes"]
+    live = {("pa_color" if a["id"] else a["name"]): a["option"] for a in stored}
+    assert _same(Kind.VARIATION, "attributes", "combo", {"pa_color": "Red", "Fit": "regular"}, live)
+    assert not _same(Kind.VARIATION, "attributes", "combo", {"pa_color": "Red", "Fit": "Regular"}, live)
+
+
+def test_skus_are_trimmed_and_case_insensitive() -> None:
+    assert c.sku_key(" hoodie-classic ") == c.sku_key("HOODIE-CLASSIC")
+    assert _same(Kind.VARIATION, "sku", "text", "HV-red", "hv-RED")
+
+
+def test_slugs_percent_encoded() -> None:
+    assert c.slug_key("%e5%b8%bd%e5%ad%90") == c.slug_key("帽子")
+
+
+def test_list_order_ignored_for_references() -> None:
+    ctx = _ctx()
+    assert _same(Kind.PRODUCT, "tags", "refs", ("winter", "sale"), ("Sale", "winter"), ctx)
+    assert _same(Kind.PRODUCT, "upsells", "refs", ("MUG-1", "cap-2"), ("CAP-2", "mug-1"), ctx)
+
+
+def test_empty_string_and_none_are_one_clear_value() -> None:
+    for name, ftype in [("short_description", "html"), ("tax_class", "text"), ("button_text", "text"),
+                        ("regular_price", "money"), ("date_on_sale_from", "datetime")]:
+        assert _same(Kind.PRODUCT, name, ftype, None, ""), name
+    assert _same(Kind.PRODUCT, "tax_class", "text", "standard", "")
