@@ -27,14 +27,9 @@ def sandbox_path(settings: StoreSettings) -> str:
 
 
 def _sandbox_transport(path: str) -> httpx.AsyncBaseTransport:
-    try:
-        from wcsync.sandbox.server import asgi_transport  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the sandbox's transport helper not there: serve its ASGI app directly
-        from wcsync.sandbox.app import create_app
+    from wcsync.sandbox.server import asgi_transport
 
-        return httpx.ASGITransport(app=create_app(path))
-    transport: httpx.AsyncBaseTransport = asgi_transport(path)
-    return transport
+    return asgi_transport(path)
 
 
 def open_client(settings: StoreSettings, *, progress: Progress | None = None) -> WooClient:

@@ -1,0 +1,150 @@
+"""fetch_live_state and reread against an in-memory WooCommerce: what is read, with how many requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from store_fake import FakeStore
+from store_helpers import fast_retry, settings
+
+from wcsync.core.kinds import Kind
+from wcsync.store.client import WooClient
+from wcsync.store.fetch import fetch_live_state, reread
+
+API = "GET /wp-json/wc/v3/"
+
+
+def run(store: FakeStore, body: Callable[[WooClient], Awaitable[Any]], **kw: Any) -> Any:
+    async def main() -> Any:
+        async with WooClient(settings(**kw), transport=httpx.MockTransport(store), retry=fast_retry()) as client:
+            return await body(client)
+
+    return asyncio.run(main())
+
+
+def big_store(*, store_variations: bool, products: int = 2000, variable_every: int = 8) -> FakeStore:
+    store = FakeStore(store_variations=store_variations)
+    color = store.add_attribute("Color", "color", ["Red", "Blue"])
+    store.add_attribute("Size", "size", ["S", "M", "L"])
+    for n in range(products):
+        if n % variable_every == 0:
+            pid = store.add_product(f"VAR-{n}", type_="variable")
+            for v in range(4):
+                store.add_variation(pid, f"VAR-{n}-{v}", [{"id": color, "name": "Color", "slug": "pa_color",
+                                                           "option": "Red" if v % 2 else "Blue"}])
+        else:
+            store.add_product(f"SIMPLE-{n}")
+    for n in range(3):
+        store.add_product(f"TRASHED-{n}", status="trash")
+    return store
+
+
+def test_2000_products_on_woocommerce_10_3_use_the_minimum_list_requests() -> None:
+    store = big_store(store_variations=True)
+    state = run(store, fetch_live_state)
+    assert len(state.products) == 2000 and len(state.variations) == 1000 and len(state.trashed_products) == 3
+    assert dict(store.counts) == {
+        "GET /wp-json/": 1,
+        API + "system_status": 1,
+        API + "products/categories": 1,
+        API + "products/tags": 1,
+        API + "products/shipping_classes": 1,
+        API + "products/attributes": 1,
+        API + "products/attributes/{id}/terms": 2,
+        API + "products": 20 + 1,  # status=any: 2000/100; status=trash: 1
+        API + "variations": 10,  # 1000 variations / 100
+    }
+    assert state.wc_version == "11.0.1"
+
+
+def test_older_store_reads_variations_per_variable_product() -> None:
+    store = big_store(store_variations=False, products=400)
+    state = run(store, fetch_live_state)
+    assert store.counts[API + "products/{id}/variations"] == 50  # one per variable product
+    assert API + "variations" not in store.counts
+    assert len(state.variations) == 200
+    by_id = {p.id: p.key for p in state.products}
+    assert all(by_id[v.parent_id] == v.key.rsplit("-", 1)[0] for v in state.variations if v.key)
+    assert state.wc_version == "9.8.0"
+
+
+def test_lists_ask_for_sync_parameters_and_only_compared_fields() -> None:
+    store = big_store(store_variations=True, products=10)
+    run(store, fetch_live_state)
+    products = [r for r in store.requests if r.url.path == "/wp-json/wc/v3/products"]
+    assert {r.url.params["status"] for r in products} == {"any", "trash"}
+    for request in products:
+        params = request.url.params
+        assert (params["per_page"], params["orderby"], params["order"], params["context"]) == (
+            "100", "id", "asc", "edit")
+        fields = params["_fields"].split(",")
+        assert fields[0] == "id" and "sku" in fields and "meta_data" in fields and "upsell_ids" in fields
+        assert "price_html" not in fields and "related_ids" not in fields
+
+
+def test_state_is_mapped_with_inherited_variation_skus_and_attribute_refs() -> None:
+    store = FakeStore()
+    color = store.add_attribute("Color", "colour", ["Red"])
+    pid = store.add_product("HOODIE", type_="variable", meta_data=[
+        {"id": 1, "key": "_wcsync", "value": {"v": 1, "meta_keys": ["a"], "images": {}}}])
+    store.add_variation(pid, "HOODIE", [{"id": color, "name": "Color", "slug": "pa_colour", "option": "Red"}])
+    store.add_variation(pid, "HOODIE-RED", [{"id": 0, "name": "Fit", "slug": "fit", "option": "Slim"}])
+    store.add_product("OLD", status="trash")
+    state = run(store, fetch_live_state)
+    [product] = state.products
+    assert product.key == "HOODIE" and product.fields["name"] == "Product HOODIE & Co"
+    assert product.mark is not None and product.mark.meta_keys == ("a",)
+    inherited, own = state.variations
+    assert (inherited.key, inherited.fields["sku"], inherited.parent_id) == (None, None, pid)
+    assert inherited.fields["attributes"] == {"pa_colour": "Red"}
+    assert (own.key, own.fields["attributes"]) == ("HOODIE-RED", {"Fit": "Slim"})
+    assert [p.key for p in state.trashed_products] == ["OLD"] and state.trashed_products[0].status == "trash"
+    assert [c.key for c in state.categories] == ["uncategorized"]
+    assert [(t.key, t.parent_id) for t in state.terms] == [("red", color)]
+    assert [a.key for a in state.attributes] == ["colour"]
+
+
+def test_reread_products_by_sku_in_chunks_of_100() -> None:
+    store = big_store(store_variations=True, products=300)
+    skus = [f"SIMPLE-{n}" for n in range(1, 300) if n % 8][:150]
+
+    async def body(client: WooClient) -> Any:
+        return await reread(client, Kind.PRODUCT, [*skus, "VAR-0-1", "MISSING"])
+
+    found = run(store, body)
+    assert sorted(p.key for p in found) == sorted(skus)  # the variation SKU is not a product
+    sku_requests = [r for r in store.requests if "sku" in r.url.params]
+    assert len(sku_requests) == 2
+    assert [len(r.url.params["sku"].split(",")) for r in sku_requests] == [100, 52]
+
+
+def test_reread_variations_by_sku() -> None:
+    store = big_store(store_variations=True, products=40)
+
+    async def body(client: WooClient) -> Any:
+        return await reread(client, Kind.VARIATION, ["VAR-8-1", "VAR-16-2"])
+
+    found = run(store, body)
+    assert sorted(v.key for v in found) == ["VAR-16-2", "VAR-8-1"]
+    assert all(v.kind is Kind.VARIATION and v.parent_id for v in found)
+
+
+def test_reread_terms_by_slug() -> None:
+    store = FakeStore()
+    store.tags = [{"id": 5, "name": "Winter &amp; Snow", "slug": "winter-snow", "description": ""},
+                  {"id": 6, "name": "Sale", "slug": "sale", "description": ""}]
+    store.add_attribute("Color", "color", ["Red", "Blue"])
+
+    async def body(client: WooClient) -> Any:
+        tags = await reread(client, Kind.TAG, ["winter-snow"])
+        terms = await reread(client, Kind.TERM, ["color/blue", "size/xl"])
+        attrs = await reread(client, Kind.ATTRIBUTE, ["color"])
+        return tags, terms, attrs
+
+    tags, terms, attrs = run(store, body)
+    assert [(t.id, t.fields["name"]) for t in tags] == [(5, "Winter & Snow")]
+    assert [t.key for t in terms] == ["blue"] and [a.key for a in attrs] == ["color"]
+    assert [r.url.params.get("slug") for r in store.requests if r.url.path.endswith("/tags")] == ["winter-snow"]
