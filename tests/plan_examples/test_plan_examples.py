@@ -1,0 +1,147 @@
+"""plan-examples/: the example catalogue planned against representative sandbox states.
+
+One generation per test session (it applies the catalogue to three fresh sandbox databases), then:
+the files match syrupy snapshots, plan-examples/ is exactly what ``scripts/gen-plan-examples`` produces, and
+each state shows what it should — every resource created once on an empty store, exactly the drift made in
+wp-admin, and a guard refusing with its override flag named.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "gen-plan-examples"
+
+
+class _Text(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+
+
+class Txt(_Text):
+    file_extension = "txt"
+
+
+class Md(_Text):
+    file_extension = "md"
+
+
+class Json(_Text):
+    file_extension = "json"
+
+
+EXTENSIONS: dict[str, type[SingleFileSnapshotExtension]] = {".txt": Txt, ".md": Md, ".json": Json}
+
+
+def _generator() -> ModuleType:
+    loader = importlib.machinery.SourceFileLoader("gen_plan_examples", str(SCRIPT))
+    spec = importlib.util.spec_from_loader("gen_plan_examples", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def gen() -> ModuleType:
+    return _generator()
+
+
+@pytest.fixture(scope="module")
+def files(gen: ModuleType) -> dict[str, str]:
+    generated: dict[str, str] = gen.generate()
+    return generated
+
+
+def _plan(files: dict[str, str], state: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(files[f"{state}/plan.json"])
+    return data
+
+
+def test_plan_examples_are_up_to_date(gen: ModuleType, files: dict[str, str]) -> None:
+    stale = gen.stale_files(files, ROOT / "plan-examples")
+    assert stale == [], f"plan-examples/ is out of date ({', '.join(stale)}): run scripts/gen-plan-examples"
+
+
+def test_snapshots(files: dict[str, str], snapshot: SnapshotAssertion) -> None:
+    for path, text in sorted(files.items()):
+        if path == "README.md":
+            continue
+        extension = EXTENSIONS[Path(path).suffix if path.endswith((".md", ".json")) else ".txt"]
+        assert text == snapshot(name=path.replace("/", "-"), extension_class=extension)
+
+
+def test_outputs_are_deterministic_and_plain(files: dict[str, str]) -> None:
+    for path, text in files.items():
+        assert "\x1b[" not in text, path
+        assert "/tmp" not in text and "wcsync-plan-examples-" not in text, path
+    for path in (p for p in files if p.endswith("plan.json")):
+        for change in json.loads(files[path])["changes"]:
+            assert change["date_modified"] in (None, "2026-01-01T00:00:00"), path
+
+
+def test_empty_store_creates_every_resource_once_and_nothing_else(files: dict[str, str]) -> None:
+    from wcsync.catalog import load_catalog
+    from wcsync.catalog.project import load_project
+    from wcsync.core.kinds import Kind
+
+    desired = load_catalog(ROOT, load_project(ROOT)).desired
+    assert desired is not None
+    plan = _plan(files, "empty")
+    changes = plan["changes"]
+    assert {c["action"] for c in changes} == {"create"}
+    created = sorted((c["kind"], c["key"]) for c in changes)
+    assert len(created) == len(set(created))
+    expected = sorted((kind.value, r.key) for kind in Kind for r in desired.of_kind(kind))
+    assert created == expected
+    assert files["empty/plan.txt"].endswith(
+        f"Plan: {len(expected)} to create, 0 to update, 0 to adopt, 0 to delete.\n"
+    )
+
+
+def test_drift_shows_exactly_the_wp_admin_edits(gen: ModuleType, files: dict[str, str]) -> None:
+    plan = _plan(files, "drift")
+    changed = {(c["kind"], c["action"], c["key"]): c for c in plan["changes"]}
+    assert sorted(changed) == sorted(
+        [
+            ("product", "update", gen.PRICE_SKU),
+            ("product", "update", gen.RENAME_SKU),
+            ("product", "update", gen.TAG_SKU),
+        ]
+    )
+    price = changed[("product", "update", gen.PRICE_SKU)]["changes"]
+    assert price == [{"field": "regular_price", "before": "19.00", "after": "16.00"}]
+    name = changed[("product", "update", gen.RENAME_SKU)]["changes"]
+    assert name == [
+        {"field": "name", "before": "Pine Forest Candle – Winter Edition", "after": "Pine Forest Candle"}
+    ]
+    tags = changed[("product", "update", gen.TAG_SKU)]["changes"]
+    assert [c["field"] for c in tags] == ["tags"]
+    assert "staff-pick" in tags[0]["before"] and "staff-pick" not in tags[0]["after"]
+    info_keys = {(i["kind"], i["key"]) for i in plan["info"]}
+    assert ("product", gen.UNMANAGED_SKU) in info_keys
+    text = files["drift/plan.txt"]
+    assert "      regular_price   19.00 → 16.00  (-15.8 %)" in text.splitlines()
+    assert text.endswith("Plan: 0 to create, 3 to update, 0 to adopt, 0 to delete.\n")
+
+
+def test_guard_refuses_and_names_the_override(gen: ModuleType, files: dict[str, str]) -> None:
+    error = files["guard/error.txt"]
+    assert error.startswith("$ wcsync plan\nError: ")
+    assert "--allow-price-drops" in error
+    assert gen.PRICE_SKU in error
+    assert error.endswith("(exit code 1)\n")
+    plan = _plan(files, "guard")
+    assert plan["settings"]["allow_price_drops"] is True
+    [change] = plan["changes"]
+    assert change["key"] == gen.PRICE_SKU
+    assert change["changes"] == [{"field": "regular_price", "before": "48.00", "after": "16.00"}]
