@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 
-
 _NUMERIC = re.compile(r"/\d+(?=/|$)")
 
 
