@@ -101,7 +101,7 @@ def test_info_is_a_separate_section_after_the_changes(full: Plan) -> None:
     start = lines.index("Information (not changes; nothing is written):")
     assert lines[start + 1 :] == [
         "  · product        TEE-BASIC               store-owned field differs (left alone)",
-        "      stock_quantity  10 → 7",
+        "      stock_quantity  store 10 · catalogue 7",
         "  · product        GIFT-CARD               not in the catalogue and not managed by wcsync: left alone",
         "",
         "Plan: 3 to create, 6 to update, 1 to adopt, 3 to delete.",
@@ -154,3 +154,14 @@ def test_long_text_is_shortened_and_multiline_text_is_one_line() -> None:
 
 def test_snapshot(full: Plan, snapshot_txt: SnapshotAssertion) -> None:
     assert render_text(full) == snapshot_txt
+
+
+def test_info_about_several_resources_has_no_key() -> None:
+    plan = Plan(
+        store=StoreRef(name="s", url="u"),
+        catalog_version="v",
+        info=(Info(kind=Kind.PRODUCT, key="*", message="2 live product(s) not managed by wcsync … left alone: A, B"),),
+    )
+    assert "  · product                             2 live product(s) not managed by wcsync … left alone: A, B" in (
+        render_text(plan).splitlines()
+    )

@@ -89,6 +89,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class InfoLine:
+    """Information: ``field.before`` is the store's value, ``field.after`` the catalogue's."""
+
     kind: Kind
     key: str
     message: str
@@ -315,7 +317,8 @@ def _info_line(info: Info, *, limit: int | None) -> InfoLine:
             before=format_value(info.kind, info.field, info.before, limit=limit),
             after=format_value(info.kind, info.field, info.after, limit=limit),
         )
-    return InfoLine(kind=info.kind, key=info.key, message=info.message, field=line)
+    # "*" stands for "several resources" (the message lists them)
+    return InfoLine(kind=info.kind, key="" if info.key == "*" else info.key, message=info.message, field=line)
 
 
 def _counts(plan: Plan) -> tuple[list[tuple[str, tuple[int, ...]]], tuple[int, ...]]:
