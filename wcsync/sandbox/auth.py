@@ -33,6 +33,7 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, unquote_plus
 
@@ -236,8 +237,15 @@ def _check_signature(request: Request, params: dict[str, str], consumer_secret: 
         )
     except ValueError:
         return _wc_error("Invalid signature - provided signature does not match.")
-    sign = oauth_signature.sign_hmac_sha1 if method == "HMAC-SHA1" else oauth_signature.sign_hmac_sha256
-    expected = str(sign(base_string, consumer_secret, ""))
+    sign = (
+        oauth_signature.sign_hmac_sha1_with_client
+        if method == "HMAC-SHA1"
+        else oauth_signature.sign_hmac_sha256_with_client
+    )
+    # one-legged: no token, so the signing key is "consumer_secret&"
+    expected = str(
+        sign(base_string, SimpleNamespace(client_secret=consumer_secret, resource_owner_secret=""))
+    )
     if not hmac.compare_digest(expected.encode(), provided.encode()):
         return _wc_error("Invalid signature - provided signature does not match.")
     return None
