@@ -89,6 +89,19 @@ def _items(doc: YamlDoc, wrapper: str, what: str, diags: list[Diagnostic]) -> tu
     return [], ()
 
 
+def _category(doc: YamlDoc, path: PathT, data: Any, diags: list[Diagnostic]) -> Category | None:
+    """A category node and its subtree; a broken node does not hide its valid children's errors or slugs."""
+    if not isinstance(data, dict) or not isinstance(data.get("children", []), list | type(None)):
+        return validate_model(doc, path, data, Category, "category", diags)
+    node = validate_partial(doc, path, {k: v for k, v in data.items() if k != "children"}, Category, "category", diags)
+    children = []
+    for i, child in enumerate(data.get("children") or []):
+        c = _category(doc, (*path, "children", i), child, diags)
+        if c is not None:
+            children.append(c)
+    return node.model_copy(update={"children": children}) if node is not None else None
+
+
 def _version(files: list[tuple[str, bytes]]) -> str:
     h = hashlib.sha256()
     for rel, content in sorted(files):
@@ -136,7 +149,12 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
         items, base = _items(doc, wrapper, what, diags)
         target: list[Any] = getattr(out, wrapper)
         for i, item in enumerate(items):
-            m = validate_model(doc, (*base, i), item, model, what, diags)
+            if model is Category:
+                cat = _category(doc, (*base, i), item, diags)
+                if cat is not None:
+                    target.append(Loc(cat, doc, (*base, i), item))
+                continue
+            m = validate_partial(doc, (*base, i), item, model, what, diags)
             if m is not None:
                 target.append(Loc(m, doc, (*base, i), item))
 
@@ -163,13 +181,17 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
                 p = validate_partial(doc, ("products", i), item, Product, "product", diags)
                 if p is not None:
                     out.products.append(Loc(p, doc, ("products", i), item))
+                elif isinstance(item, dict) and item.get("sku") is not None:
+                    out.unparsed_skus.add(str(item["sku"]))
         elif data is None:
             diags.append(doc.diag((), "empty product file", "write a product (sku:, name:, …) or delete the file"))
         else:
             p = validate_partial(doc, (), data, Product, "product", diags)
             if p is not None:
                 out.products.append(Loc(p, doc, (), data))
-    if out.product_files == 0:
+            elif isinstance(data, dict) and data.get("sku") is not None:
+                out.unparsed_skus.add(str(data["sku"]))
+    if not out.products and not out.unparsed_skus and not any(d.file.startswith(f"{rel_dir}/products/") for d in diags):
         diags.append(
             Diagnostic(
                 f"{rel_dir}/products" if pdir.is_dir() else rel_dir,

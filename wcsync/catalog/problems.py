@@ -104,7 +104,7 @@ def _message(err: dict[str, Any], root: type[BaseModel], what: str) -> tuple[str
         parent = _model_at(root, loc[:-1])
         field = str(loc[-1])
         allowed = list(parent.model_fields) if parent is not None else []
-        return f"unknown field '{field}'", suggestion_hint(field, allowed, fallback="remove it or check the spelling"), True
+        return f"unknown field '{field}'", suggestion_hint(field, allowed) or "remove it or check the spelling", True
     if typ == "missing":
         return f"missing required field '{loc[-1]}'" if loc else f"missing {what}", f"add '{loc[-1] if loc else what}: …' here", False
     if typ == "literal_error":

@@ -105,6 +105,7 @@ def build_variations(
     members: list[Member] = []
     by_sku: dict[str, Member] = {}
     mx = p.variation_matrix
+    sku_failed = False
     if mx is not None:
         shared = _set_fields(mx)
         overrides: list[tuple[dict[str, str], dict[str, Any], str | None, int]] = []
@@ -129,11 +130,11 @@ def build_variations(
                     sku = templates.render_inline(mx.sku, ctx)
                 except TemplateProblem as exc:
                     diags.append(loc.diag(("variation_matrix", "sku"), f"variation sku template: {exc.message}", exc.hint))
-                    sku_error = True
+                    sku_error = sku_failed = True
                     continue
                 if not sku:
                     diags.append(loc.diag(("variation_matrix", "sku"), "variation sku template renders an empty SKU", "use the attributes, e.g. {{ parent_sku }}-{{ Size }}"))
-                    sku_error = True
+                    sku_error = sku_failed = True
                     continue
             m = Member(combo=combo, values=values, loc=loc, sub=("variation_matrix",), sku=sku, names=names)
             m.meta = dict(mx.meta or {})
@@ -160,16 +161,18 @@ def build_variations(
             target.meta.update(v.meta or {})
             continue
         if not combo:
+            if sku_failed:
+                continue  # probably overrides a matrix variation whose SKU could not be rendered
             diags.append(loc.diag(sub, "variation has no attributes", "give its 'attributes:' (e.g. {Color: Red}), or the sku of a matrix variation to override"))
             continue
         ckey = tuple(sorted(combo.items()))
         if ckey in matrix_combos:
             other = matrix_combos[ckey]
             hint = f"to change that variation, give its sku: {other.sku}" if other.sku else "to change that variation, use variation_matrix.overrides"
-            diags.append(loc.diag((*sub, "attributes"), f"variation collides with matrix variation {other.sku or _combo_text(combo)}", hint))
+            diags.append(loc.diag((*sub, "attributes"), f"variation collides with matrix variation {other.sku or _combo_text(combo, attrs)}", hint))
             continue
         if ckey in explicit_combos:
-            diags.append(loc.diag((*sub, "attributes"), f"two variations of {p.sku} have the same attributes {_combo_text(combo)}", f"see variations[{explicit_combos[ckey]}]: remove or change one of them"))
+            diags.append(loc.diag((*sub, "attributes"), f"two variations of {p.sku} have the same attributes {_combo_text(combo, attrs)}", f"see variations[{explicit_combos[ckey]}]: remove or change one of them"))
             continue
         explicit_combos[ckey] = i
         m = Member(combo=combo, values=_set_fields(v), loc=loc, sub=sub, sku=v.sku, meta=dict(v.meta or {}))
@@ -178,12 +181,13 @@ def build_variations(
             by_sku.setdefault(v.sku.lower(), m)
     for m in members:
         m.meta = check_meta(loc, (*m.sub, "meta"), m.meta, declared_meta, "variation", diags) if m.meta else {}
-        required_meta(Loc(loc.model, loc.doc, (*loc.path, *m.sub)), m.meta, declared_meta, "variation", diags, f"variation {m.sku or _combo_text(m.combo)}")
+        required_meta(Loc(loc.model, loc.doc, (*loc.path, *m.sub)), m.meta, declared_meta, "variation", diags, f"variation {m.sku or _combo_text(m.combo, attrs)}")
     return members
 
 
-def _combo_text(combo: dict[str, str]) -> str:
-    return "{" + ", ".join(f"{k}: {v}" for k, v in combo.items()) + "}"
+def _combo_text(combo: dict[str, str], attrs: list[RAttr]) -> str:
+    names = {a.ref: a.name for a in attrs}
+    return "{" + ", ".join(f"{names.get(k, k)}: {v}" for k, v in combo.items()) + "}"
 
 
 def member_key(parent_sku: str, m: Member) -> str:
