@@ -160,8 +160,14 @@ def test_info_about_several_resources_has_no_key() -> None:
     plan = Plan(
         store=StoreRef(name="s", url="u"),
         catalog_version="v",
-        info=(Info(kind=Kind.PRODUCT, key="*", message="2 live product(s) not managed by wcsync … left alone: A, B"),),
+        info=(
+            Info(
+                kind=Kind.PRODUCT,
+                key="*",
+                message="2 live product(s) not managed by wcsync … left alone: A, B",
+            ),
+        ),
     )
-    assert "  · product                             2 live product(s) not managed by wcsync … left alone: A, B" in (
+    assert "  · product   2 live product(s) not managed by wcsync … left alone: A, B" in (
         render_text(plan).splitlines()
     )
