@@ -306,3 +306,13 @@ def test_ci_hint() -> None:
         == "The full plan is in the artifacts of [this CI run](https://github.com/acme/shop/actions/runs/42)."
     )
     assert _ci_hint({}) is None
+
+
+def test_unexpected_errors_are_one_line_unless_debug(store: FakeStore, project: Path) -> None:
+    store.error = KeyError("boom")
+    result = run(project)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: unexpected KeyError: 'boom' — run again with --debug for the traceback, and report it"
+    )
+    assert isinstance(run(project, "--debug").exception, KeyError)

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from wcsync.cli.common import debug_option, fail, project_option, status
+from wcsync.cli.common import abort, debug_option, fail, project_option, status
 from wcsync.core.plan import Plan, StoreRef
 from wcsync.errors import CatalogError, WcsyncError
 from wcsync.render import FORMATS, render, render_json
@@ -245,6 +245,13 @@ def plan(
     except WcsyncError as err:
         progress.finish()
         fail(err, debug=debug)
+    except Exception as exc:  # a bug, not a user error: one line unless --debug
+        progress.finish()
+        if debug:
+            raise
+        abort(
+            f"unexpected {type(exc).__name__}: {exc} — run again with --debug for the traceback, and report it"
+        )
     if out:
         try:
             _write_plan_file(out, result)
