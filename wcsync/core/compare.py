@@ -134,7 +134,9 @@ def _cmp_key(target: Kind, key: str) -> str:
     if target is Kind.PRODUCT:
         return c.sku_key(key)
     if target is Kind.CATEGORY:
-        return c.path_key(key)
+        # category slugs are unique in a store: the leaf slug is the identity, so a moved category (new
+        # path, same category) is no change on the products that reference it
+        return c.path_key(key).rsplit("/", 1)[-1]
     return c.slug_key(key)
 
 
@@ -220,7 +222,7 @@ _SPECIAL: dict[tuple[Kind | None, str], Callable[..., Pair]] = {
     (Kind.PRODUCT, "name"): _same_both(c.product_name),
     (Kind.ATTRIBUTE, "name"): _same_both(c.attribute_name),
     (None, "slug"): _same_both(lambda v: None if v is None else str(v).strip(), c.slug_key),
-    (None, "sku"): _same_both(lambda v: c.plain_text(v), c.sku_key),
+    (None, "sku"): _same_both(lambda v: c.plain_text(v) or None, c.sku_key),
     (None, "tax_class"): _same_both(_tax_class),
     (None, "button_text"): _same_both(c.plain_title),
     (Kind.PRODUCT, "shipping_class"): _ref_codec(Kind.SHIPPING_CLASS),

@@ -14,6 +14,11 @@ from wcsync.core.plan import Action, Change, PlanSettings
 from wcsync.errors import PlanError
 
 
+def _num(value: float) -> str:
+    """``10.0`` → ``10``, ``12.5`` → ``12.5`` (limits as the user wrote them)."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 @dataclass(frozen=True)
 class PriceDrop:
     kind: str
@@ -75,7 +80,7 @@ def check_changed_percent(changes: list[Change], managed_live: int, settings: Pl
         return
     raise PlanError(
         f"Guard max_changed_percent tripped: the plan changes {touched} of {managed_live} managed live "
-        f"resource(s) ({pct.quantize(Decimal('0.1'))} %), more than the allowed {limit} %.",
+        f"resource(s) ({pct.quantize(Decimal('0.1'))} %), more than the allowed {_num(limit)} %.",
         hint="check the catalogue; to proceed anyway pass --allow-changes",
     )
 
@@ -91,7 +96,7 @@ def check_price_drops(drops: list[PriceDrop], settings: PlanSettings) -> None:
     listed = "; ".join(f"{d.kind} {d.key} {d.before} → {d.after} (-{d.percent} %)" for d in over[:10])
     more = f" and {len(over) - 10} more" if len(over) > 10 else ""
     raise PlanError(
-        f"Guard max_price_drop_percent tripped: {len(over)} price(s) drop by more than {limit} %: "
+        f"Guard max_price_drop_percent tripped: {len(over)} price(s) drop by more than {_num(limit)} %: "
         f"{listed}{more}.",
         hint="check the prices; to proceed anyway pass --allow-price-drops",
     )

@@ -1,0 +1,25 @@
+"""A catalogue SKU held only by a trashed product is restored (untrash, then update), never created: the
+store would refuse a create with that SKU (05#130). The trashed slug suffix is not a slug change."""
+
+from tests.scenarios.builders import change, field, lines, live_product, product, state
+from wcsync.core.kinds import Kind
+from wcsync.core.plan import Action, PlanSettings
+from wcsync.core.records import LiveState
+
+
+def build():
+    desired = state(products=[product("MUG-OLD", "Old Mug", slug="mug-old", regular_price="9.5")])
+    trashed = live_product(31, "MUG-OLD", marked=False, name="Old Mug", slug="mug-old__trashed", status="trash",
+                           regular_price="9.50")
+    return desired, LiveState(trashed_products=(trashed,)), PlanSettings()
+
+
+def check(plan):
+    assert lines(plan) == ["restore product MUG-OLD [status]"]
+    c = change(plan, Kind.PRODUCT, "MUG-OLD")
+    assert c.action is Action.RESTORE and c.live_id == 31
+    assert field(c, "status") == ("trash", "publish")
+    assert [n.code for n in c.notes] == ["publish"]
+    assert c.mark_meta_keys == ()
+    assert c.date_modified == "2026-11-01T09:00:00"
+    assert plan.summary() == "Plan: 0 to create, 1 to update, 0 to adopt, 0 to delete."
