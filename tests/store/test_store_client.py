@@ -350,3 +350,16 @@ def test_batch_sends_only_non_empty_lists_and_enforces_the_size() -> None:
     assert len(log) == 1
     assert run(handler, lambda c: c.batch("products/batch")).create == []
     assert len(log) == 1
+
+
+def test_list_all_without_pagination_headers_walks_until_a_short_page() -> None:
+    log: list[httpx.Request] = []
+    items = [{"id": i} for i in range(1, 251)]
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        log.append(request)
+        page = int(request.url.params["page"])
+        return ok(items[(page - 1) * 100 : page * 100])  # a proxy stripped X-WP-Total(Pages)
+
+    assert [i["id"] for i in run(handler, lambda c: c.list_all("products"))] == list(range(1, 251))
+    assert [r.url.params["page"] for r in log] == ["1", "2", "3"]

@@ -192,11 +192,20 @@ class WooClient:
         report = progress or self.progress
         first = await self.request("GET", path, params={**query, "page": 1})
         items = self._list_body(first, path)
-        total_pages = self._total_pages(first, len(items))
+        total_pages = self._total_pages(first)
         if report:
-            report(path, 1, max(total_pages, 1))
+            report(path, 1, max(total_pages or 1, 1))
         pages: list[list[dict[str, Any]]] = [items]
-        if total_pages > 1:
+        if total_pages is None:
+            # A proxy stripped the X-WP-* headers: walk the pages one by one until a short page.
+            page = 1
+            while len(pages[-1]) >= PER_PAGE:
+                page += 1
+                response = await self.request("GET", path, params={**query, "page": page})
+                pages.append(self._list_body(response, path))
+                if report:
+                    report(path, page, page)
+        elif total_pages > 1:
             done = 1
 
             async def fetch(page: int) -> list[dict[str, Any]]:
@@ -331,13 +340,11 @@ class WooClient:
         return [item for item in body if isinstance(item, dict)]
 
     @staticmethod
-    def _total_pages(response: httpx.Response, first_count: int) -> int:
+    def _total_pages(response: httpx.Response) -> int | None:
         raw = response.headers.get("X-WP-TotalPages")
         if raw is not None and raw.strip().isdigit():
             return int(raw)
-        # Proxies sometimes strip X-WP-* headers: without them, a full first page means "maybe more".
-        raise_if_full = first_count >= PER_PAGE
-        return 2 if raise_if_full else 1
+        return None
 
     def _timeout_error(self, info: RequestInfo, exc: Exception, phase: str, used: float) -> StoreTimeout:
         setting = "connect_timeout" if phase == "connect" else "read_timeout"
