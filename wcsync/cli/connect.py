@@ -6,6 +6,8 @@ The CLI may import the sandbox; ``wcsync.store`` never does — that is why this
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
 from wcsync.errors import ConfigError
@@ -42,6 +44,7 @@ def open_client(settings: StoreSettings, *, progress: Progress | None = None) ->
     from wcsync.sandbox.keys import ensure_key
 
     path = sandbox_path(settings)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = open_db(path)
     try:
         key, secret = ensure_key(conn)

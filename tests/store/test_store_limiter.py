@@ -1,0 +1,77 @@
+"""AdaptiveLimiter (AIMD) and the retry delays."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from wcsync.store.limiter import AdaptiveLimiter
+from wcsync.store.retry import RetryPolicy, parse_retry_after
+
+
+def test_pushback_halves_and_successes_recover_one_slot_at_a_time() -> None:
+    async def main() -> list[int]:
+        limiter = AdaptiveLimiter(8, recovery=3)
+        seen = [limiter.limit]
+        limiter.pushed_back()
+        seen.append(limiter.limit)
+        limiter.pushed_back()
+        seen.append(limiter.limit)
+        for _ in range(3):
+            await limiter.succeeded()
+        seen.append(limiter.limit)
+        for _ in range(30):
+            await limiter.succeeded()
+        seen.append(limiter.limit)
+        for _ in range(5):
+            limiter.pushed_back()
+        seen.append(limiter.limit)
+        return seen
+
+    assert asyncio.run(main()) == [8, 4, 2, 3, 8, 1]
+
+
+def test_slots_never_exceed_the_limit() -> None:
+    async def main() -> tuple[int, int]:
+        limiter = AdaptiveLimiter(3)
+        running = 0
+        worst = 0
+
+        async def job() -> None:
+            nonlocal running, worst
+            async with limiter.slot():
+                running += 1
+                worst = max(worst, running)
+                await asyncio.sleep(0.001)
+                running -= 1
+
+        await asyncio.gather(*(job() for _ in range(40)))
+        return worst, limiter.max_in_flight
+
+    assert asyncio.run(main()) == (3, 3)
+
+
+def test_concurrency_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="concurrency must be at least 1"):
+        AdaptiveLimiter(0)
+
+
+def test_retry_after_seconds_and_http_date() -> None:
+    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Sat, 28 Nov 2026 12:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("Sat, 28 Nov 2026 11:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_backoff_grows_exponentially_with_jitter_and_caps() -> None:
+    policy = RetryPolicy(base=1.0, cap=10.0, max_retry_after=60.0, rng=random.Random(3))
+    for attempt, ceiling in [(1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (5, 10.0), (9, 10.0)]:
+        delays = [policy.delay(attempt) for _ in range(200)]
+        assert min(delays) >= 0 and max(delays) <= ceiling
+        assert max(delays) > ceiling / 2  # jitter spreads over the whole window
+    assert policy.delay(1, retry_after=30) == 30
+    assert policy.delay(1, retry_after=3600) == 60  # a store asking for an hour gets a minute
