@@ -64,15 +64,20 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     current: type[BaseModel] | None = root
+    mapping_key = False
     for part in loc:
         if current is None:
             return None
         if isinstance(part, int):
             continue
+        if mapping_key:
+            mapping_key = False
+            continue
         info = current.model_fields.get(part)
         if info is None:
-            return None if part not in ("[key]",) else current
+            return None
         models = _models_in(info.annotation)
+        mapping_key = bool(models) and "dict[" in str(info.annotation)
         current = models[0] if models else None
     return current
 
