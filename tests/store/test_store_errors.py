@@ -229,3 +229,20 @@ def test_version_unknown_when_system_status_is_forbidden() -> None:
                                          "data": {"status": 403}})
 
     assert run(handler, probe_store).wc_version is None
+
+
+def test_index_closed_to_anonymous_callers_falls_back_to_asking_the_route() -> None:
+    log: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        log.append(request)
+        if request.url.path == "/wp-json/":
+            return httpx.Response(401, json={"code": "rest_cannot_access", "message": "Only authenticated users",
+                                             "data": {"status": 401}})
+        if request.url.path == "/wp-json/wc/v3/variations":
+            return httpx.Response(404, json={"code": "rest_no_route", "message": "No route", "data": {"status": 404}})
+        return httpx.Response(200, json={"environment": {"version": "9.9.0"}})
+
+    info = run(handler, probe_store)
+    assert (info.has_store_variations, info.wc_version) == (False, "9.9.0")
+    assert [r.url.path for r in log] == ["/wp-json/", "/wp-json/wc/v3/variations", "/wp-json/wc/v3/system_status"]

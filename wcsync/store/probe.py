@@ -32,11 +32,14 @@ class StoreInfo:
     wc_version: str | None = None
 
 
-async def _index(client: WooClient) -> dict[str, Any]:
+async def _index(client: WooClient) -> dict[str, Any] | None:
+    """The REST index; None when WordPress refuses it to anonymous callers (security plugins do)."""
     response = await client.raw("GET", "/wp-json/")
     body = _json(response)
     if response.status_code == 200 and isinstance(body, dict) and "namespaces" in body:
         return body
+    if response.status_code in {401, 403} and isinstance(body, dict) and isinstance(body.get("code"), str):
+        return None
     where = f"GET /wp-json/ on {client.store}"
     if response.status_code == 404:
         fallback = await client.raw("GET", "/", params={"rest_route": "/"})
@@ -67,6 +70,9 @@ def _json(response: Any) -> Any:
 async def probe_store(client: WooClient) -> StoreInfo:
     """Check that the URL is a WordPress site with WooCommerce's REST API; learn routes and version."""
     index = await _index(client)
+    if index is None:
+        return StoreInfo(namespaces=(), has_store_variations=await _has_store_variations(client),
+                         wc_version=await wc_version(client))
     namespaces = tuple(n for n in index.get("namespaces") or () if isinstance(n, str))
     if "wc/v3" not in namespaces:
         raise WooCommerceNotActive(
@@ -78,6 +84,17 @@ async def probe_store(client: WooClient) -> StoreInfo:
     has_variations = isinstance(routes, dict) and STORE_VARIATIONS_ROUTE in routes
     return StoreInfo(namespaces=namespaces, has_store_variations=has_variations,
                      wc_version=await wc_version(client))
+
+
+async def _has_store_variations(client: WooClient) -> bool:
+    """Without the index: ask the route itself (404 ``rest_no_route`` on WooCommerce < 10.3)."""
+    try:
+        await client.get("variations", {"per_page": 1, "_fields": "id"})
+    except RequestFailed as exc:
+        if exc.status == 404 and exc.code == "rest_no_route":
+            return False
+        raise
+    return True
 
 
 async def wc_version(client: WooClient) -> str | None:
