@@ -11,8 +11,8 @@
   ``.db_path``, ``.consumer_key``, ``.consumer_secret``, ``.ca_path``, ``.client()`` (sync httpx client: Basic
   over HTTPS, OAuth 1.0a over HTTP), ``.oauth1(...)`` (an ``httpx.Auth``), ``.stats()``, ``.reset_stats()``,
   ``.set_faults(**cfg)``, ``.reset()``, ``.seed(name)``.
-- ``sandbox_server_factory(db_path=None, *, tls=False, wc_version="11.0.1", faults=None)``: more servers, e.g.
-  two on one database.
+- ``sandbox_server_factory(db_path=None, *, tls=False, wc_version="11.0.1", faults=None, store_app=None)``:
+  more servers, e.g. two on one database (``store_app`` replaces the WooCommerce routes, for middleware tests).
 
 Everything binds 127.0.0.1 on a port the OS picks and lives in the test's own tmp dir: safe under
 ``pytest -n auto``. The sandbox modules are imported inside the fixtures, so tests that do not use them never
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -166,6 +167,11 @@ class RunningSandbox:
     def is_tls(self) -> bool:
         return self.base_url.startswith("https:")
 
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """What to pass as httpx's ``verify=``: trust the sandbox CA over HTTPS."""
+        return ssl.create_default_context(cafile=str(self.ca_path)) if self.ca_path else True
+
     def oauth1(self, *, signature_method: str = "HMAC-SHA256", placement: str = "query") -> OAuth1:
         return OAuth1(
             self.consumer_key, self.consumer_secret, signature_method=signature_method, placement=placement
@@ -175,12 +181,12 @@ class RunningSandbox:
         """A client of this server: Basic auth over HTTPS (trusting ``ca_path``), OAuth 1.0a over HTTP."""
         if auth == "default":
             auth = (self.consumer_key, self.consumer_secret) if self.is_tls else self.oauth1()
-        kw.setdefault("verify", str(self.ca_path) if self.ca_path else True)
+        kw.setdefault("verify", self.verify)
         kw.setdefault("timeout", 10.0)
         return httpx.Client(base_url=self.base_url, auth=auth, **kw)
 
     def _control(self, method: str, path: str, json: Any = None) -> Any:
-        with httpx.Client(verify=str(self.ca_path) if self.ca_path else True, timeout=10.0) as client:
+        with httpx.Client(verify=self.verify, timeout=10.0) as client:
             response = client.request(method, f"{self.base_url}/__sandbox/{path}", json=json)
         response.raise_for_status()
         return response.json()
@@ -253,7 +259,8 @@ ServerFactory = Callable[..., RunningSandbox]
 
 @pytest.fixture
 def sandbox_server_factory(tmp_path: Path, sandbox_tls_files: Any) -> Iterator[ServerFactory]:
-    """Start sandbox servers: ``factory(db_path=None, *, tls=False, wc_version="11.0.1", faults=None)``.
+    """Start sandbox servers: ``factory(db_path=None, *, tls=False, wc_version="11.0.1", faults=None,
+    store_app=None)``.
     Servers on the same ``db_path`` share the store; each gets the same first read_write key."""
     from wcsync.sandbox.db import open_db
     from wcsync.sandbox.faults import FaultConfig
@@ -268,6 +275,7 @@ def sandbox_server_factory(tmp_path: Path, sandbox_tls_files: Any) -> Iterator[S
         tls: bool = False,
         wc_version: str = "11.0.1",
         faults: dict[str, Any] | None = None,
+        store_app: Any = None,
     ) -> RunningSandbox:
         path = db_path or tmp_path / "sandbox.db"
         conn = open_db(path)
@@ -275,7 +283,9 @@ def sandbox_server_factory(tmp_path: Path, sandbox_tls_files: Any) -> Iterator[S
             key, secret = ensure_key(conn)
         finally:
             conn.close()
-        app = build_asgi(path, wc_version=wc_version, faults=FaultConfig(**faults) if faults else None)
+        app = build_asgi(
+            path, wc_version=wc_version, faults=FaultConfig(**faults) if faults else None, store_app=store_app
+        )
         ssl = (
             {"ssl_certfile": str(sandbox_tls_files.cert_path), "ssl_keyfile": str(sandbox_tls_files.key_path)}
             if tls
