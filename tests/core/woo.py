@@ -5,6 +5,7 @@ so a plan against the result must be empty."""
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -17,10 +18,14 @@ from wcsync.core.records import DesiredResource, DesiredState, LiveResource, Liv
 UPLOADS = "https://shop.test/wp-content/uploads/2026/11/"
 
 
+_BARE_AMP = re.compile(r"&(?!(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);)")
+
+
 def _enc(text: Any) -> Any:
+    """WooCommerce stores a bare ``&`` as ``&amp;`` but does not double-encode ``&amp;`` (02#17, 05#73)."""
     if not isinstance(text, str):
         return text
-    return text.replace("&", "&amp;")
+    return _BARE_AMP.sub("&amp;", text)
 
 
 def _price(value: Any) -> str:
@@ -132,7 +137,9 @@ class WooRenderer:
         for name, value in fields.items():
             if name in ("regular_price", "sale_price"):
                 out[name] = _price(value)
-            elif name in ("name", "description", "short_description", "purchase_note"):
+            elif name == "name":
+                out[name] = _enc(str(value).strip())  # names are trimmed (05#70)
+            elif name in ("description", "short_description", "purchase_note"):
                 out[name] = _enc(value)
             elif name == "categories":
                 out[name] = tuple(self.cat_ids[path_key(k)] for k in value)
