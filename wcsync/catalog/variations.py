@@ -159,6 +159,7 @@ def build_variations(
                 continue
             target.values.update(_set_fields(v))
             target.meta.update(v.meta or {})
+            target.sub = sub  # messages about this variation point at its explicit entry
             continue
         if not combo:
             if sku_failed:

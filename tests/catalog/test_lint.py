@@ -1,0 +1,110 @@
+"""The merchandising lint pack: each rule's finding, and its level from wcsync.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.catalog.conftest import edit, errors, warnings
+from wcsync.catalog import load_catalog
+from wcsync.catalog.lintrules import RULES
+from wcsync.catalog.project import Project
+from wcsync.diagnostics import Severity
+
+H = "catalog/products/clothing/hoodie.yaml"
+M = "catalog/products/mugs.yaml"
+
+
+def test_fixture_has_no_findings(shop: Path) -> None:
+    assert warnings(shop) == [] and errors(shop) == []
+
+
+def test_price_rules(shop: Path) -> None:
+    edit(
+        shop,
+        M,
+        '    regular_price: "12.50"\n    sale_price: null\n',
+        '    regular_price: "12.50"\n    sale_price: "12.50"\n    date_on_sale_from: 2024-12-10\n    date_on_sale_to: 2024-12-01\n    stock_quantity: 4\n',
+    )
+    assert errors(shop) == [
+        "catalog/products/mugs.yaml:6:17: product MUG-1: sale price 12.50 is not below the regular price 12.50 [sale-price-not-below-regular] — WooCommerce silently drops such a sale price: lower it or remove it",
+        "catalog/products/mugs.yaml:8:22: product MUG-1: the sale ends (2024-12-01T00:00:00) before it starts (2024-12-10T00:00:00) [sale-window-inverted] — swap the dates or fix one of them",
+    ]
+    assert warnings(shop) == [
+        "catalog/products/mugs.yaml:9:21: product MUG-1: stock_quantity is set but manage_stock is not true [stock-quantity-without-manage-stock] — set 'manage_stock: true' or remove stock_quantity",
+    ]
+
+
+def test_sale_window_without_sale_price_and_product_without_price(shop: Path) -> None:
+    edit(shop, M, '    regular_price: "12.50"\n    sale_price: null\n', "    date_on_sale_to: 2024-12-01\n")
+    assert warnings(shop) == [
+        "catalog/products/mugs.yaml:2:10: product MUG-1 is published without a regular price [product-without-price] — customers cannot buy it: set regular_price",
+        "catalog/products/mugs.yaml:5:22: product MUG-1: sale dates without a sale price [sale-window-without-sale-price] — set sale_price or remove the dates",
+    ]
+
+
+def test_variation_rules(shop: Path) -> None:
+    edit(shop, H, "  regular_price: 45\n", "")
+    edit(shop, H, '    sale_price: "39.00"', '    sale_price: "39.00"\n    image: {src: "https://cdn.example.com/r.jpg"}')
+    found = warnings(shop)
+    assert found == [
+        "catalog/products/clothing/hoodie.yaml:22:3: variation HOODIE-BLUE-S of HOODIE has no regular price [variation-without-price] — WooCommerce will not sell it: set regular_price",
+        "catalog/products/clothing/hoodie.yaml:27:5: variation HOODIE-RED-S of HOODIE has no regular price [variation-without-price] — WooCommerce will not sell it: set regular_price",
+        "catalog/products/clothing/hoodie.yaml:29:12: variation HOODIE-RED-S: image https://cdn.example.com/r.jpg has no alt text [image-missing-alt] — add 'alt:' describing the image",
+    ]
+
+
+def test_content_rules(shop: Path) -> None:
+    edit(shop, M, "    short_description: A mug.\n", "")
+    edit(shop, M, "        alt: Mug\n", "      - src: https://cdn.example.com/mug.jpg\n")
+    assert warnings(shop) == [
+        "catalog/products/mugs.yaml:3:11: product MUG-1 has no short description [empty-short-description] — add short_description: one sentence for the product card",
+        "catalog/products/mugs.yaml:9:9: product MUG-1: image https://cdn.example.com/mug.jpg has no alt text [image-missing-alt] — add 'alt:' describing the image (accessibility and SEO)",
+        "catalog/products/mugs.yaml:10:9: product MUG-1: image https://cdn.example.com/mug.jpg has no alt text [image-missing-alt] — add 'alt:' describing the image (accessibility and SEO)",
+        "catalog/products/mugs.yaml:10:9: product MUG-1: image https://cdn.example.com/mug.jpg is listed twice [duplicate-image] — remove the second entry (WooCommerce would upload it twice)",
+    ]
+
+
+def test_variable_without_variations(shop: Path) -> None:
+    text = (shop / H).read_text()
+    (shop / H).write_text(text.split("variation_matrix:")[0] + "meta:\n  care: x\n")
+    assert warnings(shop) == [
+        "catalog/products/clothing/hoodie.yaml:3:7: product HOODIE is variable but has no variations [variable-without-variations] — add a variation_matrix or variations"
+    ]
+
+
+def test_levels_from_project_file(shop: Path) -> None:
+    edit(shop, M, "    short_description: A mug.\n", "")
+    edit(shop, M, '    sale_price: null\n', '    sale_price: "13"\n')
+    rules = {d.rule: d.severity for d in load_catalog(shop, Project()).diagnostics}
+    assert rules == {"empty-short-description": Severity.WARNING, "sale-price-not-below-regular": Severity.ERROR}
+    project = Project(lint={"empty-short-description": "error", "sale-price-not-below-regular": "off"})
+    loaded = load_catalog(shop, project)
+    assert [(d.rule, d.severity) for d in loaded.diagnostics] == [("empty-short-description", Severity.ERROR)]
+    assert loaded.ok is False
+    loaded = load_catalog(shop, Project(lint={"empty-short-description": "off", "sale-price-not-below-regular": "warning"}))
+    assert [(d.rule, d.severity) for d in loaded.diagnostics] == [("sale-price-not-below-regular", Severity.WARNING)]
+    assert loaded.ok is True and loaded.desired is not None
+
+
+def test_rule_ids_are_stable() -> None:
+    assert sorted(RULES) == [
+        "duplicate-image",
+        "empty-short-description",
+        "image-missing-alt",
+        "product-without-price",
+        "sale-price-not-below-regular",
+        "sale-price-without-regular",
+        "sale-window-inverted",
+        "sale-window-without-sale-price",
+        "stock-quantity-without-manage-stock",
+        "variable-without-variations",
+        "variation-without-price",
+    ]
+
+
+def test_sale_price_without_regular(shop: Path) -> None:
+    edit(shop, M, '    regular_price: "12.50"\n    sale_price: null\n', '    regular_price: null\n    sale_price: 5\n')
+    assert warnings(shop) == [
+        "catalog/products/mugs.yaml:5:20: product MUG-1 is published without a regular price [product-without-price] — customers cannot buy it: set regular_price",
+        "catalog/products/mugs.yaml:5:17: product MUG-1: sale price without a regular price [sale-price-without-regular] — set regular_price too",
+    ]
