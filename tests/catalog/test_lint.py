@@ -106,5 +106,5 @@ def test_sale_price_without_regular(shop: Path) -> None:
     edit(shop, M, '    regular_price: "12.50"\n    sale_price: null\n', '    regular_price: null\n    sale_price: 5\n')
     assert warnings(shop) == [
         "catalog/products/mugs.yaml:5:20: product MUG-1 is published without a regular price [product-without-price] — customers cannot buy it: set regular_price",
-        "catalog/products/mugs.yaml:5:17: product MUG-1: sale price without a regular price [sale-price-without-regular] — set regular_price too",
+        "catalog/products/mugs.yaml:6:17: product MUG-1: sale price without a regular price [sale-price-without-regular] — set regular_price too",
     ]
