@@ -278,7 +278,8 @@ def _options_in_use(
         for v in live_vars:
             combo = {str(k).casefold(): str(val).casefold() for k, val in dict(v.fields.get("attributes") or {}).items()}
             if combo.get(ref.casefold()) in {o.casefold() for o in removed}:
-                users.append(_own_sku(v, live) or f"#{v.id}")
+                shown = canon(Kind.VARIATION, "attributes", "combo", v.fields.get("attributes"), ctx.cmp, live=True)[0]
+                users.append(_own_sku(v, live) or variation_combo_key(d.key, shown))
         if users:
             notes.append(option_in_use(attr["name"], removed, users))
     return notes
