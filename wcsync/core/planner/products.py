@@ -190,11 +190,24 @@ def _delete_variation(ctx: PlanContext, product: DesiredResource, parent: LiveRe
 
 def _plan_product_deletes(ctx: PlanContext, matched: set[int]) -> None:
     unmanaged: list[str] = []
+    declared = {sku_key(p.key) for p in ctx.desired.products}
     for live in sorted(ctx.index.state.products, key=lambda r: (sku_key(r.key), r.id)):
         if live.id in matched:
             continue
         key = ctx.index.display_key(Kind.PRODUCT, live)
         if not ctx.targeted(Kind.PRODUCT, key):
+            continue
+        if sku_key(live.key) in declared:
+            # a second live product with a catalogue SKU (restoring a trashed product can leave two, 05#133-134):
+            # deleting either one is a guess, so it is left for a human
+            ctx.info.append(
+                Info(
+                    kind=Kind.PRODUCT,
+                    key=key,
+                    message=f"live product #{live.id} has the same SKU as the catalogue product {key}, which "
+                    "wcsync manages as another live product; left alone — merge or delete the duplicate in wp-admin",
+                )
+            )
             continue
         if ctx.settings.ownership != "all" and live.mark is None:
             unmanaged.append(key)

@@ -1,0 +1,146 @@
+"""Planner behaviours not covered by the numbered scenarios: guards' edges, notes, convergence checks,
+duplicates, ordering and serialisation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.scenarios.builders import (
+    STORE,
+    base_catalogue,
+    category,
+    drift,
+    lines,
+    live_product,
+    product,
+    render,
+    state,
+)
+from wcsync.core.guards import PriceDrop, check_price_drops, check_vanished_catalogue
+from wcsync.core.kinds import Kind
+from wcsync.core.notes import field_notes, percent_change
+from wcsync.core.plan import Action, FieldChange, Plan, PlanSettings
+from wcsync.core.planner import build_plan, verify_convergence
+from wcsync.core.records import LiveResource, LiveState
+from wcsync.errors import PlanError
+
+
+def test_verify_convergence_lists_what_still_differs_and_ignores_guards() -> None:
+    desired = base_catalogue()
+    live = drift(render(desired), Kind.PRODUCT, "MUG-LOGO", regular_price="1.00")
+    settings = PlanSettings(max_price_drop_percent=1, max_changed_percent=1)
+    remaining = verify_convergence(desired, live, settings, STORE)
+    assert lines(remaining) == ["update product MUG-LOGO [regular_price]"]
+    assert verify_convergence(desired, render(desired), settings, STORE) == []
+
+
+def test_verify_convergence_restricted_to_touched_keys() -> None:
+    desired = base_catalogue()
+    live = drift(render(desired), Kind.PRODUCT, "MUG-LOGO", name="Changed")
+    live = drift(live, Kind.PRODUCT, "CAP-WOOL", name="Changed")
+    assert lines(verify_convergence(desired, live, PlanSettings(), STORE, keys=["CAP-WOOL"])) == [
+        "update product CAP-WOOL [name]"
+    ]
+
+
+def test_vanished_catalogue_guard_skips_when_targets_or_nothing_managed() -> None:
+    check_vanished_catalogue("s", 0, 0, PlanSettings())
+    check_vanished_catalogue("s", 0, 5, PlanSettings(targets=("X",)))
+    with pytest.raises(PlanError, match="store s has 5 managed product"):
+        check_vanished_catalogue("s", 0, 5, PlanSettings())
+
+
+def test_vanished_catalogue_ignores_unmanaged_products_under_marked() -> None:
+    live = LiveState(products=(live_product(1, "PLUGIN", marked=False),))
+    plan = build_plan(state(), live, PlanSettings(), store=STORE)
+    assert plan.changes == ()
+    with pytest.raises(PlanError, match="1 managed product"):
+        build_plan(state(), live, PlanSettings(ownership="all"), store=STORE)
+
+
+def test_price_drop_guard_lists_biggest_first_and_respects_override() -> None:
+    drops = [PriceDrop("product", "A", "10.00", "8.00", Decimal("20.0")),
+             PriceDrop("product", "B", "10.00", "5.00", Decimal("50.0"))]
+    with pytest.raises(PlanError) as err:
+        check_price_drops(drops, PlanSettings(max_price_drop_percent=10))
+    assert "2 price(s) drop by more than 10 %: product B 10.00 → 5.00 (-50.0 %); product A" in str(err.value)
+    check_price_drops(drops, PlanSettings(max_price_drop_percent=10, allow_price_drops=True))
+    check_price_drops(drops, PlanSettings(max_price_drop_percent=50))
+
+
+def test_price_increase_is_not_a_drop() -> None:
+    desired = base_catalogue()
+    live = drift(render(desired), Kind.PRODUCT, "MUG-LOGO", regular_price="5.00")
+    plan = build_plan(desired, live, PlanSettings(max_price_drop_percent=0), store=STORE)
+    assert lines(plan) == ["update product MUG-LOGO [regular_price]"]
+
+
+def test_percent_change() -> None:
+    assert percent_change("40.00", "45.00") == Decimal("12.5")
+    assert percent_change("0", "5") is None
+    assert percent_change(None, "5") is None
+
+
+def test_notes_need_a_before_value_except_prices() -> None:
+    notes = field_notes([FieldChange(field="slug", before=None, after="x"),
+                         FieldChange(field="status", before="publish", after="draft"),
+                         FieldChange(field="regular_price", before="10.00", after="8.00")])
+    assert [(n.code, n.field, n.percent) for n in notes] == [
+        ("unpublish", None, None), ("price-change", "regular_price", -20.0)]
+
+
+def test_duplicate_live_sku_is_left_alone_with_info() -> None:
+    desired = state(products=[product("MUG", regular_price=Decimal("5"))])
+    live = LiveState(products=(live_product(1, "MUG", regular_price="5.00", name="Mug"),
+                               live_product(2, "mug", regular_price="5.00")))
+    plan = build_plan(desired, live, PlanSettings(), store=STORE)
+    assert plan.changes == ()
+    assert [i.message for i in plan.info] == [
+        "live product #2 has the same SKU as the catalogue product mug, which wcsync manages as another live "
+        "product; left alone — merge or delete the duplicate in wp-admin"
+    ]
+
+
+def test_sku_matching_is_case_insensitive_and_trimmed() -> None:
+    desired = state(products=[product("Mug-1", "Mug", regular_price=Decimal("5"))])
+    live = LiveState(products=(live_product(1, " MUG-1 ", regular_price="5", name="Mug"),))
+    assert build_plan(desired, live, PlanSettings(), store=STORE).changes == ()
+
+
+def test_null_clears_and_absent_is_unmanaged() -> None:
+    desired = state(products=[product("MUG", "Mug", sale_price=None)])
+    live = LiveState(products=(live_product(1, "MUG", name="Mug", sale_price="3.00", regular_price="9.00",
+                                            description="anything"),))
+    plan = build_plan(desired, live, PlanSettings(), store=STORE)
+    assert [(f.field, f.before, f.after) for f in plan.changes[0].changes] == [("sale_price", "3.00", None)]
+
+
+def test_deletes_run_bottom_up_after_all_creates() -> None:
+    desired = state(categories=[category("a", "A"), category("a/b", "B")], products=[product("NEW")])
+    live = LiveState(
+        categories=(
+            LiveResource(kind=Kind.CATEGORY, id=1, key="x", fields={"name": "X", "slug": "x", "parent": None}),
+            LiveResource(kind=Kind.CATEGORY, id=2, key="y", fields={"name": "Y", "slug": "y", "parent": 1}),
+        ),
+        products=(live_product(9, "OLD"),),
+    )
+    plan = build_plan(desired, live, PlanSettings(ownership="all"), store=STORE)
+    assert lines(plan) == [
+        "create category a [name,slug,parent]",
+        "create category a/b [name,slug,parent]",
+        "create product NEW [name,type,status]",
+        "delete product OLD",
+        "delete category x/y",
+        "delete category x",
+    ]
+    assert [c.action for c in plan.changes][-1] is Action.DELETE
+
+
+def test_plan_json_is_serialisable_and_round_trips() -> None:
+    desired = base_catalogue()
+    live = drift(render(desired), Kind.PRODUCT, "HOODIE-CLASSIC", default_attributes={"pa_color": "blue"})
+    plan = build_plan(desired, live, PlanSettings(), store=STORE)
+    assert Plan.model_validate_json(plan.model_dump_json()) == plan
+    assert plan.store.wc_version == "11.0.1" and plan.catalog_version == "abc1234"
