@@ -77,5 +77,6 @@ class _Linter:
 def lint_products(products: list[ResolvedProduct], levels: Mapping[str, str]) -> list[Diagnostic]:
     linter = _Linter(levels)
     for rp in products:
-        linter.product(rp)
+        if not rp.loc.partial:
+            linter.product(rp)
     return linter.out

@@ -32,6 +32,8 @@ class Loc(Generic[T]):
     doc: YamlDoc
     path: PathT
     raw: Any = None
+    #: validated without some invalid fields (already reported): resolved for references, never linted
+    partial: bool = False
 
     def diag(self, sub: PathT, message: str, hint: str | None = None, *, key: bool = False) -> Diagnostic:
         return self.doc.diag((*self.path, *sub), message, hint, key=key)
@@ -178,17 +180,19 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
                 diags.append(doc.diag(("products",), "'products' must be a list of products", "one '- sku: …' per product"))
                 continue
             for i, item in enumerate(plist):
+                before = len(diags)
                 p = validate_partial(doc, ("products", i), item, Product, "product", diags)
                 if p is not None:
-                    out.products.append(Loc(p, doc, ("products", i), item))
+                    out.products.append(Loc(p, doc, ("products", i), item, partial=len(diags) > before))
                 elif isinstance(item, dict) and item.get("sku") is not None:
                     out.unparsed_skus.add(str(item["sku"]))
         elif data is None:
             diags.append(doc.diag((), "empty product file", "write a product (sku:, name:, …) or delete the file"))
         else:
+            before = len(diags)
             p = validate_partial(doc, (), data, Product, "product", diags)
             if p is not None:
-                out.products.append(Loc(p, doc, (), data))
+                out.products.append(Loc(p, doc, (), data, partial=len(diags) > before))
             elif isinstance(data, dict) and data.get("sku") is not None:
                 out.unparsed_skus.add(str(data["sku"]))
     if not out.products and not out.unparsed_skus and not any(d.file.startswith(f"{rel_dir}/products/") for d in diags):

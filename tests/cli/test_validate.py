@@ -1,0 +1,211 @@
+"""``wcsync validate``: exit codes, the three formats, and a broken copy of a catalogue."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wcsync.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOP = ROOT / "tests" / "fixtures" / "catalogs" / "shop"
+H = "catalog/products/clothing/hoodie.yaml"
+M = "catalog/products/mugs.yaml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["validate", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    dest = tmp_path / "shop"
+    shutil.copytree(SHOP, dest)
+    return dest
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _break(root: Path) -> None:
+    _edit(root, H, "short_description:", "short_descripton:")  # misspelt field, line 5
+    _edit(root, H, "categories: [clothing/hoodies]", "categories: [clothing/hodies]")  # dangling, line 6
+    _edit(root, M, "  - sku: EXT-1\n", "  - sku: MUG-1\n")  # duplicate SKU, line 17
+    (root / "catalog/products/broken.yaml").write_text("sku: BROKEN\nname: Broken\n  type: simple\n")  # indentation
+
+
+def test_valid_catalogue(shop: Path) -> None:
+    code, out, err = run("--project", str(shop))
+    assert code == 0
+    assert out == ""
+    assert err.startswith("✓ catalogue valid (4 products, 4 variations, catalog ")
+
+
+def test_warnings_do_not_fail(shop: Path) -> None:
+    _edit(shop, M, "    short_description: A mug.\n", "")
+    code, out, err = run("--project", str(shop))
+    assert code == 0
+    assert out == (
+        "catalog/products/mugs.yaml:3:11: warning: product MUG-1 has no short description [empty-short-description]"
+        " — add short_description: one sentence for the product card\n"
+    )
+    assert err.rstrip().endswith(", 1 warning")
+
+
+BROKEN_TEXT = [
+    "catalog/products/broken.yaml:3:7: invalid YAML: mapping values are not allowed here — check the indentation of this line and the lines above it: nested items use spaces, aligned under their parent",
+    "catalog/products/clothing/hoodie.yaml:5:1: unknown field 'short_descripton' — did you mean 'short_description'?",
+    "catalog/products/clothing/hoodie.yaml:6:14: unknown category 'clothing/hodies' — did you mean 'clothing/hoodies'?",
+    "catalog/products/mugs.yaml:17:10: duplicate SKU 'MUG-1' (also at catalog/products/mugs.yaml:2) — SKUs are unique across products and variations, ignoring case: change one of them",
+]
+
+
+def test_broken_copy_text(shop: Path) -> None:
+    _break(shop)
+    code, out, err = run("--project", str(shop))
+    assert code == 1
+    assert out.splitlines() == BROKEN_TEXT
+    assert err == "✗ 4 errors, 0 warnings: the catalogue is not valid\n"
+
+
+def test_broken_copy_github(shop: Path) -> None:
+    _break(shop)
+    code, out, _ = run("--project", str(shop), "--format", "github")
+    assert code == 1
+    assert out.splitlines() == [
+        "::error file=catalog/products/broken.yaml,line=3,col=7::invalid YAML: mapping values are not allowed here — check the indentation of this line and the lines above it: nested items use spaces, aligned under their parent",
+        "::error file=catalog/products/clothing/hoodie.yaml,line=5,col=1::unknown field 'short_descripton' — did you mean 'short_description'?",
+        "::error file=catalog/products/clothing/hoodie.yaml,line=6,col=14::unknown category 'clothing/hodies' — did you mean 'clothing/hoodies'?",
+        "::error file=catalog/products/mugs.yaml,line=17,col=10::duplicate SKU 'MUG-1' (also at catalog/products/mugs.yaml:2) — SKUs are unique across products and variations, ignoring case: change one of them",
+    ]
+
+
+def test_github_warning_and_escaping(shop: Path) -> None:
+    _edit(shop, M, "    short_description: A mug.\n", "")
+    _edit(shop, M, "      - src: https://cdn.example.com/mug.jpg\n        alt: Mug\n", "      - src: https://cdn.example.com/mug.jpg?a=1%2\n")
+    _, out, _ = run("--project", str(shop), "--format", "github")
+    assert out.splitlines() == [
+        "::warning file=catalog/products/mugs.yaml,line=3,col=11,title=empty-short-description::product MUG-1 has no short description [empty-short-description] — add short_description: one sentence for the product card",
+        "::warning file=catalog/products/mugs.yaml,line=9,col=9,title=image-missing-alt::product MUG-1: image https://cdn.example.com/mug.jpg?a=1%252 has no alt text [image-missing-alt] — add 'alt:' describing the image (accessibility and SEO)",
+    ]
+
+
+def test_broken_copy_json(shop: Path) -> None:
+    _break(shop)
+    code, out, _ = run("--project", str(shop), "--format", "json")
+    assert code == 1
+    rows = json.loads(out)
+    assert [list(r) for r in rows] == [["file", "line", "col", "severity", "rule", "message", "hint"]] * 4
+    assert rows[1] == {
+        "file": "catalog/products/clothing/hoodie.yaml",
+        "line": 5,
+        "col": 1,
+        "severity": "error",
+        "rule": None,
+        "message": "unknown field 'short_descripton'",
+        "hint": "did you mean 'short_description'?",
+    }
+    assert [(r["file"], r["line"]) for r in rows] == [
+        ("catalog/products/broken.yaml", 3),
+        ("catalog/products/clothing/hoodie.yaml", 5),
+        ("catalog/products/clothing/hoodie.yaml", 6),
+        ("catalog/products/mugs.yaml", 17),
+    ]
+
+
+def test_valid_json_is_an_empty_list(shop: Path) -> None:
+    code, out, _ = run("--project", str(shop), "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_project_file_errors_are_reported_with_the_catalogue(shop: Path) -> None:
+    _edit(shop, "wcsync.yaml", "ownership: marked", "ownership: mine")
+    _edit(shop, H, "short_description:", "short_descripton:")
+    code, out, _ = run("--project", str(shop))
+    assert code == 1
+    assert out.splitlines() == [
+        "catalog/products/clothing/hoodie.yaml:5:1: unknown field 'short_descripton' — did you mean 'short_description'?",
+        "wcsync.yaml:5:12: ownership: 'mine' is not allowed — use one of: marked, all",
+    ]
+
+
+def test_missing_catalogue(tmp_path: Path) -> None:
+    code, out, _ = run("--project", str(tmp_path))
+    assert code == 1
+    assert out == (
+        "catalog:1:1: catalogue directory 'catalog' does not exist — create it, or set 'catalog:' in wcsync.yaml; "
+        "wcsync never treats a missing catalogue as empty\n"
+    )
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_example_catalogue_is_valid() -> None:
+    code, out, err = run("--project", str(ROOT))
+    assert code == 0, out
+    assert [line for line in out.splitlines() if ": warning: " not in line] == []
+    assert "✓ catalogue valid" in err
+
+
+def test_broken_copy_of_the_example_catalogue(tmp_path: Path) -> None:
+    """The example store with a misspelt field, a dangling category, a duplicate SKU and bad indentation."""
+    root = tmp_path / "example"
+    shutil.copytree(ROOT / "catalog", root / "catalog")
+    shutil.copy(ROOT / "wcsync.yaml", root / "wcsync.yaml")
+    products = sorted((root / "catalog" / "products").rglob("*.yaml"))
+    singles = [p for p in products if p.read_text(encoding="utf-8").startswith("sku:") or "\nsku:" in p.read_text(encoding="utf-8")]
+    a, b, c = singles[0], singles[1], singles[2]
+    rel = lambda p: p.relative_to(root).as_posix()  # noqa: E731
+
+    text = a.read_text(encoding="utf-8")
+    a.write_text(text.replace("\nname:", "\nnmae:", 1), encoding="utf-8")
+    misspelt = _line_of(a, "nmae:")
+
+    text = b.read_text(encoding="utf-8")
+    b.write_text(text.replace("\nsku:", "\ncategories: [no-such-category]\nsku:", 1) if "\ncategories:" not in text else
+                 _replace_categories(text), encoding="utf-8")
+    dangling = _line_of(b, "no-such-category")
+
+    sku_a = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("sku:"))
+    text_c = c.read_text(encoding="utf-8")
+    old_sku_line = next(line for line in text_c.splitlines() if line.startswith("sku:"))
+    c.write_text(text_c.replace(old_sku_line, f"sku: {sku_a.lower()}", 1), encoding="utf-8")
+    dup_line = _line_of(c, f"sku: {sku_a.lower()}")
+
+    (root / "catalog/products/zz-indent.yaml").write_text("sku: ZZ-INDENT\nname: Indent\n  type: simple\n", encoding="utf-8")
+
+    code, out, _ = run("--project", str(root))
+    assert code == 1
+    lines = out.splitlines()
+    assert f"{rel(a)}:{misspelt}:1: unknown field 'nmae' — did you mean 'name'?" in lines
+    assert any(line.startswith(f"{rel(b)}:{dangling}:") and "unknown category 'no-such-category'" in line for line in lines)
+    dup = [line for line in lines if "duplicate SKU" in line]
+    assert len(dup) == 1 and (dup[0].startswith(f"{rel(c)}:{dup_line}:") or dup[0].startswith(f"{rel(b)}:"))
+    assert "catalog/products/zz-indent.yaml:3:7: invalid YAML: mapping values are not allowed here" in out
+    assert all(":" in line for line in lines)
+
+
+def _replace_categories(text: str) -> str:
+    out = []
+    done = False
+    for line in text.splitlines(keepends=True):
+        if not done and line.startswith("categories:"):
+            out.append("categories: [no-such-category]\n")
+            done = True
+        else:
+            out.append(line)
+    return "".join(out)
