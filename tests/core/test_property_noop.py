@@ -126,7 +126,7 @@ def catalogues(draw: Any) -> DesiredState:
                         products=tuple(products), variations=tuple(variations), catalog_version="prop")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogues(), st.sampled_from(["marked", "all"]))
 def test_plan_against_matching_store_is_empty(desired: DesiredState, ownership: str) -> None:
     live = render_live(desired)
@@ -135,7 +135,7 @@ def test_plan_against_matching_store_is_empty(desired: DesiredState, ownership: 
     assert plan.info == ()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogues())
 def test_plan_against_empty_store_creates_each_resource_once(desired: DesiredState) -> None:
     from wcsync.core.plan import Action
@@ -147,3 +147,34 @@ def test_plan_against_empty_store_creates_each_resource_once(desired: DesiredSta
     assert len(keys) == len(set(keys))
     expected = sum(len(desired.of_kind(k)) for k in Kind)
     assert len(keys) == expected
+
+
+DRIFTS: dict[str, Any] = {
+    "name": "Something else & more",
+    "status": "pending",
+    "description": "<p>Rewritten in wp-admin</p>",
+    "featured": None,  # flipped below
+    "menu_order": 99,
+    "categories": (),
+    "regular_price": "0.01",
+}
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogues(), st.data())
+def test_one_drift_is_exactly_one_field_change(desired: DesiredState, data: Any) -> None:
+    """Nothing missed: changing one managed field of one live product shows that field, and only it."""
+    live = render_live(desired)
+    target = data.draw(st.sampled_from(live.products))
+    want = next(p for p in desired.products if p.key == target.key)
+    candidates = [f for f in DRIFTS if f in want.fields and f in target.fields]
+    name = data.draw(st.sampled_from(candidates))
+    value = (not target.fields["featured"]) if name == "featured" else DRIFTS[name]
+    if name == "categories" and not want.fields["categories"]:
+        value = (live.categories[0].id,)
+    if name == "regular_price" and Decimal(str(want.fields[name])) == Decimal("0.01"):
+        value = "0.02"
+    drifted = target.model_copy(update={"fields": {**target.fields, name: value}})
+    live = live.model_copy(update={"products": tuple(drifted if p.id == target.id else p for p in live.products)})
+    plan = build_plan(desired, live, PlanSettings(), store=STORE)
+    assert [(c.key, [f.field for f in c.changes]) for c in plan.changes] == [(target.key, [name])]
