@@ -15,6 +15,7 @@ def build():
 
 
 def check(plan):
+    _variations_of_a_restored_product_wait_for_the_next_run()
     assert lines(plan) == ["restore product MUG-OLD [status]"]
     c = change(plan, Kind.PRODUCT, "MUG-OLD")
     assert c.action is Action.RESTORE and c.live_id == 31
@@ -23,3 +24,18 @@ def check(plan):
     assert c.mark_meta_keys == ()
     assert c.date_modified == "2026-11-01T09:00:00"
     assert plan.summary() == "Plan: 0 to create, 1 to update, 0 to adopt, 0 to delete."
+
+
+def _variations_of_a_restored_product_wait_for_the_next_run():
+    from tests.scenarios.builders import STORE, variation
+    from wcsync.core.planner import build_plan
+
+    desired = state(products=[product("HOODIE-OLD", "Old Hoodie", type="variable")],
+                    variations=[variation("HOODIE-OLD", "HOODIE-OLD-RED", {"pa_color": "Red"})])
+    trashed = live_product(40, "HOODIE-OLD", marked=True, name="Old Hoodie", type="variable", status="trash")
+    plan = build_plan(desired, LiveState(trashed_products=(trashed,)), PlanSettings(), store=STORE)
+    assert lines(plan) == ["restore product HOODIE-OLD [status]"]
+    assert [i.message for i in plan.info] == [
+        "the 1 variation(s) of HOODIE-OLD are planned after it is restored: run wcsync apply again once this "
+        "plan is applied"
+    ]

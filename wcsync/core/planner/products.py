@@ -111,6 +111,19 @@ def _plan_variations(
 ) -> list[PriceDrop]:
     drops: list[PriceDrop] = []
     live_vars = list(ctx.index.variations_by_parent.get(parent.id, [])) if parent is not None else []
+    if parent_action is Action.RESTORE and not live_vars and desired:
+        # A trashed product's variations are trashed with it and hidden from the variations list; restoring
+        # the product brings them back. Creating them now could duplicate them (SKU-less ones) or be refused
+        # (their SKUs stay taken), so they are planned by the next run, once they are visible again.
+        ctx.info.append(
+            Info(
+                kind=Kind.VARIATION,
+                key=product.key,
+                message=f"the {len(desired)} variation(s) of {product.key} are planned after it is restored: "
+                "run wcsync apply again once this plan is applied",
+            )
+        )
+        return drops
     by_sku = {sku_key(s): v for v in live_vars if (s := _own_sku(v, parent))}
     pairs: list[tuple[DesiredResource, LiveResource | None]] = []
     used: set[int] = set()
