@@ -1,0 +1,202 @@
+"""The sandbox's ASGI application: WordPress' REST server in front of the resource handlers.
+
+``create_app(db_path)`` serves ``/wp-json/`` (REST index), ``/wp-json/wc/v3/...`` (catalogue routes, see
+``routes``) and ``/?rest_route=...``. For every ``/wp-json/wc/`` request it asks
+``wcsync.sandbox.auth.authenticate`` who is calling; an anonymous caller gets WooCommerce's per-route 401.
+Bodies: only ``application/json`` is parsed as JSON (malformed → 400 ``rest_invalid_json``), form bodies
+are parsed with PHP's nested ``a[0][b]`` keys, anything else is ignored like WordPress does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+from wcsync.sandbox import misc
+from wcsync.sandbox.db import open_db
+from wcsync.sandbox.errors import ApiError, no_route
+from wcsync.sandbox.http import Ctx, Reply, require_json_ok
+from wcsync.sandbox.routes import Route, anonymous_error, build_routes, match
+
+try:  # H4's module; until it exists every request is let through (see _PermissiveAuth).
+    from wcsync.sandbox import auth as _auth_module
+except ImportError:  # pragma: no cover - only while the auth module is being written
+    _auth_module = None  # type: ignore[assignment]
+
+API_LINK = 'rel="https://api.w.org/"'
+
+
+class _Store:
+    """One connection per thread (Starlette runs sync work in a thread pool)."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.db_path = str(db_path)
+        self.local = threading.local()
+        open_db(self.db_path).close()
+
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = open_db(self.db_path)
+            self.local.conn = conn
+        return conn
+
+
+def create_app(db_path: str | Path, *, wc_version: str = "11.0.1") -> Starlette:
+    """The sandbox store as an ASGI app serving the database at ``db_path``."""
+    store = _Store(db_path)
+    routes = build_routes()
+
+    async def endpoint(request: Request) -> Response:
+        raw = await request.body()
+        return _handle(store.conn(), routes, request, raw, wc_version)
+
+    app = Starlette(routes=[StarletteRoute("/{path:path}", endpoint, methods=["GET", "POST", "PUT", "PATCH",
+                                                                             "DELETE", "HEAD", "OPTIONS"])])
+    app.state.db_path = str(db_path)
+    app.state.wc_version = wc_version
+    return app
+
+
+def _base(request: Request) -> str:
+    host = request.headers.get("host") or request.url.netloc
+    return f"{request.url.scheme}://{host}"
+
+
+def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw: bytes,
+            wc_version: str) -> Response:
+    base = _base(request)
+    path = request.url.path
+    query_order = parse_qsl(request.url.query, keep_blank_values=True)
+    query = dict(query_order)
+    authenticate = True
+    if path in ("/wp-json", "/wp-json/") or (path == "/" and query.get("rest_route") in ("/", "")):
+        return _json(Reply(200, misc.rest_index(base, routes, wc_version)), base)
+    if path.startswith("/wp-json/"):
+        rest_path = path[len("/wp-json"):]
+    elif path == "/" and "rest_route" in query:
+        rest_path = query.pop("rest_route")
+        query_order = [(k, v) for k, v in query_order if k != "rest_route"]
+        authenticate = False
+    else:
+        return _json(Reply(404, no_route().body()), base)
+    method = request.method.upper()
+    if method == "HEAD":
+        method = "GET"
+    principal: Any = None
+    if authenticate and rest_path.startswith("/wc/"):
+        result = _authenticate(conn, request, raw)
+        if isinstance(result, _AuthFailureLike):
+            body = {"code": result.code, "message": result.message, "data": {"status": result.status}}
+            return _json(Reply(result.status, body), base)
+        principal = result
+    found = match(routes, rest_path, method, wc_version)
+    if found is None:
+        return _json(Reply(404, no_route().body()), base)
+    route, params = found
+    if principal is None:
+        code, message = anonymous_error(route, method)
+        return _json(Reply(401, {"code": code, "message": message, "data": {"status": 401}}), base)
+    ctx = Ctx(conn, method, "/wp-json" + rest_path, query, query_order, None, base, params, wc_version)
+    allow_before = route.exists_before(ctx) if route.exists_before else True
+    try:
+        ctx.body = _parse_body(request.headers.get("content-type", ""), raw)
+        reply = route.handlers[method](ctx)
+    except ApiError as err:
+        reply = Reply(err.status, err.body())
+    allowed = allow_before and (route.exists_after(ctx) if route.exists_after else True)
+    if allowed and "Allow" not in reply.headers:
+        reply.headers["Allow"] = route.allow
+    elif not allowed:
+        reply.headers.pop("Allow", None)
+    if ctx.qbool("_envelope"):
+        headers = {k: (int(v) if k.startswith("X-WP-") else v) for k, v in reply.headers.items()}
+        reply = Reply(200, {"body": reply.body, "status": reply.status, "headers": headers})
+    return _json(reply, base)
+
+
+def _json(reply: Reply, base: str) -> Response:
+    headers = dict(reply.headers)
+    if "Link" not in headers:
+        headers["Link"] = f"<{base}/wp-json/>; {API_LINK}"
+    content = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+    return Response(content, status_code=reply.status, headers=headers,
+                    media_type="application/json; charset=UTF-8")
+
+
+def _parse_body(content_type: str, raw: bytes) -> Any:
+    mime = content_type.split(";")[0].strip().lower()
+    if not raw.strip():
+        return {}
+    if mime == "application/json":
+        return require_json_ok(raw)
+    if mime == "application/x-www-form-urlencoded":
+        return parse_php_form(raw.decode("utf-8", "replace"))
+    return {}
+
+
+def parse_php_form(text: str) -> dict[str, Any]:
+    """``a=1&tags[0][name]=x`` → ``{"a": "1", "tags": [{"name": "x"}]}`` (PHP's ``$_POST`` nesting)."""
+    root: dict[str, Any] = {}
+    for key, value in parse_qsl(text, keep_blank_values=True):
+        parts = re.findall(r"\[([^\]]*)\]", key)
+        head = key.split("[", 1)[0]
+        node: Any = root
+        keys = [head, *parts]
+        for index, part in enumerate(keys):
+            last = index == len(keys) - 1
+            if isinstance(node, dict):
+                if last:
+                    node[part] = value
+                else:
+                    node = node.setdefault(part, {})
+        # lists: dicts with numeric keys become lists
+    return _listify(root)
+
+
+def _listify(node: Any) -> Any:
+    if isinstance(node, dict):
+        converted = {k: _listify(v) for k, v in node.items()}
+        if converted and all(k.isdigit() for k in converted):
+            return [converted[k] for k in sorted(converted, key=int)]
+        return converted
+    return node
+
+
+# --- authentication seam -----------------------------------------------------------------------------
+
+
+class _AuthFailureLike:
+    status: int
+    code: str
+    message: str
+
+
+def _authenticate(conn: sqlite3.Connection, request: Request, raw: bytes) -> object:
+    if _auth_module is None:
+        return _PERMISSIVE
+    result = _auth_module.authenticate(conn, request, raw)
+    failure_type = getattr(_auth_module, "AuthFailure", None)
+    if failure_type is not None and isinstance(result, failure_type):
+        failure = _AuthFailureLike()
+        failure.status, failure.code, failure.message = result.status, result.code, result.message
+        return failure
+    return result
+
+
+class _PermissiveAuth:
+    """Stand-in principal while ``wcsync.sandbox.auth`` does not exist: everything is allowed."""
+
+
+_PERMISSIVE = _PermissiveAuth()

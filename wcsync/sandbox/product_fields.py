@@ -1,0 +1,250 @@
+"""Input rules shared by products and variations: the schema checks of single requests (400
+``rest_invalid_param`` bodies as captured), the looser coercion of batch items, prices, stock, dates,
+``meta_data`` merging and SKU uniqueness."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import sqlite3
+from typing import Any
+
+from wcsync.sandbox import store
+from wcsync.sandbox.db import next_id
+from wcsync.sandbox.errors import ApiError, invalid_param, invalid_type, not_in_enum
+from wcsync.sandbox.text import format_decimal, post_html, sanitize_sku
+
+STATUSES = ["draft", "pending", "private", "publish", "future", "auto-draft", "trash"]
+TYPES = ["simple", "grouped", "external", "variable"]
+BACKORDERS = ["no", "notify", "yes"]
+VISIBILITY = ["visible", "catalog", "search", "hidden"]
+TAX_STATUS = ["taxable", "shipping", "none"]
+TAX_CLASSES = {"": "", "standard": "", "reduced-rate": "reduced-rate", "zero-rate": "zero-rate"}
+BOOLEANS = ("featured", "virtual", "downloadable", "manage_stock", "sold_individually", "reviews_allowed")
+STRINGS = ("regular_price", "sale_price", "sku", "description", "short_description", "purchase_note",
+           "global_unique_id", "tax_class", "shipping_class", "external_url", "button_text", "slug",
+           "post_password")
+#: internal meta keys WooCommerce routes to setters instead of storing a row
+META_SETTERS = {"_regular_price": "regular_price", "_sale_price": "sale_price", "_sku": "sku",
+                "_weight": "weight", "_stock_status": "stock_status", "_tax_class": "tax_class",
+                "_tax_status": "tax_status", "_purchase_note": "purchase_note", "_backorders": "backorders"}
+
+
+def _bool_ok(value: Any) -> bool:
+    return value in (True, False, 0, 1, "0", "1", "true", "false", "")
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def validate(data: dict[str, Any], *, variation: bool = False) -> None:
+    """The schema checks of a single POST/PUT (batch items skip them)."""
+    for name in ("regular_price", "sale_price", "sku", "description", "short_description"):
+        if name in data and data[name] is not None and not isinstance(data[name], str):
+            raise invalid_type(name, "string")
+    if "status" in data:
+        allowed = ["draft", "pending", "private", "publish"] if variation else STATUSES
+        if data["status"] not in allowed:
+            raise not_in_enum("status", allowed)
+    if not variation and "type" in data and data["type"] not in TYPES:
+        raise not_in_enum("type", TYPES)
+    if "stock_quantity" in data and data["stock_quantity"] is not None:
+        value = data["stock_quantity"]
+        ok = (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value) is not None)
+        if not ok:
+            raise invalid_type("stock_quantity", "integer")
+    for name in ("meta_data", "images", "upsell_ids", "cross_sell_ids", "categories", "tags", "attributes",
+                 "default_attributes", "grouped_products"):
+        if name in data and not isinstance(data[name], list):
+            raise invalid_type(name, "array")
+    for name in BOOLEANS:
+        if name in data and not _bool_ok(data[name]):
+            raise invalid_param(name, "", None)
+    for name, values in (("backorders", BACKORDERS), ("catalog_visibility", VISIBILITY),
+                         ("tax_status", TAX_STATUS)):
+        if name in data and data[name] not in values:
+            raise invalid_param(name, "", None)
+    if "weight" in data and data["weight"] is not None and not isinstance(data["weight"], str):
+        raise invalid_param("weight", "", None)
+    if "dimensions" in data:
+        dims = data["dimensions"]
+        if not isinstance(dims, dict) or any(not isinstance(v, str) for v in dims.values()):
+            raise invalid_param("dimensions", "", None)
+    if "menu_order" in data and not isinstance(data["menu_order"], int | str):
+        raise invalid_type("menu_order", "integer")
+
+
+def as_str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+def as_int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_date(value: Any) -> str | None:
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return text + "T00:00:00"
+        moment = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def apply_common(props: dict[str, Any], data: dict[str, Any], conn: sqlite3.Connection) -> None:
+    """Fields products and variations share (prices, stock, shipping, tax, dates, texts)."""
+    for name in ("regular_price", "sale_price"):
+        if name in data:
+            props[name] = format_decimal(as_str(data[name]))
+    if props.get("sale_price") and props.get("regular_price"):
+        try:
+            if float(props["sale_price"]) >= float(props["regular_price"]):
+                props["sale_price"] = ""
+        except ValueError:
+            pass
+    for name in ("date_on_sale_from", "date_on_sale_to"):
+        if name in data:
+            props[name] = parse_date(data[name])
+    for name in ("virtual", "downloadable", "manage_stock"):
+        if name in data:
+            props[name] = to_bool(data[name])
+    if "description" in data:
+        props["description"] = post_html(as_str(data["description"]))
+    if "global_unique_id" in data:
+        props["global_unique_id"] = as_str(data["global_unique_id"]).strip()
+    if "tax_status" in data and data["tax_status"] in TAX_STATUS:
+        props["tax_status"] = data["tax_status"]
+    if "tax_class" in data:
+        value = as_str(data["tax_class"])
+        if value == "parent" and "image_id" in props:  # variations inherit the parent's class
+            props["tax_class"] = "parent"
+        else:
+            props["tax_class"] = TAX_CLASSES.get(value, "")
+    if "backorders" in data and data["backorders"] in BACKORDERS:
+        props["backorders"] = data["backorders"]
+    if "low_stock_amount" in data:
+        props["low_stock_amount"] = as_int(data["low_stock_amount"])
+    if "weight" in data:
+        props["weight"] = as_str(data["weight"])
+    if isinstance(data.get("dimensions"), dict):
+        dims = dict(props.get("dimensions") or {"length": "", "width": "", "height": ""})
+        for key in ("length", "width", "height"):
+            if key in data["dimensions"]:
+                dims[key] = as_str(data["dimensions"][key])
+        props["dimensions"] = dims
+    if "shipping_class" in data:
+        row = conn.execute("SELECT id FROM sb_terms WHERE taxonomy = 'product_shipping_class' AND slug = ?",
+                           (as_str(data["shipping_class"]),)).fetchone()
+        props["shipping_class_id"] = int(row["id"]) if row else 0
+    if "menu_order" in data:
+        props["menu_order"] = as_int(data["menu_order"]) or 0
+    if "stock_status" in data and data["stock_status"] in ("instock", "outofstock", "onbackorder"):
+        props["stock_status"] = data["stock_status"]
+
+
+def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:
+    if props.get("manage_stock"):
+        if "stock_quantity" in data:
+            props["stock_quantity"] = as_int(data["stock_quantity"])
+        if "inventory_delta" in data and as_int(data["inventory_delta"]) is not None:
+            props["stock_quantity"] = int(props.get("stock_quantity") or 0) + int(as_int(data["inventory_delta"]) or 0)
+        if props.get("stock_quantity") is None:
+            props["stock_quantity"] = 0
+    else:
+        props["stock_quantity"] = None
+
+
+def meta_value(value: Any) -> Any:
+    """What a meta value reads back as: scalars become strings (``true`` → ``"1"``, ``false`` → ``""``)."""
+    if isinstance(value, dict | list):
+        return value
+    return as_str(value)
+
+
+def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[Any]) -> None:
+    """WooCommerce's ``update_meta_data`` loop: update by id or first key, add, delete by null value."""
+    meta: list[dict[str, Any]] = props.setdefault("meta", [])
+    for entry in entries:
+        if not isinstance(entry, dict) or "key" not in entry:
+            continue
+        key = as_str(entry["key"])
+        value = entry.get("value")
+        if key in META_SETTERS:
+            if value is not None:
+                props[META_SETTERS[key]] = format_decimal(as_str(value)) if "price" in key else as_str(value)
+            continue
+        meta_id = entry.get("id")
+        target = None
+        if meta_id:
+            target = next((m for m in meta if m.get("id") == meta_id), None)
+        else:
+            target = next((m for m in meta if m["key"] == key), None)
+        if target is not None:
+            target["key"] = key
+            target["value"] = value
+        else:
+            meta.append({"id": None, "key": key, "value": value})
+    kept = []
+    for item in meta:
+        if item["value"] is None:
+            continue
+        item["value"] = meta_value(item["value"])
+        if item["id"] is None:
+            item["id"] = next_id(conn, "meta")
+        kept.append(item)
+    props["meta"] = kept
+
+
+def add_meta(conn: sqlite3.Connection, props: dict[str, Any], key: str, value: str) -> None:
+    props.setdefault("meta", []).append({"id": next_id(conn, "meta"), "key": key, "value": value})
+
+
+def check_sku(conn: sqlite3.Connection, props: dict[str, Any], data: dict[str, Any], post_id: int | None) -> None:
+    """Set ``sku`` from ``data``: sanitised, unique (case-insensitive) among live products and variations."""
+    if "sku" not in data:
+        return
+    sku = sanitize_sku(as_str(data["sku"]))
+    if sku and len(sku) <= 100 and sku.casefold() != str(props.get("sku", "")).casefold():
+        holder = store.sku_holder(conn, sku, post_id, include_trash=False)
+        if holder is not None:
+            number = 1
+            while store.sku_holder(conn, f"{sku}-{number}", None, include_trash=False) is not None:
+                number += 1
+            raise ApiError(400, "product_invalid_sku", "Invalid or duplicated SKU.",
+                           {"resource_id": holder, "unique_sku": f"{sku}-{number}"})
+    props["sku"] = sku
+
+
+def check_lookup(conn: sqlite3.Connection, sku: str) -> None:
+    """A new product may not take the SKU of a trashed one (WooCommerce's product lookup table)."""
+    if not sku or len(sku) > 100:
+        return
+    row = conn.execute(
+        "SELECT id FROM sb_posts WHERE sku_lower = ? AND status = 'trash' AND post_type IN ('product', "
+        "'product_variation') LIMIT 1", (sku.casefold(),)
+    ).fetchone()
+    if row is not None:
+        raise ApiError(400, "woocommerce_rest_product_not_created",
+                       f"The product with SKU ({sku}) you are trying to insert is already present in the lookup "
+                       "table")

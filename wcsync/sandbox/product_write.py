@@ -1,0 +1,376 @@
+"""Creating, updating, trashing and deleting products, with WooCommerce's rules: single requests are
+schema-checked while batch items are coerced; names/slugs/HTML sanitised; categories by id only (else
+Uncategorized), tags by id or name; global attributes by id (options become terms); images sideloaded;
+SKU uniqueness and the trashed-SKU lookup refusal; trash (``__trashed`` slug, trash meta) and restore.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from wcsync.sandbox import images, store, terms
+from wcsync.sandbox.db import DEFAULT_CATEGORY_ID, iso, next_id, now, unix
+from wcsync.sandbox.errors import ApiError
+from wcsync.sandbox.http import Ctx
+from wcsync.sandbox.product_fields import (
+    STATUSES,
+    TYPES,
+    add_meta,
+    apply_common,
+    apply_stock,
+    as_int,
+    as_str,
+    check_lookup,
+    check_sku,
+    merge_meta,
+    to_bool,
+    validate,
+)
+from wcsync.sandbox.products import invalid_id
+from wcsync.sandbox.text import (
+    post_html,
+    product_name,
+    sanitize_text_field,
+    sanitize_title,
+    term_name,
+)
+
+DRAFTS = ("draft", "pending", "auto-draft")
+
+
+def unique_post_slug(conn: sqlite3.Connection, slug: str, post_id: int | None, post_type: str = "product") -> str:
+    """WordPress ``wp_unique_post_slug`` for non-hierarchical posts: ``-2``, ``-3``, … when taken."""
+    if not slug:
+        return slug
+
+    def taken(candidate: str) -> bool:
+        return conn.execute("SELECT 1 FROM sb_posts WHERE slug = ? AND post_type = ? AND id != ?",
+                            (candidate, post_type, post_id or 0)).fetchone() is not None
+
+    if not taken(slug):
+        return slug
+    number = 2
+    while taken(f"{slug[:200 - len(str(number)) - 1]}-{number}"):
+        number += 1
+    return f"{slug[:200 - len(str(number)) - 1]}-{number}"
+
+
+def _coerce_batch(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if "status" in data and data["status"] not in STATUSES:
+        data["status"] = "draft"
+    if "type" in data and data["type"] not in TYPES:
+        data["type"] = "simple"
+    return data
+
+
+def _ids(values: Any) -> list[int]:
+    out = []
+    for value in values if isinstance(values, list) else []:
+        number = as_int(value.get("id") if isinstance(value, dict) else value)
+        if number is not None:
+            out.append(number)
+    return out
+
+
+def _apply_images(ctx: Ctx, props: dict[str, Any], value: Any, parent_id: int) -> None:
+    ids = []
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        image_id = as_int(entry.get("id")) or 0
+        if image_id:
+            if not images.is_attachment(ctx.conn, image_id):
+                raise ApiError(400, "woocommerce_product_invalid_image_id", f"#{image_id} is an invalid image ID.")
+            images.edit(ctx.conn, image_id, name=entry.get("name") or None, alt=entry.get("alt"))
+            ids.append(image_id)
+            continue
+        src = entry.get("src")
+        if not src:
+            continue
+        try:
+            ids.append(images.sideload(ctx.conn, as_str(src), parent_id=parent_id, name=entry.get("name") or None,
+                                       alt=entry.get("alt")))
+        except images.ImageError as err:
+            raise ApiError(400, "woocommerce_product_image_upload_error", str(err)) from err
+    props["image_ids"] = ids
+
+
+def _attribute_options(ctx: Ctx, attribute_id: int, options: list[Any]) -> list[int]:
+    taxonomy = f"pa:{attribute_id}"
+    out: list[int] = []
+    for option in options:
+        text = term_name(as_str(option))
+        if not text:
+            continue
+        slug = sanitize_title(text)
+        row = ctx.conn.execute("SELECT id FROM sb_terms WHERE taxonomy = ? AND slug = ?", (taxonomy, slug)).fetchone()
+        term_id = int(row["id"]) if row else terms.find_or_create_by_name(ctx, taxonomy, as_str(option))
+        if term_id not in out:
+            out.append(term_id)
+    return out
+
+
+def _apply_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
+    stored = []
+    for index, entry in enumerate(value if isinstance(value, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        attribute_id = as_int(entry.get("id")) or 0
+        common = {"position": as_int(entry.get("position")) or index if "position" in entry else index,
+                  "visible": to_bool(entry.get("visible", False)),
+                  "variation": to_bool(entry.get("variation", False))}
+        options = entry.get("options", [])
+        if isinstance(options, str):
+            options = [o.strip() for o in options.split("|")]
+        if attribute_id:
+            if ctx.conn.execute("SELECT 1 FROM sb_attributes WHERE id = ?", (attribute_id,)).fetchone() is None:
+                continue
+            term_ids = _attribute_options(ctx, attribute_id, [o for o in options if as_str(o).strip()])
+            if term_ids:
+                stored.append({"id": attribute_id, "name": "", "options": term_ids, **common})
+        elif entry.get("name") and "options" in entry:
+            name = sanitize_text_field(as_str(entry["name"]))
+            stored.append({"id": 0, "name": name, "options": [as_str(o) for o in options], **common})
+    props["attributes"] = stored
+
+
+def _apply_default_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
+    stored = []
+    for entry in value if isinstance(value, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        attribute_id = as_int(entry.get("id")) or 0
+        option = as_str(entry.get("option", ""))
+        if attribute_id:
+            if ctx.conn.execute("SELECT 1 FROM sb_attributes WHERE id = ?", (attribute_id,)).fetchone():
+                stored.append({"id": attribute_id, "option": sanitize_title(option)})
+        elif entry.get("name"):
+            stored.append({"id": 0, "name": as_str(entry["name"]), "option": option})
+    props["default_attributes"] = stored
+
+
+def _apply(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, *, creating: bool) -> None:
+    conn = ctx.conn
+    if "type" in data:
+        new_type = data["type"]
+        if new_type == "grouped" and props.get("type") != "grouped":
+            props["regular_price"] = props["sale_price"] = ""
+        props["type"] = new_type
+    if "name" in data:
+        props["name"] = product_name(as_str(data["name"]))
+    if "status" in data:
+        props["status"] = data["status"]
+    if "featured" in data:
+        props["featured"] = to_bool(data["featured"])
+    for key in ("catalog_visibility",):
+        if key in data:
+            props[key] = data[key]
+    for key in ("short_description", "purchase_note"):
+        if key in data:
+            props[key] = post_html(as_str(data[key]))
+    for key in ("sold_individually", "reviews_allowed"):
+        if key in data:
+            props[key] = to_bool(data[key])
+    if "post_password" in data:
+        props["post_password"] = as_str(data["post_password"])
+    apply_common(props, data, conn)
+    kind = props["type"]
+    if kind in ("variable", "grouped"):
+        props["regular_price"] = props["sale_price"] = ""
+    if kind == "external":
+        if to_bool(data.get("manage_stock", False)):
+            raise ApiError(400, "product_external_invalid_manage_stock", "External products cannot be stock managed.")
+        if "external_url" in data:
+            props["external_url"] = _esc_url(as_str(data["external_url"]))
+        if "button_text" in data:
+            props["button_text"] = sanitize_text_field(as_str(data["button_text"]))
+        props["manage_stock"] = False
+    apply_stock(props, data)
+    if kind == "grouped" and "grouped_products" in data:
+        props["grouped_products"] = _ids(data["grouped_products"])
+    for key in ("upsell_ids", "cross_sell_ids"):
+        if key in data:
+            props[key] = [i for i in _ids(data[key]) if i > 0]
+    check_sku(conn, props, data, None if creating else post_id)
+    if "attributes" in data:
+        _apply_attributes(ctx, props, data["attributes"])
+    if "default_attributes" in data:
+        _apply_default_attributes(ctx, props, data["default_attributes"])
+    if "images" in data:
+        _apply_images(ctx, props, data["images"], 0 if creating else post_id)
+    if isinstance(data.get("meta_data"), list):
+        merge_meta(conn, props, data["meta_data"])
+
+
+def _esc_url(value: str) -> str:
+    from urllib.parse import quote
+
+    value = value.strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = "http://" + value
+    return quote(value, safe="/:?&=#%+~@!$'()*,;[]")
+
+
+def _slug(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, old_status: str | None) -> None:
+    if data.get("slug"):
+        props["slug"] = sanitize_title(as_str(data["slug"]))
+    status = props.get("status")
+    if status in DRAFTS:
+        if not data.get("slug") and old_status in (None, *DRAFTS):
+            props["slug"] = props.get("slug", "") if old_status else ""
+        return
+    if status == "trash":
+        return
+    if not props.get("slug"):
+        props["slug"] = sanitize_title(str(props.get("name", "")))
+    props["slug"] = unique_post_slug(ctx.conn, props["slug"], post_id)
+
+
+def _save(ctx: Ctx, post_id: int, props: dict[str, Any], data: dict[str, Any], created: str,
+          categories_sent: bool) -> None:
+    conn = ctx.conn
+    if categories_sent:
+        ids = [i for i in _ids(data.get("categories")) if conn.execute(
+            "SELECT 1 FROM sb_terms WHERE id = ? AND taxonomy = 'product_cat'", (i,)).fetchone()]
+        store.set_terms(conn, post_id, "product_cat", ids)
+    if not store.term_ids(conn, post_id, "product_cat"):
+        store.set_terms(conn, post_id, "product_cat", [DEFAULT_CATEGORY_ID])
+    if "tags" in data:
+        tag_ids: list[int] = []
+        for entry in data["tags"] if isinstance(data["tags"], list) else []:
+            if not isinstance(entry, dict):
+                continue
+            number = as_int(entry.get("id"))
+            if number:
+                if conn.execute("SELECT 1 FROM sb_terms WHERE id = ? AND taxonomy = 'product_tag'", (number,)).fetchone():
+                    tag_ids.append(number)
+            elif entry.get("name"):
+                tag_ids.append(terms.find_or_create_by_name(ctx, "product_tag", as_str(entry["name"])))
+        store.set_terms(conn, post_id, "product_tag", tag_ids)
+    option_ids = [t for attr in props.get("attributes", []) if attr.get("id") for t in attr["options"]]
+    store.set_terms(conn, post_id, "pa:%", option_ids)
+    store.set_terms(conn, post_id, "product_shipping_class",
+                    [props["shipping_class_id"]] if props.get("shipping_class_id") else [])
+    price = _order_price(ctx, post_id, props)
+    store.save(conn, post_id, "product", 0, props, created=created, modified=iso(now()) or "", price=price)
+
+
+def _order_price(ctx: Ctx, post_id: int, props: dict[str, Any]) -> str:
+    from wcsync.sandbox import pricing
+
+    if props["type"] == "grouped":
+        return str(props.get("grouped_price", ""))
+    if props["type"] == "variable":
+        return ""
+    return pricing.active_price(props, now())
+
+
+def _grouped_price(ctx: Ctx, post_id: int, props: dict[str, Any]) -> None:
+    from wcsync.sandbox import pricing
+    from wcsync.sandbox.text import to_float
+
+    prices = []
+    for child_id in props.get("grouped_products", []):
+        loaded = store.load(ctx.conn, child_id)
+        if loaded is None or loaded[0]["post_type"] != "product" or child_id == post_id:
+            continue
+        value = to_float(pricing.active_price(loaded[1], now()))
+        if value is not None:
+            prices.append((value, pricing.active_price(loaded[1], now())))
+    props["grouped_price"] = min(prices)[1] if prices else ""
+
+
+def create(ctx: Ctx, data: dict[str, Any], *, batch: bool = False) -> int:
+    if batch:
+        data = _coerce_batch(data)
+    else:
+        validate(data)
+    props = store.load_defaults("product")
+    post_id = next_id(ctx.conn, "post")
+    _apply(ctx, props, data, post_id, creating=True)
+    if not props.get("name"):
+        props["name"] = "Product"
+    _slug(ctx, props, data, post_id, None)
+    if props["type"] == "grouped":
+        _grouped_price(ctx, post_id, props)
+    check_lookup(ctx.conn, props.get("sku", ""))
+    stamp = iso(now()) or ""
+    _save(ctx, post_id, props, data, stamp, True)
+    return post_id
+
+
+def update(ctx: Ctx, product_id: int, data: dict[str, Any], *, batch: bool = False) -> None:
+    loaded = store.load(ctx.conn, product_id)
+    if loaded is None or loaded[0]["post_type"] not in ("product", "product_variation"):
+        raise invalid_id(400)
+    row, props = loaded
+    if row["post_type"] == "product_variation":
+        raise ApiError(404, "woocommerce_rest_invalid_product_id",
+                       "To manipulate product variations you should use the "
+                       "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint.")
+    if batch:
+        data = _coerce_batch(data)
+    else:
+        validate(data)
+    old_status = props.get("status")
+    _apply(ctx, props, data, product_id, creating=False)
+    if old_status == "trash" and props.get("status") not in ("trash", None):
+        _restore(props)
+    _slug(ctx, props, data, product_id, old_status)
+    if props["type"] == "grouped":
+        _grouped_price(ctx, product_id, props)
+    _save(ctx, product_id, props, data, row["date_created"], "categories" in data)
+
+
+def _restore(props: dict[str, Any]) -> None:
+    desired = next((m["value"] for m in props.get("meta", []) if m["key"] == "_wp_desired_post_slug"), None)
+    props["meta"] = [m for m in props.get("meta", []) if m["key"] != "_wp_desired_post_slug"]
+    if desired is not None:
+        props["slug"] = desired
+
+
+def delete_product(ctx: Ctx, product_id: int, *, force: bool) -> dict[str, Any]:
+    from wcsync.sandbox import products
+
+    loaded = store.load(ctx.conn, product_id)
+    if loaded is None or loaded[0]["post_type"] not in ("product", "product_variation"):
+        raise invalid_id(404)
+    row, props = loaded
+    if row["post_type"] == "product_variation":
+        raise ApiError(404, "woocommerce_rest_invalid_product_id",
+                       "To manipulate product variations you should use the "
+                       "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint.")
+    body = products.body(ctx, product_id, context="edit")
+    if force:
+        for child in store.children(ctx.conn, product_id, include_trash=True):
+            _purge(ctx.conn, child["id"])
+        _purge(ctx.conn, product_id)
+        return body
+    if props.get("status") == "trash":
+        raise ApiError(410, "woocommerce_rest_already_trashed", "The product has already been deleted.")
+    trash(ctx.conn, product_id, props, row)
+    for child in store.children(ctx.conn, product_id):
+        loaded_child = store.load(ctx.conn, child["id"])
+        assert loaded_child is not None
+        trash(ctx.conn, child["id"], loaded_child[1], loaded_child[0])
+    return body
+
+
+def trash(conn: sqlite3.Connection, post_id: int, props: dict[str, Any], row: sqlite3.Row) -> None:
+    add_meta(conn, props, "_wp_trash_meta_status", str(props.get("status", "publish")))
+    add_meta(conn, props, "_wp_trash_meta_time", str(unix(now())))
+    if props.get("slug"):
+        add_meta(conn, props, "_wp_desired_post_slug", props["slug"])
+        props["slug"] = props["slug"] + "__trashed"
+    props["status"] = "trash"
+    store.save(conn, post_id, row["post_type"], row["parent_id"], props, created=row["date_created"],
+               modified=iso(now()) or "", price=str(row["price"] or ""))
+
+
+def _purge(conn: sqlite3.Connection, post_id: int) -> None:
+    conn.execute("DELETE FROM sb_term_relationships WHERE post_id = ?", (post_id,))
+    conn.execute("DELETE FROM sb_posts WHERE id = ?", (post_id,))

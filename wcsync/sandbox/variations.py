@@ -1,0 +1,362 @@
+"""Variations (``/products/{id}/variations`` and the store-wide ``/variations``): attributes matched to the
+parent's variation attributes (global ones by id or ``pa_`` name, options stored as term slugs and read
+back as term names), the parent's SKU when a variation has none, trash vs force delete, names and
+permalinks built from the options, and ``…/generate``."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from typing import Any
+from urllib.parse import quote_plus
+
+from wcsync.sandbox import images, pricing, product_fields, products, store
+from wcsync.sandbox.db import iso, next_id, now, transaction
+from wcsync.sandbox.errors import ApiError
+from wcsync.sandbox.http import Ctx, Reply, body_object, links, list_reply, one, order_param, page_params
+from wcsync.sandbox.text import sanitize_title, wpautop
+
+
+def invalid_id() -> ApiError:
+    return ApiError(404, "woocommerce_rest_product_variation_invalid_id", "Invalid ID.")
+
+
+def parent_attributes(conn: sqlite3.Connection, parent: dict[str, Any]) -> list[dict[str, Any]]:
+    """The parent's variation attributes: key (``pa:<id>`` or sanitised name), id, name, slug, options."""
+    out = []
+    for attr in parent.get("attributes", []):
+        if not attr.get("variation"):
+            continue
+        if attr.get("id"):
+            row = conn.execute("SELECT * FROM sb_attributes WHERE id = ?", (attr["id"],)).fetchone()
+            if row is None:
+                continue
+            terms = products.attribute_terms(conn, attr["id"], attr.get("options", []))
+            out.append({"key": f"pa:{attr['id']}", "id": attr["id"], "name": row["name"], "slug": "pa_" + row["slug"],
+                        "query": "pa_" + row["slug"], "options": [t["slug"] for t in terms]})
+        else:
+            key = sanitize_title(attr["name"])
+            out.append({"key": key, "id": 0, "name": attr["name"], "slug": key, "query": key,
+                        "options": list(attr.get("options", []))})
+    return out
+
+
+def _load_parent(conn: sqlite3.Connection, parent_id: int) -> dict[str, Any]:
+    loaded = store.load(conn, parent_id)
+    return loaded[1] if loaded and loaded[0]["post_type"] == "product" else store.load_defaults("product")
+
+
+def _term_name(conn: sqlite3.Connection, key: str, slug: str) -> str:
+    row = conn.execute("SELECT name FROM sb_terms WHERE taxonomy = ? AND slug = ?", (key, slug)).fetchone()
+    return str(row["name"]) if row else slug
+
+
+def attributes_body(conn: sqlite3.Connection, props: dict[str, Any], parent: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for attr in parent_attributes(conn, parent):
+        value = props.get("attributes", {}).get(attr["key"], "")
+        if value == "":
+            continue
+        option = _term_name(conn, attr["key"], value) if attr["id"] else value
+        out.append({"id": attr["id"], "name": attr["name"], "slug": attr["slug"], "option": option})
+    return out
+
+
+def _permalink(ctx: Ctx, parent_row: sqlite3.Row | None, parent: dict[str, Any], props: dict[str, Any]) -> str:
+    base = products.permalink(ctx, parent_row, parent) if parent_row is not None else f"{ctx.base}/"
+    pairs = [(f"attribute_{a['query']}", props.get("attributes", {}).get(a["key"], ""))
+             for a in parent_attributes(ctx.conn, parent)]
+    pairs = [(k, v) for k, v in pairs if v != ""]
+    if not pairs:
+        return base
+    return base + "?" + "&".join(f"{k}={quote_plus(v)}" for k, v in pairs)
+
+
+def _calc(props: dict[str, Any]) -> dict[str, Any]:
+    moment = now()
+    price = pricing.active_price(props, moment)
+    return {"price": price, "on_sale": pricing.on_sale(props, moment),
+            "purchasable": price != "" and props.get("status") == "publish"}
+
+
+def body(ctx: Ctx, variation_id: int, *, context: str | None = None) -> dict[str, Any]:
+    loaded = store.load(ctx.conn, variation_id)
+    assert loaded is not None
+    row, props = loaded
+    context = context or ctx.context()
+    parent_loaded = store.load(ctx.conn, row["parent_id"])
+    parent_row, parent = parent_loaded if parent_loaded else (None, store.load_defaults("product"))
+    calc = _calc(props)
+    shipping = ctx.conn.execute("SELECT slug FROM sb_terms WHERE id = ? AND taxonomy = 'product_shipping_class'",
+                                (props.get("shipping_class_id") or 0,)).fetchone()
+    attrs = attributes_body(ctx.conn, props, parent)
+    base = f"/products/{row['parent_id']}/variations"
+    return {
+        "id": row["id"], "type": "variation", "date_created": row["date_created"],
+        "date_created_gmt": row["date_created"], "date_modified": row["date_modified"],
+        "date_modified_gmt": row["date_modified"],
+        "description": wpautop(props["description"]) if context == "view" else props["description"],
+        "permalink": _permalink(ctx, parent_row, parent, props), "sku": props["sku"] or parent.get("sku", ""),
+        "global_unique_id": props.get("global_unique_id", ""), "price": calc["price"],
+        "regular_price": props["regular_price"], "sale_price": props["sale_price"],
+        "date_on_sale_from": props["date_on_sale_from"], "date_on_sale_from_gmt": props["date_on_sale_from"],
+        "date_on_sale_to": props["date_on_sale_to"], "date_on_sale_to_gmt": props["date_on_sale_to"],
+        "on_sale": calc["on_sale"], "status": props["status"], "purchasable": calc["purchasable"],
+        "virtual": props["virtual"], "downloadable": props["downloadable"], "downloads": props["downloads"],
+        "download_limit": props["download_limit"], "download_expiry": props["download_expiry"],
+        "tax_status": props["tax_status"],
+        "tax_class": ("" if props["tax_class"] == "parent" else props["tax_class"]) if context == "view"
+        else props["tax_class"],
+        "manage_stock": props["manage_stock"], "stock_quantity": props["stock_quantity"],
+        "stock_status": products.stock_status(props), "backorders": props["backorders"],
+        "backorders_allowed": props["backorders"] != "no", "backordered": products.backordered(props),
+        "low_stock_amount": props["low_stock_amount"], "weight": props["weight"], "dimensions": props["dimensions"],
+        "shipping_class": shipping["slug"] if shipping else "",
+        "shipping_class_id": props["shipping_class_id"] if shipping else 0,
+        "image": images.image_body(ctx.conn, ctx.base, props["image_id"], full=False) if props["image_id"] else None,
+        "gallery_image_ids": [], "attributes": attrs, "menu_order": props["menu_order"],
+        "meta_data": products.meta_body(ctx, props["meta"]), "name": ", ".join(a["option"] for a in attrs),
+        "parent_id": row["parent_id"],
+        "_links": links(ctx, f"{base}/{row['id']}", base, extra={"up": f"/products/{row['parent_id']}"}),
+    }
+
+
+def as_product(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any], context: str) -> dict[str, Any]:
+    """A variation read through ``/products/{id}`` (product-shaped, ``type: variation``)."""
+    var = body(ctx, row["id"], context=context)
+    parent_loaded = store.load(ctx.conn, row["parent_id"])
+    parent_name = parent_loaded[1].get("name", "") if parent_loaded else ""
+    name = f"{parent_name} - {var['name']}" if var["name"] else parent_name
+    image = images.image_body(ctx.conn, ctx.base, props["image_id"], full=True) if props["image_id"] else None
+    return {
+        "id": row["id"], "name": name, "slug": sanitize_title(name), "permalink": var["permalink"],
+        "date_created": var["date_created"], "date_created_gmt": var["date_created_gmt"],
+        "date_modified": var["date_modified"], "date_modified_gmt": var["date_modified_gmt"], "type": "variation",
+        "status": var["status"], "featured": False, "catalog_visibility": "visible", "description": var["description"],
+        "short_description": "", "sku": var["sku"], "price": var["price"], "regular_price": var["regular_price"],
+        "sale_price": var["sale_price"], "date_on_sale_from": var["date_on_sale_from"],
+        "date_on_sale_from_gmt": var["date_on_sale_from_gmt"], "date_on_sale_to": var["date_on_sale_to"],
+        "date_on_sale_to_gmt": var["date_on_sale_to_gmt"], "on_sale": var["on_sale"],
+        "purchasable": var["purchasable"], "total_sales": "0", "virtual": var["virtual"],
+        "downloadable": var["downloadable"], "downloads": var["downloads"], "download_limit": var["download_limit"],
+        "download_expiry": var["download_expiry"], "external_url": "", "button_text": "",
+        "tax_status": var["tax_status"], "tax_class": "" if props["tax_class"] == "parent" else props["tax_class"],
+        "manage_stock": var["manage_stock"], "stock_quantity": var["stock_quantity"], "backorders": var["backorders"],
+        "backorders_allowed": var["backorders_allowed"], "backordered": var["backordered"],
+        "low_stock_amount": var["low_stock_amount"], "sold_individually": False, "weight": var["weight"],
+        "dimensions": var["dimensions"], "shipping_required": not var["virtual"],
+        "shipping_taxable": not var["virtual"] and var["tax_status"] in ("taxable", "shipping"),
+        "shipping_class": var["shipping_class"], "shipping_class_id": var["shipping_class_id"],
+        "reviews_allowed": False, "average_rating": "0.00" if context == "view" else "0", "rating_count": 0,
+        "upsell_ids": [], "cross_sell_ids": [], "parent_id": row["parent_id"], "purchase_note": "",
+        "categories": [], "brands": [], "tags": [], "images": [image] if image else [], "attributes": var["attributes"],
+        "default_attributes": [], "variations": [], "grouped_products": [], "menu_order": var["menu_order"],
+        "price_html": pricing.simple_html(props, var["price"], var["on_sale"]), "related_ids": [],
+        "meta_data": var["meta_data"], "stock_status": var["stock_status"], "has_options": False,
+        "post_password": "", "global_unique_id": var["global_unique_id"],
+        "_links": links(ctx, f"/products/{row['id']}", "/products", extra={"up": f"/products/{row['parent_id']}"}),
+    }
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def _apply(ctx: Ctx, parent_id: int, props: dict[str, Any], data: dict[str, Any], variation_id: int,
+           *, creating: bool) -> None:
+    conn = ctx.conn
+    parent = _load_parent(conn, parent_id)
+    if "status" in data:
+        props["status"] = data["status"] if data["status"] in ("draft", "pending", "private", "publish") else "publish"
+    product_fields.apply_common(props, data, conn)
+    product_fields.apply_stock(props, data)
+    product_fields.check_sku(conn, props, data, None if creating else variation_id)
+    if isinstance(data.get("attributes"), list):
+        by_key = {}
+        known = {a["query"]: a for a in parent_attributes(conn, parent)}
+        for entry in data["attributes"]:
+            if not isinstance(entry, dict):
+                continue
+            attribute_id = product_fields.as_int(entry.get("id")) or 0
+            if attribute_id:
+                row = conn.execute("SELECT slug FROM sb_attributes WHERE id = ?", (attribute_id,)).fetchone()
+                query = "pa_" + row["slug"] if row else ""
+            else:
+                query = sanitize_title(product_fields.as_str(entry.get("name", "")))
+            attr = known.get(query)
+            if attr is None:
+                continue
+            value = product_fields.as_str(entry.get("option", "")).strip()
+            if attr["id"]:
+                found = conn.execute("SELECT slug, name FROM sb_terms WHERE taxonomy = ?", (attr["key"],)).fetchall()
+                match = next((t["slug"] for t in found if t["name"].casefold() == value.casefold()), None)
+                value = match or sanitize_title(value)
+            by_key[attr["key"]] = value
+        props["attributes"] = by_key
+    if "image" in data:
+        props["image_id"] = _image(ctx, data["image"], 0 if creating else variation_id)
+    if isinstance(data.get("meta_data"), list):
+        product_fields.merge_meta(conn, props, data["meta_data"])
+
+
+def _image(ctx: Ctx, value: Any, parent_id: int) -> int:
+    if not isinstance(value, dict) or not value:
+        return 0
+    image_id = product_fields.as_int(value.get("id")) or 0
+    if image_id:
+        if not images.is_attachment(ctx.conn, image_id):
+            raise ApiError(400, "woocommerce_variation_invalid_image_id", f"#{image_id} is an invalid image ID.")
+        images.edit(ctx.conn, image_id, name=value.get("name") or None, alt=value.get("alt"))
+        return image_id
+    if not value.get("src"):
+        return 0
+    try:
+        return images.sideload(ctx.conn, str(value["src"]), parent_id=parent_id, name=value.get("name") or None,
+                               alt=value.get("alt"))
+    except images.ImageError as err:
+        raise ApiError(400, "woocommerce_variation_image_upload_error", str(err)) from err
+
+
+def _save(ctx: Ctx, variation_id: int, parent_id: int, props: dict[str, Any], created: str) -> None:
+    parent = _load_parent(ctx.conn, parent_id)
+    attrs = attributes_body(ctx.conn, props, parent)
+    props["name"] = ", ".join(a["option"] for a in attrs)
+    store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=created,
+               modified=iso(now()) or "", price=pricing.active_price(props, now()))
+
+
+def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = False) -> int:
+    if not batch:
+        product_fields.validate(data, variation=True)
+    if store.load(ctx.conn, parent_id) is None:
+        raise ApiError(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
+    props = store.load_defaults("variation")
+    variation_id = next_id(ctx.conn, "post")
+    _apply(ctx, parent_id, props, data, variation_id, creating=True)
+    product_fields.check_lookup(ctx.conn, props.get("sku", ""))
+    _save(ctx, variation_id, parent_id, props, iso(now()) or "")
+    return variation_id
+
+
+def _get(ctx: Ctx, parent_id: int, variation_id: int) -> tuple[sqlite3.Row, dict[str, Any]]:
+    loaded = store.load(ctx.conn, variation_id)
+    if loaded is None or loaded[0]["post_type"] != "product_variation" or loaded[0]["parent_id"] != parent_id:
+        raise invalid_id()
+    return loaded
+
+
+def update(ctx: Ctx, parent_id: int, variation_id: int, data: dict[str, Any], *, batch: bool = False) -> None:
+    row, props = _get(ctx, parent_id, variation_id)
+    if not batch:
+        product_fields.validate(data, variation=True)
+    _apply(ctx, parent_id, props, data, variation_id, creating=False)
+    _save(ctx, variation_id, parent_id, props, row["date_created"])
+
+
+def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[str, Any]:
+    row, props = _get(ctx, parent_id, variation_id)
+    result = body(ctx, variation_id, context="edit")
+    if force:
+        ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (variation_id,))
+    else:
+        props["status"] = "trash"
+        store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=row["date_created"],
+                   modified=iso(now()) or "", price=str(row["price"] or ""))
+    return result
+
+
+# --- handlers -----------------------------------------------------------------------------------------
+
+
+def list_handler(ctx: Ctx) -> Reply:
+    context = ctx.context()
+    page = page_params(ctx)
+    order = order_param(ctx, "desc")
+    parent_id = int(ctx.params["product_id"])
+    parent = store.load(ctx.conn, parent_id)
+    rows = store.children(ctx.conn, parent_id) if parent and parent[1].get("status") != "trash" else []
+    status = ctx.query.get("status", "any")
+    if status != "any":
+        rows = [r for r in rows if r["status"] == status]
+    skus = {s.strip().casefold() for s in ctx.query.get("sku", "").split(",") if s.strip()}
+    if skus:
+        rows = [r for r in rows if r["sku_lower"] in skus]
+    orderby = ctx.query.get("orderby", "date")
+    key = {"id": lambda r: r["id"], "menu_order": lambda r: (r["menu_order"], r["id"])}.get(
+        orderby, lambda r: (r["date_created"], r["id"]))
+    rows = sorted(rows, key=key, reverse=order == "desc")
+    chunk = rows[page.start: page.start + page.per_page]
+    return list_reply(ctx, [body(ctx, r["id"], context=context) for r in chunk], len(rows), page)
+
+
+def store_list_handler(ctx: Ctx) -> Reply:
+    from wcsync.sandbox.product_list import list_products
+
+    return list_products(ctx, variations_only=True)
+
+
+def get_handler(ctx: Ctx) -> Reply:
+    context = ctx.context()
+    _get(ctx, int(ctx.params["product_id"]), int(ctx.params["id"]))
+    return one(ctx, body(ctx, int(ctx.params["id"]), context=context))
+
+
+def create_handler(ctx: Ctx) -> Reply:
+    with transaction(ctx.conn):
+        variation_id = create(ctx, int(ctx.params["product_id"]), body_object(ctx))
+    return one(ctx, body(ctx, variation_id, context="edit"), 201)
+
+
+def update_handler(ctx: Ctx) -> Reply:
+    variation_id = int(ctx.params["id"])
+    with transaction(ctx.conn):
+        update(ctx, int(ctx.params["product_id"]), variation_id, body_object(ctx))
+    return one(ctx, body(ctx, variation_id, context="edit"))
+
+
+def delete_handler(ctx: Ctx) -> Reply:
+    with transaction(ctx.conn):
+        result = delete(ctx, int(ctx.params["product_id"]), int(ctx.params["id"]), force=ctx.qbool("force"))
+    return one(ctx, result)
+
+
+def item_exists(ctx: Ctx) -> bool:
+    row = ctx.conn.execute("SELECT parent_id, post_type FROM sb_posts WHERE id = ?", (int(ctx.params["id"]),)).fetchone()
+    return row is not None and row["post_type"] == "product_variation" and row["parent_id"] == int(
+        ctx.params["product_id"])
+
+
+def generate_handler(ctx: Ctx) -> Reply:
+    """Create every missing combination of the parent's variation attributes (optionally deleting others)."""
+    parent_id = int(ctx.params["product_id"])
+    data = body_object(ctx)
+    with transaction(ctx.conn):
+        parent = _load_parent(ctx.conn, parent_id)
+        attrs = parent_attributes(ctx.conn, parent)
+        existing = [store.load(ctx.conn, r["id"]) for r in store.children(ctx.conn, parent_id)]
+        result: dict[str, int] = {}
+        if data.get("delete") in (True, 1, "1", "true"):
+            deleted = 0
+            for loaded in existing:
+                assert loaded is not None
+                values = loaded[1].get("attributes", {})
+                if any(values.get(a["key"], "") not in ("", *a["options"]) for a in attrs):
+                    ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (loaded[0]["id"],))
+                    deleted += 1
+            existing = [store.load(ctx.conn, r["id"]) for r in store.children(ctx.conn, parent_id)]
+            if deleted:
+                result["deleted_count"] = deleted
+        seen = [tuple(e[1].get("attributes", {}).get(a["key"], "") for a in attrs) for e in existing if e]
+        defaults = data.get("default_values") if isinstance(data.get("default_values"), dict) else {}
+        created = 0
+        for combo in itertools.product(*(a["options"] for a in attrs)) if attrs else []:
+            if combo in seen:
+                continue
+            props = store.load_defaults("variation")
+            variation_id = next_id(ctx.conn, "post")
+            _apply(ctx, parent_id, props, dict(defaults), variation_id, creating=True)
+            props["attributes"] = {a["key"]: value for a, value in zip(attrs, combo, strict=True)}
+            _save(ctx, variation_id, parent_id, props, iso(now()) or "")
+            created += 1
+        if created:
+            result = {"count": created, **result}
+    return Reply(200, result)
