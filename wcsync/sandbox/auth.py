@@ -134,7 +134,7 @@ def authenticate(
         refusal = _check_permissions(key.permissions, _effective_method(request, query))
         if refusal is not None:
             return refusal
-        keys.touch_key(conn, key.key_id, now=clock)
+        keys.touch_key(conn, key, now=clock)
         return Principal(
             user_id=key.user_id,
             user=keys.ADMIN_LOGIN,

@@ -179,11 +179,18 @@ def list_keys(conn: sqlite3.Connection) -> list[ApiKey]:
     return [ApiKey(int(r[0]), int(r[1]), str(r[2]), r[3], str(r[4]), str(r[5]), r[6]) for r in rows]
 
 
-def touch_key(conn: sqlite3.Connection, key_id: int, *, now: float | None = None) -> None:
-    """Record the key's last access (WooCommerce's ``update_last_access``)."""
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() if now is None else now))
+def touch_key(conn: sqlite3.Connection, key: ApiKey, *, now: float | None = None) -> None:
+    """Record the key's last access (WooCommerce's ``update_last_access``).
+
+    At most once a minute per key: a write per request would make every read contend for the database
+    lock with the other server processes sharing it.
+    """
+    moment = time.gmtime(time.time() if now is None else now)
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", moment)
+    if key.last_access is not None and key.last_access[:16] == stamp[:16]:
+        return
     with _write(conn):
-        conn.execute("UPDATE wc_api_keys SET last_access = ? WHERE key_id = ?", (stamp, key_id))
+        conn.execute("UPDATE wc_api_keys SET last_access = ? WHERE key_id = ?", (stamp, key.key_id))
 
 
 def use_nonce(conn: sqlite3.Connection, key_id: int, timestamp: int, nonce: str, *, now: float) -> bool:
