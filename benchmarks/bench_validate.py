@@ -53,14 +53,13 @@ def _baseline(project: Path) -> int:
 
 def _load(project: Path) -> int:
     from wcsync.catalog import load_catalog
-    from wcsync.errors import CatalogError
+    from wcsync.catalog.project import load_project
 
-    try:
-        desired = load_catalog(project)
-    except CatalogError as err:
-        shown = "\n".join(f"  {d}" for d in err.diagnostics[:10])
-        raise SystemExit(f"the generated catalogue does not validate: {err}\n{shown}") from None
-    return len(desired.products) + len(desired.variations)
+    loaded = load_catalog(project, load_project(project))
+    if loaded.desired is None:
+        shown = "\n".join(f"  {d}" for d in loaded.errors[:10])
+        raise SystemExit(f"the generated catalogue does not validate ({len(loaded.errors)} errors):\n{shown}")
+    return len(loaded.desired.products) + len(loaded.desired.variations)
 
 
 PHASES = {"baseline": _baseline, "load_catalog": _load}
