@@ -8,6 +8,8 @@ for default attributes). Pure; no I/O.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,9 +53,6 @@ class CompareContext:
 
 def slugify(text: str) -> str:
     """An approximation of WordPress's ``sanitize_title`` for plain ASCII names (02#10-13)."""
-    import re
-    import unicodedata
-
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     folded = re.sub(r"[&'\"]", "", folded)
     folded = re.sub(r"[^a-z0-9_-]+", "-", folded)

@@ -34,8 +34,6 @@ class LiveIndex:
     #: attribute slug (comparable) -> term name casefold -> term slug, and term slug -> name
     term_slug_by_name: dict[str, dict[str, str]] = field(default_factory=dict)
     term_name_by_slug: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: duplicate live keys (e.g. two live products with one SKU after a restore, 05#133-134)
-    duplicates: dict[Kind, list[LiveResource]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, state: LiveState) -> LiveIndex:
@@ -49,18 +47,14 @@ class LiveIndex:
                 index.trashed_by_sku.setdefault(sku_key(tp.key), tp)
         index._build_category_paths()
         for kind in Kind:
+            # the oldest resource wins a duplicate key (two live products can share a SKU after a
+            # restore, 05#133-134); the planner reports the others
             table: dict[str, LiveResource] = {}
-            dups: list[LiveResource] = []
             for r in sorted(state.of_kind(kind), key=lambda r: r.id):
                 k = index.key_of(kind, r)
-                if k is None:
-                    continue
-                if k in table:
-                    dups.append(r)
-                    continue
-                table[k] = r
+                if k is not None:
+                    table.setdefault(k, r)
             index.by_key[kind] = table
-            index.duplicates[kind] = dups
         parents: dict[int, list[LiveResource]] = defaultdict(list)
         for v in sorted(state.variations, key=lambda r: r.id):
             if v.parent_id is not None:

@@ -10,7 +10,7 @@ from wcsync.core.compare import CompareContext
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Change, Info, PlanSettings
 from wcsync.core.records import DesiredResource, DesiredState
-from wcsync.core.refs import LiveIndex, strip_pa
+from wcsync.core.refs import LiveIndex, name_key, strip_pa
 
 
 @dataclass
@@ -52,8 +52,7 @@ class PlanContext:
 
 
 def make_compare_context(desired: DesiredState, index: LiveIndex) -> CompareContext:
-    from wcsync.core.refs import name_key
-
+    """Desired-side lookups for the codecs: term slugs by name, category paths by leaf slug."""
     term_slugs: dict[str, dict[str, str]] = {}
     for term in desired.terms:
         attr, _, slug = term.key.partition("/")
@@ -63,9 +62,8 @@ def make_compare_context(desired: DesiredState, index: LiveIndex) -> CompareCont
     leaves: dict[str, str] = {}
     for cat in desired.categories:
         leaves.setdefault(path_key(cat.key).rsplit("/", 1)[-1], cat.key.strip("/"))
-    for cid, path in index.category_paths.items():
+    for path in index.category_paths.values():
         leaves.setdefault(path_key(path).rsplit("/", 1)[-1], path)
-        del cid
     return CompareContext(index=index, desired_term_slugs=term_slugs, category_leaf_paths=leaves)
 
 

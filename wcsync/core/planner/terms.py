@@ -15,7 +15,6 @@ from wcsync.core.plan import Action, Change, DeleteMode, Info
 from wcsync.core.planner.context import PlanContext, desired_title
 from wcsync.core.planner.diff import diff_record
 from wcsync.core.records import LiveResource
-from wcsync.core.refs import strip_pa
 
 TERM_KINDS = (Kind.ATTRIBUTE, Kind.TERM, Kind.CATEGORY, Kind.TAG, Kind.SHIPPING_CLASS)
 
@@ -123,11 +122,3 @@ def _plan_term_deletes(ctx: PlanContext, kind: Kind, matched: set[int]) -> None:
 def _live_title(live: LiveResource) -> str | None:
     name = live.fields.get("name")
     return str(name) if name is not None else None
-
-
-def category_depth(key: str) -> int:
-    return path_key(key).count("/")
-
-
-def attribute_key(key: str) -> str:
-    return strip_pa(key)
