@@ -101,12 +101,17 @@ def test_catalogue_change_shows_as_an_update_with_its_percentage(project: Path, 
     ]
 
 
-def test_vanished_catalogue_is_refused(project: Path, tmp_path: Path) -> None:
+def test_delete_guard_names_its_override(project: Path, tmp_path: Path) -> None:
     db = tmp_path / "store.db"
+    second = project / "catalog" / "products" / "mug-2.yaml"
+    second.write_text(MUG.replace("MUG-1", "MUG-2").replace("Logo Mug & Co", "Old Mug"), encoding="utf-8")
     assert run(project, db, "apply", "--auto-approve").exit_code == 0
-    (project / "catalog" / "products" / "mug.yaml").unlink()
-    result = run(project, db, "plan", "--detailed-exitcode")
-    assert result.exit_code == 1
-    assert result.stdout == ""
-    assert result.stderr.splitlines()[-1].startswith("Error: ")
-    assert "--allow-deletes" in result.stderr
+    second.unlink()
+    refused = run(project, db, "plan", "--detailed-exitcode")
+    assert refused.exit_code == 1
+    assert refused.stdout == ""
+    assert refused.stderr.splitlines()[-1].startswith("Error: ")
+    assert "--allow-deletes" in refused.stderr
+    allowed = run(project, db, "plan", "--detailed-exitcode", "--allow-deletes")
+    assert allowed.exit_code == 2, allowed.stderr
+    assert '  - product   MUG-2                   "Old Mug" → trash' in allowed.stdout.splitlines()
