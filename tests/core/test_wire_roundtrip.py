@@ -68,3 +68,53 @@ def test_one_real_edit_is_exactly_one_field_change() -> None:
     assert [(c.action.value, c.key, [(f.field, f.before, f.after) for f in c.changes]) for c in plan.changes] == [
         ("update", "HOODIE-CLASSIC", [("regular_price", "45.00", "49.90")])
     ]
+
+
+def _tee(parent_sku_known: bool) -> LiveState:
+    size = LiveResource(kind=Kind.ATTRIBUTE, id=2, key="size", fields={"name": "Size", "slug": "size"})
+    terms = tuple(LiveResource(kind=Kind.TERM, id=30 + i, key=s.lower(), parent_id=2, fields={"name": s})
+                  for i, s in enumerate("SML"))
+    parent = wire.product({"id": 445, "sku": "TEE-VAR", "type": "variable", "name": "Tee",
+                           "meta_data": [{"key": "_wcsync", "value": {"v": 1}}]})
+    variations = tuple(
+        wire.variation(body, {2: "size"}, parent_id=445, parent_sku="TEE-VAR" if parent_sku_known else None)
+        for body in response("06#54")
+    )
+    return LiveState(attributes=(size,), terms=terms, products=(parent,), variations=variations)
+
+
+def _tee_desired(with_skus: bool = False) -> DesiredState:
+    from wcsync.core.kinds import variation_combo_key
+
+    variations = []
+    for s in "SML":
+        combo = {"pa_size": s}
+        fields: dict[str, Any] = {"attributes": combo, "regular_price": Decimal("20")}
+        if with_skus:
+            fields["sku"] = f"TEE-{s}"
+        key = f"TEE-{s}" if with_skus else variation_combo_key("TEE-VAR", combo)
+        variations.append(DesiredResource(kind=Kind.VARIATION, key=key, parent_key="TEE-VAR", fields=fields))
+    product = DesiredResource(kind=Kind.PRODUCT, key="TEE-VAR", fields={"name": "Tee", "type": "variable"})
+    return DesiredState(products=(product,), variations=tuple(variations))
+
+
+def test_variations_reporting_the_parents_sku_are_matched_by_combination() -> None:
+    assert {v.fields.get("sku", v.key) for v in _tee(False).variations} == {"TEE-VAR"}
+    for known in (True, False):
+        plan = build_plan(_tee_desired(), _tee(known), PlanSettings(), store=STORE)
+        # matched, nothing differs; unmarked variations of a managed parent are adopted (marked) as they are
+        assert sorted((c.action.value, c.key, c.live_id, c.changes) for c in plan.changes) == [
+            ("adopt", "TEE-VAR[pa_size=L]", 446, ()),
+            ("adopt", "TEE-VAR[pa_size=M]", 447, ()),
+            ("adopt", "TEE-VAR[pa_size=S]", 448, ()),
+        ]
+
+
+def test_giving_generated_variations_their_own_skus_is_an_update_not_a_create() -> None:
+    plan = build_plan(_tee_desired(with_skus=True), _tee(False), PlanSettings(), store=STORE)
+    assert sorted((c.action.value, c.key, c.live_id, [(f.field, f.before, f.after) for f in c.changes])
+                  for c in plan.changes) == [
+        ("adopt", "TEE-L", 446, [("sku", None, "TEE-L")]),
+        ("adopt", "TEE-M", 447, [("sku", None, "TEE-M")]),
+        ("adopt", "TEE-S", 448, [("sku", None, "TEE-S")]),
+    ]

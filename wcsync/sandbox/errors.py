@@ -47,7 +47,10 @@ def invalid_type(name: str, type_name: str) -> ApiError:
 
 
 def not_in_enum(name: str, values: list[str]) -> ApiError:
-    listed = ", ".join(values[:-1]) + ", and " + values[-1] if len(values) > 1 else values[0]
+    if len(values) > 2:
+        listed = ", ".join(values[:-1]) + ", and " + values[-1]
+    else:
+        listed = " and ".join(values)
     return invalid_param(name, f"{name} is not one of {listed}.", "rest_not_in_enum")
 
 

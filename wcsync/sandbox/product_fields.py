@@ -11,8 +11,8 @@ from typing import Any
 
 from wcsync.sandbox import store
 from wcsync.sandbox.db import next_id
-from wcsync.sandbox.errors import ApiError, invalid_param, invalid_type, not_in_enum
-from wcsync.sandbox.text import format_decimal, post_html, sanitize_sku
+from wcsync.sandbox.errors import ApiError, invalid_type, not_in_enum
+from wcsync.sandbox.text import format_decimal, post_html, sanitize_sku, to_float
 
 STATUSES = ["draft", "pending", "private", "publish", "future", "auto-draft", "trash"]
 TYPES = ["simple", "grouped", "external", "variable"]
@@ -63,17 +63,24 @@ def validate(data: dict[str, Any], *, variation: bool = False) -> None:
             raise invalid_type(name, "array")
     for name in BOOLEANS:
         if name in data and not _bool_ok(data[name]):
-            raise invalid_param(name, "", None)
+            raise invalid_type(name, "boolean")
     for name, values in (("backorders", BACKORDERS), ("catalog_visibility", VISIBILITY),
                          ("tax_status", TAX_STATUS)):
         if name in data and data[name] not in values:
-            raise invalid_param(name, "", None)
+            raise not_in_enum(name, values)
     if "weight" in data and data["weight"] is not None and not isinstance(data["weight"], str):
-        raise invalid_param("weight", "", None)
+        raise invalid_type("weight", "string")
     if "dimensions" in data:
         dims = data["dimensions"]
-        if not isinstance(dims, dict) or any(not isinstance(v, str) for v in dims.values()):
-            raise invalid_param("dimensions", "", None)
+        if not isinstance(dims, dict):
+            raise invalid_type("dimensions", "object")
+        for key, value in dims.items():
+            if not isinstance(value, str):
+                message = f"dimensions[{key}] is not of type string."
+                raise ApiError(400, "rest_invalid_param", "Invalid parameter(s): dimensions", {
+                    "params": {"dimensions": message},
+                    "details": {"dimensions": {"code": "rest_invalid_type", "message": message,
+                                               "data": {"param": f"dimensions[{key}]"}}}})
     if "menu_order" in data and not isinstance(data["menu_order"], int | str):
         raise invalid_type("menu_order", "integer")
 
@@ -117,12 +124,10 @@ def apply_common(props: dict[str, Any], data: dict[str, Any], conn: sqlite3.Conn
     for name in ("regular_price", "sale_price"):
         if name in data:
             props[name] = format_decimal(as_str(data[name]))
-    if props.get("sale_price") and props.get("regular_price"):
-        try:
-            if float(props["sale_price"]) >= float(props["regular_price"]):
-                props["sale_price"] = ""
-        except ValueError:
-            pass
+    if props.get("sale_price"):  # WC_Product::validate_props: a sale price must be below the regular one
+        sale, regular = to_float(props["sale_price"]), to_float(props.get("regular_price") or "0")
+        if sale is not None and (regular or 0.0) <= sale:
+            props["sale_price"] = ""
     for name in ("date_on_sale_from", "date_on_sale_to"):
         if name in data:
             props[name] = parse_date(data[name])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wcsync.sandbox import products, terms
-from wcsync.sandbox.errors import ApiError, invalid_param, not_in_enum
+from wcsync.sandbox.errors import invalid_param, not_in_enum
 from wcsync.sandbox.http import Ctx, Reply, id_list, list_reply, order_param, page_params
 
 ORDERBY = ["date", "id", "include", "title", "slug", "modified", "popularity", "rating", "post__in", "price",
@@ -136,12 +136,11 @@ def _order_sql(orderby: str, direction: str, include: list[int]) -> str:
         "title": f"p.name COLLATE NOCASE {direction}, p.id {direction}",
         "slug": f"p.slug {direction}, p.id {direction}",
         "modified": f"p.date_modified {direction}, p.id {direction}",
-        "price": f"COALESCE(p.price, 0) {direction}, p.id {direction}",
+        # products whose SKU does not fit WooCommerce's lookup table (> 100 characters) have no price there
+        "price": f"CASE WHEN length(p.sku) > 100 THEN NULL ELSE COALESCE(p.price, 0) END {direction}, "
+                 f"p.id {direction}",
         "menu_order": f"p.menu_order {direction}, p.name COLLATE NOCASE ASC, p.id ASC",
         "random": "RANDOM()",
     }
     return columns.get(orderby, f"p.date_created {direction}, p.id {direction}")
 
-
-def _unused() -> ApiError:  # pragma: no cover - keeps the import used by type checkers
-    return ApiError(400, "", "")

@@ -114,11 +114,11 @@ def _attribute_options(ctx: Ctx, attribute_id: int, options: list[Any]) -> list[
 
 def _apply_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
     stored = []
-    for index, entry in enumerate(value if isinstance(value, list) else []):
+    for entry in value if isinstance(value, list) else []:
         if not isinstance(entry, dict):
             continue
         attribute_id = as_int(entry.get("id")) or 0
-        common = {"position": as_int(entry.get("position")) or index if "position" in entry else index,
+        common = {"position": as_int(entry.get("position")) or 0,
                   "visible": to_bool(entry.get("visible", False)),
                   "variation": to_bool(entry.get("variation", False))}
         options = entry.get("options", [])
@@ -270,17 +270,23 @@ def _order_price(ctx: Ctx, post_id: int, props: dict[str, Any]) -> str:
 
 
 def _grouped_price(ctx: Ctx, post_id: int, props: dict[str, Any]) -> None:
-    from wcsync.sandbox import pricing
+    """Lowest stored price among ``grouped_products`` (WooCommerce reads each child's ``_price``, the group's
+    own included when it lists itself); not recomputed when a child changes later."""
+    from wcsync.sandbox import products
     from wcsync.sandbox.text import to_float
 
-    prices = []
+    prices: list[tuple[float, str]] = []
     for child_id in props.get("grouped_products", []):
-        loaded = store.load(ctx.conn, child_id)
-        if loaded is None or loaded[0]["post_type"] != "product" or child_id == post_id:
-            continue
-        value = to_float(pricing.active_price(loaded[1], now()))
+        if child_id == post_id:
+            price = str(props.get("grouped_price", ""))
+        else:
+            loaded = store.load(ctx.conn, child_id)
+            if loaded is None or loaded[0]["post_type"] != "product":
+                continue
+            price = str(products.computed(ctx, loaded[0], loaded[1])["price"])
+        value = to_float(price)
         if value is not None:
-            prices.append((value, pricing.active_price(loaded[1], now())))
+            prices.append((value, price))
     props["grouped_price"] = min(prices)[1] if prices else ""
 
 

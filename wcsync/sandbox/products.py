@@ -35,7 +35,7 @@ def backordered(props: dict[str, Any]) -> bool:
 
 
 def permalink(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any]) -> str:
-    if props.get("status") == "publish" and props.get("slug"):
+    if props.get("status") not in ("draft", "pending", "auto-draft", "future", "trash") and props.get("slug"):
         return f"{ctx.base}/product/{props['slug']}/"
     return f"{ctx.base}/?post_type=product&p={row['id']}"
 
@@ -239,7 +239,7 @@ def serialise(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any], context: str) -
 def generated_slug(conn: sqlite3.Connection, post_id: int, props: dict[str, Any]) -> str:
     from wcsync.sandbox.product_write import unique_post_slug
 
-    return unique_post_slug(conn, sanitize_title(str(props.get("name", ""))), post_id)
+    return unique_post_slug(conn, sanitize_title(str(props.get("name", ""))) or str(post_id), post_id)
 
 
 # --- handlers -----------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def _calc(props: dict[str, Any]) -> dict[str, Any]:
             "purchasable": price != "" and props.get("status") == "publish"}
 
 
-def body(ctx: Ctx, variation_id: int, *, context: str | None = None) -> dict[str, Any]:
+def body(ctx: Ctx, variation_id: int, *, context: str | None = None, deleted: bool = False) -> dict[str, Any]:
     loaded = store.load(ctx.conn, variation_id)
     assert loaded is not None
     row, props = loaded
@@ -95,7 +95,7 @@ def body(ctx: Ctx, variation_id: int, *, context: str | None = None) -> dict[str
         "id": row["id"], "type": "variation", "date_created": row["date_created"],
         "date_created_gmt": row["date_created"], "date_modified": row["date_modified"],
         "date_modified_gmt": row["date_modified"],
-        "description": wpautop(props["description"]) if context == "view" else props["description"],
+        "description": wpautop(props["description"]),  # the variations controller always formats it
         "permalink": _permalink(ctx, parent_row, parent, props), "sku": props["sku"] or parent.get("sku", ""),
         "global_unique_id": props.get("global_unique_id", ""), "price": calc["price"],
         "regular_price": props["regular_price"], "sale_price": props["sale_price"],
@@ -117,7 +117,8 @@ def body(ctx: Ctx, variation_id: int, *, context: str | None = None) -> dict[str
         "gallery_image_ids": [], "attributes": attrs, "menu_order": props["menu_order"],
         "meta_data": products.meta_body(ctx, props["meta"]), "name": ", ".join(a["option"] for a in attrs),
         "parent_id": row["parent_id"],
-        "_links": links(ctx, f"{base}/{row['id']}", base, extra={"up": f"/products/{row['parent_id']}"}),
+        "_links": links(ctx, f"{base}/{row['id']}", base, allow=not deleted,
+                        extra={"up": f"/products/{row['parent_id']}"}),
     }
 
 
@@ -254,7 +255,7 @@ def update(ctx: Ctx, parent_id: int, variation_id: int, data: dict[str, Any], *,
 
 def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[str, Any]:
     row, props = _get(ctx, parent_id, variation_id)
-    result = body(ctx, variation_id, context="edit")
+    result = body(ctx, variation_id, context="edit", deleted=force)
     if force:
         ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (variation_id,))
     else:
@@ -343,8 +344,7 @@ def generate_handler(ctx: Ctx) -> Reply:
                     ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (loaded[0]["id"],))
                     deleted += 1
             existing = [store.load(ctx.conn, r["id"]) for r in store.children(ctx.conn, parent_id)]
-            if deleted:
-                result["deleted_count"] = deleted
+            result["deleted_count"] = deleted
         seen = [tuple(e[1].get("attributes", {}).get(a["key"], "") for a in attrs) for e in existing if e]
         defaults = data.get("default_values") if isinstance(data.get("default_values"), dict) else {}
         created = 0
@@ -357,6 +357,5 @@ def generate_handler(ctx: Ctx) -> Reply:
             props["attributes"] = {a["key"]: value for a, value in zip(attrs, combo, strict=True)}
             _save(ctx, variation_id, parent_id, props, iso(now()) or "")
             created += 1
-        if created:
-            result = {"count": created, **result}
+        result = {"count": created, **result}
     return Reply(200, result)
