@@ -10,7 +10,8 @@
   a free 127.0.0.1 port in a thread, started and stopped per test → ``RunningSandbox`` with ``.base_url``,
   ``.db_path``, ``.consumer_key``, ``.consumer_secret``, ``.ca_path``, ``.client()`` (sync httpx client: Basic
   over HTTPS, OAuth 1.0a over HTTP), ``.oauth1(...)`` (an ``httpx.Auth``), ``.stats()``, ``.reset_stats()``,
-  ``.set_faults(**cfg)``, ``.reset()``, ``.seed(name)``.
+  ``.set_faults(**cfg)``, ``.reset()``, ``.seed(name)``, ``.env()`` (``WCSYNC_*`` variables for a ``wcsync``
+  subprocess).
 - ``sandbox_server_factory(db_path=None, *, tls=False, wc_version="11.0.1", faults=None, store_app=None)``:
   more servers, e.g. two on one database (``store_app`` replaces the WooCommerce routes, for middleware tests).
 
@@ -210,6 +211,18 @@ class RunningSandbox:
 
     def stop(self) -> None:
         self._stop()
+
+    def env(self) -> dict[str, str]:
+        """Environment for a ``wcsync`` subprocess talking to this server (``WCSYNC_URL``, keys, auth, CA)."""
+        values = {
+            "WCSYNC_URL": self.base_url,
+            "WCSYNC_CONSUMER_KEY": self.consumer_key,
+            "WCSYNC_CONSUMER_SECRET": self.consumer_secret,
+            "WCSYNC_AUTH": "basic" if self.is_tls else "oauth1",
+        }
+        if self.ca_path is not None:
+            values["WCSYNC_CA_BUNDLE"] = str(self.ca_path)
+        return values
 
 
 class _ThreadedUvicorn:

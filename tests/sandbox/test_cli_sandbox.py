@@ -336,3 +336,12 @@ def test_serve_reports_a_taken_port(tmp_path: Path) -> None:
         result = _invoke("serve", "--db", str(tmp_path / "s.db"), "--port", str(port))
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "pick another --port" in result.stderr
+
+
+def test_fault_options_make_a_fault_config() -> None:
+    from wcsync.cli.sandbox import fault_config
+
+    config = fault_config(50, 10, 0.3, ("429=0.1", "drop=0.05"), 4, {"methods": ["POST"], "retry_after": 9})
+    assert (config.latency_ms, config.jitter_ms, config.seed, config.retry_after) == (50, 10, 4, 9)
+    assert [config.rate_500, config.rate_502, config.rate_503] == pytest.approx([0.1, 0.1, 0.1])
+    assert (config.rate_429, config.rate_drop, config.rate_hang, config.methods) == (0.1, 0.05, 0.0, ["POST"])

@@ -168,3 +168,48 @@ def test_wc_version_reaches_the_store(sandbox_server_factory: Any, version: str,
     assert httpx.get(f"{server.base_url}/__sandbox/health").json()["wc_version"] == version
     with server.client() as client:
         assert client.get("/wp-json/wc/v3/variations").status_code == status
+
+
+def test_sandbox_db_fixture_is_a_fresh_store(sandbox_db: Path) -> None:
+    import asyncio
+
+    from wcsync.sandbox.server import connect_in_process
+
+    store = connect_in_process(sandbox_db)
+
+    async def go() -> httpx.Response:
+        async with httpx.AsyncClient(
+            transport=store.transport,
+            base_url=store.base_url,
+            auth=(store.consumer_key, store.consumer_secret),
+        ) as client:
+            return await client.get(CATEGORIES)
+
+    assert [c["slug"] for c in asyncio.run(go()).json()] == ["uncategorized"]
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http-oauth1", "https-basic"])
+def test_wcsync_plan_against_a_running_server(sandbox_server_factory: Any, tmp_path: Path, tls: bool) -> None:
+    import os
+    import subprocess
+    import sys
+
+    server = sandbox_server_factory(tls=tls)
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    project = tmp_path / "project"
+    shutil.copytree(root / "catalog", project / "catalog")  # the repository's example catalogue
+    shutil.copy(root / "wcsync.yaml", project / "wcsync.yaml")
+    done = subprocess.run(
+        [sys.executable, "-m", "wcsync.cli.main", "plan", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **server.env(), "NO_COLOR": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "to create" in done.stdout
+    log = server.stats()["log"]
+    assert any(entry["path"] == "/wp-json/wc/v3/products/categories" for entry in log)
+    assert all(entry["status"] == 200 for entry in log), log

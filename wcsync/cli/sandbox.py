@@ -58,7 +58,7 @@ def sandbox() -> None:
 # --- serve -----------------------------------------------------------------------------------------------
 
 
-def _parse_faults(
+def fault_config(
     latency: float,
     jitter: float,
     fail_rate: float | None,
@@ -66,6 +66,7 @@ def _parse_faults(
     seed: int,
     extra: dict[str, Any],
 ) -> Any:
+    """The ``FaultConfig`` the serve options describe (exits with a message when they are invalid)."""
     from pydantic import ValidationError
 
     from wcsync.sandbox.faults import FAULT_KINDS, FaultConfig
@@ -174,7 +175,7 @@ def serve(
     extra: dict[str, Any] = {"retry_after": retry_after, "hang_seconds": hang_seconds}
     if fault_methods:
         extra["methods"] = [m.strip().upper() for m in fault_methods.split(",") if m.strip()]
-    fault_config = _parse_faults(latency, jitter, fail_rate, faults, fault_seed, extra)
+    fault_settings = fault_config(latency, jitter, fail_rate, faults, fault_seed, extra)
     with _store(db_path):
         pass
     ssl: dict[str, Any] = {}
@@ -190,7 +191,7 @@ def serve(
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     url = f"{scheme}://{shown_host}:{bound_port}"
-    app = build_asgi(db_path, wc_version=wc_version, faults=fault_config)
+    app = build_asgi(db_path, wc_version=wc_version, faults=fault_settings)
     status(f"wcsync sandbox: WooCommerce {wc_version} store {db_path} at {url}")
     if tls:
         status(
@@ -200,8 +201,8 @@ def serve(
         status(
             "Plain HTTP: WooCommerce ignores Basic and query-string keys here; sign requests with OAuth 1.0a."
         )
-    if fault_config.active:
-        status(f"Faults: {fault_config.model_dump_json(exclude_defaults=True)}")
+    if fault_settings.active:
+        status(f"Faults: {fault_settings.model_dump_json(exclude_defaults=True)}")
     status(
         f"API keys: wcsync sandbox keys --db {db_path} --create · stats: {url}/__sandbox/stats · Ctrl-C stops"
     )
