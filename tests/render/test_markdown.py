@@ -134,7 +134,7 @@ def test_long_plan_is_cut_between_resources_before_the_limit() -> None:
     assert 0 < shown < 600
     assert md.count("</details>") == shown
     assert md.rstrip().endswith(
-        f"This plan is too long for one comment: {shown} of 600 resources are shown. "
+        f"This plan is too long for one comment: {shown} of 600 changes are shown. "
         "The full plan is in the plan file (`wcsync plan --out plan.json`), or run "
         "`wcsync plan --format text` to read it all."
     )
@@ -163,3 +163,24 @@ def test_a_plan_that_fits_is_not_cut() -> None:
 
 def test_snapshot(full: Plan, snapshot_md: SnapshotAssertion) -> None:
     assert render_markdown(full) == snapshot_md
+
+
+def test_cut_counts_changes_with_variations_inside_their_product() -> None:
+    changes: list[Change] = []
+    for i in range(40):
+        changes.append(Change(kind=Kind.PRODUCT, action=Action.CREATE, key=f"P{i:02d}", title="x" * 50))
+    for i in range(40):
+        for size in ("S", "M", "L"):
+            changes.append(
+                Change(
+                    kind=Kind.VARIATION,
+                    action=Action.CREATE,
+                    key=f"P{i:02d}-{size}",
+                    parent_key=f"P{i:02d}",
+                    changes=(FieldChange(field="regular_price", after="10"),),
+                )
+            )
+    plan = Plan(store=StoreRef(name="s", url="u"), catalog_version="v", changes=tuple(changes))
+    md = render_markdown(plan, limit=6000)
+    blocks = md.count("<details>")
+    assert f"{blocks * 4} of 160 changes are shown" in md

@@ -87,15 +87,16 @@ def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, full_plan_hint: s
             "dropped_info": dropped_info,
         }
     )
-    worst = _tidy(module.truncated(len(blocks), len(blocks), hint))
+    total = len(plan.changes)
+    worst = _tidy(module.truncated(total, total, hint))
     out = head
     shown = 0
-    for block in blocks:
+    for entry, block in zip(view.entries, blocks, strict=True):
         if len(out) + len(block) + len(worst) > limit:
             break
         out += block
-        shown += 1
-    note = _tidy(module.truncated(shown, len(blocks), hint))
+        shown += (entry.change is not None) + len(entry.children)
+    note = _tidy(module.truncated(shown, total, hint))
     result = out + note
     if len(result) > limit:  # a hint so long that not even the head fits: keep the marker and the summary
         result = (head + note)[:limit]
