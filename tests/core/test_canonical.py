@@ -172,3 +172,9 @@ def test_empty_string_and_none_are_one_clear_value() -> None:
                         ("regular_price", "money"), ("date_on_sale_from", "datetime")]:
         assert _same(Kind.PRODUCT, name, ftype, None, ""), name
     assert _same(Kind.PRODUCT, "tax_class", "text", "standard", "")
+
+
+def test_tags_outside_the_post_allowlist_lose_their_markup_not_their_text() -> None:
+    assert c.html_text('<p onclick="x()">a</p><custom-box>b</custom-box><iframe src="x"></iframe>') == "<p>a</p>b"
+    assert c.html_text("<p>a</p>\n\n<p>b</p>") == c.html_text("<p>a</p><p>b</p>")
+    assert c.html_text("<p>a</p>") != c.html_text("<div>a</div>")

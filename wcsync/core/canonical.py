@@ -19,7 +19,6 @@ from urllib.parse import unquote
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 _TAG_NAME = re.compile(r"^<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)")
-_DANGEROUS_TAGS = frozenset({"script", "iframe", "style", "object", "embed", "form", "input", "button"})
 _EVENT_ATTR = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 _BETWEEN_TAGS_WS = re.compile(r">\s+<")
 
@@ -125,21 +124,37 @@ def attribute_name(value: Any) -> str:
     return _WS.sub(" ", html.unescape(str(value or ""))).strip()
 
 
+#: tags WordPress's post filter (``wp_kses_post``) surely keeps; anything else is treated as removed. Erring
+#: towards "removed" can only hide an edit to such a tag, never invent a change that would not go away.
+_POST_ALLOWED_TAGS = frozenset(
+    [
+        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "bdo", "big",
+        "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
+        "dfn", "div", "dl", "dt", "em", "fieldset", "figcaption", "figure", "font", "footer", "h1",
+        "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "i", "img", "ins", "kbd", "label",
+        "legend", "li", "main", "map", "mark", "menu", "nav", "ol", "p", "pre", "q", "rb", "rp",
+        "rt", "rtc", "ruby", "s", "samp", "section", "small", "span", "strike", "strong", "sub",
+        "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track",
+        "tt", "u", "ul", "var", "video", "wbr"
+    ]
+)
+
+
 def _filter_tag(match: re.Match[str]) -> str:
     tag = match.group(0)
     name = _TAG_NAME.match(tag)
     if name is None:
         return ""  # ``< 6 & 7 >`` is eaten (05#78)
-    if name.group(1).lower() in _DANGEROUS_TAGS:
-        return ""
+    if name.group(1).lower() not in _POST_ALLOWED_TAGS:
+        return ""  # script, iframe, style, unknown tags: the tag goes, its text stays (05#78)
     return _EVENT_ATTR.sub("", tag)
 
 
 def html_text(value: Any) -> str:
-    """Canonical HTML (descriptions, purchase notes): WooCommerce's filtering (05#78-79) applied — script,
-    iframe and style tags dropped (their text kept), ``on*`` attributes removed, ``< … >`` fragments that are
-    not tags eaten — then entities decoded, whitespace between tags dropped and runs of whitespace collapsed.
-    Markup that survives filtering is compared as written, so a real edit always shows."""
+    """Canonical HTML (descriptions, purchase notes): WooCommerce's filtering (05#78-79) applied — tags
+    outside the post allowlist dropped (their text kept), ``on*`` attributes removed, ``< … >`` fragments
+    that are not tags eaten — then entities decoded, whitespace between tags dropped and runs of whitespace
+    collapsed. Markup that survives filtering is compared as written, so a real edit always shows."""
     if value is None:
         return ""
     text = _TAG.sub(_filter_tag, str(value))
