@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conformance import HOST, FakeClock, Outcome, Replayer, load_captures
+
 from wcsync.sandbox import db, keys
 from wcsync.sandbox.app import create_app
 

@@ -23,15 +23,11 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from wcsync.sandbox import misc
+from wcsync.sandbox.auth import AuthFailure, authenticate
 from wcsync.sandbox.db import open_db
 from wcsync.sandbox.errors import ApiError, no_route
 from wcsync.sandbox.http import Ctx, Reply, require_json_ok
 from wcsync.sandbox.routes import Route, anonymous_error, build_routes, match
-
-try:  # H4's module; until it exists every request is let through (see _PermissiveAuth).
-    from wcsync.sandbox import auth as _auth_module
-except ImportError:  # pragma: no cover - only while the auth module is being written
-    _auth_module = None  # type: ignore[assignment]
 
 API_LINK = 'rel="https://api.w.org/"'
 
@@ -79,7 +75,7 @@ def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw
     path = request.url.path
     query_order = parse_qsl(request.url.query, keep_blank_values=True)
     query = dict(query_order)
-    authenticate = True
+    check_credentials = True
     if path in ("/wp-json", "/wp-json/") or (path == "/" and query.get("rest_route") in ("/", "")):
         return _json(Reply(200, misc.rest_index(base, routes, wc_version)), base)
     if path.startswith("/wp-json/"):
@@ -87,18 +83,17 @@ def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw
     elif path == "/" and "rest_route" in query:
         rest_path = query.pop("rest_route")
         query_order = [(k, v) for k, v in query_order if k != "rest_route"]
-        authenticate = False
+        check_credentials = False
     else:
         return _json(Reply(404, no_route().body()), base)
     method = request.method.upper()
     if method == "HEAD":
         method = "GET"
     principal: Any = None
-    if authenticate and rest_path.startswith("/wc/"):
-        result = _authenticate(conn, request, raw)
-        if isinstance(result, _AuthFailureLike):
-            body = {"code": result.code, "message": result.message, "data": {"status": result.status}}
-            return _json(Reply(result.status, body), base)
+    if check_credentials and rest_path.startswith("/wc/"):
+        result = authenticate(conn, request, raw)
+        if isinstance(result, AuthFailure):
+            return _json(Reply(result.status, result.body(), dict(result.headers)), base)
         principal = result
     found = match(routes, rest_path, method, wc_version)
     if found is None:
@@ -161,8 +156,8 @@ def parse_php_form(text: str) -> dict[str, Any]:
                     node[part] = value
                 else:
                     node = node.setdefault(part, {})
-        # lists: dicts with numeric keys become lists
-    return _listify(root)
+    listed: dict[str, Any] = _listify(root)
+    return listed
 
 
 def _listify(node: Any) -> Any:
@@ -172,31 +167,3 @@ def _listify(node: Any) -> Any:
             return [converted[k] for k in sorted(converted, key=int)]
         return converted
     return node
-
-
-# --- authentication seam -----------------------------------------------------------------------------
-
-
-class _AuthFailureLike:
-    status: int
-    code: str
-    message: str
-
-
-def _authenticate(conn: sqlite3.Connection, request: Request, raw: bytes) -> object:
-    if _auth_module is None:
-        return _PERMISSIVE
-    result = _auth_module.authenticate(conn, request, raw)
-    failure_type = getattr(_auth_module, "AuthFailure", None)
-    if failure_type is not None and isinstance(result, failure_type):
-        failure = _AuthFailureLike()
-        failure.status, failure.code, failure.message = result.status, result.code, result.message
-        return failure
-    return result
-
-
-class _PermissiveAuth:
-    """Stand-in principal while ``wcsync.sandbox.auth`` does not exist: everything is allowed."""
-
-
-_PERMISSIVE = _PermissiveAuth()

@@ -7,6 +7,7 @@ always forced, and ``[]`` for an empty batch, a non-object body or a request wit
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from wcsync.sandbox import attributes, products, terms, variations
@@ -32,35 +33,36 @@ def _as_int(value: Any) -> int | None:
 
 
 def run(ctx: Ctx, *, create: Creator, update: Updater, delete: Deleter, missing_update: ApiError,
-        missing_delete: ApiError, delete_id: Callable[[Any], Any] | None = None) -> Reply:
+        missing_delete: ApiError) -> Reply:
     body = ctx.body
     if not isinstance(body, dict):
         return Reply(200, [])
-    lists = {key: body.get(key) if isinstance(body.get(key), list) else [] for key in ("create", "update", "delete")}
+    lists: dict[str, list[Any]] = {}
+    for key in ("create", "update", "delete"):
+        value = body.get(key)
+        lists[key] = value if isinstance(value, list) else []
     if sum(len(items) for items in lists.values()) > LIMIT:
         raise ApiError(413, "woocommerce_rest_request_entity_too_large",
                        f"Unable to accept more than {LIMIT} items for this request.")
     response: dict[str, list[Any]] = {}
     for item in lists["create"]:
-        data = item if isinstance(item, dict) else {}
-        response.setdefault("create", []).append(_one(ctx, lambda d=data: create(ctx, d), 0))
+        data: dict[str, Any] = item if isinstance(item, dict) else {}
+        response.setdefault("create", []).append(_one(ctx, partial(create, ctx, data), 0))
     for item in lists["update"]:
         data = item if isinstance(item, dict) else {}
         item_id = _as_int(data.get("id"))
         if item_id is None:
             response.setdefault("update", []).append({"id": data.get("id"), "error": _error(missing_update)})
             continue
-        response.setdefault("update", []).append(
-            _one(ctx, lambda i=item_id, d=data: update(ctx, i, d), item_id))
+        response.setdefault("update", []).append(_one(ctx, partial(update, ctx, item_id, data), item_id))
     for item in lists["delete"]:
         raw_id = item.get("id") if isinstance(item, dict) else item
         item_id = _as_int(raw_id)
-        shown = delete_id(item_id if item_id is not None else raw_id) if delete_id else (
-            item_id if item_id is not None else raw_id)
+        shown = item_id if item_id is not None else raw_id
         if item_id is None:
             response.setdefault("delete", []).append({"id": shown, "error": _error(missing_delete)})
             continue
-        response.setdefault("delete", []).append(_one(ctx, lambda i=item_id: delete(ctx, i), shown))
+        response.setdefault("delete", []).append(_one(ctx, partial(delete, ctx, item_id), shown))
     if "_fields" in ctx.query or not response:
         return Reply(200, [])
     return Reply(200, response)
@@ -169,14 +171,10 @@ def variation_batch_handler(ctx: Ctx) -> Reply:
     def delete(ctx: Ctx, variation_id: int) -> dict[str, Any]:
         return variations.delete(ctx, parent_id, variation_id, force=True)
 
-    def failed_delete_id(raw: Any) -> Any:
-        return {"id": raw, "product_id": parent_id, "force": True}
-
     reply = run(ctx, create=create, update=update, delete=delete,
-                missing_update=variations.invalid_id(), missing_delete=variations.invalid_id(),
-                delete_id=None)
-    if isinstance(reply.body, dict):
+                missing_update=variations.invalid_id(), missing_delete=variations.invalid_id())
+    if isinstance(reply.body, dict):  # WooCommerce echoes the whole delete request of a failed item
         for entry in reply.body.get("delete", []):
             if "error" in entry:
-                entry["id"] = failed_delete_id(entry["id"])
+                entry["id"] = {"id": entry["id"], "product_id": parent_id, "force": True}
     return reply

@@ -10,6 +10,7 @@ every stored field. This module must not know WooCommerce's wire format.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as _dt
 import json
 import sqlite3
@@ -94,10 +95,8 @@ def open_db(path: str | Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout = 30000")
-    try:
+    with contextlib.suppress(sqlite3.OperationalError):  # e.g. a read-only medium
         conn.execute("PRAGMA journal_mode = WAL")
-    except sqlite3.OperationalError:  # pragma: no cover - e.g. a read-only medium
-        pass
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.executescript(_SCHEMA)
     _ensure_key_schema(conn)
@@ -124,7 +123,7 @@ def reset_store(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         for table in _MY_TABLES:
-            conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            conn.execute(f"DELETE FROM {table}")
         for name, first in FIRST_IDS.items():
             conn.execute("INSERT INTO sb_sequences (name, value) VALUES (?, ?)", (name, first))
         conn.execute(
@@ -138,7 +137,7 @@ def reset_store(conn: sqlite3.Connection) -> None:
         raise
 
 
-class transaction:  # noqa: N801 - used like a function: ``with transaction(conn):``
+class transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 class ApiError(Exception):
     """A WordPress REST error response."""
 
-    def __init__(self, status: int, code: str, message: str, data: dict[str, Any] | None | bool = True):
+    def __init__(self, status: int, code: str, message: str, data: dict[str, Any] | bool | None = True):
         super().__init__(message)
         self.status = status
         self.code = code
@@ -47,10 +47,7 @@ def invalid_type(name: str, type_name: str) -> ApiError:
 
 
 def not_in_enum(name: str, values: list[str]) -> ApiError:
-    if len(values) > 2:
-        listed = ", ".join(values[:-1]) + ", and " + values[-1]
-    else:
-        listed = " and ".join(values)
+    listed = ", ".join(values[:-1]) + ", and " + values[-1] if len(values) > 2 else " and ".join(values)
     return invalid_param(name, f"{name} is not one of {listed}.", "rest_not_in_enum")
 
 

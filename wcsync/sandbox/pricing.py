@@ -39,7 +39,7 @@ def active_price(props: dict[str, Any], moment: _dt.datetime) -> str:
 def on_sale(props: dict[str, Any], moment: _dt.datetime) -> bool:
     if not sale_active(props, moment):
         return False
-    sale, regular = to_float(props.get("sale_price")), to_float(props.get("regular_price"))
+    sale, regular = to_float(str(props.get("sale_price", ""))), to_float(str(props.get("regular_price", "")))
     return sale is not None and (regular is None or sale < regular)
 
 

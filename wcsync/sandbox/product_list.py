@@ -108,11 +108,11 @@ def list_products(ctx: Ctx, *, variations_only: bool = False) -> Reply:
         where.append("json_extract(p.data, '$.stock_status') = ?")
         args.append(ctx.query["stock_status"])
     clause = " AND ".join(where)
-    total = ctx.conn.execute(f"SELECT COUNT(*) FROM sb_posts p WHERE {clause}", args).fetchone()[0]  # noqa: S608
+    total = ctx.conn.execute(f"SELECT COUNT(*) FROM sb_posts p WHERE {clause}", args).fetchone()[0]
     direction = "DESC" if order == "desc" else "ASC"
     order_sql = _order_sql(orderby, direction, include)
     rows = ctx.conn.execute(
-        f"SELECT p.id FROM sb_posts p WHERE {clause} ORDER BY {order_sql} LIMIT ? OFFSET ?",  # noqa: S608
+        f"SELECT p.id FROM sb_posts p WHERE {clause} ORDER BY {order_sql} LIMIT ? OFFSET ?",
         (*args, page.per_page, page.start),
     ).fetchall()
     items = [products.body(ctx, r["id"], context=context) if not variations_only else _variation(ctx, r["id"], context)

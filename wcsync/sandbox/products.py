@@ -57,7 +57,7 @@ def attribute_terms(conn: sqlite3.Connection, attribute_id: int, term_ids: list[
     if not term_ids:
         return []
     marks = ",".join("?" * len(term_ids))
-    rows = conn.execute(f"SELECT * FROM sb_terms WHERE taxonomy = ? AND id IN ({marks})",  # noqa: S608
+    rows = conn.execute(f"SELECT * FROM sb_terms WHERE taxonomy = ? AND id IN ({marks})",
                         (f"pa:{attribute_id}", *term_ids)).fetchall()
     rows.sort(key=lambda r: (r["menu_order"], r["name"].casefold(), r["id"]))
     return rows
@@ -143,7 +143,7 @@ def computed(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any]) -> dict[str, Any
     sale = pricing.on_sale(props, moment)
     return {"price": price, "regular_price": props.get("regular_price", ""),
             "sale_price": props.get("sale_price", ""), "on_sale": sale,
-            "purchasable": kind != "external" and price != "" or (kind == "external" and False),
+            "purchasable": (kind != "external" and price != "") or (kind == "external" and False),
             "price_html": pricing.simple_html(props, price, sale), "stock_status": stock_status(props)}
 
 

@@ -111,4 +111,5 @@ def children(conn: sqlite3.Connection, parent_id: int, *, include_trash: bool = 
 
 def load_defaults(kind: str) -> dict[str, Any]:
     """A fresh copy of the stored defaults of a product or variation."""
-    return json.loads(json.dumps(VARIATION_DEFAULTS if kind == "variation" else PRODUCT_DEFAULTS))
+    fresh: dict[str, Any] = json.loads(json.dumps(VARIATION_DEFAULTS if kind == "variation" else PRODUCT_DEFAULTS))
+    return fresh

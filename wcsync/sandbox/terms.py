@@ -17,7 +17,17 @@ from typing import Any
 from wcsync.sandbox import images
 from wcsync.sandbox.db import DEFAULT_CATEGORY_ID, next_id, transaction
 from wcsync.sandbox.errors import ApiError, invalid_type, missing_params, not_in_enum
-from wcsync.sandbox.http import Ctx, Reply, body_object, id_list, links, list_reply, one, order_param, page_params
+from wcsync.sandbox.http import (
+    Ctx,
+    Reply,
+    body_object,
+    id_list,
+    links,
+    list_reply,
+    one,
+    order_param,
+    page_params,
+)
 from wcsync.sandbox.text import decode_entities, remove_accents, sanitize_title, term_description, term_name
 
 DISPLAY = ["default", "products", "subcategories", "both"]
@@ -70,7 +80,7 @@ def descendants(conn: sqlite3.Connection, taxonomy: str, term_id: int) -> list[i
     frontier = [term_id]
     while frontier:
         marks = ",".join("?" * len(frontier))
-        rows = conn.execute(f"SELECT id FROM sb_terms WHERE taxonomy = ? AND parent IN ({marks})",  # noqa: S608
+        rows = conn.execute(f"SELECT id FROM sb_terms WHERE taxonomy = ? AND parent IN ({marks})",
                             (taxonomy, *frontier)).fetchall()
         frontier = [r["id"] for r in rows if r["id"] not in found]
         found.extend(frontier)
@@ -83,7 +93,7 @@ def count(conn: sqlite3.Connection, row: sqlite3.Row, *, padded: bool = False) -
     ids = descendants(conn, row["taxonomy"], row["id"]) if padded and row["taxonomy"] == "product_cat" else [row["id"]]
     marks = ",".join("?" * len(ids))
     value = conn.execute(
-        f"SELECT COUNT(DISTINCT r.post_id) FROM sb_term_relationships r JOIN sb_posts p ON p.id = r.post_id "  # noqa: S608
+        f"SELECT COUNT(DISTINCT r.post_id) FROM sb_term_relationships r JOIN sb_posts p ON p.id = r.post_id "
         f"WHERE r.term_id IN ({marks}) AND p.status = 'publish' AND p.post_type = 'product'",
         ids,
     ).fetchone()[0]
@@ -139,11 +149,11 @@ def unique_slug(conn: sqlite3.Connection, slug: str, taxonomy: str, parent: int,
             parent_row = get_row(conn, taxonomy, current)
             if parent_row is None:
                 break
-            suffix += "-" + parent_row["slug"]
+            suffix += "-" + str(parent_row["slug"])
             if not _slug_taken(conn, slug + suffix, None):
                 return slug + suffix
             current = parent_row["parent"]
-    slug += suffix
+    slug = slug + str(suffix)
     if _slug_taken(conn, slug, None, exclude):
         number = 2
         while _slug_taken(conn, f"{slug}-{number}", None):
@@ -260,7 +270,7 @@ def update(ctx: Ctx, kind: TermKind, term_id: int, data: dict[str, Any], *, batc
         values["image_id"] = _set_image(ctx, term_id, data["image"])
     if values:
         sets = ", ".join(f"{k} = ?" for k in values)
-        conn.execute(f"UPDATE sb_terms SET {sets} WHERE id = ?", (*values.values(), term_id))  # noqa: S608
+        conn.execute(f"UPDATE sb_terms SET {sets} WHERE id = ?", (*values.values(), term_id))
 
 
 def delete(ctx: Ctx, kind: TermKind, term_id: int, *, force: bool) -> dict[str, Any]:

@@ -346,7 +346,8 @@ def generate_handler(ctx: Ctx) -> Reply:
             existing = [store.load(ctx.conn, r["id"]) for r in store.children(ctx.conn, parent_id)]
             result["deleted_count"] = deleted
         seen = [tuple(e[1].get("attributes", {}).get(a["key"], "") for a in attrs) for e in existing if e]
-        defaults = data.get("default_values") if isinstance(data.get("default_values"), dict) else {}
+        raw_defaults = data.get("default_values")
+        defaults: dict[str, Any] = raw_defaults if isinstance(raw_defaults, dict) else {}
         created = 0
         for combo in itertools.product(*(a["options"] for a in attrs)) if attrs else []:
             if combo in seen:
