@@ -12,6 +12,7 @@ A thin shell: the work is in ``wcsync.sandbox`` (server, keys, seeds, tls). Cred
 
 from __future__ import annotations
 
+import logging
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -144,7 +145,13 @@ def _bind(host: str, port: int) -> socket.socket:
 @click.option(
     "--retry-after", default=1, show_default=True, type=click.IntRange(min=0), help="Retry-After of 429s."
 )
-@click.option("--hang-seconds", default=30.0, show_default=True, type=click.FloatRange(min=0))
+@click.option(
+    "--hang-seconds",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="How long a 'hang' fault holds the request before closing the connection.",
+)
 @click.option("--fault-methods", help="Only these methods get faults, e.g. POST,PUT,DELETE.")
 def serve(
     db_path: Path,
@@ -214,7 +221,14 @@ def serve(
         timeout_graceful_shutdown=2,
         **ssl,
     )
+    # a "drop" fault ends responses early on purpose: uvicorn's complaint about it is not news
+    logging.getLogger("uvicorn.error").addFilter(_DroppedOnPurpose())
     uvicorn.Server(config).run(sockets=[sock])
+
+
+class _DroppedOnPurpose(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
 
 
 # --- keys ------------------------------------------------------------------------------------------------
