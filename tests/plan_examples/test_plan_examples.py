@@ -121,7 +121,7 @@ def test_drift_shows_exactly_the_wp_admin_edits(gen: ModuleType, files: dict[str
         ]
     )
     price = changed[("product", "update", gen.PRICE_SKU)]["changes"]
-    assert price == [{"field": "regular_price", "before": "19.00", "after": "16.00"}]
+    assert price == [{"field": "regular_price", "before": "27.00", "after": "24.00"}]
     name = changed[("product", "update", gen.RENAME_SKU)]["changes"]
     assert name == [
         {"field": "name", "before": "Pine Forest Candle – Winter Edition", "after": "Pine Forest Candle"}
@@ -131,7 +131,7 @@ def test_drift_shows_exactly_the_wp_admin_edits(gen: ModuleType, files: dict[str
     assert "staff-pick" in tags[0]["before"] and "staff-pick" not in tags[0]["after"]
     assert any(gen.UNMANAGED_SKU in i["message"] and "left alone" in i["message"] for i in plan["info"])
     text = files["drift/plan.txt"]
-    assert "      regular_price   19.00 → 16.00  (-15.8 %)" in text.splitlines()
+    assert "      regular_price   27.00 → 24.00  (-11.1 %)" in text.splitlines()
     assert text.endswith("Plan: 0 to create, 3 to update, 0 to adopt, 0 to delete.\n")
 
 
@@ -145,4 +145,4 @@ def test_guard_refuses_and_names_the_override(gen: ModuleType, files: dict[str, 
     assert plan["settings"]["allow_price_drops"] is True
     [change] = plan["changes"]
     assert change["key"] == gen.PRICE_SKU
-    assert change["changes"] == [{"field": "regular_price", "before": "48.00", "after": "16.00"}]
+    assert change["changes"] == [{"field": "regular_price", "before": "72.00", "after": "24.00"}]
