@@ -178,10 +178,14 @@ def _plan_text(plan: Plan) -> str:
     return render_text(plan, color=sys.stdout.isatty())
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _approved(auto_approve: bool) -> bool:
     if auto_approve:
         return True
-    if not sys.stdin.isatty():
+    if not _interactive():
         raise ApplyError("refusing to ask for approval without a terminal; nothing was written",
                          hint="review the plan and pass --auto-approve (CI), or apply a saved plan file")
     return click.confirm("Apply these changes?", default=False, err=True)

@@ -238,7 +238,7 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[
     if kind is Kind.PRODUCT:
         skus = sorted({op.key for op in ops})
         rows = await client.list_all("products", {"sku": ",".join(skus), "status": "any"})
-        by_sku = {str(r.get("sku") or "").strip().lower(): r for r in rows}
+        by_sku = {str(r.get("sku") or "").strip().lower(): r for r in rows if r.get("type") != "variation"}
         return {op.key: _found(row) for op in ops if (row := by_sku.get(op.key.strip().lower())) is not None}
     if kind is Kind.VARIATION:
         rows = await client.list_all(f"products/{ops[0].parent_id}/variations")

@@ -1,0 +1,147 @@
+"""``wcsync apply`` end to end through the CLI against the sandbox store over real HTTP (OAuth 1.0a)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import all_products, count, make_project, wcsync
+
+pytestmark = pytest.mark.e2e
+
+API = "/wp-json/wc/v3"
+
+
+def _plan_is_empty(project: Path, server: Any) -> None:
+    run = wcsync(project, server, "plan", "--detailed-exitcode")
+    assert run.exit_code == 0, run.output
+    assert "No changes. The store matches the catalogue." in run.stdout
+
+
+def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(tmp_path / "report.json"))
+    assert run.exit_code == 0, run.output
+    assert "Plan: 194 to create, 0 to update, 0 to adopt, 0 to delete." in run.stdout
+    assert "Apply: 194 applied." in run.stderr
+    stats = sandbox_server.stats(log=False)
+    # one batch per kind (categories: one per depth); products: the creates, then the second pass that
+    # records the attachment ids of the uploaded images and links upsells/cross-sells to new products
+    assert count(stats, f"POST {API}/products/attributes/batch") == 1
+    assert count(stats, f"POST {API}/products/categories/batch") == 3
+    assert count(stats, f"POST {API}/products/tags/batch") == 1
+    assert count(stats, f"POST {API}/products/shipping_classes/batch") == 1
+    assert count(stats, f"POST {API}/products/batch") == 2
+    assert not any(k.startswith(("POST", "PUT", "DELETE")) and "batch" not in k for k in stats["counts"])
+    import json
+
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["ok"] is True and len(report["items"]) == 194
+    assert {i["status"] for i in report["items"]} == {"applied"}
+    assert all(i["id"] > 0 for i in report["items"])
+    _plan_is_empty(project, sandbox_server)
+    # re-running apply is a no-op that writes nothing
+    sandbox_server.reset_stats()
+    again = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert again.exit_code == 0 and "No changes" in again.stdout
+    assert not any(k.startswith(("POST", "PUT", "DELETE")) for k in sandbox_server.stats(log=False)["counts"])
+
+
+def _edit(project: Path, rel: str, old: str, new: str) -> None:
+    path = project / "catalog" / "products" / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_catalogue_change_applied_and_converged(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    _edit(project, "home/candle-pine.yaml", 'regular_price: "22.00"', 'regular_price: "24.50"')
+    _edit(project, "home/cushion-linen.yaml", "name: Linen Cushion Cover 50 × 50", "name: Linen Cushion & Cover")
+    (project / "catalog" / "products" / "clothing" / "cap-alpine-loden.yaml").unlink()
+    (project / "catalog" / "products" / "home" / "tray.yaml").write_text(
+        "sku: TRAY-OAK\nname: Oak Serving Tray\ntype: simple\nstatus: publish\nregular_price: 39\n"
+        "short_description: Solid oak.\ncategories: [home-kitchen]\n", encoding="utf-8")
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert run.exit_code == 0, run.output
+    assert "Plan: 1 to create, 2 to update, 0 to adopt, 1 to delete." in run.stdout
+    _plan_is_empty(project, sandbox_server)
+    by_sku = {p["sku"]: p for p in all_products(sandbox_server)}
+    assert by_sku["CANDLE-PINE"]["regular_price"] == "24.50"
+    assert by_sku["CUSHION-LINEN"]["name"] == "Linen Cushion &amp; Cover"
+    assert by_sku["CAP-ALPINE-LODEN"]["status"] == "trash"  # delete: trash, through a single DELETE
+    assert by_sku["TRAY-OAK"]["regular_price"] == "39.00"
+
+
+def test_refuses_to_prompt_without_a_terminal(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    run = wcsync(project, sandbox_server, "apply")
+    assert run.exit_code == 1
+    assert "refusing to ask for approval without a terminal; nothing was written" in run.stderr
+    assert "--auto-approve" in run.stderr
+    assert not any(k.startswith(("POST", "PUT", "DELETE")) for k in sandbox_server.stats(log=False)["counts"])
+
+
+def test_prompt_answer_no_writes_nothing(tmp_path: Path, sandbox_server: Any,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import wcsync.cli.apply as apply_module
+
+    monkeypatch.setattr(apply_module, "_interactive", lambda: True)
+    project = make_project(tmp_path, sandbox_server)
+    run = wcsync(project, sandbox_server, "apply", input="n\n")
+    assert run.exit_code == 1
+    assert "Apply these changes? [y/N]" in run.stderr
+    assert "Apply cancelled: nothing was written." in run.stderr
+    assert not any(k.startswith(("POST", "PUT", "DELETE")) for k in sandbox_server.stats(log=False)["counts"])
+    yes = wcsync(project, sandbox_server, "apply", input="y\n")
+    assert yes.exit_code == 0, yes.output
+
+
+def test_stale_saved_plan_is_refused_object_by_object(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    _edit(project, "home/candle-pine.yaml", 'regular_price: "22.00"', 'regular_price: "23.00"')
+    _edit(project, "home/cushion-linen.yaml", 'regular_price: "29.90"', 'regular_price: "31.00"')
+    plan_file = tmp_path / "plan.json"
+    planned = wcsync(project, sandbox_server, "plan", "--out", str(plan_file))
+    assert planned.exit_code == 0, planned.output
+    # someone edits CANDLE-PINE in wp-admin after the plan was made
+    candle = next(p for p in all_products(sandbox_server) if p["sku"] == "CANDLE-PINE")
+    import time
+
+    time.sleep(1.1)  # WooCommerce's date_modified has one-second resolution
+    with sandbox_server.client() as client:
+        client.put(f"/wp-json/wc/v3/products/{candle['id']}", json={"name": "Pine Candle (edited)"}).raise_for_status()
+    run = wcsync(project, sandbox_server, "apply", str(plan_file), "--report", str(tmp_path / "r.json"))
+    assert run.exit_code == 3, run.output
+    assert "skipped product CANDLE-PINE: changed in the store since planning" in run.stderr
+    assert "Apply: 1 applied, 1 stale." in run.stderr
+    by_sku = {p["sku"]: p for p in all_products(sandbox_server)}
+    assert by_sku["CUSHION-LINEN"]["regular_price"] == "31.00"
+    assert by_sku["CANDLE-PINE"]["regular_price"] == "22.00"
+    assert by_sku["CANDLE-PINE"]["name"] == "Pine Candle (edited)"
+
+
+def test_request_counts_for_many_creates(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server, catalog=False)
+    products = project / "catalog" / "products"
+    products.mkdir(parents=True)
+    lines = ["products:"]
+    for i in range(250):
+        lines += [f"  - sku: BULK-{i:04d}", f"    name: Bulk product {i}", "    type: simple",
+                  '    regular_price: "10.00"', "    short_description: A bulk product."]
+    (products / "bulk.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert run.exit_code == 0, run.output
+    assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 3  # ⌈250/100⌉
+    # a smaller batch size for a fragile host: ⌈250/60⌉ updates
+    (products / "bulk.yaml").write_text(
+        (products / "bulk.yaml").read_text().replace('"10.00"', '"11.00"'), encoding="utf-8")
+    sandbox_server.reset_stats()
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--batch-size", "60")
+    assert run.exit_code == 0, run.output
+    assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 5
+    _plan_is_empty(project, sandbox_server)

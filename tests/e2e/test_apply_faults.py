@@ -1,0 +1,120 @@
+"""Apply under the faults of shared hosting (10 % of requests failing in each way), a killed apply resumed:
+the store converges, no SKU exists twice, and products wcsync does not manage are never touched."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import all_products, count, duplicate_skus, make_project, spawn, wcsync
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+API = "/wp-json/wc/v3"
+UNMANAGED = [
+    {"name": "Hand-made Poster", "sku": "HANDMADE-POSTER", "type": "simple", "status": "publish",
+     "regular_price": "12.00"},
+    {"name": "Gift Wrapping", "type": "simple", "status": "publish", "regular_price": "3.50"},
+]
+
+
+def _seed_unmanaged(server: Any) -> list[dict[str, Any]]:
+    with server.client() as client:
+        made = [client.post(f"{API}/products", json=body).json() for body in UNMANAGED]
+    return [{k: p[k] for k in ("id", "name", "sku", "regular_price", "date_modified_gmt", "meta_data")}
+            for p in made]
+
+
+def _unchanged(server: Any, before: list[dict[str, Any]]) -> None:
+    now = {p["id"]: p for p in all_products(server)}
+    for prod in before:
+        live = now[prod["id"]]
+        assert {k: live[k] for k in prod} == prod
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"rate_500": 0.1},
+        {"rate_502": 0.1},
+        {"rate_503": 0.1},
+        {"rate_429": 0.1, "retry_after": 0},
+        {"rate_hang": 0.1, "hang_seconds": 0.2},
+        {"rate_drop": 0.1},
+        {"rate_fail_after_commit": 0.1, "fail_after_commit_as": "502"},
+        {"rate_fail_after_commit": 0.1, "fail_after_commit_as": "drop"},
+        {"rate_500": 0.02, "rate_503": 0.02, "rate_drop": 0.02, "rate_hang": 0.02, "hang_seconds": 0.2,
+         "rate_fail_after_commit": 0.04, "fail_after_commit_as": "drop"},
+    ],
+    ids=["500", "502", "503", "429", "hang", "drop", "fail-after-commit-502", "fail-after-commit-drop", "mixed"],
+)
+def test_apply_converges_under_faults(tmp_path: Path, sandbox_server: Any, faults: dict[str, Any]) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    unmanaged = _seed_unmanaged(sandbox_server)
+    sandbox_server.set_faults(seed=7, **faults)
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    log = sandbox_server.stats()["log"]
+    sandbox_server.set_faults()
+    faulted_writes = [e for e in log if e["fault"] and e["method"] in ("POST", "PUT", "DELETE")]
+    assert len(faulted_writes) >= 1 and len([e for e in log if e["fault"]]) >= 3, log
+    assert run.exit_code == 0, run.output
+    assert "Apply: 194 applied." in run.stderr
+    assert duplicate_skus(sandbox_server) == []
+    _unchanged(sandbox_server, unmanaged)
+    plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
+
+
+def test_lost_batch_answer_is_settled_by_rereading_not_by_sending_again(tmp_path: Path,
+                                                                      sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    # the first products batch is committed, then its answer is lost
+    sandbox_server.set_faults(rate_fail_after_commit=1.0, max_faults=1, path_contains="/products/batch",
+                              methods=["POST"])
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert run.exit_code == 0, run.output
+    stats = sandbox_server.stats(log=False)
+    assert stats["faults"] == {"fail_after_commit": 1}
+    # the lost create batch, then only the second pass: nothing was created twice
+    assert count(stats, f"POST {API}/products/batch") == 2
+    assert duplicate_skus(sandbox_server) == []
+    assert len([p for p in all_products(sandbox_server) if p["type"] != "variation"]) == 34
+
+
+def test_killed_apply_is_resumed(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    unmanaged = _seed_unmanaged(sandbox_server)
+    sandbox_server.set_faults(latency_ms=40)
+    proc = spawn(project, sandbox_server, "apply", "--auto-approve")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            counts = sandbox_server.stats(log=False)["counts"]
+            if any("/variations/batch" in k for k in counts):  # products written, variations under way
+                break
+            if proc.poll() is not None:
+                pytest.fail("apply finished before it could be killed")
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    sandbox_server.set_faults()
+    partial = [p for p in all_products(sandbox_server) if p["type"] != "variation" and p.get("sku")]
+    assert 2 < len(partial) < 36  # killed mid-run: products exist, the variations are not all there
+    resumed = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert resumed.exit_code == 0, resumed.output
+    import re
+
+    match = re.search(r"Plan: (\d+) to create, (\d+) to update", resumed.stdout)
+    assert match, resumed.output
+    assert 0 < int(match.group(1)) < 194  # only what the killed run had not created yet
+    assert duplicate_skus(sandbox_server) == []
+    _unchanged(sandbox_server, unmanaged)
+    plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
