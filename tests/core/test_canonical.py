@@ -178,3 +178,15 @@ def test_tags_outside_the_post_allowlist_lose_their_markup_not_their_text() -> N
     assert c.html_text('<p onclick="x()">a</p><custom-box>b</custom-box><iframe src="x"></iframe>') == "<p>a</p>b"
     assert c.html_text("<p>a</p>\n\n<p>b</p>") == c.html_text("<p>a</p><p>b</p>")
     assert c.html_text("<p>a</p>") != c.html_text("<div>a</div>")
+
+
+def test_variation_descriptions_come_back_through_wpautop() -> None:
+    sent = next(v for v in request("06#8")["create"] if v["sku"] == "HV-BLUE-SLIM")["description"]
+    for stored in (
+        next(v for v in response("06#8")["create"] if v.get("sku") == "HV-BLUE-SLIM")["description"],
+        next(v for v in response("06#18") if v.get("sku") == "HV-BLUE-SLIM")["description"],
+    ):
+        assert stored == "<p>Blue &amp; slim <b>limited</b></p>\n"
+        assert _same(Kind.VARIATION, "description", "html", sent, stored)
+    assert _same(Kind.VARIATION, "description", "html", "Line 1\nLine 2", "<p>Line 1<br />\nLine 2</p>\n")
+    assert not _same(Kind.VARIATION, "description", "html", sent, "<p>Blue &amp; slim</p>\n")

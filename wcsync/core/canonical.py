@@ -164,6 +164,18 @@ def html_text(value: Any) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_AUTOP_TAGS = re.compile(r"</?\s*p\b[^>]*>|<\s*br\s*/?\s*>", re.IGNORECASE)
+
+
+def variation_html(value: Any) -> str:
+    """A variation description: WooCommerce returns it through ``wc_format_content`` (``wpautop``), in every
+    context and even in the create response (06#8: sent ``Blue & slim <b>limited</b>``, returned
+    ``<p>Blue &amp; slim <b>limited</b></p>\n``). Paragraph and line-break tags are therefore not compared:
+    they become whitespace on both sides."""
+    text = _AUTOP_TAGS.sub(" ", html_text(value))
+    return _WS.sub(" ", text).strip()
+
+
 #: what WordPress keeps in a term description (``wp_filter_kses``'s ``$allowedtags``; ``<p>`` goes, 02#36)
 _TERM_ALLOWED_TAGS = frozenset(
     {"a", "abbr", "acronym", "b", "blockquote", "cite", "code", "del", "em", "i", "q", "s", "strike", "strong"}

@@ -220,6 +220,7 @@ _TERM_KINDS = (Kind.CATEGORY, Kind.TAG, Kind.TERM, Kind.SHIPPING_CLASS)
 _SPECIAL: dict[tuple[Kind | None, str], Callable[..., Pair]] = {
     (Kind.PRODUCT, "name"): _same_both(c.product_name),
     (Kind.ATTRIBUTE, "name"): _same_both(c.attribute_name),
+    (Kind.VARIATION, "description"): _same_both(c.variation_html),
     (None, "slug"): _same_both(lambda v: None if v is None else str(v).strip(), c.slug_key),
     (None, "sku"): _same_both(lambda v: c.plain_text(v) or None, c.sku_key),
     (None, "tax_class"): _same_both(_tax_class),
