@@ -10,13 +10,17 @@ EC P-256 (fast to generate) and readable by the owner only.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock, generation is then only safe one server at a time
+    fcntl = None  # type: ignore[assignment]
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -45,7 +49,8 @@ def ensure_certificates(directory: str | Path, hosts: tuple[str, ...] | list[str
     folder.mkdir(parents=True, exist_ok=True)
     # two servers starting at once must not mix one's CA with the other's certificate
     with open(folder / ".lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
         if not _still_valid(files, wanted):
             _generate(files, wanted)
     return files
