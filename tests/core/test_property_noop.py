@@ -114,6 +114,9 @@ def catalogues(draw: Any) -> DesiredState:
                 vsku = f"{sku}-V{j}" if own else None
                 combo = {"pa_color": opt}
                 vfields: dict[str, Any] = {"attributes": combo, "regular_price": draw(prices())}
+                if draw(st.booleans()):
+                    vfields["description"] = draw(st.sampled_from(
+                        ["Blue & slim <b>limited</b>", "Line 1\nLine 2", "Para 1\n\nPara 2", "<p>Last pieces</p>"]))
                 if vsku:
                     vfields["sku"] = vsku
                 if draw(st.booleans()):

@@ -196,6 +196,10 @@ class WooRenderer:
 
     def _variation(self, v: DesiredResource, marked: bool) -> LiveResource:
         fields, mark = self._common(dict(v.fields))
+        if fields.get("description"):
+            # variation descriptions come back through wpautop in every context (06#8, 06#18)
+            paragraphs = [p.strip().replace("\n", "<br />\n") for p in str(fields["description"]).split("\n\n")]
+            fields["description"] = "".join(f"<p>{p}</p>\n" for p in paragraphs if p)
         own = v.fields.get("sku")
         sku = own or v.parent_key
         fields["sku"] = sku
