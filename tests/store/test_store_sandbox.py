@@ -181,3 +181,35 @@ def test_open_client_for_a_sandbox_url(tmp_path: Path) -> None:
     state = asyncio.run(body())
     assert [t.fields["name"] for t in state.tags] == ["Quick & Start"]
     assert [c.key for c in state.categories] == ["uncategorized"]
+
+
+def test_wcsync_plan_reads_a_2000_product_store_with_the_minimum_list_requests(
+        sandbox_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from wcsync.cli import connect
+    from wcsync.cli.main import cli
+
+    run(sandbox_app, lambda c: populate(c, simple=1990, variable=10))
+    project = tmp_path / "project"
+    (project / "catalog" / "products").mkdir(parents=True)
+    (project / "wcsync.yaml").write_text(
+        f"default_store: sandbox\nstores:\n  sandbox:\n    url: sandbox:{sandbox_app.db_path}\n", encoding="utf-8")
+    (project / "catalog" / "products" / "one.yaml").write_text(
+        "sku: S-0\nname: Simple 0\nregular_price: '10.00'\n", encoding="utf-8")
+    monkeypatch.setattr(connect, "_sandbox_transport", lambda path: sandbox_app.transport)
+    sandbox_app.reset_stats()
+    result = CliRunner().invoke(cli, ["plan", "--project", str(project), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    counts = list_counts(sandbox_app.stats())
+    lists = {k: v for k, v in counts.items() if k not in ("GET /wp-json/", API + "system_status")}
+    assert lists == {
+        API + "products/categories": 1,
+        API + "products/tags": 1,
+        API + "products/shipping_classes": 1,
+        API + "products/attributes": 1,
+        API + "products/attributes/{id}/terms": 1,
+        API + "products": 21,
+        API + "variations": 1,
+    }
+    assert sum(lists.values()) == 27 and sandbox_app.stats()["total"] == 29
