@@ -18,6 +18,7 @@ from wcsync.sandbox.errors import ApiError, invalid_param, invalid_type, not_in_
 
 API = "/wp-json/wc/v3"
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+CREDENTIAL_PARAMS = {"consumer_key", "consumer_secret"}
 
 
 @dataclass
@@ -132,6 +133,8 @@ def _page_url(ctx: Ctx, page: int) -> str:
     pairs: list[tuple[str, str]] = []
     replaced = False
     for key, value in ctx.query_order:
+        if key in CREDENTIAL_PARAMS or key.startswith("oauth_"):
+            continue  # the sandbox never echoes credentials into headers
         if key == "page":
             if not replaced:
                 pairs.append(("page", str(page)))

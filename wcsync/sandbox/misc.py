@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from wcsync.sandbox.http import Ctx, Reply
+from wcsync.sandbox.http import Ctx, Reply, one
 
 if TYPE_CHECKING:
     from wcsync.sandbox.routes import Route
@@ -49,7 +49,7 @@ def rest_index(base: str, routes: list[Route], wc_version: str) -> dict[str, Any
 
 
 def system_status_handler(ctx: Ctx) -> Reply:
-    return Reply(200, {
+    return one(ctx, {
         "environment": {
             "home_url": ctx.base,
             "site_url": ctx.base,

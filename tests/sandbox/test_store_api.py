@@ -1,0 +1,164 @@
+"""The sandbox store's own contract beyond the captures: version switch, REST index, system_status, the
+image download rule, credentials never echoed in ``Link``, reset keeping keys, and two apps (two server
+processes) sharing one database file."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from wcsync.sandbox import db, keys
+from wcsync.sandbox.app import create_app
+
+HOST = "store.test"
+
+
+def _basic(key: tuple[str, str]) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{key[0]}:{key[1]}".encode()).decode()}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> tuple[Path, tuple[str, str]]:
+    path = tmp_path / "store.db"
+    conn = db.open_db(path)
+    key = keys.create_key(conn, "read_write")
+    conn.close()
+    return path, key
+
+
+def call(path: Path, key: tuple[str, str] | None, requests: list[tuple[str, str, Any]], *,
+         wc_version: str = "11.0.1", scheme: str = "https") -> list[httpx.Response]:
+    app = create_app(path, wc_version=wc_version)
+
+    async def run() -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"{scheme}://{HOST}",
+                                     headers=_basic(key) if key else {}) as client:
+            out = []
+            for method, url, body in requests:
+                out.append(await client.request(method, url, json=body))
+            return out
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def fixed_clock() -> Iterator[None]:
+    db.set_clock(lambda: dt.datetime(2031, 2, 3, 4, 5, 6, tzinfo=dt.UTC))
+    yield
+    db.set_clock(None)
+
+
+def test_store_wide_variations_exist_only_from_woocommerce_10_3(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    new, index_new = call(path, key, [("GET", "/wp-json/wc/v3/variations", None), ("GET", "/wp-json/", None)])
+    old, index_old = call(path, key, [("GET", "/wp-json/wc/v3/variations", None), ("GET", "/wp-json/", None)],
+                          wc_version="9.8.5")
+    assert new.status_code == 200 and new.json() == [] and new.headers["X-WP-Total"] == "0"
+    assert old.status_code == 404 and old.json()["code"] == "rest_no_route"
+    assert "/wc/v3/variations" in index_new.json()["routes"]
+    assert "/wc/v3/variations" not in index_old.json()["routes"]
+    assert "wc/v3" in index_old.json()["namespaces"]
+
+
+def test_system_status_reports_the_woocommerce_version(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    (reply,) = call(path, key, [("GET", "/wp-json/wc/v3/system_status?_fields=environment", None)],
+                    wc_version="9.8.5")
+    assert reply.status_code == 200
+    assert reply.json()["environment"]["version"] == "9.8.5"
+    assert "settings" not in reply.json()
+
+
+def test_anonymous_requests_get_woocommerce_401s(store: tuple[Path, tuple[str, str]]) -> None:
+    path, _ = store
+    replies = call(path, None, [("GET", "/wp-json/wc/v3/products", None),
+                                ("PUT", "/wp-json/wc/v3/products/15", {}),
+                                ("POST", "/wp-json/wc/v3/products/batch", {}),
+                                ("GET", "/wp-json/wc/v3/nope", None)])
+    assert [(r.status_code, r.json()["code"]) for r in replies] == [
+        (401, "woocommerce_rest_cannot_view"), (401, "woocommerce_rest_cannot_edit"),
+        (401, "woocommerce_rest_cannot_batch"), (404, "rest_no_route")]
+
+
+@pytest.mark.usefixtures("fixed_clock")
+def test_image_downloads_follow_the_documented_rule(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    products = "/wp-json/wc/v3/products"
+    ok, again, blocked, missing, not_image, not_url = call(path, key, [
+        ("POST", products, {"name": "A", "images": [{"src": "https://cdn.shop.test/img/shirt.webp?v=3"}]}),
+        ("POST", products, {"name": "B", "images": [{"src": "https://cdn.shop.test/img/shirt.webp"}]}),
+        ("POST", products, {"name": "C", "images": [{"src": "https://example.com/shirt.jpg"}]}),
+        ("POST", products, {"name": "D", "images": [{"src": "https://cdn.shop.test/missing-shirt.jpg"}]}),
+        ("POST", products, {"name": "E", "images": [{"src": "https://cdn.shop.test/sheet.pdf"}]}),
+        ("POST", products, {"name": "F", "images": [{"src": "not a url"}]}),
+    ])
+    assert ok.status_code == 201
+    image = ok.json()["images"][0]
+    assert image["src"] == f"https://{HOST}/wp-content/uploads/2031/02/shirt.webp"
+    assert image["name"] == "shirt.webp" and image["alt"] == ""
+    assert again.json()["images"][0]["src"] == f"https://{HOST}/wp-content/uploads/2031/02/shirt-1.webp"
+    assert again.json()["images"][0]["id"] != image["id"]
+    assert [r.status_code for r in (blocked, missing, not_image, not_url)] == [400, 400, 400, 400]
+    assert blocked.json()["message"] == (
+        "Error getting remote image https://example.com/shirt.jpg. Error: A valid URL was not provided.")
+    assert missing.json()["message"].endswith("Error: Not Found")
+    assert not_image.json()["message"] == "Invalid image: Sorry, you are not allowed to upload this file type."
+    assert not_url.json()["message"] == (
+        "Error getting remote image http://not%20a%20url. Error: A valid URL was not provided.")
+
+
+def test_pagination_links_never_carry_credentials(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    query = f"consumer_key={key[0]}&consumer_secret={key[1]}"
+    replies = call(path, None, [
+        ("POST", f"/wp-json/wc/v3/products/batch?{query}", {"create": [{"name": f"P{i}"} for i in range(3)]}),
+        ("GET", f"/wp-json/wc/v3/products?per_page=2&{query}", None),
+    ])
+    link = replies[1].headers["Link"]
+    assert link == f'<https://{HOST}/wp-json/wc/v3/products?per_page=2&page=2>; rel="next"'
+
+
+def test_reset_empties_the_catalogue_and_keeps_the_keys(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    call(path, key, [("POST", "/wp-json/wc/v3/products", {"name": "Gone soon"}),
+                     ("POST", "/wp-json/wc/v3/products/tags", {"name": "Gone too"})])
+    conn = db.open_db(path)
+    db.reset_store(conn)
+    conn.close()
+    listed, categories, tags = call(path, key, [("GET", "/wp-json/wc/v3/products", None),
+                                                ("GET", "/wp-json/wc/v3/products/categories", None),
+                                                ("GET", "/wp-json/wc/v3/products/tags", None)])
+    assert listed.status_code == 200 and listed.json() == []
+    assert [(c["id"], c["slug"]) for c in categories.json()] == [(db.DEFAULT_CATEGORY_ID, "uncategorized")]
+    assert tags.json() == []
+
+
+def test_two_apps_share_one_database_file(store: tuple[Path, tuple[str, str]]) -> None:
+    """Like ``sandbox serve --tls`` and a plain server on one file: both see and make the same store."""
+    path, key = store
+    first, second = create_app(path), create_app(path)
+
+    async def run() -> tuple[list[int], list[dict[str, Any]]]:
+        clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url=f"https://{HOST}",
+                                     headers=_basic(key)) for a in (first, second)]
+        try:
+            creates = [clients[i % 2].post("/wp-json/wc/v3/products", json={"name": f"P{i}", "sku": f"SKU-{i}"})
+                       for i in range(20)]
+            made = await asyncio.gather(*creates)
+            listed = await clients[1].get("/wp-json/wc/v3/products", params={"per_page": 100})
+            return [r.json()["id"] for r in made], listed.json()
+        finally:
+            for client in clients:
+                await client.aclose()
+
+    ids, listed = asyncio.run(run())
+    assert len(set(ids)) == 20
+    assert sorted(p["id"] for p in listed) == sorted(ids)
+    assert {p["sku"] for p in listed} == {f"SKU-{i}" for i in range(20)}
