@@ -23,7 +23,7 @@ from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.store import wire
 from wcsync.store.client import Progress, WooClient
-from wcsync.store.probe import StoreInfo, probe_store
+from wcsync.store.probe import StoreInfo, probe_store, wc_version
 
 #: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
 SKU_CHUNK = 100
@@ -32,7 +32,7 @@ PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 async def fetch_live_state(client: WooClient, *, progress: Progress | None = None) -> LiveState:
     """Everything wcsync compares, read concurrently (bounded by the client's limiter)."""
-    info = await probe_store(client)
+    info = await probe_store(client, version=False)
 
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
         return await client.list_all(path, fields=wire.wire_fields(kind), progress=progress)
@@ -52,6 +52,7 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
     product_fields = wire.wire_fields(Kind.PRODUCT)
     with _first_error():
         async with asyncio.TaskGroup() as group:
+            version_task = group.create_task(wc_version(client))
             categories_task = group.create_task(taxonomy("products/categories", Kind.CATEGORY))
             tags_task = group.create_task(taxonomy("products/tags", Kind.TAG))
             shipping_task = group.create_task(taxonomy("products/shipping_classes", Kind.SHIPPING_CLASS))
@@ -83,7 +84,7 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
         for b in variation_bodies
     ]
     return LiveState(
-        wc_version=info.wc_version,
+        wc_version=version_task.result(),
         attributes=tuple(attributes),
         terms=tuple(terms),
         categories=tuple(wire.category(b) for b in categories),

@@ -67,12 +67,13 @@ def _json(response: Any) -> Any:
         return None
 
 
-async def probe_store(client: WooClient) -> StoreInfo:
-    """Check that the URL is a WordPress site with WooCommerce's REST API; learn routes and version."""
+async def probe_store(client: WooClient, *, version: bool = True) -> StoreInfo:
+    """Check that the URL is a WordPress site with WooCommerce's REST API; learn its routes and (unless
+    ``version=False``, for callers that ask ``wc_version`` concurrently with other reads) its version."""
     index = await _index(client)
     if index is None:
         return StoreInfo(namespaces=(), has_store_variations=await _has_store_variations(client),
-                         wc_version=await wc_version(client))
+                         wc_version=await wc_version(client) if version else None)
     namespaces = tuple(n for n in index.get("namespaces") or () if isinstance(n, str))
     if "wc/v3" not in namespaces:
         raise WooCommerceNotActive(
@@ -83,7 +84,7 @@ async def probe_store(client: WooClient) -> StoreInfo:
     routes = index.get("routes")
     has_variations = isinstance(routes, dict) and STORE_VARIATIONS_ROUTE in routes
     return StoreInfo(namespaces=namespaces, has_store_variations=has_variations,
-                     wc_version=await wc_version(client))
+                     wc_version=await wc_version(client) if version else None)
 
 
 async def _has_store_variations(client: WooClient) -> bool:
