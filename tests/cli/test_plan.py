@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -316,3 +317,21 @@ def test_unexpected_errors_are_one_line_unless_debug(store: FakeStore, project: 
         "Error: unexpected KeyError: 'boom' — run again with --debug for the traceback, and report it"
     )
     assert isinstance(run(project, "--debug").exception, KeyError)
+
+
+def test_colour_only_on_a_terminal(store: FakeStore, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = run(project)
+    assert "\x1b[" not in plain.stdout  # CliRunner's stdout is not a terminal
+    monkeypatch.setattr("wcsync.cli.plan._color_stdout", lambda: True)
+    coloured = run(project)
+    assert "  \x1b[32m\x1b[1m+\x1b[0m \x1b[32mproduct  \x1b[0m MUG-1" in coloured.stdout
+    assert click.unstyle(coloured.stdout) == plain.stdout
+    as_json = run(project, "--format", "json")
+    assert "\x1b[" not in as_json.stdout  # artifacts other than text are never coloured
+
+
+def test_no_color_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wcsync.cli.plan import _color_stdout
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _color_stdout() is False

@@ -8,6 +8,7 @@ wp-admin, and a guard refusing with its override flag named.
 
 from __future__ import annotations
 
+import fcntl
 import importlib.machinery
 import importlib.util
 import json
@@ -59,9 +60,19 @@ def gen() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def files(gen: ModuleType) -> dict[str, str]:
-    generated: dict[str, str] = gen.generate()
-    return generated
+def files(gen: ModuleType, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, str]:
+    """Generated once per test run, even when xdist spreads this module's tests over several workers (the
+    workers share the base temp directory's parent; the first one generates under a lock, the others read)."""
+    if worker_id == "master":
+        generated: dict[str, str] = gen.generate()
+        return generated
+    shared = tmp_path_factory.getbasetemp().parent / "plan-examples.json"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not shared.exists():
+            shared.write_text(json.dumps(gen.generate()), encoding="utf-8")
+        cached: dict[str, str] = json.loads(shared.read_text(encoding="utf-8"))
+    return cached
 
 
 def _plan(files: dict[str, str], state: str) -> dict[str, Any]:

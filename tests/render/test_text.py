@@ -37,6 +37,8 @@ def test_colour_styles_symbols_but_keeps_the_words(design: Plan) -> None:
     assert "\x1b[32m" in coloured  # green create
     assert "\x1b[31m" in coloured  # red delete
     assert "\x1b[36m" in coloured  # cyan adopt
+    assert coloured.startswith("\x1b[1mwcsync plan · store production")  # bold, not cancelled by "not dim"
+    assert "\x1b[22m" not in coloured
     stripped = __import__("click").unstyle(coloured)
     assert stripped == DESIGN_TEXT
 

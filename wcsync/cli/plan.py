@@ -28,8 +28,10 @@ class FetchProgress:
     """Progress of reading the store, on stderr: a rich progress display on a terminal, else one plain line
     per finished list (CI logs stay readable)."""
 
-    def __init__(self, *, live: bool) -> None:
+    def __init__(self, *, live: bool, console: Any = None) -> None:
         self._live = live
+        #: a rich Console for the live display (default: one on stderr)
+        self._console = console
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
 
@@ -57,7 +59,7 @@ class FetchProgress:
                 TextColumn("  {task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                console=Console(stderr=True),
+                console=self._console or Console(stderr=True),
                 transient=True,
             )
             self._progress.start()

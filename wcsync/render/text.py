@@ -44,7 +44,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan as terminal text, ending with the summary line and a newline. ``color`` adds ANSI styles."""
 
     def style(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
-        return click.style(str(text), fg=fg, bold=bold, dim=dim) if color else str(text)
+        return click.style(str(text), fg=fg, bold=bold or None, dim=dim or None) if color else str(text)
 
     view = build_view(plan, limit=VALUE_LIMIT)
     kind_width, key_width = _widths(view)
