@@ -363,3 +363,29 @@ def test_list_all_without_pagination_headers_walks_until_a_short_page() -> None:
 
     assert [i["id"] for i in run(handler, lambda c: c.list_all("products"))] == list(range(1, 251))
     assert [r.url.params["page"] for r in log] == ["1", "2", "3"]
+
+
+def test_connect_timeout_is_retried_even_for_writes_and_then_explained() -> None:
+    log: list[httpx.Request] = []
+    answers = (httpx.ConnectTimeout("no route"), httpx.ConnectTimeout("no route"))
+    assert run(scripted(*answers, log=log), lambda c: c.post("products", {"name": "x"})) == {"done": True}
+    assert len(log) == 3
+    log.clear()
+    with pytest.raises(StoreTimeout) as err:
+        run(scripted(*[httpx.ConnectTimeout("no route")] * 5, log=log), lambda c: c.get("products"),
+            max_retries=2, connect_timeout=3)
+    assert str(err.value) == (
+        "GET /wp-json/wc/v3/products on https://shop.example timed out: no connection within the connect "
+        "timeout of 3 s — the store is slow or unreachable; raise `connect_timeout` in wcsync.yaml, or lower "
+        "`concurrency`"
+    )
+    assert err.value.phase == "connect" and len(log) == 3
+
+
+def test_duplicate_ids_across_pages_are_kept_once() -> None:
+    pages = {1: [{"id": 1}, {"id": 2}], 2: [{"id": 2}, {"id": 3}]}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return ok(pages[int(request.url.params["page"])], **{"X-WP-TotalPages": "2"})
+
+    assert [i["id"] for i in run(handler, lambda c: c.list_all("products"))] == [1, 2, 3]

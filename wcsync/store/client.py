@@ -223,9 +223,10 @@ class WooClient:
         for page_items in pages:
             for item in page_items:
                 key = item.get("id")
-                if key is not None and key in seen:
-                    continue
-                seen.add(key)
+                if key is not None:
+                    if key in seen:
+                        continue
+                    seen.add(key)
                 out.append(item)
         return out
 
