@@ -144,3 +144,25 @@ def test_plan_json_is_serialisable_and_round_trips() -> None:
     plan = build_plan(desired, live, PlanSettings(), store=STORE)
     assert Plan.model_validate_json(plan.model_dump_json()) == plan
     assert plan.store.wc_version == "11.0.1" and plan.catalog_version == "abc1234"
+
+
+def test_fields_woocommerce_ignores_are_info_not_perpetual_changes() -> None:
+    desired = state(products=[
+        product("VAR", "Var", type="variable", regular_price=Decimal("10")),
+        product("SIMPLE", "Simple", regular_price=Decimal("10"), sale_price=Decimal("12"),
+                external_url="https://x.example", grouped_products=("VAR",)),
+    ])
+    live = LiveState(products=(live_product(1, "VAR", name="Var", type="variable", regular_price=""),
+                               live_product(2, "SIMPLE", name="Simple", regular_price="10.00", sale_price="",
+                                            external_url="", grouped_products=())))
+    plan = build_plan(desired, live, PlanSettings(), store=STORE)
+    assert plan.changes == ()
+    assert [(i.key, i.field, i.message) for i in plan.info] == [
+        ("SIMPLE", "external_url", "WooCommerce ignores external_url on a simple product: not compared, not written"),
+        ("SIMPLE", "grouped_products", "WooCommerce ignores grouped_products on a simple product: not compared, not "
+                                       "written"),
+        ("SIMPLE", "sale_price", "WooCommerce drops a sale price (12) that is not below the regular price (10): not "
+                                 "compared, not written"),
+        ("VAR", "regular_price", "WooCommerce ignores regular_price on a variable product; set prices on its "
+                                 "variations: not compared, not written"),
+    ]

@@ -14,6 +14,7 @@ from wcsync.core.images import diff_image, diff_images, known_attachments
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import FieldChange, Info
 from wcsync.core.planner.context import PlanContext
+from wcsync.core.quirks import ignored_fields
 from wcsync.core.records import DesiredResource, LiveResource
 
 _IMAGE_FIELDS = ("images", "image")
@@ -54,7 +55,10 @@ def diff_record(
     types = FIELDS_BY_KIND[kind]
     out = FieldDiff()
     owned = ctx.store_owned
-    for name in _field_order(kind, [n for n in d.fields if n != "meta"]):
+    ignored = ignored_fields(kind, d.fields, live.fields if live is not None else None)
+    for name, reason in sorted(ignored.items()):
+        out.info.append(Info(kind=kind, key=d.key, field=name, message=f"{reason}: not compared, not written"))
+    for name in _field_order(kind, [n for n in d.fields if n != "meta" and n not in ignored]):
         value = d.fields[name]
         if name in _IMAGE_FIELDS:
             _diff_images(ctx, d, live, name, value, out)
