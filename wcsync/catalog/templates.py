@@ -47,6 +47,7 @@ class Templates:
         )
         self.inline = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
         self._broken: dict[str, TemplateProblem] = {}
+        self._inline: dict[str, Any] = {}
 
     def render_file(self, name: str, context: dict[str, Any]) -> str:
         """Render ``templates/<name>``; raises TemplateProblem."""
@@ -78,7 +79,10 @@ class Templates:
     def render_inline(self, source: str, context: dict[str, Any]) -> str:
         """Render a one-line template (variation SKU); raises TemplateProblem without a file diagnostic."""
         try:
-            return self.inline.from_string(source).render(**context).strip()
+            template = self._inline.get(source)
+            if template is None:
+                template = self._inline[source] = self.inline.from_string(source)
+            return str(template.render(**context)).strip()
         except TemplateSyntaxError as exc:
             raise TemplateProblem(f"template syntax error: {exc.message}", "fix the Jinja2 syntax, e.g. {{ Color | upper }}") from None
         except (UndefinedError, SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as exc:

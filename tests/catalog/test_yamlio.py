@@ -1,0 +1,89 @@
+"""YAML reading: YAML 1.2 scalars, positions, and every syntax problem as one located diagnostic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from wcsync.catalog.yamlio import parse_text
+
+
+def _errors(text: str) -> list[str]:
+    doc, diags = parse_text("f.yaml", text)
+    assert doc is None
+    return [d.format() for d in diags]
+
+
+def test_yaml_1_2_scalars() -> None:
+    doc, diags = parse_text(
+        "f.yaml",
+        "a: no\nb: yes\nc: on\nd: true\ne: 12\nf: 12.50\ng: ~\nh: 2024-11-29\ni: 2024-11-29 08:30:00\n"
+        "j: '45.00'\nk: 0x1F\nl: 1e3\nm: 007\nn:\n",
+    )
+    assert diags == []
+    assert doc is not None
+    assert doc.data == {
+        "a": "no",
+        "b": "yes",
+        "c": "on",
+        "d": True,
+        "e": 12,
+        "f": 12.5,
+        "g": None,
+        "h": dt.date(2024, 11, 29),
+        "i": dt.datetime(2024, 11, 29, 8, 30),
+        "j": "45.00",
+        "k": 31,
+        "l": 1000.0,
+        "m": 7,
+        "n": None,
+    }
+
+
+def test_positions_of_keys_and_values() -> None:
+    doc, _ = parse_text("f.yaml", "sku: A\nimages:\n  - src: x\n    alt: y\nattrs: {Color: Red}\n")
+    assert doc is not None
+    assert doc.pos.of(("sku",)) == (1, 6)
+    assert doc.pos.of(("sku",), key=True) == (1, 1)
+    assert doc.pos.of(("images", 0)) == (3, 5)
+    assert doc.pos.of(("images", 0, "alt")) == (4, 10)
+    assert doc.pos.of(("attrs", "Color")) == (5, 16)
+    assert doc.pos.of(("images", 0, "nothing", 3)) == (3, 5)
+
+
+def test_every_duplicate_key_is_reported() -> None:
+    assert _errors("a: 1\nb: 2\na: 3\nm:\n  x: 1\n  x: 2\n") == [
+        "f.yaml:3:1: duplicate key 'a' — a key may appear only once in a mapping: remove or rename one of them",
+        "f.yaml:6:3: duplicate key 'x' — a key may appear only once in a mapping: remove or rename one of them",
+    ]
+
+
+def test_tabs_are_reported_per_line() -> None:
+    assert _errors("a:\n\tb: 1\nc:\n  \td: 2\n") == [
+        "f.yaml:2:1: tab character used for indentation — YAML indents with spaces only: replace the tab with spaces",
+        "f.yaml:4:3: tab character used for indentation — YAML indents with spaces only: replace the tab with spaces",
+    ]
+
+
+INDENT = "check the indentation of this line and the lines above it: nested items use spaces, aligned under their parent"
+
+
+def test_indentation_errors() -> None:
+    assert _errors("sku: A\nname: B\n  type: simple\n") == [
+        f"f.yaml:3:7: invalid YAML: mapping values are not allowed here — {INDENT}"
+    ]
+    assert _errors("images:\n  - src: a\n   alt: b\n") == [
+        f"f.yaml:3:4: invalid YAML: this line does not line up with the lines above — {INDENT}"
+    ]
+
+
+def test_unclosed_brackets_and_quotes_point_at_the_opening() -> None:
+    assert _errors("a: 1\ntags: [winter, rain\nb: 2\n") == [
+        "f.yaml:2:7: invalid YAML: '[' is never closed — close the list with ']' or quote the text"
+    ]
+    assert _errors("a: {x: 1\n") == ["f.yaml:1:4: invalid YAML: '{' is never closed — close the mapping with '}' or quote the text"]
+    assert _errors("a: 1\nname: 'Mug\n") == ["f.yaml:2:7: invalid YAML: a quote is never closed — close the quote on the same line"]
+
+
+def test_empty_document() -> None:
+    doc, diags = parse_text("f.yaml", "# only a comment\n")
+    assert diags == [] and doc is not None and doc.data is None
