@@ -166,3 +166,34 @@ def test_fields_woocommerce_ignores_are_info_not_perpetual_changes() -> None:
         ("VAR", "regular_price", "WooCommerce ignores regular_price on a variable product; set prices on its "
                                  "variations: not compared, not written"),
     ]
+
+
+def test_deleting_a_term_still_used_by_variations_is_noted() -> None:
+    desired = base_catalogue()
+    live = render(desired)
+    green = LiveResource(kind=Kind.TERM, id=990, key="green", parent_id=live.attributes[0].id, fields={"name": "Green"})
+    blue_var = next(v for v in live.variations if v.fields["attributes"] == {"pa_color": "Blue"})
+    used = blue_var.model_copy(update={"id": 991, "key": "HOODIE-GREEN", "mark": None,
+                                        "fields": {**blue_var.fields, "sku": "HOODIE-GREEN",
+                                                   "attributes": {"pa_color": "green"}}})
+    live = live.model_copy(update={"terms": (*live.terms, green), "variations": (*live.variations, used)})
+    plan = build_plan(desired, live, PlanSettings(ownership="all"), store=STORE)
+    assert lines(plan) == ["delete variation HOODIE-GREEN", "delete term color/green"]
+    assert [(n.code, n.message) for n in plan.changes[-1].notes] == [
+        ("option-in-use", "attribute color: removed option(s) Green still used by variation(s) HOODIE-GREEN")
+    ]
+
+
+def test_category_image_matched_by_attachment_name_without_a_mark() -> None:
+    img = {"src": "https://cdn.example/cats/hoodies.jpg", "alt": "Hoodies"}
+    desired = state(categories=[category("hoodies", "Hoodies", image=img)])
+    live_image = {"id": 77, "src": "https://shop.example/wp-content/uploads/2026/11/hoodies-1.jpg",
+                  "alt": "Hoodies", "name": "hoodies-1.jpg"}
+    live = LiveState(categories=(LiveResource(kind=Kind.CATEGORY, id=5, key="hoodies",
+                                              fields={"name": "Hoodies", "slug": "hoodies", "parent": None,
+                                                      "image": live_image}),))
+    assert build_plan(desired, live, PlanSettings(), store=STORE).changes == ()
+    other = state(categories=[category("hoodies", "Hoodies", image={**img, "src": "https://cdn.example/new.jpg"})])
+    plan = build_plan(other, live, PlanSettings(), store=STORE)
+    assert lines(plan) == ["update category hoodies [image]"]
+    assert plan.changes[0].attachments == {}

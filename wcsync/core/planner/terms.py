@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from wcsync.core.canonical import path_key, slug_key
 from wcsync.core.kinds import Kind
-from wcsync.core.notes import category_not_empty, field_notes
-from wcsync.core.plan import Action, Change, DeleteMode, Info
+from wcsync.core.notes import category_not_empty, field_notes, option_in_use
+from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
 from wcsync.core.planner.context import PlanContext, desired_title
 from wcsync.core.planner.diff import diff_record
 from wcsync.core.records import LiveResource
+from wcsync.core.refs import name_key
 
 TERM_KINDS = (Kind.ATTRIBUTE, Kind.TERM, Kind.CATEGORY, Kind.TAG, Kind.SHIPPING_CLASS)
 
@@ -97,6 +98,8 @@ def _plan_term_deletes(ctx: PlanContext, kind: Kind, matched: set[int]) -> None:
             ctx.info.append(Info(kind=kind, key=key, message="not in the catalogue; kept because delete: never"))
             continue
         notes = []
+        if kind is Kind.TERM:
+            notes.extend(_term_in_use(ctx, key, live))
         if kind is Kind.CATEGORY:
             holders = sorted(
                 ctx.index.display_key(Kind.PRODUCT, p) for p in ctx.index.products_in_category(live.id)
@@ -117,6 +120,22 @@ def _plan_term_deletes(ctx: PlanContext, kind: Kind, matched: set[int]) -> None:
                 date_modified=live.date_modified,
             )
         )
+
+
+def _term_in_use(ctx: PlanContext, key: str, term: LiveResource) -> list[Note]:
+    """Deleting an attribute term that live variations still use as their option."""
+    attr = key.partition("/")[0]
+    ref = f"pa_{attr}".casefold()
+    name = name_key(str(term.fields.get("name") or term.key or ""))
+    users = sorted(
+        ctx.index.display_key(Kind.VARIATION, v) if v.key else f"#{v.id}"
+        for v in ctx.index.state.variations
+        if any(str(k).casefold() == ref and name_key(str(opt)) == name
+               for k, opt in dict(v.fields.get("attributes") or {}).items())
+    )
+    if not users:
+        return []
+    return [option_in_use(attr, [str(term.fields.get("name") or term.key)], users)]
 
 
 def _live_title(live: LiveResource) -> str | None:
