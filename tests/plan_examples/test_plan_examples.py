@@ -82,7 +82,10 @@ def _plan(files: dict[str, str], state: str) -> dict[str, Any]:
 
 def test_plan_examples_are_up_to_date(gen: ModuleType, files: dict[str, str]) -> None:
     stale = gen.stale_files(files, ROOT / "plan-examples")
-    assert stale == [], f"plan-examples/ is out of date ({', '.join(stale)}): run scripts/gen-plan-examples"
+    assert stale == [], (
+        f"plan-examples/ is out of date ({', '.join(stale)}): run scripts/gen-plan-examples, then "
+        "pytest tests/plan_examples --snapshot-update"
+    )
 
 
 def test_snapshots(files: dict[str, str], snapshot: SnapshotAssertion) -> None:

@@ -18,6 +18,7 @@ from wcsync.store.client import WooClient
 from wcsync.store.errors import (
     CertificateError,
     PlainHttpAuthError,
+    RequestFailed,
     RetriesExhausted,
     StoreTimeout,
     UnknownOutcome,
@@ -389,3 +390,31 @@ def test_duplicate_ids_across_pages_are_kept_once() -> None:
         return ok(pages[int(request.url.params["page"])], **{"X-WP-TotalPages": "2"})
 
     assert [i["id"] for i in run(handler, lambda c: c.list_all("products"))] == [1, 2, 3]
+
+
+def test_php_notices_before_the_json_are_tolerated() -> None:
+    notice = ("<br />\n<b>Deprecated</b>:  Creation of dynamic property in <b>/wp-content/plugins/x.php</b> on "
+              "line <b>12</b><br />\n")
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="\ufeff" + notice + '[{"id": 1, "name": "A [b] {c}"}]',
+                              headers={"Content-Type": "application/json; charset=UTF-8", "X-WP-TotalPages": "1"})
+
+    assert run(handler, lambda c: c.list_all("products")) == [{"id": 1, "name": "A [b] {c}"}]
+
+
+def test_redirects_are_not_followed_and_explained() -> None:
+    log: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        log.append(request)
+        return httpx.Response(301, headers={"Location": "https://www.shop.example/wp-json/wc/v3/products"})
+
+    with pytest.raises(RequestFailed) as err:
+        run(handler, lambda c: c.get("products"))
+    assert len(log) == 1
+    assert str(err.value) == (
+        "GET /wp-json/wc/v3/products on https://shop.example was redirected (HTTP 301) to "
+        "https://www.shop.example/wp-json/wc/v3/products — set the store URL to the address the site redirects "
+        "to (scheme and www. included); wcsync does not follow redirects, so credentials never go to another host"
+    )

@@ -10,6 +10,7 @@ the caller re-reads before deciding.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import ssl
 import sys
@@ -311,6 +312,7 @@ class WooClient:
                             body=body,
                             auth=self.settings.auth.value,
                             attempts=attempt,
+                            location=_location(response),
                         )
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if failure is not None and attempt > self.settings.max_retries:
@@ -321,7 +323,7 @@ class WooClient:
 
     def _decode(self, response: httpx.Response) -> Any:
         try:
-            return response.json()
+            return lenient_json(response)
         except ValueError:
             raise self._not_json(response, "JSON") from None
 
@@ -373,11 +375,35 @@ class WooClient:
         )
 
 
+def lenient_json(response: httpx.Response) -> Any:
+    """The JSON body; tolerates a byte-order mark and PHP notices printed before the JSON (shared hosts
+    with ``display_errors`` on do that). Raises ``ValueError`` when there is no JSON at all."""
+    text = response.text.lstrip("\ufeff")
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    decoder = json.JSONDecoder()
+    for start in (i for i, ch in enumerate(text) if ch in "[{" and (i == 0 or text[i - 1] in "\n>")):
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except ValueError:
+            continue
+        if not text[end:].strip():
+            return value
+    raise ValueError("no JSON in the response body")
+
+
 def _json_or_none(response: httpx.Response) -> Any:
     try:
-        return response.json()
+        return lenient_json(response)
     except ValueError:
         return None
+
+
+def _location(response: httpx.Response) -> str | None:
+    raw = response.headers.get("Location")
+    return redact_url(str(response.url.join(raw))) if raw else None
 
 
 def _wire_params(params: dict[str, Any]) -> dict[str, Any]:

@@ -158,11 +158,26 @@ def error_body(body: Any) -> tuple[str | None, str]:
 
 
 def classify_error(
-    *, store: str, request: RequestInfo, status: int, body: Any, auth: str, attempts: int = 1
+    *,
+    store: str,
+    request: RequestInfo,
+    status: int,
+    body: Any,
+    auth: str,
+    attempts: int = 1,
+    location: str | None = None,
 ) -> RequestFailed:
     """Map an error response to the most helpful error class and message."""
     code, text = error_body(body)
     where = f"{request.describe()} on {store}"
+    if 300 <= status < 400:
+        target = location or "another address"
+        return RequestFailed(
+            f"{where} was redirected (HTTP {status}) to {target}",
+            hint="set the store URL to the address the site redirects to (scheme and www. included); wcsync "
+            "does not follow redirects, so credentials never go to another host",
+            request=request, status=status, body=body,
+        )
     said = f"{status} {code}: {text}" if code else f"HTTP {status}"
     plain_http = store.startswith("http://")
     kw: dict[str, Any] = {"request": request, "status": status, "code": code, "body": body}

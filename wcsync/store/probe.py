@@ -12,13 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wcsync.store.client import WooClient
+import httpx
+
+from wcsync.store.client import WooClient, lenient_json
 from wcsync.store.errors import (
     NotWordPressError,
     PermalinksOffError,
     PermissionDenied,
     RequestFailed,
     WooCommerceNotActive,
+    redact_url,
 )
 
 STORE_VARIATIONS_ROUTE = "/wc/v3/variations"
@@ -41,6 +44,14 @@ async def _index(client: WooClient) -> dict[str, Any] | None:
     if response.status_code in {401, 403} and isinstance(body, dict) and isinstance(body.get("code"), str):
         return None
     where = f"GET /wp-json/ on {client.store}"
+    if 300 <= response.status_code < 400:
+        raw = response.headers.get("Location")
+        target = redact_url(str(response.url.join(raw))) if raw else "another address"
+        raise NotWordPressError(
+            f"{where} was redirected (HTTP {response.status_code}) to {target}",
+            hint="set the store URL to the WordPress site address the redirect points to (scheme and www. "
+            "included); wcsync does not follow redirects, so credentials never go to another host",
+        )
     if response.status_code == 404:
         fallback = await client.raw("GET", "/", params={"rest_route": "/"})
         fallback_body = _json(fallback)
@@ -60,9 +71,9 @@ async def _index(client: WooClient) -> dict[str, Any] | None:
     )
 
 
-def _json(response: Any) -> Any:
+def _json(response: httpx.Response) -> Any:
     try:
-        return response.json()
+        return lenient_json(response)
     except ValueError:
         return None
 
