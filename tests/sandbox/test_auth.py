@@ -11,6 +11,7 @@ import asyncio
 import base64
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -123,8 +124,10 @@ class Harness:
 
 
 @pytest.fixture
-def h(tmp_path: Path) -> Harness:
-    return Harness(tmp_path / "auth.db")
+def h(tmp_path: Path) -> Iterator[Harness]:
+    harness = Harness(tmp_path / "auth.db")
+    yield harness
+    harness.conn.close()
 
 
 def _principal(result: object) -> Principal:

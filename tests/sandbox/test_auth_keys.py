@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,11 @@ from wcsync.sandbox import keys
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> sqlite3.Connection:
+def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(tmp_path / "keys.db", isolation_level=None)
     keys.ensure_schema(connection)
-    return connection
+    yield connection
+    connection.close()
 
 
 def test_keys_look_like_woocommerce_keys_and_only_a_hash_is_stored(conn: sqlite3.Connection) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,17 +54,18 @@ def _create_key(db: Path, *extra: str) -> tuple[str, str]:
 def test_keys_create_prints_two_sourceable_lines(tmp_path: Path) -> None:
     db = tmp_path / "deep" / "store.db"  # parent folders are created
     key, secret = _create_key(db)
-    conn = open_db(db)
-    found = store_keys.find_key(conn, key)
-    assert found is not None and found.consumer_secret == secret and found.permissions == "read_write"
-    # the consumer key itself is not stored, only its hash
-    assert key not in str(conn.execute("SELECT * FROM wc_api_keys").fetchall())
+    with closing(open_db(db)) as conn:
+        found = store_keys.find_key(conn, key)
+        assert found is not None and found.consumer_secret == secret and found.permissions == "read_write"
+        # the consumer key itself is not stored, only its hash
+        assert key not in str([tuple(row) for row in conn.execute("SELECT * FROM wc_api_keys")])
 
 
 @pytest.mark.parametrize("permissions", ["read", "write", "read_write"])
 def test_keys_create_with_permissions(tmp_path: Path, permissions: str) -> None:
     key, _ = _create_key(tmp_path / "s.db", "--permissions", permissions)
-    found = store_keys.find_key(open_db(tmp_path / "s.db"), key)
+    with closing(open_db(tmp_path / "s.db")) as conn:
+        found = store_keys.find_key(conn, key)
     assert found is not None and found.permissions == permissions
 
 
@@ -88,7 +90,8 @@ def test_keys_app_password(tmp_path: Path) -> None:
     assert lines[0] == "WCSYNC_USERNAME=admin"
     assert re.fullmatch(r"WCSYNC_APP_PASSWORD=[A-Za-z0-9]{24}", lines[1])
     password = lines[1].split("=", 1)[1]
-    assert store_keys.check_app_password(open_db(tmp_path / "s.db"), 1, password)
+    with closing(open_db(tmp_path / "s.db")) as conn:
+        assert store_keys.check_app_password(conn, 1, password)
 
 
 def test_keys_rejects_unknown_permissions(tmp_path: Path) -> None:
