@@ -162,6 +162,7 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
 
     pdir = cdir / "products"
     files = sorted([*pdir.rglob("*.yaml"), *pdir.rglob("*.yml")]) if pdir.is_dir() else []
+    files = [p for p in files if not any(part.startswith(".") for part in p.relative_to(pdir).parts)]
     out.product_files = len(files)
     for path in files:
         rel = f"{rel_dir}/{path.relative_to(cdir).as_posix()}"

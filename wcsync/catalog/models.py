@@ -29,7 +29,7 @@ MetaType = Literal["string", "number", "boolean", "json", "enum"]
 MetaTarget = Literal["simple", "variable", "grouped", "external", "variation"]
 _PRODUCT_TARGETS: tuple[MetaTarget, ...] = ("simple", "variable", "grouped", "external")
 
-_NUMBER_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}, {"type": "number", "minimum": 0}]}
+_NUMBER_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^\s*([0-9]+(\.[0-9]+)?)?\s*$"}, {"type": "number", "minimum": 0}]}
 
 
 def _price(v: Any) -> Decimal | None:
