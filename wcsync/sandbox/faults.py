@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from typing import Literal
 
 import anyio
@@ -97,20 +98,24 @@ class FaultInjector:
     """The live fault configuration of one server, with its random generators and fault count."""
 
     def __init__(self, config: FaultConfig | None = None) -> None:
+        # in-process clients may share one injector from several threads; draws must stay in sequence
+        self._lock = threading.Lock()
         self.configure(config or FaultConfig())
 
     def configure(self, config: FaultConfig) -> None:
         """Replace the configuration and restart the generators and the fault count."""
-        self.config = config
-        self._faults = random.Random(config.seed)
-        self._latency = random.Random(config.seed + 1)
-        self.injected = 0
+        with self._lock:
+            self.config = config
+            self._faults = random.Random(config.seed)
+            self._latency = random.Random(config.seed + 1)
+            self.injected = 0
 
     def delay_seconds(self) -> float:
         cfg = self.config
         if cfg.latency_ms <= 0 and cfg.jitter_ms <= 0:
             return 0.0
-        jitter = self._latency.uniform(-cfg.jitter_ms, cfg.jitter_ms) if cfg.jitter_ms > 0 else 0.0
+        with self._lock:
+            jitter = self._latency.uniform(-cfg.jitter_ms, cfg.jitter_ms) if cfg.jitter_ms > 0 else 0.0
         return max(0.0, cfg.latency_ms + jitter) / 1000.0
 
     def decide(self, method: str, path: str) -> FaultKind | None:
@@ -120,16 +125,17 @@ class FaultInjector:
             return None
         if cfg.path_contains is not None and cfg.path_contains not in path:
             return None
-        if cfg.max_faults is not None and self.injected >= cfg.max_faults:
-            return None
-        draw = self._faults.random()
-        cumulative = 0.0
-        for kind in FAULT_KINDS:
-            rate = cfg.rate(kind)
-            cumulative += rate
-            if rate > 0 and draw < cumulative:
-                self.injected += 1
-                return kind
+        with self._lock:
+            if cfg.max_faults is not None and self.injected >= cfg.max_faults:
+                return None
+            draw = self._faults.random()
+            cumulative = 0.0
+            for kind in FAULT_KINDS:
+                rate = cfg.rate(kind)
+                cumulative += rate
+                if rate > 0 and draw < cumulative:
+                    self.injected += 1
+                    return kind
         return None
 
 
