@@ -162,3 +162,45 @@ def test_two_apps_share_one_database_file(store: tuple[Path, tuple[str, str]]) -
     assert len(set(ids)) == 20
     assert sorted(p["id"] for p in listed) == sorted(ids)
     assert {p["sku"] for p in listed} == {f"SKU-{i}" for i in range(20)}
+
+
+def test_variations_inherit_weight_dimensions_and_shipping_class(store: tuple[Path, tuple[str, str]]) -> None:
+    """WooCommerce API notes §6.3: a variation without its own values shows the parent's (even in edit)."""
+    path, key = store
+    shipping, parent = call(path, key, [
+        ("POST", "/wp-json/wc/v3/products/shipping_classes", {"name": "Bulky"}),
+        ("POST", "/wp-json/wc/v3/products", {"name": "Tee", "type": "variable", "weight": "0.3",
+                                              "dimensions": {"length": "30", "width": "20", "height": "2"},
+                                              "shipping_class": "bulky",
+                                              "attributes": [{"name": "Size", "options": ["S"], "variation": True}]}),
+    ])
+    parent_id = parent.json()["id"]
+    created, read = call(path, key, [
+        ("POST", f"/wp-json/wc/v3/products/{parent_id}/variations",
+         {"regular_price": "5", "dimensions": {"height": "4"}, "attributes": [{"name": "Size", "option": "S"}]}),
+        ("GET", f"/wp-json/wc/v3/products/{parent_id}/variations?context=edit", None),
+    ])
+    variation = read.json()[0]
+    assert created.status_code == 201
+    assert variation["weight"] == "0.3"
+    assert variation["dimensions"] == {"length": "30", "width": "20", "height": "4"}
+    assert (variation["shipping_class"], variation["shipping_class_id"]) == ("bulky", shipping.json()["id"])
+    assert variation["sku"] == "" and variation["name"] == "S"
+
+
+def test_saving_a_variation_touches_its_parent(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    moments = iter([dt.datetime(2031, 1, 1, 0, 0, s, tzinfo=dt.UTC) for s in range(60)])
+    db.set_clock(lambda: next(moments))
+    try:
+        (parent,) = call(path, key, [("POST", "/wp-json/wc/v3/products", {
+            "name": "Cap", "type": "variable", "attributes": [{"name": "Size", "options": ["S"], "variation": True}]})])
+        parent_id = parent.json()["id"]
+        _, after = call(path, key, [
+            ("POST", f"/wp-json/wc/v3/products/{parent_id}/variations", {"regular_price": "7.50"}),
+            ("GET", f"/wp-json/wc/v3/products/{parent_id}", None),
+        ])
+    finally:
+        db.set_clock(None)
+    assert after.json()["date_modified_gmt"] > parent.json()["date_modified_gmt"]
+    assert after.json()["price"] == "7.50"

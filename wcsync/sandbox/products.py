@@ -95,30 +95,36 @@ def default_attributes_body(conn: sqlite3.Connection, props: dict[str, Any]) -> 
     return out
 
 
+def child_props(conn: sqlite3.Connection, parent_id: int) -> list[dict[str, Any]]:
+    """The stored props of a product's published variations, in one query."""
+    out = []
+    for child in store.children(conn, parent_id):
+        if child["status"] == "publish":
+            out.append(store.props_of(child))
+    return out
+
+
 def children_prices(ctx: Ctx, props: dict[str, Any], row: sqlite3.Row) -> list[tuple[str, str, bool]]:
     """(price, regular price, on sale) of a variable product's variations / a grouped product's children."""
     moment = now()
-    out = []
+    kids: list[dict[str, Any]] = []
     if props["type"] == "variable":
-        for child in store.children(ctx.conn, row["id"]):
-            if child["status"] != "publish":
-                continue
-            loaded = store.load(ctx.conn, child["id"])
-            assert loaded is not None
-            cprops = loaded[1]
-            out.append((pricing.active_price(cprops, moment), str(cprops.get("regular_price", "")),
-                        pricing.on_sale(cprops, moment)))
+        kids = child_props(ctx.conn, row["id"])
     elif props["type"] == "grouped":
         for child_id in props.get("grouped_products", []):
             loaded = store.load(ctx.conn, int(child_id))
             if loaded is None or loaded[0]["post_type"] != "product" or loaded[0]["id"] == row["id"]:
                 continue
-            cprops = loaded[1]
-            if cprops.get("type") in ("grouped", "variable"):
-                continue
-            out.append((pricing.active_price(cprops, moment), str(cprops.get("regular_price", "")),
-                        pricing.on_sale(cprops, moment)))
-    return out
+            if loaded[1].get("type") not in ("grouped", "variable"):
+                kids.append(loaded[1])
+    return [(pricing.active_price(k, moment), str(k.get("regular_price", "")), pricing.on_sale(k, moment))
+            for k in kids]
+
+
+def lowest(prices: list[str]) -> str:
+    """The lowest of price strings, as stored (WooCommerce keeps the child's ``_price`` verbatim)."""
+    numbered = [(value, text) for text in prices if (value := to_float(text)) is not None]
+    return min(numbered, key=lambda pair: pair[0])[1] if numbered else ""
 
 
 def computed(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any]) -> dict[str, Any]:
@@ -127,11 +133,8 @@ def computed(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any]) -> dict[str, Any
     kind = props["type"]
     if kind in ("variable", "grouped"):
         kids = children_prices(ctx, props, row)
-        prices = [to_float(p) for p, _, _ in kids if p != ""]
-        numbers = [p for p in prices if p is not None]
         if kind == "variable":
-            price = _plain(min(numbers)) if numbers else ""
-            status = "instock" if any(True for _ in kids) else "outofstock"
+            price = lowest([p for p, _, _ in kids])
             status = _variable_stock(ctx, row) if kids else "outofstock"
         else:
             price = str(props.get("grouped_price", ""))
@@ -143,22 +146,12 @@ def computed(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any]) -> dict[str, Any
     sale = pricing.on_sale(props, moment)
     return {"price": price, "regular_price": props.get("regular_price", ""),
             "sale_price": props.get("sale_price", ""), "on_sale": sale,
-            "purchasable": (kind != "external" and price != "") or (kind == "external" and False),
+            "purchasable": kind != "external" and price != "",
             "price_html": pricing.simple_html(props, price, sale), "stock_status": stock_status(props)}
 
 
-def _plain(number: float) -> str:
-    return str(int(number)) if number == int(number) else repr(number)
-
-
 def _variable_stock(ctx: Ctx, row: sqlite3.Row) -> str:
-    statuses = set()
-    for child in store.children(ctx.conn, row["id"]):
-        if child["status"] != "publish":
-            continue
-        loaded = store.load(ctx.conn, child["id"])
-        assert loaded is not None
-        statuses.add(stock_status(loaded[1]))
+    statuses = {stock_status(k) for k in child_props(ctx.conn, row["id"])}
     for wanted in ("instock", "onbackorder"):
         if wanted in statuses:
             return wanted

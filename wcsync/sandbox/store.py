@@ -39,9 +39,13 @@ def load(conn: sqlite3.Connection, post_id: int) -> tuple[sqlite3.Row, dict[str,
     row = conn.execute("SELECT * FROM sb_posts WHERE id = ?", (post_id,)).fetchone()
     if row is None:
         return None
-    defaults = VARIATION_DEFAULTS if row["post_type"] == "product_variation" else PRODUCT_DEFAULTS
-    props = {**json.loads(json.dumps(defaults)), **json.loads(row["data"])}
-    return row, props
+    return row, props_of(row)
+
+
+def props_of(row: sqlite3.Row) -> dict[str, Any]:
+    """A post row's stored fields over the defaults of its kind."""
+    kind = "variation" if row["post_type"] == "product_variation" else "product"
+    return {**load_defaults(kind), **json.loads(row["data"])}
 
 
 def save(conn: sqlite3.Connection, post_id: int, post_type: str, parent_id: int, props: dict[str, Any],

@@ -14,7 +14,7 @@ from wcsync.sandbox import images, pricing, product_fields, products, store
 from wcsync.sandbox.db import iso, next_id, now, transaction
 from wcsync.sandbox.errors import ApiError
 from wcsync.sandbox.http import Ctx, Reply, body_object, links, list_reply, one, order_param, page_params
-from wcsync.sandbox.text import sanitize_title, wpautop
+from wcsync.sandbox.text import sanitize_title, to_float, wpautop
 
 
 def invalid_id() -> ApiError:
@@ -87,8 +87,12 @@ def body(ctx: Ctx, variation_id: int, *, context: str | None = None, deleted: bo
     parent_loaded = store.load(ctx.conn, row["parent_id"])
     parent_row, parent = parent_loaded if parent_loaded else (None, store.load_defaults("product"))
     calc = _calc(props)
+    # WC_Product_Variation getters fall back to the parent (even in edit context, see the API notes §6.3)
+    shipping_class_id = props.get("shipping_class_id") or parent.get("shipping_class_id") or 0
     shipping = ctx.conn.execute("SELECT slug FROM sb_terms WHERE id = ? AND taxonomy = 'product_shipping_class'",
-                                (props.get("shipping_class_id") or 0,)).fetchone()
+                                (shipping_class_id,)).fetchone()
+    parent_dims = parent.get("dimensions") or {}
+    dimensions = {k: v or parent_dims.get(k, "") for k, v in (props["dimensions"] or {}).items()}
     attrs = attributes_body(ctx.conn, props, parent)
     base = f"/products/{row['parent_id']}/variations"
     return {
@@ -110,9 +114,9 @@ def body(ctx: Ctx, variation_id: int, *, context: str | None = None, deleted: bo
         "manage_stock": props["manage_stock"], "stock_quantity": props["stock_quantity"],
         "stock_status": products.stock_status(props), "backorders": props["backorders"],
         "backorders_allowed": props["backorders"] != "no", "backordered": products.backordered(props),
-        "low_stock_amount": props["low_stock_amount"], "weight": props["weight"], "dimensions": props["dimensions"],
-        "shipping_class": shipping["slug"] if shipping else "",
-        "shipping_class_id": props["shipping_class_id"] if shipping else 0,
+        "low_stock_amount": props["low_stock_amount"], "weight": props["weight"] or parent.get("weight", ""),
+        "dimensions": dimensions, "shipping_class": shipping["slug"] if shipping else "",
+        "shipping_class_id": shipping_class_id if shipping else 0,
         "image": images.image_body(ctx.conn, ctx.base, props["image_id"], full=False) if props["image_id"] else None,
         "gallery_image_ids": [], "attributes": attrs, "menu_order": props["menu_order"],
         "meta_data": products.meta_body(ctx, props["meta"]), "name": ", ".join(a["option"] for a in attrs),
@@ -223,6 +227,14 @@ def _save(ctx: Ctx, variation_id: int, parent_id: int, props: dict[str, Any], cr
     props["name"] = ", ".join(a["option"] for a in attrs)
     store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=created,
                modified=iso(now()) or "", price=pricing.active_price(props, now()))
+    sync_parent(ctx.conn, parent_id)
+
+
+def sync_parent(conn: sqlite3.Connection, parent_id: int) -> None:
+    """A variation save re-syncs (and so re-saves) its parent: new modified time, new lowest price."""
+    prices = [pricing.active_price(p, now()) for p in products.child_props(conn, parent_id)]
+    conn.execute("UPDATE sb_posts SET date_modified = ?, price = ? WHERE id = ? AND post_type = 'product'",
+                 (iso(now()), to_float(products.lowest(prices)), parent_id))
 
 
 def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = False) -> int:
@@ -262,6 +274,7 @@ def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[
         props["status"] = "trash"
         store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=row["date_created"],
                    modified=iso(now()) or "", price=str(row["price"] or ""))
+    sync_parent(ctx.conn, parent_id)
     return result
 
 
