@@ -145,3 +145,26 @@ def test_request_counts_for_many_creates(tmp_path: Path, sandbox_server: Any) ->
     assert run.exit_code == 0, run.output
     assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 5
     _plan_is_empty(project, sandbox_server)
+
+
+def test_demo_seed_brought_to_the_catalogue(tmp_path: Path, sandbox_server: Any) -> None:
+    sandbox_server.seed("demo")
+    project = make_project(tmp_path, sandbox_server)
+    before = {p["id"]: p for p in all_products(sandbox_server)}
+    unmanaged = {i: p for i, p in before.items() if p["type"] != "variation"
+                 and not any(m["key"] == "_wcsync" for m in p["meta_data"])
+                 and p.get("sku") != "CANDLE-PINE"}
+    assert sorted(p["name"] for p in unmanaged.values()) == ["Gift Wrapping", "Staff Pick: Postcard Set"]
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert run.exit_code == 0, run.output
+    assert "Plan: 4 to create, 2 to update, 1 to adopt, 1 to delete." in run.stdout
+    _plan_is_empty(project, sandbox_server)
+    after = {p["id"]: p for p in all_products(sandbox_server)}
+    for id_, prod in unmanaged.items():
+        assert after[id_] == prod  # not one byte of an unmanaged product changed
+    by_sku = {p["sku"]: p for p in after.values() if p["type"] != "variation"}
+    assert by_sku["MUG-OLD"]["status"] == "trash"
+    assert by_sku["MUG-LOGO"]["regular_price"] != "16.00"
+    candle = by_sku["CANDLE-PINE"]
+    assert candle["id"] in before  # adopted in place, not created again
+    assert any(m["key"] == "_wcsync" for m in candle["meta_data"])

@@ -119,3 +119,22 @@ def test_killed_apply_is_resumed(tmp_path: Path, sandbox_server: Any) -> None:
     _unchanged(sandbox_server, unmanaged)
     plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
+
+
+@pytest.mark.parametrize("as_", ["502", "drop"])
+def test_demo_seed_converges_under_faults(tmp_path: Path, sandbox_server: Any, as_: str) -> None:
+    sandbox_server.seed("demo")
+    project = make_project(tmp_path, sandbox_server)
+    unmanaged = [{k: p[k] for k in ("id", "name", "sku", "regular_price", "date_modified_gmt", "meta_data")}
+                 for p in all_products(sandbox_server)
+                 if p["name"] in ("Gift Wrapping", "Staff Pick: Postcard Set")]
+    assert len(unmanaged) == 2
+    sandbox_server.set_faults(seed=3, rate_fail_after_commit=0.1, fail_after_commit_as=as_, rate_500=0.03,
+                              rate_drop=0.03)
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    sandbox_server.set_faults()
+    assert run.exit_code == 0, run.output
+    assert duplicate_skus(sandbox_server) == []
+    _unchanged(sandbox_server, unmanaged)
+    plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
