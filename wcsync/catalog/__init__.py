@@ -60,6 +60,9 @@ def load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
     tx = resolve_taxonomy(pc, diags)
     resolver = ProductResolver(tx, Templates(pc.catalog_dir / "templates", pc.rel_dir), diags)
     resolver.unparsed_skus = {s.lower() for s in pc.unparsed_skus}
+    resolver.broken = set(pc.broken)
+    if "meta_fields" in pc.broken:
+        tx.meta_unknown_ok = True
     resolved = [resolver.resolve(loc) for loc in pc.products]
     resolved = [resolver.link(rp) for rp in resolved]
     diags.extend(lint_products(resolved, project.lint))

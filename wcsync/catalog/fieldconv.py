@@ -65,6 +65,8 @@ def check_meta(
     declared: dict[str, Loc[MetaField]],
     target: str,
     diags: list[Diagnostic],
+    *,
+    lenient: bool = False,
 ) -> dict[str, Any]:
     """Validate ``meta`` (at ``loc``/``sub``) for a product type or ``variation``; returns canonical meta."""
     out: dict[str, Any] = {}
@@ -72,6 +74,8 @@ def check_meta(
         where = (*sub, key)
         decl = declared.get(key)
         if decl is None:
+            if lenient:
+                continue
             diags.append(
                 loc.diag(where, f"meta key '{key}' is not declared", suggestion_hint(key, declared, fallback="declare it in meta-fields.yaml"), key=True)
             )

@@ -57,6 +57,8 @@ class ParsedCatalog:
     version: str = ""
     #: number of product files found (even when they failed validation)
     product_files: int = 0
+    #: taxonomy files (by wrapper key) that could not be read whole: references to them are not reported
+    broken: set[str] = field(default_factory=set)
     #: SKUs written in product files that could not be parsed (references to them are not reported as dangling)
     unparsed_skus: set[str] = field(default_factory=set)
 
@@ -147,8 +149,12 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
         doc, errs = parse_file(path, f"{rel_dir}/{fname}")
         diags.extend(errs)
         if doc is None:
+            out.broken.add(wrapper)
             continue
+        before = len(diags)
         items, base = _items(doc, wrapper, what, diags)
+        if len(diags) > before:
+            out.broken.add(wrapper)
         target: list[Any] = getattr(out, wrapper)
         for i, item in enumerate(items):
             if model is Category:

@@ -57,33 +57,35 @@ class ProductResolver:
         self.diags = diags
         self.reg = _Registry()
         self.unparsed_skus: set[str] = set()
+        #: taxonomy files that could not be read (their errors are reported; dangling references are not)
+        self.broken: set[str] = set()
 
     # -- references --------------------------------------------------------------------------------------
     def _refs(self, loc: Loc[Product], name: str, values: list[str] | None, table: dict[str, str], what: str, fallback: str) -> tuple[str, ...]:
         out: set[str] = set()
         for i, v in enumerate(values or []):
             slug = table.get(v.strip().lower()) or table.get(slugify(v))
-            if slug is None:
-                self.diags.append(loc.diag((name, i), f"unknown {what} '{v}'", suggestion_hint(v, [k for k in table if k == table[k]], fallback=fallback)))
-            else:
+            if slug is not None:
                 out.add(slug)
+            elif name not in self.broken:
+                self.diags.append(loc.diag((name, i), f"unknown {what} '{v}'", suggestion_hint(v, [k for k in table if k == table[k]], fallback=fallback)))
         return tuple(sorted(out))
 
     def _categories(self, loc: Loc[Product]) -> tuple[str, ...]:
         out: set[str] = set()
         for i, ref in enumerate(loc.model.categories or []):
             path, hint = resolve_category(self.tx, ref)
-            if path is None:
-                self.diags.append(loc.diag(("categories", i), f"unknown category '{ref}'", hint))
-            else:
+            if path is not None:
                 out.add(path)
+            elif "categories" not in self.broken:
+                self.diags.append(loc.diag(("categories", i), f"unknown category '{ref}'", hint))
         return tuple(sorted(out))
 
     def _shipping_class(self, loc: Loc[Product], sub: PathT, value: str | None) -> str | None:
         if value is None:
             return None
         slug = self.tx.shipping_classes.get(value.strip().lower())
-        if slug is None:
+        if slug is None and "shipping_classes" not in self.broken:
             self.diags.append(loc.diag(sub, f"unknown shipping class '{value}'", suggestion_hint(value, self.tx.shipping_classes, fallback="declare it in shipping-classes.yaml")))
         return slug
 
@@ -190,9 +192,9 @@ class ProductResolver:
                 defaults[a.ref] = opt
             fields["default_attributes"] = defaults
         if "meta" in fs:
-            fields["meta"] = check_meta(loc, ("meta",), p.meta, self.tx.meta, p.type, self.diags)
+            fields["meta"] = check_meta(loc, ("meta",), p.meta, self.tx.meta, p.type, self.diags, lenient=self.tx.meta_unknown_ok)
         required_meta(loc, fields.get("meta", {}), self.tx.meta, p.type, self.diags, f"product {p.sku}")
-        members = build_variations(loc, attrs, self.templates, self.tx.meta, self.diags) if p.type == "variable" else []
+        members = build_variations(loc, attrs, self.templates, self.tx.meta, self.diags, lenient=self.tx.meta_unknown_ok) if p.type == "variable" else []
         variations: list[DesiredResource] = []
         keys: set[str] = set()
         for m in members:
@@ -223,7 +225,11 @@ class ProductResolver:
                 hit = self.reg.skus.get(ref.strip().lower())
                 if hit is None and ref.strip().lower() in self.unparsed_skus:
                     continue  # declared in a file with a YAML error, already reported
-                if hit is None or hit[2][:1] == ("variations",) or hit[2][:1] == ("variation_matrix",):
+                if hit is not None and hit[2][:1] in (("variations",), ("variation_matrix",)):
+                    parent = hit[1].model.sku
+                    self.diags.append(rp.loc.diag((name, i), f"{name} names '{ref}', a variation of {parent}", f"link products, not variations: use '{parent}'"))
+                    continue
+                if hit is None:
                     known = [s for s, _, sub in self.reg.skus.values() if sub == ("sku",)]
                     self.diags.append(rp.loc.diag((name, i), f"{name} names unknown product SKU '{ref}'", suggestion_hint(ref, known, fallback="use the sku of a product in the catalogue")))
                     continue

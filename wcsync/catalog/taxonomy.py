@@ -43,6 +43,8 @@ class Taxonomy:
     shipping_classes: dict[str, str] = field(default_factory=dict)  # lower name or slug -> slug
     meta: dict[str, Loc[MetaField]] = field(default_factory=dict)
     resources: dict[Kind, list[DesiredResource]] = field(default_factory=dict)
+    #: meta-fields.yaml could not be read: undeclared meta keys are not reported
+    meta_unknown_ok: bool = False
 
 
 def source_of(loc: Loc[Any], sub: PathT = ()) -> Source:

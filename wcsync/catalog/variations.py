@@ -94,7 +94,13 @@ def resolve_combo(
 
 
 def build_variations(
-    loc: Loc[Product], attrs: list[RAttr], templates: Templates, declared_meta: dict[str, Any], diags: list[Diagnostic]
+    loc: Loc[Product],
+    attrs: list[RAttr],
+    templates: Templates,
+    declared_meta: dict[str, Any],
+    diags: list[Diagnostic],
+    *,
+    lenient: bool = False,
 ) -> list[Member]:
     p = loc.model
     var_attrs = [a for a in attrs if a.variation]
@@ -181,7 +187,7 @@ def build_variations(
         if v.sku:
             by_sku.setdefault(v.sku.lower(), m)
     for m in members:
-        m.meta = check_meta(loc, (*m.sub, "meta"), m.meta, declared_meta, "variation", diags) if m.meta else {}
+        m.meta = check_meta(loc, (*m.sub, "meta"), m.meta, declared_meta, "variation", diags, lenient=lenient) if m.meta else {}
         required_meta(Loc(loc.model, loc.doc, (*loc.path, *m.sub)), m.meta, declared_meta, "variation", diags, f"variation {m.sku or _combo_text(m.combo, attrs)}")
     return members
 
