@@ -418,3 +418,16 @@ def test_redirects_are_not_followed_and_explained() -> None:
         "https://www.shop.example/wp-json/wc/v3/products — set the store URL to the address the site redirects "
         "to (scheme and www. included); wcsync does not follow redirects, so credentials never go to another host"
     )
+
+
+@pytest.mark.parametrize("params", [{"sku": "GRÖSSE-1,A B", "search": "x*y~z!'()"}, {"slug": "%e5%b8%bd"}])
+def test_oauth1_signature_with_non_ascii_and_reserved_characters(params: dict[str, str]) -> None:
+    seen: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok([])
+
+    run(handler, lambda c: c.get("products", params), url="http://shop.example", auth="oauth1")
+    assert woocommerce_oauth_valid(seen[0], SECRET)
+    assert {k: seen[0].url.params[k] for k in params} == params

@@ -148,3 +148,21 @@ def test_reread_terms_by_slug() -> None:
     assert [(t.id, t.fields["name"]) for t in tags] == [(5, "Winter & Snow")]
     assert [t.key for t in terms] == ["blue"] and [a.key for a in attrs] == ["color"]
     assert [r.url.params.get("slug") for r in store.requests if r.url.path.endswith("/tags")] == ["winter-snow"]
+
+
+def test_progress_names_each_list_and_counts_parents_on_older_stores() -> None:
+    store = big_store(store_variations=False, products=250)
+    seen: list[tuple[str, int, int]] = []
+
+    async def body(client: WooClient) -> Any:
+        return await fetch_live_state(client, progress=lambda path, done, total: seen.append((path, done, total)))
+
+    run(store, body)
+    finished = {path: total for path, done, total in seen if done == total}
+    assert finished == {
+        "products/categories": 1, "products/tags": 1, "products/shipping_classes": 1,
+        "products/attributes/1/terms": 1, "products/attributes/2/terms": 1,
+        "products": 3, "products (trash)": 1, "variations (one list per variable product)": 32,
+    }
+    parents = [done for path, done, _ in seen if path.startswith("variations")]
+    assert parents == list(range(1, 33))

@@ -179,11 +179,13 @@ class WooClient:
         fields: Sequence[str] | None = None,
         *,
         progress: Progress | None = None,
+        label: str | None = None,
     ) -> list[dict[str, Any]]:
         """Every item of a collection: ``per_page=100``, ``orderby=id`` ascending, ``context=edit``.
 
         The first page tells ``X-WP-TotalPages``; the other pages are fetched concurrently (bounded by the
         limiter) and joined in page order. Items seen twice (rows inserted while paging) are kept once.
+        ``progress`` (default: the client's) hears ``(label or path, pages done, total pages)``.
         """
         query: dict[str, Any] = {"per_page": PER_PAGE, "orderby": "id", "order": "asc", "context": "edit"}
         query.update(params or {})
@@ -191,11 +193,12 @@ class WooClient:
             wanted = list(dict.fromkeys(["id", *fields]))
             query["_fields"] = ",".join(wanted)
         report = progress or self.progress
+        name = label or path
         first = await self.request("GET", path, params={**query, "page": 1})
         items = self._list_body(first, path)
         total_pages = self._total_pages(first)
         if report:
-            report(path, 1, max(total_pages or 1, 1))
+            report(name, 1, max(total_pages or 1, 1))
         pages: list[list[dict[str, Any]]] = [items]
         if total_pages is None:
             # A proxy stripped the X-WP-* headers: walk the pages one by one until a short page.
@@ -205,7 +208,7 @@ class WooClient:
                 response = await self.request("GET", path, params={**query, "page": page})
                 pages.append(self._list_body(response, path))
                 if report:
-                    report(path, page, page)
+                    report(name, page, page)
         elif total_pages > 1:
             done = 1
 
@@ -215,7 +218,7 @@ class WooClient:
                 result = self._list_body(response, path)
                 done += 1
                 if report:
-                    report(path, done, total_pages)
+                    report(name, done, total_pages)
                 return result
 
             pages.extend(await asyncio.gather(*(fetch(p) for p in range(2, total_pages + 1))))

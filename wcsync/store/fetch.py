@@ -61,7 +61,8 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
                 client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
             )
             trash_task = group.create_task(
-                client.list_all("products", {"status": "trash"}, fields=product_fields, progress=progress)
+                client.list_all("products", {"status": "trash"}, fields=product_fields, progress=progress,
+                            label="products (trash)")
             )
             variations_task = group.create_task(
                 client.list_all("variations", fields=wire.wire_fields(Kind.VARIATION), progress=progress)
@@ -109,6 +110,10 @@ def _first_error() -> Iterator[None]:
         raise first from None
 
 
+def _silent(path: str, done: int, total: int) -> None:
+    return None
+
+
 async def _nothing() -> list[dict[str, Any]]:
     return []
 
@@ -126,9 +131,18 @@ async def _variations_per_parent(
     """Older stores: one variation list per variable product, concurrently; ``parent_id`` filled in."""
     parents = [p["id"] for p in products if p.get("type") == "variable"]
     fields = wire.wire_fields(Kind.VARIATION)
-    lists = await asyncio.gather(
-        *(client.list_all(f"products/{pid}/variations", fields=fields, progress=progress) for pid in parents)
-    )
+    done = 0
+
+    async def one(pid: int) -> list[dict[str, Any]]:
+        nonlocal done
+        # the per-page progress of thousands of small lists is noise: report parents done instead
+        result = await client.list_all(f"products/{pid}/variations", fields=fields, progress=_silent)
+        done += 1
+        if progress:
+            progress("variations (one list per variable product)", done, len(parents))
+        return result
+
+    lists = await asyncio.gather(*(one(pid) for pid in parents))
     out: list[dict[str, Any]] = []
     for pid, bodies in zip(parents, lists, strict=True):
         out.extend({**b, "parent_id": b.get("parent_id") or pid} for b in bodies)
