@@ -135,7 +135,7 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
         [(H, 'upsells: [mug-1]', 'upsells: [MUG-2]'), (M, 'grouped_products: [MUG-1]', 'grouped_products: [HOODIE-RED-S]')],
         [
             "catalog/products/clothing/hoodie.yaml:34:11: upsells names unknown product SKU 'MUG-2' — did you mean 'MUG-1'?",
-            "catalog/products/mugs.yaml:16:24: grouped_products names unknown product SKU 'HOODIE-RED-S' — did you mean 'HOODIE'?",
+            "catalog/products/mugs.yaml:16:24: grouped_products names 'HOODIE-RED-S', a variation of HOODIE — link products, not variations: use 'HOODIE'",
         ],
     ),
     "dangling_template": (
