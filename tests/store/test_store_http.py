@@ -137,3 +137,13 @@ def test_dropped_connections_are_retried_for_reads(sandbox_server: Any) -> None:
     sandbox_server.set_faults(rate_drop=1.0, max_faults=2)
     assert run(sandbox_server, lambda c: c.get("products"), auth=AuthMethod.OAUTH1) == []
     assert sandbox_server.stats()["counts"] == {"GET /wp-json/wc/v3/products": 3}
+
+
+def test_ca_bundle_from_the_environment(sandbox_tls_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WCSYNC_CA_BUNDLE", str(sandbox_tls_server.ca_path))
+    assert run(sandbox_tls_server, lambda c: c.get("products"), ca_bundle=None) == []
+
+
+def test_verification_off_works_and_is_warned(sandbox_tls_server: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(sandbox_tls_server, lambda c: c.get("products"), ca_bundle=None, verify_tls=False) == []
+    assert "WARNING: TLS certificate verification is OFF" in capsys.readouterr().err
