@@ -105,3 +105,17 @@ def test_bench_validate_fails_when_a_limit_is_exceeded(
 def test_generator_refuses_impossible_sizes(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="cannot make 81 variations per product"):
         gen.generate(tmp_path / "p", 2, 81)
+
+
+def test_bench_plan_runs_end_to_end_and_finds_no_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = _module("bench_plan")
+    code = bench.main(
+        ["--products", "6", "--variations", "12", "--repeat", "1", "--dir", str(tmp_path / "p")]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "wcsync: build_plan (no changes found)" in out
+    assert "(18 products + variations)" in out
+    assert "ratio build_plan / baseline: " in out
