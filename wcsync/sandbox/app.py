@@ -74,7 +74,7 @@ def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw
     base = _base(request)
     path = request.url.path
     query_order = parse_qsl(request.url.query, keep_blank_values=True)
-    query = dict(query_order)
+    query = _query_dict(query_order)
     check_credentials = True
     if path in ("/wp-json", "/wp-json/") or (path == "/" and query.get("rest_route") in ("/", "")):
         return _json(Reply(200, misc.rest_index(base, routes, wc_version)), base)
@@ -118,6 +118,18 @@ def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw
         headers = {k: (int(v) if k.startswith("X-WP-") else v) for k, v in reply.headers.items()}
         reply = Reply(200, {"body": reply.body, "status": reply.status, "headers": headers})
     return _json(reply, base)
+
+
+def _query_dict(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Query parameters; PHP-style lists (``include[]=1&include[]=2``) become comma lists."""
+    out: dict[str, str] = {}
+    for key, value in pairs:
+        if key.endswith("[]"):
+            name = key[:-2]
+            out[name] = f"{out[name]},{value}" if name in out else value
+        else:
+            out[key] = value
+    return out
 
 
 def _json(reply: Reply, base: str) -> Response:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wcsync.sandbox import attributes, batch, misc, products, terms, variations
+from wcsync.sandbox import attributes, batch, misc, products, term_handlers, terms, variations
 from wcsync.sandbox.http import Ctx, Reply
 
 Handler = Callable[[Ctx], Reply]
@@ -38,15 +38,15 @@ def _r(path: str, handlers: dict[str, Handler], allow: str, shape: str, **kw: ob
 
 
 def _crud(base: str, kind: terms.TermKind) -> list[Route]:
-    item_exists = terms.item_exists(kind)
-    update = terms.update_handler(kind)
+    item_exists = term_handlers.item_exists(kind)
+    update = term_handlers.update_handler(kind)
     return [
-        _r(base, {"GET": terms.list_handler(kind), "POST": terms.create_handler(kind)}, COLLECTION, "collection"),
+        _r(base, {"GET": term_handlers.list_handler(kind), "POST": term_handlers.create_handler(kind)}, COLLECTION, "collection"),
         _r(base + r"/batch", dict.fromkeys(("POST", "PUT", "PATCH"), batch.term_batch_handler(kind)),
            BATCH, "batch"),
         _r(base + r"/(?P<id>\d+)", {
-            "GET": terms.get_handler(kind), "POST": update, "PUT": update, "PATCH": update,
-            "DELETE": terms.delete_handler(kind),
+            "GET": term_handlers.get_handler(kind), "POST": update, "PUT": update, "PATCH": update,
+            "DELETE": term_handlers.delete_handler(kind),
         }, ITEM, "item", exists_after=item_exists),
     ]
 
@@ -54,17 +54,17 @@ def _crud(base: str, kind: terms.TermKind) -> list[Route]:
 def _attribute_terms() -> list[Route]:
     base = r"/products/attributes/(?P<attribute_id>\d+)/terms"
     kind = terms.ATTRIBUTE_TERM
-    update = terms.update_handler(kind)
+    update = term_handlers.update_handler(kind)
     has_attr = attributes.exists_from_ctx
     return [
-        _r(base, {"GET": terms.list_handler(kind), "POST": terms.create_handler(kind)}, COLLECTION,
+        _r(base, {"GET": term_handlers.list_handler(kind), "POST": term_handlers.create_handler(kind)}, COLLECTION,
            "collection", exists_before=has_attr),
         _r(base + r"/batch", dict.fromkeys(("POST", "PUT", "PATCH"), batch.term_batch_handler(kind)), BATCH,
            "batch", exists_before=has_attr),
         _r(base + r"/(?P<id>\d+)", {
-            "GET": terms.get_handler(kind), "POST": update, "PUT": update, "PATCH": update,
-            "DELETE": terms.delete_handler(kind),
-        }, ITEM, "item", exists_after=terms.item_exists(kind)),
+            "GET": term_handlers.get_handler(kind), "POST": update, "PUT": update, "PATCH": update,
+            "DELETE": term_handlers.delete_handler(kind),
+        }, ITEM, "item", exists_after=term_handlers.item_exists(kind)),
     ]
 
 

@@ -271,9 +271,5 @@ def to_float(value: str) -> float | None:
 
 
 def sanitize_sku(value: str) -> str:
-    return encode_amp_free(strip_all_tags(value)).strip()
-
-
-def encode_amp_free(value: str) -> str:
-    """SKUs keep a raw ``&`` (WooCommerce stores them with ``wc_clean``)."""
-    return value
+    """SKUs lose their tags and surrounding spaces but keep a raw ``&`` (WooCommerce's ``wc_clean``)."""
+    return strip_all_tags(value).strip()
