@@ -217,5 +217,16 @@ def test_secrets_never_printed(tmp_path: Path, project: Project) -> None:
     with pytest.raises(CatalogError) as exc:
         load_project(tmp_path)
     assert [str(d) for d in exc.value.diagnostics] == [
-        "wcsync.yaml:6:22: stores.production.consumer_secret: expected text, got a list — put the value in quotes, like \"…\""
+        "wcsync.yaml:6:22: stores.production.consumer_secret: expected text, got a value of the wrong kind (not shown: it may be a secret) — put the value in quotes, like \"…\""
     ]
+
+
+def test_credential_fields_are_never_echoed(tmp_path: Path) -> None:
+    text = f"stores:\n  s:\n    url: https://x.example.com\n    consumer_key: [{KEY}]\n    auth: {SECRET}\n    app_password: 99887766\n"
+    errors = _errors(tmp_path, text)
+    assert errors == [
+        "wcsync.yaml:4:19: stores.s.consumer_key: expected text, got a value of the wrong kind (not shown: it may be a secret) — put the value in quotes, like \"…\"",
+        f"wcsync.yaml:5:11: stores.s.auth: '{SECRET}' is not allowed — use one of: basic, oauth1, query, app_password",
+        "wcsync.yaml:6:19: stores.s.app_password: expected text, got a value of the wrong kind (not shown: it may be a secret) — put the value in quotes, like \"…\"",
+    ]
+    assert all(KEY not in e and "99887766" not in e for e in errors)

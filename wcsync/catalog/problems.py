@@ -5,6 +5,7 @@ and "did you mean" suggestions. Only this module knows pydantic's error vocabula
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -82,7 +83,17 @@ def _model_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMod
     return current
 
 
+_SECRET_RE = re.compile(r"secret|password|key|token", re.IGNORECASE)
+
+
+class _Redacted:
+    def __repr__(self) -> str:
+        return "(hidden)"
+
+
 def _kind(value: Any) -> str:
+    if isinstance(value, _Redacted):
+        return "a value of the wrong kind (not shown: it may be a secret)"
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -105,6 +116,9 @@ def _message(err: dict[str, Any], root: type[BaseModel], what: str) -> tuple[str
     name = label(loc) or what
     value = err.get("input")
     ctx = err.get("ctx") or {}
+    if any(isinstance(p, str) and _SECRET_RE.search(p) for p in loc):
+        # never echo what was written in a credentials field, even when it is in the wrong shape
+        value = _Redacted()
     if typ == "extra_forbidden":
         parent = _model_at(root, loc[:-1])
         field = str(loc[-1])
