@@ -135,9 +135,14 @@ async def _apply(options: _Options) -> int:
         result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
                                progress=progress)
         status("Re-reading the store to check convergence …")
-        after = await fetch_live_state(client)
-        remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
-        result.convergence_errors = convergence_errors(remaining, result)
+        try:
+            after = await fetch_live_state(client)
+        except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
+            result.convergence_errors = [f"could not re-read the store to check convergence ({err}); "
+                                         "run `wcsync plan` to check"]
+        else:
+            remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
+            result.convergence_errors = convergence_errors(remaining, result)
     _report(result, options.report_file)
     return result.exit_code
 

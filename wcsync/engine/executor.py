@@ -123,6 +123,8 @@ class _Run:
             if follow is not None:
                 second.append(follow)
         if second:
+            self.progress.stage_started(f"{stage.name}: second pass (links to new products, image map)",
+                                        len(second))
             await self._second_pass(stage.kind, second)
         applied = sum(1 for c in stage.changes if self._status(c) is Status.APPLIED)
         self.progress.stage_done(stage.name, applied, failed)
