@@ -190,3 +190,9 @@ def test_variation_descriptions_come_back_through_wpautop() -> None:
         assert _same(Kind.VARIATION, "description", "html", sent, stored)
     assert _same(Kind.VARIATION, "description", "html", "Line 1\nLine 2", "<p>Line 1<br />\nLine 2</p>\n")
     assert not _same(Kind.VARIATION, "description", "html", sent, "<p>Blue &amp; slim</p>\n")
+
+
+def test_slugs_fold_accents_like_wordpress() -> None:
+    assert c.slug_key("café-crème") == c.slug_key("cafe-creme")
+    assert c.slug_key("große") == c.slug_key("grose")
+    assert c.slug_key("cafe") != c.slug_key("cafe-2")

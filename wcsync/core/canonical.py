@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -29,8 +30,11 @@ def sku_key(sku: str | None) -> str:
 
 
 def slug_key(slug: str | None) -> str:
-    """Slugs compare lower-case with percent-encoding undone (non-Latin slugs come back ``%e5%b8%bd…``)."""
-    return unquote((slug or "").strip()).casefold()
+    """Slugs compare lower-case with percent-encoding undone (non-Latin slugs come back ``%e5%b8%bd…``) and
+    accents folded as WordPress folds them (``café`` is stored ``cafe``, ``ß`` as ``s``; 02#10-13)."""
+    text = unquote((slug or "").strip()).replace("ß", "s").replace("ẞ", "s").casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def path_key(path: str | None) -> str:
