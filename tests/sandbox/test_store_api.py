@@ -204,3 +204,25 @@ def test_saving_a_variation_touches_its_parent(store: tuple[Path, tuple[str, str
         db.set_clock(None)
     assert after.json()["date_modified_gmt"] > parent.json()["date_modified_gmt"]
     assert after.json()["price"] == "7.50"
+
+
+def test_namespace_index_lists_the_routes_without_credentials(store: tuple[Path, tuple[str, str]]) -> None:
+    path, _ = store
+    (reply,) = call(path, None, [("GET", "/wp-json/wc/v3", None)])
+    assert reply.status_code == 200
+    assert reply.json()["namespace"] == "wc/v3"
+    assert {"/wc/v3/products", "/wc/v3/products/batch", "/wc/v3/variations"} <= set(reply.json()["routes"])
+
+
+def test_unmanaged_stock_clears_quantity_backorders_and_low_stock(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    created, updated = call(path, key, [
+        ("POST", "/wp-json/wc/v3/products", {"name": "Mug", "manage_stock": True, "stock_quantity": 3,
+                                              "backorders": "notify", "low_stock_amount": 1}),
+        ("PUT", "/wp-json/wc/v3/products/429", {"manage_stock": False, "stock_status": "outofstock"}),
+    ])
+    assert created.json()["id"] == 429
+    assert (created.json()["stock_quantity"], created.json()["backorders"]) == (3, "notify")
+    body = updated.json()
+    assert (body["manage_stock"], body["stock_quantity"], body["backorders"], body["low_stock_amount"],
+            body["stock_status"]) == (False, None, "no", None, "outofstock")

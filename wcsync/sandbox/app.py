@@ -89,6 +89,9 @@ def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw
     method = request.method.upper()
     if method == "HEAD":
         method = "GET"
+    if rest_path.rstrip("/") == "/wc/v3" and method == "GET":
+        index = misc.rest_index(base, routes, wc_version)
+        return _json(Reply(200, {"namespace": "wc/v3", "routes": index["routes"]}), base)
     principal: Any = None
     if check_credentials and rest_path.startswith("/wc/"):
         result = authenticate(conn, request, raw)

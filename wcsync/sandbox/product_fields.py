@@ -176,8 +176,10 @@ def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:
             props["stock_quantity"] = int(props.get("stock_quantity") or 0) + int(as_int(data["inventory_delta"]) or 0)
         if props.get("stock_quantity") is None:
             props["stock_quantity"] = 0
-    else:
+    else:  # WC_Product::validate_props
         props["stock_quantity"] = None
+        props["backorders"] = "no"
+        props["low_stock_amount"] = None
 
 
 def meta_value(value: Any) -> Any:

@@ -177,8 +177,11 @@ def _apply(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, 
         props["post_password"] = as_str(data["post_password"])
     apply_common(props, data, conn)
     kind = props["type"]
-    if kind in ("variable", "grouped"):
+    if kind in ("variable", "grouped"):  # every save blanks a parent's own prices and sale dates
         props["regular_price"] = props["sale_price"] = ""
+        props["date_on_sale_from"] = props["date_on_sale_to"] = None
+    if kind == "grouped":
+        props["manage_stock"] = False
     if kind == "external":
         if to_bool(data.get("manage_stock", False)):
             raise ApiError(400, "product_external_invalid_manage_stock", "External products cannot be stock managed.")
