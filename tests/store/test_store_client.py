@@ -431,3 +431,31 @@ def test_oauth1_signature_with_non_ascii_and_reserved_characters(params: dict[st
     run(handler, lambda c: c.get("products", params), url="http://shop.example", auth="oauth1")
     assert woocommerce_oauth_valid(seen[0], SECRET)
     assert {k: seen[0].url.params[k] for k in params} == params
+
+
+def test_a_5xx_woocommerce_refusal_is_final_not_unknown_02_38() -> None:
+    log: list[httpx.Request] = []
+    refusal = httpx.Response(500, json={"code": "duplicate_term_slug", "message": "The slug &#8220;x&#8221; is "
+                                        "already in use by another term.", "data": None})
+    with pytest.raises(RequestFailed) as err:
+        run(scripted(refusal, log=log), lambda c: c.put("products/tags/5", {"slug": "x"}))
+    assert len(log) == 1 and not isinstance(err.value, UnknownOutcome)
+    assert err.value.code == "duplicate_term_slug" and err.value.status == 500
+    assert str(err.value).endswith("failed (500 duplicate_term_slug: The slug “x” is already in use by another "
+                                   "term.)")
+
+
+def test_wordpress_critical_error_on_a_write_is_unknown() -> None:
+    log: list[httpx.Request] = []
+    crash = httpx.Response(500, json={"code": "internal_server_error", "message": "<p>There has been a critical "
+                                      "error on this website.</p>", "data": {"status": 500}})
+    with pytest.raises(UnknownOutcome):
+        run(scripted(crash, log=log), lambda c: c.post("products", {"name": "x"}))
+    assert len(log) == 1
+
+
+def test_an_upload_that_timed_out_is_retried_even_for_a_write() -> None:
+    log: list[httpx.Request] = []
+    assert run(scripted(httpx.WriteTimeout("slow upload"), log=log),
+               lambda c: c.post("products/batch", {"create": []})) == {"done": True}
+    assert len(log) == 2

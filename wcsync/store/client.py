@@ -283,6 +283,9 @@ class WooClient:
                         f"could not connect to {self.store} for {info.describe()}: {exc or type(exc).__name__}",
                         hint="check the store URL, DNS and that the site is up",
                     )
+                except httpx.WriteTimeout as exc:
+                    # the request never finished uploading, so the store cannot have processed it
+                    failure = self._timeout_error(info, exc, "write", timeout.write or 0.0)
                 except httpx.TimeoutException as exc:
                     used = timeout.read or 0.0
                     if info.is_write:
@@ -303,9 +306,10 @@ class WooClient:
                     if status in PUSHBACK_STATUSES:
                         self.limiter.pushed_back()
                     body = _json_or_none(response)
-                    if status in RETRY_STATUSES and info.is_write and status not in PUSHBACK_STATUSES:
+                    final = _application_error(status, body)
+                    if status in RETRY_STATUSES and not final and info.is_write and status not in PUSHBACK_STATUSES:
                         raise self._unknown(info, f"the store answered {status} after receiving it")
-                    if status not in RETRY_STATUSES or attempt > self.settings.max_retries:
+                    if final or status not in RETRY_STATUSES or attempt > self.settings.max_retries:
                         if not raise_for_status:
                             return response
                         raise classify_error(
@@ -353,10 +357,10 @@ class WooClient:
         return None
 
     def _timeout_error(self, info: RequestInfo, exc: Exception, phase: str, used: float) -> StoreTimeout:
-        setting = "connect_timeout" if phase == "connect" else "read_timeout"
+        setting = {"connect": "connect_timeout", "write": "write_timeout"}.get(phase, "read_timeout")
+        what = {"connect": "connection", "write": "upload of the request"}.get(phase, "answer")
         return StoreTimeout(
-            f"{info.describe()} on {self.store} timed out: no {'connection' if phase == 'connect' else 'answer'} "
-            f"within the {phase} timeout of {used:g} s",
+            f"{info.describe()} on {self.store} timed out: no {what} within the {phase} timeout of {used:g} s",
             hint=f"the store is slow or unreachable; raise `{setting}` in wcsync.yaml, or lower `concurrency`",
             timeout=used,
             phase=phase,
@@ -402,6 +406,16 @@ def _json_or_none(response: httpx.Response) -> Any:
         return lenient_json(response)
     except ValueError:
         return None
+
+
+def _application_error(status: int, body: Any) -> bool:
+    """A 5xx that WooCommerce answered on purpose (``duplicate_term_slug``, ``woocommerce_rest_cannot_delete``
+    for the default category …): a decided refusal, neither retried nor "unknown". WordPress's fatal-error
+    answer (``internal_server_error``) is a crash, whose outcome is unknown."""
+    if status < 500 or not isinstance(body, dict):
+        return False
+    code = body.get("code")
+    return isinstance(code, str) and bool(code) and code != "internal_server_error"
 
 
 def _location(response: httpx.Response) -> str | None:
