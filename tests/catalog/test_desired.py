@@ -187,3 +187,18 @@ def test_desired_is_none_when_there_are_errors(shop: Path) -> None:
     assert [d.format() for d in loaded.errors] == [
         "catalog/products/mugs.yaml:4:5: unknown field 'colour' — remove it or check the spelling"
     ]
+
+
+def test_default_attributes_by_slug_and_pa_slug(shop: Path) -> None:
+    edit(shop, H, "default_attributes: {Color: Red, Größe: M}", "default_attributes: {pa_color: blue, grose: m, fit: regular}")
+    hoodie = _one(_desired(shop), Kind.PRODUCT, "HOODIE")
+    assert hoodie.fields["default_attributes"] == {"pa_color": "Blue", "pa_grose": "M", "Fit": "Regular"}
+
+
+def test_catalog_directory_from_project_file(shop: Path) -> None:
+    (shop / "catalog").rename(shop / "stock")
+    edit(shop, "wcsync.yaml", "ownership: marked\n", "ownership: marked\ncatalog: stock\n")
+    loaded = load_catalog(shop, load_project(shop))
+    assert loaded.ok and loaded.desired is not None
+    assert loaded.desired.products[0].source is not None
+    assert loaded.desired.products[0].source.file == "stock/products/clothing/hoodie.yaml"

@@ -181,7 +181,8 @@ class ProductResolver:
         if "default_attributes" in fs:
             defaults: dict[str, str] = {}
             for name, value in (p.default_attributes or {}).items():
-                a = next((x for x in attrs if x.name.lower() == name.strip().lower() or (x.slug and x.slug == name.strip().lower())), None)
+                low = name.strip().lower()
+                a = next((x for x in attrs if x.name.lower() == low or (x.slug and x.slug == low.removeprefix("pa_"))), None)
                 if a is None:
                     self.diags.append(loc.diag(("default_attributes", name), f"default_attributes names '{name}', which is not an attribute of {p.sku}", suggestion_hint(name, [x.name for x in attrs]), key=True))
                     continue
