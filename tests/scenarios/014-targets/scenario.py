@@ -27,3 +27,14 @@ def check(plan):
     ]
     desired, live, settings = build(("GONE-1",))
     assert lines(build_plan(desired, live, settings, store=STORE)) == ["delete product GONE-1"]
+    check_variation_target()
+
+
+def check_variation_target():
+    from tests.scenarios.builders import STORE, lines
+    from wcsync.core.planner import build_plan
+
+    desired, live, settings = build(("hoodie-classic-red",))
+    assert lines(build_plan(desired, live, settings, store=STORE)) == [
+        "update variation HOODIE-CLASSIC-RED [regular_price]"
+    ]

@@ -27,7 +27,15 @@ def plan_products(ctx: PlanContext) -> list[PriceDrop]:
     for v in ctx.desired.variations:
         variations_by_parent.setdefault(sku_key(v.parent_key), []).append(v)
     for d in sorted(ctx.desired.products, key=lambda r: sku_key(r.key)):
+        own_variations = variations_by_parent.get(sku_key(d.key), [])
         if not ctx.targeted(Kind.PRODUCT, d.key):
+            # ``--target`` may name single variations (by SKU): plan those, and nothing else of the product
+            chosen = [v for v in own_variations if ctx.targeted(Kind.VARIATION, v.key)]
+            parent = ctx.index.find(Kind.PRODUCT, d.key)
+            if chosen and parent is not None:
+                managed = ctx.settings.ownership == "all" or parent.mark is not None
+                action = Action.UPDATE if managed else Action.ADOPT
+                drops.extend(_plan_variations(ctx, d, parent, action, chosen, deletes=False))
             continue
         live = ctx.index.find(Kind.PRODUCT, d.key)
         action = Action.CREATE
@@ -47,7 +55,7 @@ def plan_products(ctx: PlanContext) -> list[PriceDrop]:
         notes.extend(_options_in_use(ctx, d, live, diff))
         if action is not Action.UPDATE or diff.changes or diff.meta_deletes:
             ctx.changes.append(_change(d, action, live, diff, notes))
-        drops.extend(_plan_variations(ctx, d, live, action, variations_by_parent.get(sku_key(d.key), [])))
+        drops.extend(_plan_variations(ctx, d, live, action, own_variations))
     _plan_product_deletes(ctx, matched)
     return drops
 
@@ -108,6 +116,8 @@ def _plan_variations(
     parent: LiveResource | None,
     parent_action: Action,
     desired: list[DesiredResource],
+    *,
+    deletes: bool = True,
 ) -> list[PriceDrop]:
     drops: list[PriceDrop] = []
     live_vars = list(ctx.index.variations_by_parent.get(parent.id, [])) if parent is not None else []
@@ -167,7 +177,7 @@ def _plan_variations(
         if action is Action.UPDATE and not diff.changes and not diff.meta_deletes:
             continue
         ctx.changes.append(_change(d, action, live, diff, notes, parent=parent))
-    if parent is not None and parent_action is not Action.RESTORE:
+    if deletes and parent is not None and parent_action is not Action.RESTORE:
         for v in live_vars:
             if v.id in used:
                 continue
