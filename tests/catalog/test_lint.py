@@ -108,3 +108,10 @@ def test_sale_price_without_regular(shop: Path) -> None:
         "catalog/products/mugs.yaml:5:20: product MUG-1 is published without a regular price [product-without-price] — customers cannot buy it: set regular_price",
         "catalog/products/mugs.yaml:6:17: product MUG-1: sale price without a regular price [sale-price-without-regular] — set regular_price too",
     ]
+
+
+def test_category_image_without_alt(shop: Path) -> None:
+    edit(shop, "catalog/categories.yaml", "    slug: home\n", "    slug: home\n    image: {src: https://cdn.example.com/home.jpg}\n")
+    assert warnings(shop) == [
+        "catalog/categories.yaml:11:12: category 'Home': image https://cdn.example.com/home.jpg has no alt text [image-missing-alt] — add 'alt:' describing the image"
+    ]

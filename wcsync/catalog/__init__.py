@@ -65,7 +65,7 @@ def load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
         tx.meta_unknown_ok = True
     resolved = [resolver.resolve(loc) for loc in pc.products]
     resolved = [resolver.link(rp) for rp in resolved]
-    diags.extend(lint_products(resolved, project.lint))
+    diags.extend(lint_products(resolved, project.lint, tx.category_locs))
     diags = sort_diagnostics(diags)
     if any(d.severity is Severity.ERROR for d in diags):
         return LoadedCatalog(diagnostics=diags, desired=None)

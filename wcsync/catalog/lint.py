@@ -6,12 +6,13 @@ Each finding carries a stable rule id (``lintrules.RULES``); its severity comes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.loader import Loc
+from wcsync.catalog.models import Category
 from wcsync.catalog.products import ResolvedProduct
 from wcsync.catalog.yamlio import PathT
 from wcsync.diagnostics import Diagnostic, Severity
@@ -74,9 +75,15 @@ class _Linter:
                 self.emit("image-missing-alt", loc, (*m.sub, "image"), f"{vwhat}: image {vimg.src} has no alt text", "add 'alt:' describing the image")
 
 
-def lint_products(products: list[ResolvedProduct], levels: Mapping[str, str]) -> list[Diagnostic]:
+def lint_products(
+    products: list[ResolvedProduct], levels: Mapping[str, str], categories: Sequence[Loc[Category]] = ()
+) -> list[Diagnostic]:
     linter = _Linter(levels)
     for rp in products:
         if not rp.loc.partial:
             linter.product(rp)
+    for loc in categories:
+        img = loc.model.image
+        if img is not None and not (img.alt or "").strip():
+            linter.emit("image-missing-alt", loc, ("image",), f"category '{loc.model.name}': image {img.src} has no alt text", "add 'alt:' describing the image")
     return linter.out

@@ -38,6 +38,7 @@ class Taxonomy:
 
     category_paths: dict[str, Loc[Category]] = field(default_factory=dict)
     category_slugs: dict[str, str] = field(default_factory=dict)  # slug -> path
+    category_locs: list[Loc[Category]] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)  # lower name or slug -> slug
     attributes: dict[str, GlobalAttribute] = field(default_factory=dict)  # lower name or slug -> attribute
     shipping_classes: dict[str, str] = field(default_factory=dict)  # lower name or slug -> slug
@@ -99,6 +100,7 @@ def _categories(pc: ParsedCatalog, tx: Taxonomy, diags: list[Diagnostic]) -> Non
             )
             return
         seen_slugs[slug] = loc
+        tx.category_locs.append(loc)
         path = f"{parent}/{slug}" if parent else slug
         tx.category_paths[path] = loc
         tx.category_slugs[slug] = path
