@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
+
+from jinja2 import Template
 
 from wcsync.core.plan import Plan
 from wcsync.render.templating import environment
@@ -58,13 +61,18 @@ def _tidy(block: Any) -> str:
     return "\n" + re.sub(r"\n{3,}", "\n\n", str(block).strip("\n")) + "\n"
 
 
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    env = environment()
+    env.filters.update(h=_h, md=_md, code=_code, cell=_cell)
+    return env.get_template("markdown.j2")
+
+
 def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, full_plan_hint: str | None = None) -> str:
     """The plan as a pull-request comment of at most ``limit`` characters. ``full_plan_hint`` tells a reader
     where the whole plan is when the comment had to be cut (e.g. a link to the CI run's artifact)."""
     view = build_view(plan, limit=VALUE_LIMIT)
-    env = environment()
-    env.filters.update(h=_h, md=_md, code=_code, cell=_cell)
-    template = env.get_template("markdown.j2")
+    template = _template()
     hint = full_plan_hint or DEFAULT_HINT
     module: Any = template.make_module(
         {

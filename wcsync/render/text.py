@@ -3,9 +3,11 @@ when stdout is a TTY). Layout lives in ``templates/text.j2``; this module comput
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import click
+from jinja2 import Template
 
 from wcsync.core.plan import Plan
 from wcsync.render.templating import environment
@@ -40,17 +42,26 @@ def _field_width(entry: Entry) -> int:
     return max([MIN_FIELD_WIDTH, *(len(f.name) + 3 for f in entry.fields)])
 
 
+def _styled(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+    return click.style(str(text), fg=fg, bold=bold or None, dim=dim or None)
+
+
+def _plain(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+    return str(text)
+
+
+@lru_cache(maxsize=2)
+def _template(color: bool) -> Template:
+    env = environment()
+    env.filters["style"] = _styled if color else _plain
+    return env.get_template("text.j2")
+
+
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan as terminal text, ending with the summary line and a newline. ``color`` adds ANSI styles."""
-
-    def style(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
-        return click.style(str(text), fg=fg, bold=bold or None, dim=dim or None) if color else str(text)
-
     view = build_view(plan, limit=VALUE_LIMIT)
     kind_width, key_width = _widths(view)
-    env = environment()
-    env.filters["style"] = style
-    template = env.get_template("text.j2")
+    template = _template(color)
     text = template.render(
         view=view,
         kind_width=kind_width,
