@@ -348,3 +348,17 @@ def test_fault_options_make_a_fault_config() -> None:
     assert (config.latency_ms, config.jitter_ms, config.seed, config.retry_after) == (50, 10, 4, 9)
     assert [config.rate_500, config.rate_502, config.rate_503] == pytest.approx([0.1, 0.1, 0.1])
     assert (config.rate_429, config.rate_drop, config.rate_hang, config.methods) == (0.1, 0.05, 0.0, ["POST"])
+
+
+def test_apply_seed_also_works_inside_a_running_event_loop(sandbox_app: Any) -> None:
+    import asyncio
+
+    from wcsync.sandbox.seeds import apply_seed, apply_seed_async
+
+    assert sandbox_app.call("POST", CATEGORIES, json={"name": "Old"}).status_code == 201
+
+    async def from_async_code() -> tuple[int, int]:
+        return apply_seed(sandbox_app.db_path, "empty"), await apply_seed_async(sandbox_app.db_path, "empty")
+
+    assert asyncio.run(from_async_code()) == (0, 0)
+    assert [c["name"] for c in sandbox_app.call("GET", CATEGORIES).json()] == ["Uncategorized"]

@@ -13,6 +13,9 @@ order; any error response, or any per-item error inside a batch response, stops 
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import functools
 import json
 import re
 from importlib import resources
@@ -173,8 +176,10 @@ def _query_value(value: Any) -> str:
     return str(value)
 
 
-def apply_seed(db_path: str | Path, name: str, *, reset: bool = True, wc_version: str = "11.0.1") -> int:
-    """Load seed ``name`` into the store at ``db_path`` (after emptying it, unless ``reset=False``)."""
+async def apply_seed_async(
+    db_path: str | Path, name: str, *, reset: bool = True, wc_version: str = "11.0.1"
+) -> int:
+    """``apply_seed`` for callers already inside an event loop."""
     from wcsync.sandbox.app import create_app
     from wcsync.sandbox.server import reset_database
 
@@ -182,4 +187,22 @@ def apply_seed(db_path: str | Path, name: str, *, reset: bool = True, wc_version
     if reset:
         reset_database(db_path)
     store_app = create_app(Path(db_path), wc_version=wc_version)
-    return anyio.run(replay, store_app, db_path, calls)
+    return await replay(store_app, db_path, calls)
+
+
+def apply_seed(db_path: str | Path, name: str, *, reset: bool = True, wc_version: str = "11.0.1") -> int:
+    """Load seed ``name`` into the store at ``db_path`` (after emptying it, unless ``reset=False``); returns
+    the number of calls made. Works from synchronous code and from inside a running event loop (the seed then
+    runs on a helper thread with its own loop)."""
+
+    def run() -> int:
+        return anyio.run(
+            functools.partial(apply_seed_async, db_path, name, reset=reset, wc_version=wc_version)
+        )
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
