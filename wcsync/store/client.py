@@ -10,10 +10,6 @@ the caller re-reads before deciding.
 from __future__ import annotations
 
 import asyncio
-import json
-import os
-import ssl
-import sys
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
@@ -36,43 +32,15 @@ from wcsync.store.errors import (
     redact_url,
 )
 from wcsync.store.limiter import AdaptiveLimiter
+from wcsync.store.responses import application_error, json_or_none, lenient_json, location, wire_params
 from wcsync.store.retry import PUSHBACK_STATUSES, RETRY_STATUSES, RetryPolicy, parse_retry_after
+from wcsync.store.tls import is_cert_error, tls_verify
 
 API_PREFIX = "/wp-json/wc/v3/"
 PER_PAGE = 100
 
 #: progress callback: (path, pages fetched, total pages)
 Progress = Callable[[str, int, int], None]
-
-
-def _tls_verify(settings: StoreSettings) -> ssl.SSLContext | bool:
-    if not settings.verify_tls:
-        sys.stderr.write(
-            f"WARNING: TLS certificate verification is OFF for store {settings.name!r} ({settings.url}). "
-            "Anyone on the network path can read and change the traffic, credentials included. "
-            "Use `ca_bundle` / WCSYNC_CA_BUNDLE for a private CA instead.\n"
-        )
-        return False
-    bundle = settings.ca_bundle or os.environ.get("WCSYNC_CA_BUNDLE") or None
-    if bundle is None:
-        return ssl.create_default_context()
-    if not os.path.isfile(bundle):
-        raise ConfigError(
-            f"the CA bundle {bundle!r} for store {settings.name!r} does not exist",
-            hint="point `ca_bundle` (or WCSYNC_CA_BUNDLE) at a PEM file with your CA certificate(s)",
-        )
-    return ssl.create_default_context(cafile=bundle)
-
-
-def _is_cert_error(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(6):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 class WooClient:
@@ -110,7 +78,7 @@ class WooClient:
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             transport=transport,
-            verify=True if transport is not None else _tls_verify(settings),
+            verify=True if transport is not None else tls_verify(settings),
             timeout=self._read_timeout,
             headers={"Accept": "application/json", "User-Agent": f"wcsync/{__version__}"},
             limits=httpx.Limits(max_connections=max(settings.concurrency, 1) + 2, max_keepalive_connections=8),
@@ -269,7 +237,7 @@ class WooClient:
                     response = await self._http.request(
                         info.method,
                         url,
-                        params=_wire_params(info.params),
+                        params=wire_params(info.params),
                         json=json,
                         auth=self._auth if authenticate else None,
                         timeout=timeout,
@@ -277,7 +245,7 @@ class WooClient:
                 except httpx.ConnectTimeout as exc:
                     failure = self._timeout_error(info, exc, "connect", self.settings.connect_timeout)
                 except httpx.ConnectError as exc:
-                    if _is_cert_error(exc):
+                    if is_cert_error(exc):
                         raise self._cert_error(info, exc) from exc
                     failure = StoreUnreachable(
                         f"could not connect to {self.store} for {info.describe()}: {exc or type(exc).__name__}",
@@ -305,8 +273,8 @@ class WooClient:
                         return response
                     if status in PUSHBACK_STATUSES:
                         self.limiter.pushed_back()
-                    body = _json_or_none(response)
-                    final = _application_error(status, body)
+                    body = json_or_none(response)
+                    final = application_error(status, body)
                     if status in RETRY_STATUSES and not final and info.is_write and status not in PUSHBACK_STATUSES:
                         raise self._unknown(info, f"the store answered {status} after receiving it")
                     if final or status not in RETRY_STATUSES or attempt > self.settings.max_retries:
@@ -319,7 +287,7 @@ class WooClient:
                             body=body,
                             auth=self.settings.auth.value,
                             attempts=attempt,
-                            location=_location(response),
+                            location=location(response),
                         )
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if failure is not None and attempt > self.settings.max_retries:
@@ -344,7 +312,7 @@ class WooClient:
         )
 
     def _list_body(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
-        body = _json_or_none(response)
+        body = json_or_none(response)
         if not isinstance(body, list):
             raise self._not_json(response, "a JSON list")
         return [item for item in body if isinstance(item, dict)]
@@ -380,57 +348,3 @@ class WooClient:
             request=info,
             hint="wcsync re-reads the store before deciding; it never repeats such a write blindly",
         )
-
-
-def lenient_json(response: httpx.Response) -> Any:
-    """The JSON body; tolerates a byte-order mark and PHP notices printed before the JSON (shared hosts
-    with ``display_errors`` on do that). Raises ``ValueError`` when there is no JSON at all."""
-    text = response.text.lstrip("\ufeff")
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    decoder = json.JSONDecoder()
-    for start in (i for i, ch in enumerate(text) if ch in "[{" and (i == 0 or text[i - 1] in "\n>")):
-        try:
-            value, end = decoder.raw_decode(text, start)
-        except ValueError:
-            continue
-        if not text[end:].strip():
-            return value
-    raise ValueError("no JSON in the response body")
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return lenient_json(response)
-    except ValueError:
-        return None
-
-
-def _application_error(status: int, body: Any) -> bool:
-    """A 5xx that WooCommerce answered on purpose (``duplicate_term_slug``, ``woocommerce_rest_cannot_delete``
-    for the default category …): a decided refusal, neither retried nor "unknown". WordPress's fatal-error
-    answer (``internal_server_error``) is a crash, whose outcome is unknown."""
-    if status < 500 or not isinstance(body, dict):
-        return False
-    code = body.get("code")
-    return isinstance(code, str) and bool(code) and code != "internal_server_error"
-
-
-def _location(response: httpx.Response) -> str | None:
-    raw = response.headers.get("Location")
-    return redact_url(str(response.url.join(raw))) if raw else None
-
-
-def _wire_params(params: dict[str, Any]) -> dict[str, Any]:
-    """JSON-ish params as WordPress reads them: booleans as ``true``/``false``."""
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        if isinstance(value, bool):
-            out[key] = "true" if value else "false"
-        elif isinstance(value, list | tuple):
-            out[key] = ",".join(str(v) for v in value)
-        else:
-            out[key] = value
-    return out

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from wcsync.store.client import WooClient, lenient_json
+from wcsync.store.client import WooClient
 from wcsync.store.errors import (
     NotWordPressError,
     PermalinksOffError,
@@ -23,6 +23,7 @@ from wcsync.store.errors import (
     WooCommerceNotActive,
     redact_url,
 )
+from wcsync.store.responses import lenient_json
 
 STORE_VARIATIONS_ROUTE = "/wc/v3/variations"
 
