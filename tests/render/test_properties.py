@@ -77,6 +77,9 @@ def test_markdown_tables_and_html_stay_intact(plan: Plan) -> None:
     tags = set(re.findall(r"</?([a-zA-Z]+)", outside))
     assert tags <= {"details", "summary", "code"}, tags
     assert md.count("<details>") == md.count("</details>")
+    for line in lines:
+        if line.startswith("<summary>"):
+            assert line.endswith("</summary>"), line  # one line: a title cannot end the HTML block
 
 
 @settings(max_examples=40, deadline=None)

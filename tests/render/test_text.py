@@ -173,3 +173,12 @@ def test_info_about_several_resources_has_no_key() -> None:
     assert "  · product   2 live product(s) not managed by wcsync … left alone: A, B" in (
         render_text(plan).splitlines()
     )
+
+
+def test_a_title_on_several_lines_stays_on_its_line() -> None:
+    plan = Plan(
+        store=StoreRef(name="s", url="u"),
+        catalog_version="v",
+        changes=(Change(kind=Kind.TAG, action=Action.CREATE, key="t", title="Two\nlines"),),
+    )
+    assert render_text(plan).splitlines()[2] == '  + tag       t                       "Two lines"'

@@ -32,7 +32,8 @@ DEFAULT_HINT = (
 
 
 def _h(value: Any) -> str:
-    return html.escape(str(value), quote=False)
+    """Text inside the renderer's HTML tags: escaped, on one line (a blank line would end the HTML block)."""
+    return html.escape(" ".join(str(value).split()), quote=False)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")

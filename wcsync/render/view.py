@@ -236,7 +236,7 @@ def format_percent(percent: float) -> str:
 
 
 def _label(change: Change) -> str:
-    title = f'"{change.title}"' if change.title else ""
+    title = f'"{" ".join(change.title.split())}"' if change.title else ""
     if change.action is Action.ADOPT:
         return "adopt (exists live, not yet managed)"
     if change.action is Action.RESTORE:
