@@ -168,3 +168,32 @@ def test_demo_seed_brought_to_the_catalogue(tmp_path: Path, sandbox_server: Any)
     candle = by_sku["CANDLE-PINE"]
     assert candle["id"] in before  # adopted in place, not created again
     assert any(m["key"] == "_wcsync" for m in candle["meta_data"])
+
+
+def test_product_back_in_the_catalogue_is_restored_from_the_trash(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    candle = project / "catalog" / "products" / "home" / "candle-pine.yaml"
+    kept = candle.read_text(encoding="utf-8")
+    candle.unlink()
+    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    trashed = next(p for p in all_products(sandbox_server) if p["sku"] == "CANDLE-PINE")
+    assert trashed["status"] == "trash"
+    candle.write_text(kept, encoding="utf-8")
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert run.exit_code == 0, run.output
+    assert "Plan: 0 to create, 1 to update, 0 to adopt, 0 to delete." in run.stdout
+    assert "restore (in the trash: untrash, then update)" in run.stdout
+    restored = [p for p in all_products(sandbox_server) if p["sku"] == "CANDLE-PINE"]
+    assert [(p["id"], p["status"]) for p in restored] == [(trashed["id"], "draft")]  # the catalogue's status
+    _plan_is_empty(project, sandbox_server)
+
+
+def test_no_secret_in_any_output(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server)
+    report = tmp_path / "report.json"
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
+    assert run.exit_code == 0
+    for text in (run.output, report.read_text(encoding="utf-8")):
+        assert sandbox_server.consumer_secret not in text
+        assert sandbox_server.consumer_key not in text
