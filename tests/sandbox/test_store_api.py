@@ -226,3 +226,31 @@ def test_unmanaged_stock_clears_quantity_backorders_and_low_stock(store: tuple[P
     body = updated.json()
     assert (body["manage_stock"], body["stock_quantity"], body["backorders"], body["low_stock_amount"],
             body["stock_status"]) == (False, None, "no", None, "outofstock")
+
+
+def test_gtins_are_cleaned_and_unique_among_live_products(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    first, duplicate, other = call(path, key, [
+        ("POST", "/wp-json/wc/v3/products", {"name": "A", "global_unique_id": " 4006-381 333931 "}),
+        ("POST", "/wp-json/wc/v3/products", {"name": "B", "global_unique_id": "4006-381333931"}),
+        ("POST", "/wp-json/wc/v3/products", {"name": "C", "global_unique_id": "978-0-306-40615-X"}),
+    ])
+    assert first.json()["global_unique_id"] == "4006-381333931"
+    assert duplicate.status_code == 400
+    assert duplicate.json() == {"code": "product_invalid_global_unique_id",
+                                "message": "Invalid or duplicated GTIN, UPC, EAN or ISBN.",
+                                "data": {"status": 400, "resource_id": first.json()["id"]}}
+    assert other.json()["global_unique_id"] == "978-0-306-40615-X"
+
+
+def test_variations_of_a_stock_managing_parent_report_its_stock(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    (parent,) = call(path, key, [("POST", "/wp-json/wc/v3/products", {
+        "name": "Sock", "type": "variable", "manage_stock": True, "stock_quantity": 0, "backorders": "notify",
+        "attributes": [{"name": "Size", "options": ["S"], "variation": True}]})])
+    pid = parent.json()["id"]
+    (variation,) = call(path, key, [("POST", f"/wp-json/wc/v3/products/{pid}/variations",
+                                     {"regular_price": "3", "attributes": [{"name": "Size", "option": "S"}]})])
+    body = variation.json()
+    assert (body["manage_stock"], body["stock_quantity"], body["backorders"], body["stock_status"]) == (
+        "parent", 0, "notify", "onbackorder")

@@ -48,6 +48,7 @@ CREATE INDEX IF NOT EXISTS sb_posts_sku ON sb_posts (sku_lower);
 CREATE INDEX IF NOT EXISTS sb_posts_slug ON sb_posts (slug);
 CREATE INDEX IF NOT EXISTS sb_posts_modified ON sb_posts (post_type, date_modified);
 CREATE INDEX IF NOT EXISTS sb_posts_created ON sb_posts (post_type, date_created, id);
+CREATE INDEX IF NOT EXISTS sb_posts_gtin ON sb_posts (json_extract(data, '$.global_unique_id'));
 CREATE TABLE IF NOT EXISTS sb_terms (
     id INTEGER PRIMARY KEY,
     taxonomy TEXT NOT NULL,

@@ -136,8 +136,6 @@ def apply_common(props: dict[str, Any], data: dict[str, Any], conn: sqlite3.Conn
             props[name] = to_bool(data[name])
     if "description" in data:
         props["description"] = post_html(as_str(data["description"]))
-    if "global_unique_id" in data:
-        props["global_unique_id"] = as_str(data["global_unique_id"]).strip()
     if "tax_status" in data and data["tax_status"] in TAX_STATUS:
         props["tax_status"] = data["tax_status"]
     if "tax_class" in data:
@@ -241,6 +239,25 @@ def check_sku(conn: sqlite3.Connection, props: dict[str, Any], data: dict[str, A
             raise ApiError(400, "product_invalid_sku", "Invalid or duplicated SKU.",
                            {"resource_id": holder, "unique_sku": f"{sku}-{number}"})
     props["sku"] = sku
+
+
+def check_gtin(conn: sqlite3.Connection, props: dict[str, Any], data: dict[str, Any], post_id: int | None) -> None:
+    """``global_unique_id`` (GTIN/UPC/EAN/ISBN): digits, ``-`` and a final ``X`` only; unique among live
+    products and variations, like the SKU (API notes §5.5)."""
+    if "global_unique_id" not in data:
+        return
+    raw = re.sub(r"[^0-9X-]", "", as_str(data["global_unique_id"]).strip().upper())
+    value = raw[:-1].replace("X", "") + raw[-1:] if raw else ""
+    if value:
+        row = conn.execute(
+            "SELECT id FROM sb_posts WHERE json_extract(data, '$.global_unique_id') = ? AND status != 'trash' "
+            "AND post_type IN ('product', 'product_variation') AND id != ? ORDER BY id LIMIT 1",
+            (value, post_id or 0),
+        ).fetchone()
+        if row is not None:
+            raise ApiError(400, "product_invalid_global_unique_id", "Invalid or duplicated GTIN, UPC, EAN or ISBN.",
+                           {"resource_id": int(row[0])})
+    props["global_unique_id"] = value
 
 
 def check_lookup(conn: sqlite3.Connection, sku: str) -> None:

@@ -21,6 +21,7 @@ from wcsync.sandbox.product_fields import (
     apply_stock,
     as_int,
     as_str,
+    check_gtin,
     check_lookup,
     check_sku,
     merge_meta,
@@ -197,6 +198,7 @@ def _apply(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, 
         if key in data:
             props[key] = [i for i in _ids(data[key]) if i > 0]
     check_sku(conn, props, data, None if creating else post_id)
+    check_gtin(conn, props, data, None if creating else post_id)
     if "attributes" in data:
         _apply_attributes(ctx, props, data["attributes"])
     if "default_attributes" in data:

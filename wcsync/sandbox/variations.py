@@ -111,9 +111,7 @@ def body(ctx: Ctx, variation_id: int, *, context: str | None = None, deleted: bo
         "tax_status": props["tax_status"],
         "tax_class": ("" if props["tax_class"] == "parent" else props["tax_class"]) if context == "view"
         else props["tax_class"],
-        "manage_stock": props["manage_stock"], "stock_quantity": props["stock_quantity"],
-        "stock_status": products.stock_status(props), "backorders": props["backorders"],
-        "backorders_allowed": props["backorders"] != "no", "backordered": products.backordered(props),
+        **_stock(props, parent),
         "low_stock_amount": props["low_stock_amount"], "weight": props["weight"] or parent.get("weight", ""),
         "dimensions": dimensions, "shipping_class": shipping["slug"] if shipping else "",
         "shipping_class_id": shipping_class_id if shipping else 0,
@@ -124,6 +122,20 @@ def body(ctx: Ctx, variation_id: int, *, context: str | None = None, deleted: bo
         "_links": links(ctx, f"{base}/{row['id']}", base, allow=not deleted,
                         extra={"up": f"/products/{row['parent_id']}"}),
     }
+
+
+def _stock(props: dict[str, Any], parent: dict[str, Any]) -> dict[str, Any]:
+    """A variation that does not manage its stock reports ``manage_stock: "parent"`` and the parent's stock
+    when the parent manages it (API notes §6.3)."""
+    source = props
+    manage: bool | str = bool(props["manage_stock"])
+    if not props["manage_stock"] and parent.get("manage_stock"):
+        source = {**props, "manage_stock": True, "stock_quantity": parent.get("stock_quantity"),
+                  "backorders": parent.get("backorders", "no")}
+        manage = "parent"
+    return {"manage_stock": manage, "stock_quantity": source["stock_quantity"],
+            "stock_status": products.stock_status(source), "backorders": source["backorders"],
+            "backorders_allowed": source["backorders"] != "no", "backordered": products.backordered(source)}
 
 
 def as_product(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any], context: str) -> dict[str, Any]:
@@ -175,6 +187,7 @@ def _apply(ctx: Ctx, parent_id: int, props: dict[str, Any], data: dict[str, Any]
     product_fields.apply_common(props, data, conn)
     product_fields.apply_stock(props, data)
     product_fields.check_sku(conn, props, data, None if creating else variation_id)
+    product_fields.check_gtin(conn, props, data, None if creating else variation_id)
     if isinstance(data.get("attributes"), list):
         by_key = {}
         known = {a["query"]: a for a in parent_attributes(conn, parent)}
