@@ -198,3 +198,12 @@ def test_error(case: str, shop: Path) -> None:
         edit(shop, rel, old, new)
     assert errors(shop) == expected
 
+
+
+def test_external_url_and_sku_characters(shop: Path) -> None:
+    edit(shop, M, "external_url: https://partner.example.com/mug", "external_url: partner.example.com/mug")
+    edit(shop, M, "  - sku: MUG-SET\n", "  - sku: MUG-<b>SET</b>\n")
+    assert errors(shop) == [
+        "catalog/products/mugs.yaml:12:10: sku: SKU 'MUG-<b>SET</b>' contains '<' or '>' — WooCommerce strips HTML from SKUs: use letters, digits and dashes",
+        "catalog/products/mugs.yaml:22:19: external_url: external_url 'partner.example.com/mug' is not an http(s) URL — give the full URL, like https://partner.example.com/item (WooCommerce would mangle it)",
+    ]

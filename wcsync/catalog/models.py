@@ -74,6 +74,12 @@ DateTime = Annotated[
 Option = Annotated[str, BeforeValidator(_option), WithJsonSchema({"type": ["string", "number"]})]
 
 
+def _check_sku(v: str) -> str:
+    if "<" in v or ">" in v:
+        raise ValueError(f"SKU {v!r} contains '<' or '>' — WooCommerce strips HTML from SKUs: use letters, digits and dashes")
+    return v
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -145,6 +151,11 @@ class Variation(VariationFields):
     sku: str | None = None
     attributes: dict[str, Option] = Field(default_factory=dict, description="attribute → option")
 
+    @field_validator("sku")
+    @classmethod
+    def _sku(cls, v: str | None) -> str | None:
+        return _check_sku(v) if v else v
+
 
 class Product(Model):
     """One product file (or one item of a ``products:`` list)."""
@@ -193,6 +204,18 @@ class Product(Model):
     grouped_products: list[str] | None = None
     meta: dict[str, Any] | None = None
     protect: StrictBool = False
+
+    @field_validator("sku")
+    @classmethod
+    def _sku(cls, v: str) -> str:
+        return _check_sku(v)
+
+    @field_validator("external_url")
+    @classmethod
+    def _external_url(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("http://", "https://")):
+            raise ValueError(f"external_url {v!r} is not an http(s) URL — give the full URL, like https://partner.example.com/item (WooCommerce would mangle it)")
+        return v
 
 
 class ProductList(Model):
