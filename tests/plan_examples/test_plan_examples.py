@@ -160,3 +160,24 @@ def test_guard_refuses_and_names_the_override(gen: ModuleType, files: dict[str, 
     [change] = plan["changes"]
     assert change["key"] == gen.PRICE_SKU
     assert change["changes"] == [{"field": "regular_price", "before": "72.00", "after": "24.00"}]
+
+
+def test_demo_seed_shows_exactly_the_seeded_drift(files: dict[str, str]) -> None:
+    plan = _plan(files, "demo")
+    top = [(c["kind"], c["action"], c["key"]) for c in plan["changes"] if c["kind"] != "variation"]
+    assert top == [
+        ("product", "adopt", "CANDLE-PINE"),
+        ("product", "create", "CAP-ALPINE-LODEN"),
+        ("product", "update", "CUSHION-LINEN"),
+        ("product", "update", "MUG-LOGO"),
+        ("product", "delete", "MUG-OLD"),
+    ]
+    variations = [(c["action"], c["parent_key"]) for c in plan["changes"] if c["kind"] == "variation"]
+    assert variations == [("create", "CAP-ALPINE-LODEN")] * 3
+    by_key = {c["key"]: c for c in plan["changes"]}
+    assert [f["field"] for f in by_key["CUSHION-LINEN"]["changes"]] == ["name"]
+    assert by_key["MUG-LOGO"]["changes"] == [{"field": "regular_price", "before": "16.00", "after": "24.00"}]
+    assert by_key["MUG-OLD"]["delete_mode"] == "trash"
+    [info] = plan["info"]
+    assert info["message"].startswith("2 live product(s) not managed by wcsync")
+    assert files["demo/plan.txt"].endswith("Plan: 4 to create, 2 to update, 1 to adopt, 1 to delete.\n")
