@@ -207,3 +207,17 @@ def test_external_url_and_sku_characters(shop: Path) -> None:
         "catalog/products/mugs.yaml:12:10: sku: SKU 'MUG-<b>SET</b>' contains '<' or '>' — WooCommerce strips HTML from SKUs: use letters, digits and dashes",
         "catalog/products/mugs.yaml:22:19: external_url: external_url 'partner.example.com/mug' is not an http(s) URL — give the full URL, like https://partner.example.com/item (WooCommerce would mangle it)",
     ]
+
+
+def test_template_errors_point_at_the_template_line(shop: Path) -> None:
+    template = shop / "catalog" / "templates" / "hoodie.html.j2"
+    template.write_text("<p>{{ name }}</p>\n{% for a in attributes %}\n<li>{{ a.nme }}</li>\n{% endfor %}\n")
+    assert errors(shop) == [
+        "catalog/products/clothing/hoodie.yaml:4:23: template 'hoodie.html.j2' failed: 'dict object' has no attribute 'nme' — see catalog/templates/hoodie.html.j2:3",
+        "catalog/templates/hoodie.html.j2:3:1: template error while rendering: 'dict object' has no attribute 'nme' — use only fields the product has (the context is the product's fields, also as 'product')",
+    ]
+    template.write_text("<p>{{ name }}</p>\n\n{% for a in attributes %}\n<li>{{ a.name }}</li>\n")
+    assert errors(shop) == [
+        "catalog/products/clothing/hoodie.yaml:4:23: template 'hoodie.html.j2' has a syntax error — see the error in the template file",
+        "catalog/templates/hoodie.html.j2:4:1: template syntax error: Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'. — fix the Jinja2 syntax",
+    ]
