@@ -75,3 +75,31 @@ def test_backoff_grows_exponentially_with_jitter_and_caps() -> None:
         assert max(delays) > ceiling / 2  # jitter spreads over the whole window
     assert policy.delay(1, retry_after=30) == 30
     assert policy.delay(1, retry_after=3600) == 60  # a store asking for an hour gets a minute
+
+
+def test_gather_all_keeps_order_and_raises_the_first_error_cancelling_the_rest() -> None:
+    from wcsync.errors import StoreError
+    from wcsync.store.concurrent import gather_all
+
+    cancelled: list[int] = []
+
+    async def ok(n: int) -> int:
+        await asyncio.sleep(0.001 * (5 - n))
+        return n
+
+    async def slow(n: int) -> int:
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            cancelled.append(n)
+            raise
+        return n
+
+    async def boom() -> int:
+        await asyncio.sleep(0.001)
+        raise StoreError("the store said no")
+
+    assert asyncio.run(gather_all(ok(n) for n in range(5))) == [0, 1, 2, 3, 4]
+    with pytest.raises(StoreError, match="the store said no"):
+        asyncio.run(gather_all([slow(1), boom(), slow(2)]))
+    assert sorted(cancelled) == [1, 2]

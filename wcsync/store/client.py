@@ -9,7 +9,6 @@ the caller re-reads before deciding.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
@@ -21,6 +20,7 @@ from wcsync.errors import ConfigError
 from wcsync.settings import StoreSettings
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
+from wcsync.store.concurrent import gather_all
 from wcsync.store.errors import (
     CertificateError,
     NotWordPressError,
@@ -189,7 +189,7 @@ class WooClient:
                     report(name, done, total_pages)
                 return result
 
-            pages.extend(await asyncio.gather(*(fetch(p) for p in range(2, total_pages + 1))))
+            pages.extend(await gather_all(fetch(p) for p in range(2, total_pages + 1)))
         seen: set[Any] = set()
         out: list[dict[str, Any]] = []
         for page_items in pages:

@@ -15,14 +15,14 @@ Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.store import wire
 from wcsync.store.client import Progress, WooClient
+from wcsync.store.concurrent import first_error, gather_all
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
 
 #: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
@@ -39,18 +39,16 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
 
     async def attributes_and_terms() -> tuple[list[LiveResource], list[LiveResource]]:
         attributes = await fetch_attributes(client)
-        term_lists = await asyncio.gather(
-            *(
-                client.list_all(f"products/attributes/{a.id}/terms", fields=wire.wire_fields(Kind.TERM),
-                                progress=progress)
-                for a in attributes
-            )
+        term_fields = wire.wire_fields(Kind.TERM)
+        term_lists = await gather_all(
+            client.list_all(f"products/attributes/{a.id}/terms", fields=term_fields, progress=progress)
+            for a in attributes
         )
         terms = [wire.term(body, a.id) for a, bodies in zip(attributes, term_lists, strict=True) for body in bodies]
         return attributes, terms
 
     product_fields = wire.wire_fields(Kind.PRODUCT)
-    with _first_error():
+    with first_error():
         async with asyncio.TaskGroup() as group:
             version_task = group.create_task(wc_version(client))
             categories_task = group.create_task(taxonomy("products/categories", Kind.CATEGORY))
@@ -97,19 +95,6 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
     )
 
 
-@contextmanager
-def _first_error() -> Iterator[None]:
-    """Concurrent fetches fail as one: re-raise the first error itself (a ``StoreError`` the CLI can
-    print), not the ``ExceptionGroup`` around it."""
-    try:
-        yield
-    except BaseExceptionGroup as group:
-        first: BaseException = group
-        while isinstance(first, BaseExceptionGroup):
-            first = first.exceptions[0]
-        raise first from None
-
-
 def _silent(path: str, done: int, total: int) -> None:
     return None
 
@@ -142,7 +127,7 @@ async def _variations_per_parent(
             progress("variations (one list per variable product)", done, len(parents))
         return result
 
-    lists = await asyncio.gather(*(one(pid) for pid in parents))
+    lists = await gather_all(one(pid) for pid in parents)
     out: list[dict[str, Any]] = []
     for pid, bodies in zip(parents, lists, strict=True):
         out.extend({**b, "parent_id": b.get("parent_id") or pid} for b in bodies)
@@ -174,8 +159,7 @@ async def reread(client: WooClient, kind: Kind, keys: Iterable[str]) -> list[Liv
             Kind.SHIPPING_CLASS: "products/shipping_classes"}[kind]
     mapper = {Kind.CATEGORY: wire.category, Kind.TAG: wire.tag, Kind.SHIPPING_CLASS: wire.shipping_class}[kind]
     if len(wanted) <= 3:  # slug= takes one slug (a comma list matches nothing): one request each
-        found = await asyncio.gather(*(client.list_all(path, {"slug": s}, fields=wire.wire_fields(kind))
-                                       for s in wanted))
+        found = await gather_all(client.list_all(path, {"slug": s}, fields=wire.wire_fields(kind)) for s in wanted)
         bodies = [b for group in found for b in group]
     else:
         bodies = await client.list_all(path, fields=wire.wire_fields(kind))
@@ -184,9 +168,9 @@ async def reread(client: WooClient, kind: Kind, keys: Iterable[str]) -> list[Liv
 
 async def _reread_by_sku(client: WooClient, kind: Kind, skus: list[str]) -> list[LiveResource]:
     # products?sku= is exact and case-insensitive, accepts a comma list and also returns variations
-    found = await asyncio.gather(
-        *(client.list_all("products", {"sku": ",".join(chunk), "status": "any"}, fields=PRODUCT_REREAD_FIELDS)
-          for chunk in _chunks(skus, SKU_CHUNK))
+    found = await gather_all(
+        client.list_all("products", {"sku": ",".join(chunk), "status": "any"}, fields=PRODUCT_REREAD_FIELDS)
+        for chunk in _chunks(skus, SKU_CHUNK)
     )
     bodies = [b for group in found for b in group]
     attributes = await fetch_attributes(client)
@@ -207,14 +191,12 @@ async def reread_variations_of(
     """Every variation of the given parents (one list per parent, concurrently)."""
     if attribute_slugs is None:
         attribute_slugs = wire.attribute_slugs(await fetch_attributes(client))
-    parents = await asyncio.gather(
-        *(client.get(f"products/{pid}", {"_fields": "id,sku", "context": "edit"}) for pid in parent_ids)
+    parents = await gather_all(
+        client.get(f"products/{pid}", {"_fields": "id,sku", "context": "edit"}) for pid in parent_ids
     )
     parent_skus = {int(p["id"]): wire.product(p).key for p in parents if isinstance(p, dict) and "id" in p}
     fields = wire.wire_fields(Kind.VARIATION)
-    lists = await asyncio.gather(
-        *(client.list_all(f"products/{pid}/variations", fields=fields) for pid in parent_ids)
-    )
+    lists = await gather_all(client.list_all(f"products/{pid}/variations", fields=fields) for pid in parent_ids)
     return [
         wire.variation(b, attribute_slugs, parent_id=pid, parent_sku=parent_skus.get(pid))
         for pid, bodies in zip(parent_ids, lists, strict=True)
@@ -229,9 +211,9 @@ async def _reread_terms(client: WooClient, keys: list[str]) -> list[LiveResource
         attr, _, slug = key.partition("/")
         wanted.setdefault(attr, set()).add(slug)
     targets = [(attributes[a], slugs) for a, slugs in wanted.items() if a in attributes]
-    lists = await asyncio.gather(
-        *(client.list_all(f"products/attributes/{a.id}/terms", fields=wire.wire_fields(Kind.TERM))
-          for a, _ in targets)
+    term_fields = wire.wire_fields(Kind.TERM)
+    lists = await gather_all(
+        client.list_all(f"products/attributes/{a.id}/terms", fields=term_fields) for a, _ in targets
     )
     return [
         wire.term(b, a.id)
