@@ -103,3 +103,22 @@ def test_gather_all_keeps_order_and_raises_the_first_error_cancelling_the_rest()
     with pytest.raises(StoreError, match="the store said no"):
         asyncio.run(gather_all([slow(1), boom(), slow(2)]))
     assert sorted(cancelled) == [1, 2]
+
+
+def test_one_congestion_event_halves_once() -> None:
+    async def main() -> list[int]:
+        limiter = AdaptiveLimiter(8)
+        epochs = []
+        for _ in range(4):  # four requests in flight together, all answered 429
+            async with limiter.slot() as epoch:
+                epochs.append(epoch)
+        for epoch in epochs:
+            limiter.pushed_back(epoch)
+        seen = [limiter.limit]
+        async with limiter.slot() as later:  # a request sent after the decrease
+            pass
+        limiter.pushed_back(later)
+        seen.append(limiter.limit)
+        return seen
+
+    assert asyncio.run(main()) == [4, 2]

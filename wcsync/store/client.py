@@ -231,7 +231,7 @@ class WooClient:
             attempt += 1
             retry_after: float | None = None
             failure: Exception | None = None
-            async with self.limiter.slot():
+            async with self.limiter.slot() as epoch:
                 self.attempts += 1
                 try:
                     response = await self._http.request(
@@ -272,7 +272,7 @@ class WooClient:
                         await self.limiter.succeeded()
                         return response
                     if status in PUSHBACK_STATUSES:
-                        self.limiter.pushed_back()
+                        self.limiter.pushed_back(epoch)
                     body = json_or_none(response)
                     final = application_error(status, body)
                     if status in RETRY_STATUSES and not final and info.is_write and status not in PUSHBACK_STATUSES:
