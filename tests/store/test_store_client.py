@@ -459,3 +459,20 @@ def test_an_upload_that_timed_out_is_retried_even_for_a_write() -> None:
     assert run(scripted(httpx.WriteTimeout("slow upload"), log=log),
                lambda c: c.post("products/batch", {"create": []})) == {"done": True}
     assert len(log) == 2
+
+
+def test_wordpress_in_a_subdirectory() -> None:
+    seen: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok([])
+
+    async def body(client: WooClient) -> None:
+        await client.get("products")
+        await client.raw("GET", "/wp-json/")
+
+    run(handler, body, url="http://shop.example/store/", auth="oauth1")
+    assert [str(r.url).split("?")[0] for r in seen] == [
+        "http://shop.example/store/wp-json/wc/v3/products", "http://shop.example/store/wp-json/"]
+    assert woocommerce_oauth_valid(seen[0], SECRET) and "oauth_signature" not in str(seen[1].url)
