@@ -254,3 +254,19 @@ def test_variations_of_a_stock_managing_parent_report_its_stock(store: tuple[Pat
     body = variation.json()
     assert (body["manage_stock"], body["stock_quantity"], body["backorders"], body["stock_status"]) == (
         "parent", 0, "notify", "onbackorder")
+
+
+def test_a_failing_handler_answers_like_a_crashing_wordpress(store: tuple[Path, tuple[str, str]],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from wcsync.sandbox import misc
+
+    def broken(ctx: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(misc, "system_status_handler", broken)
+    path, key = store
+    failed, still_up = call(path, key, [("GET", "/wp-json/wc/v3/system_status", None),
+                                        ("GET", "/wp-json/wc/v3/products", None)])
+    assert failed.status_code == 500
+    assert failed.json()["code"] == "internal_server_error"
+    assert still_up.status_code == 200

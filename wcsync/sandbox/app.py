@@ -10,6 +10,7 @@ are parsed with PHP's nested ``a[0][b]`` keys, anything else is ignored like Wor
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -30,6 +31,7 @@ from wcsync.sandbox.http import Ctx, Reply, require_json_ok
 from wcsync.sandbox.routes import Route, anonymous_error, build_routes, match
 
 API_LINK = 'rel="https://api.w.org/"'
+logger = logging.getLogger(__name__)
 
 
 class _Store:
@@ -112,6 +114,10 @@ def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw
         reply = route.handlers[method](ctx)
     except ApiError as err:
         reply = Reply(err.status, err.body())
+    except Exception:  # a sandbox bug: answer like a crashing WordPress, keep serving
+        logger.exception("sandbox store failed on %s %s", method, rest_path)
+        reply = Reply(500, {"code": "internal_server_error", "message": "<p>There has been a critical error on "
+                            "this website.</p>", "data": {"status": 500}})
     allowed = allow_before and (route.exists_after(ctx) if route.exists_after else True)
     if allowed and "Allow" not in reply.headers:
         reply.headers["Allow"] = route.allow
