@@ -14,6 +14,11 @@ pytestmark = pytest.mark.e2e
 API = "/wp-json/wc/v3"
 
 
+def _applied(project: Path, server: Any) -> None:
+    run = wcsync(project, server, "apply", "--auto-approve")
+    assert run.exit_code == 0, run.output
+
+
 def _plan_is_empty(project: Path, server: Any) -> None:
     run = wcsync(project, server, "plan", "--detailed-exitcode")
     assert run.exit_code == 0, run.output
@@ -58,7 +63,7 @@ def _edit(project: Path, rel: str, old: str, new: str) -> None:
 
 def test_catalogue_change_applied_and_converged(tmp_path: Path, sandbox_server: Any) -> None:
     project = make_project(tmp_path, sandbox_server)
-    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    _applied(project, sandbox_server)
     _edit(project, "home/candle-pine.yaml", 'regular_price: "22.00"', 'regular_price: "24.50"')
     _edit(project, "home/cushion-linen.yaml", "name: Linen Cushion Cover 50 × 50", "name: Linen Cushion & Cover")
     (project / "catalog" / "products" / "clothing" / "cap-alpine-loden.yaml").unlink()
@@ -102,7 +107,7 @@ def test_prompt_answer_no_writes_nothing(tmp_path: Path, sandbox_server: Any,
 
 def test_stale_saved_plan_is_refused_object_by_object(tmp_path: Path, sandbox_server: Any) -> None:
     project = make_project(tmp_path, sandbox_server)
-    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    _applied(project, sandbox_server)
     _edit(project, "home/candle-pine.yaml", 'regular_price: "22.00"', 'regular_price: "23.00"')
     _edit(project, "home/cushion-linen.yaml", 'regular_price: "29.90"', 'regular_price: "31.00"')
     plan_file = tmp_path / "plan.json"
@@ -172,11 +177,11 @@ def test_demo_seed_brought_to_the_catalogue(tmp_path: Path, sandbox_server: Any)
 
 def test_product_back_in_the_catalogue_is_restored_from_the_trash(tmp_path: Path, sandbox_server: Any) -> None:
     project = make_project(tmp_path, sandbox_server)
-    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    _applied(project, sandbox_server)
     candle = project / "catalog" / "products" / "home" / "candle-pine.yaml"
     kept = candle.read_text(encoding="utf-8")
     candle.unlink()
-    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    _applied(project, sandbox_server)
     trashed = next(p for p in all_products(sandbox_server) if p["sku"] == "CANDLE-PINE")
     assert trashed["status"] == "trash"
     candle.write_text(kept, encoding="utf-8")

@@ -120,6 +120,7 @@ async def _apply(options: _Options) -> int:
         skip: dict[Any, str] = {}
         if saved is not None:
             plan = saved
+            status(f"Applying {options.plan_file}: {plan.summary()}")
             skip = stale_changes(plan, live)
             for (kind, key), reason in skip.items():
                 status(f"  skipped {kind.value} {key}: {reason}")

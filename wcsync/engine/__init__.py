@@ -1,7 +1,10 @@
 """Apply: runs a ``wcsync.core.plan.Plan`` against a store through a writer; never diffs again.
 
-Public API: ``execute(plan, writer, continue_on_error=…, skip=…, progress=…) -> ApplyResult`` (executor),
-``stale_changes(plan, live)`` (staleness), ``convergence_errors(...)`` (re-plan check).
+Public API: ``execute(plan, writer, continue_on_error=…, skip=…, progress=…) -> ApplyResult`` (executor);
+``wcsync.engine.stale.stale_changes(plan, live)`` (per-object staleness of a saved plan);
+``wcsync.engine.converge.convergence_errors(remaining, result)`` (perpetual diffs after apply);
+``wcsync.engine.progress.StderrProgress`` (progress on stderr). The production writer is
+``wcsync.store.writer.StoreWriter``.
 """
 
 from __future__ import annotations
