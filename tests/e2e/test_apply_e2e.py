@@ -202,3 +202,45 @@ def test_no_secret_in_any_output(tmp_path: Path, sandbox_server: Any) -> None:
     for text in (run.output, report.read_text(encoding="utf-8")):
         assert sandbox_server.consumer_secret not in text
         assert sandbox_server.consumer_key not in text
+
+
+def _break_hoodie_image(project: Path) -> None:
+    _edit(project, "clothing/hoodie-classic.yaml", "products/hoodie-classic-red-front.jpg",
+          "products/missing-hoodie.jpg")
+
+
+def test_a_failed_item_stops_after_its_stage_and_exits_3(tmp_path: Path, sandbox_server: Any) -> None:
+    import json
+
+    project = make_project(tmp_path, sandbox_server)
+    _break_hoodie_image(project)
+    report = tmp_path / "report.json"
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
+    assert run.exit_code == 3, run.output
+    assert ("failed product HOODIE-CLASSIC (create): woocommerce_product_image_upload_error: Error getting "
+            "remote image https://cdn.fjordandfell.example/products/missing-hoodie.jpg. Error: Not Found"
+            ) in run.stderr
+    assert "Stopped after the failed stage write products" in run.stderr
+    items = json.loads(report.read_text())["items"]
+    statuses = {(i["kind"], i["status"]) for i in items}
+    assert ("product", "failed") in statuses and ("variation", "skipped") in statuses
+    assert not any(i["kind"] == "variation" and i["status"] == "applied" for i in items)
+    # every other product was created: partial success is kept
+    created = {p["sku"] for p in all_products(sandbox_server) if p["type"] != "variation"}
+    assert len(created) == 33 and "HOODIE-CLASSIC" not in created
+
+
+def test_continue_on_error_runs_every_independent_stage(tmp_path: Path, sandbox_server: Any) -> None:
+    import json
+
+    project = make_project(tmp_path, sandbox_server)
+    _break_hoodie_image(project)
+    report = tmp_path / "report.json"
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--continue-on-error", "--report", str(report))
+    assert run.exit_code == 3, run.output
+    items = json.loads(report.read_text())["items"]
+    failed = sorted(i["key"] for i in items if i["status"] == "failed")
+    assert failed[0] == "HOODIE-CLASSIC" and all(k.startswith("HOODIE-CLASSIC") for k in failed)
+    assert all(i["status"] == "applied" for i in items if not i["key"].startswith("HOODIE-CLASSIC"))
+    hoodie_variation = next(i for i in items if i["kind"] == "variation" and i["key"].startswith("HOODIE-CLASSIC"))
+    assert hoodie_variation["error"].startswith("parent: depends on product 'HOODIE-CLASSIC', its create failed")
