@@ -31,6 +31,7 @@ class MiniStore:
         #: per request number (1-based, batch posts only): "drop-after-commit" | "drop-before"
         self.faults: dict[int, str] = {}
         self.batch_posts = 0
+        self.deletes = 0
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/wp-json/wc/v3/")
@@ -50,7 +51,14 @@ class MiniStore:
             skus = {s.lower() for s in request.url.params.get("sku", "").split(",")}
             rows = [p for p in self.products.values() if p["sku"].lower() in skus and p["status"] != "trash"]
             return httpx.Response(200, json=rows, headers={"X-WP-TotalPages": "1", "X-WP-Total": str(len(rows))})
+        if request.method == "GET" and path.startswith("products/") and path.count("/") == 1:
+            prod = self.products.get(int(path.split("/")[1]))
+            if prod is None:
+                return httpx.Response(404, json={"code": "woocommerce_rest_product_invalid_id",
+                                                 "message": "Invalid ID.", "data": {"status": 404}})
+            return httpx.Response(200, json=prod)
         if request.method == "DELETE" and path.startswith("products/"):
+            self.deletes += 1
             pid = int(path.split("/")[1])
             prod = self.products.get(pid)
             if prod is None:
@@ -61,6 +69,8 @@ class MiniStore:
                                                  "data": {"status": 410}})
             before = dict(prod)
             prod["status"] = "trash"
+            if self.faults.get(-self.deletes) == "drop-after-commit":
+                raise httpx.ReadError("connection reset after commit")
             return httpx.Response(200, json=before)
         return httpx.Response(404, json={"code": "rest_no_route", "message": "No route", "data": {"status": 404}})
 
@@ -184,3 +194,38 @@ def test_trash_uses_single_deletes_and_permanent_delete_uses_the_batch() -> None
     assert store.products[1]["status"] == "trash" and 2 not in store.products
     assert sorted((m, p) for m, p, _ in store.requests) == [
         ("DELETE", "products/1"), ("DELETE", "products/3"), ("POST", "products/batch")]
+
+
+def test_trash_whose_answer_was_lost_is_settled_by_reading_the_product() -> None:
+    store = MiniStore()
+    store.products = {1: {"id": 1, "sku": "A", "status": "publish"}}
+    store.faults = {-1: "drop-after-commit"}  # the first DELETE
+    (result,) = run_write(store, [WriteOp(kind=Kind.PRODUCT, op=Op.TRASH, key="A", id=1)])
+    assert (result.ok, result.recovered) == (True, True)
+    assert [(m, p) for m, p, _ in store.requests] == [("DELETE", "products/1"), ("GET", "products/1")]
+
+
+def test_updates_after_a_lost_answer_are_settled_by_date_modified() -> None:
+    store = MiniStore()
+    store.products = {1: {"id": 1, "sku": "A", "status": "publish", "date_modified_gmt": "2026-01-01T00:00:00"}}
+    store.faults = {1: "drop-after-commit"}
+    op = WriteOp(kind=Kind.PRODUCT, op=Op.UPDATE, key="A", id=1, payload={"name": "New"},
+                 date_modified="2026-01-01T00:00:00")
+    (result,) = run_write(store, [op])
+    assert (result.ok, result.recovered, result.id) == (True, True, 1)
+    # committed (date_modified moved on): not sent again
+    assert [(m, p) for m, p, _ in store.requests] == [("POST", "products/batch"), ("GET", "products")]
+
+
+def test_sku_less_variation_is_found_again_by_its_attribute_combination() -> None:
+    from wcsync.store.writer import _match_variation
+
+    rows = [{"id": 5, "sku": "CAP", "attributes": [{"id": 0, "name": "Größe", "option": "56"}]},
+            {"id": 6, "sku": "CAP", "attributes": [{"id": 0, "name": "Größe", "option": "58"},
+                                                   {"id": 3, "name": "Color", "option": "Red"}]}]
+    op = WriteOp(kind=Kind.VARIATION, op=Op.CREATE, key="CAP[Größe=58,pa_color=red]", parent_id=1,
+                 payload={"attributes": [{"id": 3, "option": "red"}, {"name": "größe", "option": "58"}]})
+    assert _match_variation(op, rows) == rows[1]
+    other = WriteOp(kind=Kind.VARIATION, op=Op.CREATE, key="CAP[Größe=60]", parent_id=1,
+                    payload={"attributes": [{"name": "Größe", "option": "60"}]})
+    assert _match_variation(other, rows) is None
