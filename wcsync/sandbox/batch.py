@@ -44,6 +44,15 @@ def run(ctx: Ctx, *, create: Creator, update: Updater, delete: Deleter, missing_
     if sum(len(items) for items in lists.values()) > LIMIT:
         raise ApiError(413, "woocommerce_rest_request_entity_too_large",
                        f"Unable to accept more than {LIMIT} items for this request.")
+    with transaction(ctx.conn):  # one transaction, one savepoint per item
+        response = _apply_lists(ctx, lists, create, update, delete, missing_update, missing_delete)
+    if "_fields" in ctx.query or not response:
+        return Reply(200, [])
+    return Reply(200, response)
+
+
+def _apply_lists(ctx: Ctx, lists: dict[str, list[Any]], create: Creator, update: Updater, delete: Deleter,
+                 missing_update: ApiError, missing_delete: ApiError) -> dict[str, list[Any]]:
     response: dict[str, list[Any]] = {}
     for item in lists["create"]:
         data: dict[str, Any] = item if isinstance(item, dict) else {}
@@ -63,9 +72,7 @@ def run(ctx: Ctx, *, create: Creator, update: Updater, delete: Deleter, missing_
             response.setdefault("delete", []).append({"id": shown, "error": _error(missing_delete)})
             continue
         response.setdefault("delete", []).append(_one(ctx, partial(delete, ctx, item_id), shown))
-    if "_fields" in ctx.query or not response:
-        return Reply(200, [])
-    return Reply(200, response)
+    return response
 
 
 def _error(err: ApiError) -> dict[str, Any]:
@@ -73,11 +80,20 @@ def _error(err: ApiError) -> dict[str, Any]:
 
 
 def _one(ctx: Ctx, action: Callable[[], dict[str, Any]], error_id: Any) -> Any:
+    """Apply one item inside a savepoint: a failing item leaves nothing behind."""
+    ctx.conn.execute("SAVEPOINT batch_item")
     try:
-        with transaction(ctx.conn):
-            return action()
+        result = action()
     except ApiError as err:
+        ctx.conn.execute("ROLLBACK TO batch_item")
+        ctx.conn.execute("RELEASE batch_item")
         return {"id": error_id, "error": _error(err)}
+    except BaseException:
+        ctx.conn.execute("ROLLBACK TO batch_item")
+        ctx.conn.execute("RELEASE batch_item")
+        raise
+    ctx.conn.execute("RELEASE batch_item")
+    return result
 
 
 # --- per resource -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ JSON ``data``). Shared by the product and variation modules; no wire format here
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
 from typing import Any
@@ -44,8 +45,12 @@ def load(conn: sqlite3.Connection, post_id: int) -> tuple[sqlite3.Row, dict[str,
 
 def props_of(row: sqlite3.Row) -> dict[str, Any]:
     """A post row's stored fields over the defaults of its kind."""
-    kind = "variation" if row["post_type"] == "product_variation" else "product"
-    return {**load_defaults(kind), **json.loads(row["data"])}
+    defaults = VARIATION_DEFAULTS if row["post_type"] == "product_variation" else PRODUCT_DEFAULTS
+    props: dict[str, Any] = json.loads(row["data"])
+    for key, value in defaults.items():  # rows are saved complete; this only fills fields added later
+        if key not in props:
+            props[key] = copy.deepcopy(value)
+    return props
 
 
 def save(conn: sqlite3.Connection, post_id: int, post_type: str, parent_id: int, props: dict[str, Any],

@@ -104,9 +104,15 @@ def kses(text: str, allowed: dict[str, set[str]]) -> str:
     return encode_amp(_SPLIT.sub(repl, text))
 
 
+_SCRIPT_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1>", re.S | re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_PLAIN_SLUG = re.compile(r"[a-z0-9 _-]*")
+
+
 def strip_all_tags(text: str) -> str:
-    text = re.sub(r"<(script|style)[^>]*?>.*?</\1>", "", text, flags=re.S | re.I)
-    return re.sub(r"<[^>]*>", "", text)
+    if "<" not in text:
+        return text
+    return _ANY_TAG.sub("", _SCRIPT_STYLE.sub("", text))
 
 
 def sanitize_text_field(text: str, *, keep_newlines: bool = False) -> str:
@@ -214,6 +220,9 @@ def remove_accents(text: str) -> str:
 
 def sanitize_title(text: str, limit: int = 200) -> str:
     """WordPress ``sanitize_title`` (save context) → a slug."""
+    lowered = text.lower().strip()
+    if _PLAIN_SLUG.fullmatch(lowered):  # fast path: nothing to fold, encode or drop
+        return _cut_encoded(re.sub(r"-+", "-", re.sub(r"\s+", "-", lowered)).strip("-"), limit)
     text = strip_all_tags(text)
     text = remove_accents(text)
     text = re.sub(r"%([a-fA-F0-9]{2})", r"---\1---", text)
