@@ -184,3 +184,14 @@ def test_cut_counts_changes_with_variations_inside_their_product() -> None:
     md = render_markdown(plan, limit=6000)
     blocks = md.count("<details>")
     assert f"{blocks * 4} of 160 changes are shown" in md
+
+
+def test_scope_lines_sit_above_the_summary(design: Plan) -> None:
+    from wcsync.core.plan import PlanSettings
+
+    md = render_markdown(
+        design.model_copy(update={"settings": PlanSettings(allow_deletes=True, targets=("A_B",))})
+    )
+    head = md.split("**Plan:")[0]
+    assert "⚠️ Only A\\_B (--target): the rest of the store was not compared.\n" in head
+    assert "⚠️ Guards overridden: --allow-deletes.\n" in head

@@ -182,3 +182,19 @@ def test_a_title_on_several_lines_stays_on_its_line() -> None:
         changes=(Change(kind=Kind.TAG, action=Action.CREATE, key="t", title="Two\nlines"),),
     )
     assert render_text(plan).splitlines()[2] == '  + tag       t                       "Two lines"'
+
+
+def test_scope_lines_for_targets_and_overridden_guards(design: Plan) -> None:
+    from wcsync.core.plan import PlanSettings
+
+    scoped = design.model_copy(
+        update={
+            "settings": PlanSettings(targets=("HOODIE-CLASSIC",), allow_price_drops=True, allow_changes=True)
+        }
+    )
+    assert render_text(scoped).splitlines()[:4] == [
+        "wcsync plan · store production (https://shop.example.com, WooCommerce 11.0) · catalog 3f2a1c9",
+        "Only HOODIE-CLASSIC (--target): the rest of the store was not compared.",
+        "Guards overridden: --allow-changes --allow-price-drops.",
+        "",
+    ]

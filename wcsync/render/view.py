@@ -101,6 +101,8 @@ class InfoLine:
 class PlanView:
     plan: Plan
     header: str
+    #: lines under the header that change how to read the plan: ``--target`` scope, overridden guards
+    scope: list[str]
     entries: list[Entry]
     info: list[InfoLine]
     summary: str
@@ -121,6 +123,27 @@ def header_line(plan: Plan) -> str:
     if plan.store.wc_version:
         where += f", WooCommerce {plan.store.wc_version}"
     return f"wcsync plan · store {plan.store.name} ({where}) · catalog {short_version(plan.catalog_version) or '-'}"
+
+
+def scope_lines(plan: Plan) -> list[str]:
+    settings = plan.settings
+    lines = []
+    if settings.targets:
+        lines.append(
+            f"Only {', '.join(settings.targets)} (--target): the rest of the store was not compared."
+        )
+    flags = [
+        flag
+        for flag, on in (
+            ("--allow-deletes", settings.allow_deletes),
+            ("--allow-changes", settings.allow_changes),
+            ("--allow-price-drops", settings.allow_price_drops),
+        )
+        if on
+    ]
+    if flags:
+        lines.append(f"Guards overridden: {' '.join(flags)}.")
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------- values
@@ -337,6 +360,7 @@ def build_view(plan: Plan, *, limit: int | None = 60) -> PlanView:
     return PlanView(
         plan=plan,
         header=header_line(plan),
+        scope=scope_lines(plan),
         entries=build_entries(plan, limit=limit),
         info=[_info_line(i, limit=limit) for i in plan.info],
         summary=plan.summary(),
