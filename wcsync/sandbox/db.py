@@ -108,13 +108,9 @@ def open_db(path: str | Path) -> sqlite3.Connection:
 
 
 def _ensure_key_schema(conn: sqlite3.Connection) -> None:
-    try:
-        from wcsync.sandbox import keys
-    except ImportError:  # H4's module not there yet: the store still works without API keys
-        return
-    ensure = getattr(keys, "ensure_schema", None)
-    if ensure is not None:
-        ensure(conn)
+    from wcsync.sandbox import keys  # the credential tables live in the same file (reset keeps them)
+
+    keys.ensure_schema(conn)
 
 
 def reset_store(conn: sqlite3.Connection) -> None:
