@@ -270,3 +270,36 @@ def test_a_failing_handler_answers_like_a_crashing_wordpress(store: tuple[Path, 
     assert failed.status_code == 500
     assert failed.json()["code"] == "internal_server_error"
     assert still_up.status_code == 200
+
+
+def test_meta_by_key_collapses_duplicate_rows(store: tuple[Path, tuple[str, str]]) -> None:
+    """API notes §10.2: by key the first row is updated and the other rows with that key are deleted."""
+    import json
+
+    path, key = store
+    (created,) = call(path, key, [("POST", "/wp-json/wc/v3/products", {
+        "name": "M", "meta_data": [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]})])
+    first_a = created.json()["meta_data"][0]
+    conn = db.open_db(path)  # a second "a" row, as a plugin writing post meta directly would leave
+    data = json.loads(conn.execute("SELECT data FROM sb_posts WHERE id = 429").fetchone()["data"])
+    data["meta"].append({"id": 99999, "key": "a", "value": "plugin"})
+    conn.execute("UPDATE sb_posts SET data = ? WHERE id = 429", (json.dumps(data),))
+    conn.close()
+    (updated,) = call(path, key, [("PUT", "/wp-json/wc/v3/products/429?_fields=meta_data",
+                                   {"meta_data": [{"key": "a", "value": "3"}]})])
+    assert updated.json()["meta_data"] == [first_a | {"value": "3"}, created.json()["meta_data"][1]]
+
+
+def test_a_variable_product_changing_type_loses_its_variations(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    (parent,) = call(path, key, [("POST", "/wp-json/wc/v3/products", {
+        "name": "V", "type": "variable", "attributes": [{"name": "Size", "options": ["S"], "variation": True}]})])
+    pid = parent.json()["id"]
+    variation, changed, gone = call(path, key, [
+        ("POST", f"/wp-json/wc/v3/products/{pid}/variations", {"regular_price": "1"}),
+        ("PUT", f"/wp-json/wc/v3/products/{pid}", {"type": "simple", "regular_price": "4"}),
+        ("GET", f"/wp-json/wc/v3/products/{pid}/variations/{pid + 1}", None),
+    ])
+    assert variation.json()["id"] == pid + 1
+    assert (changed.json()["type"], changed.json()["price"], changed.json()["variations"]) == ("simple", "4", [])
+    assert gone.status_code == 404

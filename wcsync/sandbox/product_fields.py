@@ -188,7 +188,8 @@ def meta_value(value: Any) -> Any:
 
 
 def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[Any]) -> None:
-    """WooCommerce's ``update_meta_data`` loop: update by id or first key, add, delete by null value."""
+    """WooCommerce's ``update_meta_data`` loop: by id, or by key (first row updated, other rows with the key
+    removed), an unknown id adds the key uniquely, a null or missing value deletes."""
     meta: list[dict[str, Any]] = props.setdefault("meta", [])
     for entry in entries:
         if not isinstance(entry, dict) or "key" not in entry:
@@ -200,11 +201,14 @@ def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[An
                 props[META_SETTERS[key]] = format_decimal(as_str(value)) if "price" in key else as_str(value)
             continue
         meta_id = entry.get("id")
-        target = None
-        if meta_id:
-            target = next((m for m in meta if m.get("id") == meta_id), None)
-        else:
-            target = next((m for m in meta if m["key"] == key), None)
+        target = next((m for m in meta if m.get("id") == meta_id), None) if meta_id else None
+        if target is None:
+            # by key (or an unknown id): the first row with the key is kept and updated, the others go
+            same_key = [m for m in meta if m["key"] == key]
+            if same_key and not meta_id:
+                target = same_key[0]
+            for extra in same_key[0 if meta_id else 1:]:
+                meta.remove(extra)
         if target is not None:
             target["key"] = key
             target["value"] = value

@@ -156,8 +156,9 @@ def _apply(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, 
     conn = ctx.conn
     if "type" in data:
         new_type = data["type"]
-        if new_type == "grouped" and props.get("type") != "grouped":
-            props["regular_price"] = props["sale_price"] = ""
+        if props.get("type") == "variable" and new_type != "variable" and not creating:
+            for child in store.children(conn, post_id, include_trash=True):  # WooCommerce deletes them
+                _purge(conn, child["id"])
         props["type"] = new_type
     if "name" in data:
         props["name"] = product_name(as_str(data["name"]))
@@ -183,6 +184,8 @@ def _apply(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, 
         props["date_on_sale_from"] = props["date_on_sale_to"] = None
     if kind == "grouped":
         props["manage_stock"] = False
+    if kind == "variable":
+        props["virtual"] = props["downloadable"] = False
     if kind == "external":
         if to_bool(data.get("manage_stock", False)):
             raise ApiError(400, "product_external_invalid_manage_stock", "External products cannot be stock managed.")
