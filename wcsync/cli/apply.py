@@ -27,7 +27,7 @@ from wcsync.errors import ApplyError, CatalogError, PlanError, WcsyncError
 from wcsync.settings import StoreSettings
 
 
-@click.command(help=__doc__.split("\n\n")[0] if __doc__ else None)
+@click.command("apply")
 @click.argument("plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_option
 @click.option("--store", "store_name", help="Store name from wcsync.yaml (default: default_store).")
@@ -46,7 +46,13 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
           auto_approve: bool, continue_on_error: bool, batch_size: int | None, report_file: Path | None,
           allow_deletes: bool, allow_changes: bool, allow_price_drops: bool, targets: tuple[str, ...],
           debug: bool) -> None:
-    """Make the store match the catalogue."""
+    """Make the store match the catalogue.
+
+    Without PLAN_FILE: plan, show the plan and ask y/N (--auto-approve for CI). With PLAN_FILE (from
+    `wcsync plan --out`): apply exactly that plan; objects changed in the store since planning are skipped and
+    reported. Afterwards the store is re-read to prove it matches. Exit codes: 0 all applied, 3 some items
+    failed or were skipped, 1 error before anything was written.
+    """
     options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
                        store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
                        batch_size=batch_size, report_file=report_file,
