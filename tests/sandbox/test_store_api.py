@@ -303,3 +303,32 @@ def test_a_variable_product_changing_type_loses_its_variations(store: tuple[Path
     assert variation.json()["id"] == pid + 1
     assert (changed.json()["type"], changed.json()["price"], changed.json()["variations"]) == ("simple", "4", [])
     assert gone.status_code == 404
+
+
+def test_default_attributes_keep_only_variation_attributes_as_term_slugs(
+        store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    attribute, _term, product = call(path, key, [
+        ("POST", "/wp-json/wc/v3/products/attributes", {"name": "Color"}),
+        ("POST", "/wp-json/wc/v3/products/attributes/1/terms", {"name": "Off White", "slug": "offwhite"}),
+        ("POST", "/wp-json/wc/v3/products", {
+            "name": "Tee", "type": "variable",
+            "attributes": [{"id": 1, "options": ["Off White"], "variation": True},
+                           {"name": "Fit", "options": ["Slim"], "variation": True},
+                           {"name": "Care", "options": ["Wash"], "variation": False}],
+            "default_attributes": [{"id": 1, "option": "off white"}, {"name": "Fit", "option": "Slim"},
+                                   {"name": "Care", "option": "Wash"}, {"id": 99, "option": "x"}]}),
+    ])
+    assert attribute.json()["id"] == 1
+    assert product.json()["default_attributes"] == [{"id": 1, "name": "Color", "option": "offwhite"},
+                                                    {"id": 0, "name": "Fit", "option": "Slim"}]
+
+
+def test_a_tag_name_wins_over_its_id(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    tag, product = call(path, key, [
+        ("POST", "/wp-json/wc/v3/products/tags", {"name": "Old"}),
+        ("POST", "/wp-json/wc/v3/products", {"name": "P", "tags": [{"id": 18, "name": "Fresh"}]}),
+    ])
+    assert tag.json()["id"] == 18
+    assert [t["name"] for t in product.json()["tags"]] == ["Fresh"]

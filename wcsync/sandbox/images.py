@@ -23,7 +23,8 @@ from urllib.parse import quote, urlsplit
 
 from wcsync.sandbox.db import dumps, iso, next_id, now
 
-IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "png", "gif", "webp", "avif", "bmp", "ico", "tif", "tiff", "heic"}
+#: WooCommerce's allowed image types (``wc_rest_allowed_image_mime_types``)
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "jpe", "gif", "png", "bmp", "tif", "tiff", "ico", "webp"}
 _BLOCKED_HOST = re.compile(r"(^|\.)example\.(com|org|net)$", re.I)
 SIZES = "(max-width: 64px) 100vw, 64px"
 
@@ -102,7 +103,7 @@ def edit(conn: sqlite3.Connection, attachment_id: int, *, name: str | None, alt:
     data = json.loads(row["data"])
     if name:
         data["title"] = name
-    if alt is not None:
+    if alt:
         data["alt"] = alt
     conn.execute("UPDATE sb_posts SET data = ?, date_modified = ? WHERE id = ?",
                  (dumps(data), iso(now()), attachment_id))

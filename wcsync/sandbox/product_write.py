@@ -84,7 +84,7 @@ def _apply_images(ctx: Ctx, props: dict[str, Any], value: Any, parent_id: int) -
         if image_id:
             if not images.is_attachment(ctx.conn, image_id):
                 raise ApiError(400, "woocommerce_product_invalid_image_id", f"#{image_id} is an invalid image ID.")
-            images.edit(ctx.conn, image_id, name=entry.get("name") or None, alt=entry.get("alt"))
+            images.edit(ctx.conn, image_id, name=entry.get("name") or None, alt=entry.get("alt") or None)
             ids.append(image_id)
             continue
         src = entry.get("src")
@@ -138,6 +138,11 @@ def _apply_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
 
 
 def _apply_default_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
+    """Only attributes the product has with ``variation: true`` are kept; a global option (a term name)
+    is stored as the term's slug (falling back to the sanitised option)."""
+    variation_ids = {a["id"] for a in props.get("attributes", []) if a.get("id") and a.get("variation")}
+    variation_names = {sanitize_title(a["name"]) for a in props.get("attributes", [])
+                       if not a.get("id") and a.get("variation")}
     stored = []
     for entry in value if isinstance(value, list) else []:
         if not isinstance(entry, dict):
@@ -145,9 +150,12 @@ def _apply_default_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> No
         attribute_id = as_int(entry.get("id")) or 0
         option = as_str(entry.get("option", ""))
         if attribute_id:
-            if ctx.conn.execute("SELECT 1 FROM sb_attributes WHERE id = ?", (attribute_id,)).fetchone():
-                stored.append({"id": attribute_id, "option": sanitize_title(option)})
-        elif entry.get("name"):
+            if attribute_id not in variation_ids:
+                continue
+            row = ctx.conn.execute("SELECT slug, name FROM sb_terms WHERE taxonomy = ?", (f"pa:{attribute_id}",))
+            slug = next((t["slug"] for t in row.fetchall() if t["name"].casefold() == option.casefold()), None)
+            stored.append({"id": attribute_id, "option": slug or sanitize_title(option)})
+        elif entry.get("name") and sanitize_title(as_str(entry["name"])) in variation_names:
             stored.append({"id": 0, "name": as_str(entry["name"]), "option": option})
     props["default_attributes"] = stored
 
@@ -253,11 +261,11 @@ def _save(ctx: Ctx, post_id: int, props: dict[str, Any], data: dict[str, Any], c
             if not isinstance(entry, dict):
                 continue
             number = as_int(entry.get("id"))
-            if number:
-                if conn.execute("SELECT 1 FROM sb_terms WHERE id = ? AND taxonomy = 'product_tag'", (number,)).fetchone():
-                    tag_ids.append(number)
-            elif entry.get("name"):
+            if entry.get("name"):  # a name wins over an id (and creates the tag when missing)
                 tag_ids.append(terms.find_or_create_by_name(ctx, "product_tag", as_str(entry["name"])))
+            elif number and conn.execute("SELECT 1 FROM sb_terms WHERE id = ? AND taxonomy = 'product_tag'",
+                                         (number,)).fetchone():
+                tag_ids.append(number)
         store.set_terms(conn, post_id, "product_tag", tag_ids)
     option_ids = [t for attr in props.get("attributes", []) if attr.get("id") for t in attr["options"]]
     store.set_terms(conn, post_id, "pa:%", option_ids)

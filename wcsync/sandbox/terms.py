@@ -171,7 +171,7 @@ def _set_image(ctx: Ctx, term_id: int | None, value: Any) -> int | None:
         return None
     image_id = _int(value.get("id", 0), "image", strict=False)
     if image_id:
-        images.edit(ctx.conn, image_id, name=value.get("name"), alt=value.get("alt"))
+        images.edit(ctx.conn, image_id, name=value.get("name") or None, alt=value.get("alt") or None)
         return image_id
     src = value.get("src")
     if not src:

@@ -223,7 +223,7 @@ def _image(ctx: Ctx, value: Any, parent_id: int) -> int:
     if image_id:
         if not images.is_attachment(ctx.conn, image_id):
             raise ApiError(400, "woocommerce_variation_invalid_image_id", f"#{image_id} is an invalid image ID.")
-        images.edit(ctx.conn, image_id, name=value.get("name") or None, alt=value.get("alt"))
+        images.edit(ctx.conn, image_id, name=value.get("name") or None, alt=value.get("alt") or None)
         return image_id
     if not value.get("src"):
         return 0
