@@ -335,3 +335,10 @@ def test_no_color_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("NO_COLOR", "1")
     assert _color_stdout() is False
+
+
+def test_targets_repeat_or_comma_separated(store: FakeStore, project: Path) -> None:
+    result = run(project, "--format", "json", "--target", "MUG-1, mugs", "--target", "OTHER")
+    assert result.exit_code == 0, result.stderr
+    plan = Plan.model_validate_json(result.stdout)
+    assert plan.settings.targets == ("MUG-1", "mugs", "OTHER")

@@ -233,7 +233,7 @@ def plan(
         allow_deletes=allow_deletes,
         allow_changes=allow_changes,
         allow_price_drops=allow_price_drops,
-        targets=tuple(t for raw in targets for t in raw.split(",") if t.strip()),
+        targets=tuple(t.strip() for raw in targets for t in raw.split(",") if t.strip()),
     )
     progress = FetchProgress.for_stderr()
     try:
