@@ -205,7 +205,7 @@ def _write_plan_file(path: str, plan: Plan) -> None:
     "targets",
     metavar="KEY",
     multiple=True,
-    help="Plan only this SKU or slug path (repeatable; a product includes its variations).",
+    help="Plan only this SKU or slug path (repeatable or comma-separated; a product includes its variations).",
 )
 @click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
 @click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
