@@ -102,9 +102,22 @@ def open_db(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.executescript(_SCHEMA)
     _ensure_key_schema(conn)
-    if conn.execute("SELECT COUNT(*) FROM sb_sequences").fetchone()[0] == 0:
-        reset_store(conn)
+    _initialise_if_new(conn)
     return conn
+
+
+def _initialise_if_new(conn: sqlite3.Connection) -> None:
+    """A new file gets the fresh store's content — once, even when two servers open it together."""
+    if conn.execute("SELECT COUNT(*) FROM sb_sequences").fetchone()[0]:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT COUNT(*) FROM sb_sequences").fetchone()[0] == 0:
+            _fill_fresh(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _ensure_key_schema(conn: sqlite3.Connection) -> None:
@@ -120,19 +133,23 @@ def reset_store(conn: sqlite3.Connection) -> None:
     """
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for table in _MY_TABLES:
-            conn.execute(f"DELETE FROM {table}")
-        for name, first in FIRST_IDS.items():
-            conn.execute("INSERT INTO sb_sequences (name, value) VALUES (?, ?)", (name, first))
-        conn.execute(
-            "INSERT INTO sb_terms (id, taxonomy, name, slug) VALUES (?, 'product_cat', 'Uncategorized', "
-            "'uncategorized')",
-            (DEFAULT_CATEGORY_ID,),
-        )
+        _fill_fresh(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _fill_fresh(conn: sqlite3.Connection) -> None:
+    for table in _MY_TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    for name, first in FIRST_IDS.items():
+        conn.execute("INSERT INTO sb_sequences (name, value) VALUES (?, ?)", (name, first))
+    conn.execute(
+        "INSERT INTO sb_terms (id, taxonomy, name, slug) VALUES (?, 'product_cat', 'Uncategorized', "
+        "'uncategorized')",
+        (DEFAULT_CATEGORY_ID,),
+    )
 
 
 class transaction:
