@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+import yaml  # type: ignore[import-untyped]
+
+import wcsync.catalog.yamlio
 from wcsync.catalog.yamlio import parse_text
+
+
+@pytest.fixture(autouse=True, params=["C", "pure"])
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with libyaml's C parser and with the pure-Python fallback."""
+    if request.param == "pure":
+        monkeypatch.setattr(wcsync.catalog.yamlio, "_Loader", yaml.SafeLoader)
+    else:
+        assert wcsync.catalog.yamlio._Loader is yaml.CSafeLoader
 
 
 def _errors(text: str) -> list[str]:
