@@ -45,7 +45,7 @@ def _peak_rss_mib() -> float:
 
 def _prepare(project: Path, state_file: Path) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
-    from tests.core.woo import render_live  # type: ignore[import-not-found]
+    from tests.core.woo import render_live
     from wcsync.catalog import load_catalog
     from wcsync.catalog.project import load_project, plan_settings
 
@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE))
     from gen_catalog import generate
 
-    project = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="wcsync-bench-"))
+    scratch = None if args.dir else tempfile.TemporaryDirectory(prefix="wcsync-bench-")
+    project = Path(args.dir) if args.dir else Path(scratch.name if scratch else ".")
     if not (project / "catalog").is_dir():
         generate(project, args.products, args.variations)
     with tempfile.TemporaryDirectory(prefix="wcsync-bench-state-") as tmp:
@@ -177,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         failed = True
+    if scratch is not None:
+        scratch.cleanup()
     return 1 if failed else 0
 
 

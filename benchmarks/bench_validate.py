@@ -42,7 +42,7 @@ def _yaml_files(project: Path) -> list[Path]:
 
 
 def _baseline_compose(project: Path) -> int:
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     count = 0
@@ -166,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(HERE))
     from gen_catalog import generate
 
-    project = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="wcsync-bench-"))
+    scratch = None if args.dir else tempfile.TemporaryDirectory(prefix="wcsync-bench-")
+    project = Path(args.dir) if args.dir else Path(scratch.name if scratch else ".")
     if not (project / "catalog").is_dir():
         start = time.perf_counter()
         generate(project, args.products, args.variations, args.per_file)
@@ -193,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         failed = True
+    if scratch is not None:
+        scratch.cleanup()
     return 1 if failed else 0
 
 
