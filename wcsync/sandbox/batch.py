@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from wcsync.sandbox import attributes, products, terms, variations
+from wcsync.sandbox import attributes, product_write, products, terms, variations
 from wcsync.sandbox.db import transaction
 from wcsync.sandbox.errors import ApiError
 from wcsync.sandbox.http import Ctx, Reply
@@ -161,14 +161,14 @@ def _attribute_body(ctx: Ctx, attribute_id: int) -> dict[str, Any]:
 
 def product_batch_handler(ctx: Ctx) -> Reply:
     def create(ctx: Ctx, data: dict[str, Any]) -> dict[str, Any]:
-        return products.body(ctx, products.create(ctx, data, batch=True), context="edit")
+        return products.body(ctx, product_write.create(ctx, data, batch=True), context="edit")
 
     def update(ctx: Ctx, product_id: int, data: dict[str, Any]) -> dict[str, Any]:
-        products.update(ctx, product_id, data, batch=True)
+        product_write.update(ctx, product_id, data, batch=True)
         return products.body(ctx, product_id, context="edit")
 
     def delete(ctx: Ctx, product_id: int) -> dict[str, Any]:
-        return products.delete(ctx, product_id, force=True, batch=True)
+        return product_write.delete_product(ctx, product_id, force=True)
 
     return run(ctx, create=create, update=update, delete=delete,
                missing_update=products.invalid_id(400), missing_delete=products.invalid_id(404))

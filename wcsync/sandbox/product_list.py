@@ -8,6 +8,7 @@ from typing import Any
 from wcsync.sandbox import products, terms
 from wcsync.sandbox.errors import invalid_param, not_in_enum
 from wcsync.sandbox.http import Ctx, Reply, id_list, list_reply, order_param, page_params
+from wcsync.sandbox.product_fields import parse_date
 
 ORDERBY = ["date", "id", "include", "title", "slug", "modified", "popularity", "rating", "post__in", "price",
            "sales", "menu_order", "random", "popularity", "rating", "menu_order", "price", "popularity",
@@ -17,8 +18,6 @@ STATUSES = ["any", "future", "trash", "draft", "pending", "private", "publish"]
 
 
 def _date(ctx: Ctx, name: str) -> str | None:
-    from wcsync.sandbox.product_fields import parse_date
-
     raw = ctx.query.get(name)
     if raw is None:
         return None

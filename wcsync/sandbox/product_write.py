@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from urllib.parse import quote
 
-from wcsync.sandbox import images, store, terms
+from wcsync.sandbox import images, pricing, products, store, terms
 from wcsync.sandbox.db import DEFAULT_CATEGORY_ID, iso, next_id, now, unix
 from wcsync.sandbox.errors import ApiError
 from wcsync.sandbox.http import Ctx
@@ -28,33 +29,16 @@ from wcsync.sandbox.product_fields import (
     to_bool,
     validate,
 )
-from wcsync.sandbox.products import invalid_id
 from wcsync.sandbox.text import (
     post_html,
     product_name,
     sanitize_text_field,
     sanitize_title,
     term_name,
+    to_float,
 )
 
 DRAFTS = ("draft", "pending", "auto-draft")
-
-
-def unique_post_slug(conn: sqlite3.Connection, slug: str, post_id: int | None, post_type: str = "product") -> str:
-    """WordPress ``wp_unique_post_slug`` for non-hierarchical posts: ``-2``, ``-3``, … when taken."""
-    if not slug:
-        return slug
-
-    def taken(candidate: str) -> bool:
-        return conn.execute("SELECT 1 FROM sb_posts WHERE slug = ? AND post_type = ? AND id != ?",
-                            (candidate, post_type, post_id or 0)).fetchone() is not None
-
-    if not taken(slug):
-        return slug
-    number = 2
-    while taken(f"{slug[:200 - len(str(number)) - 1]}-{number}"):
-        number += 1
-    return f"{slug[:200 - len(str(number)) - 1]}-{number}"
 
 
 def _coerce_batch(data: dict[str, Any]) -> dict[str, Any]:
@@ -221,8 +205,6 @@ def _apply(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, 
 
 
 def _esc_url(value: str) -> str:
-    from urllib.parse import quote
-
     value = value.strip()
     if not value:
         return ""
@@ -243,7 +225,7 @@ def _slug(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, o
         return
     if not props.get("slug"):
         props["slug"] = sanitize_title(str(props.get("name", "")))
-    props["slug"] = unique_post_slug(ctx.conn, props["slug"], post_id)
+    props["slug"] = store.unique_post_slug(ctx.conn, props["slug"], post_id)
 
 
 def _save(ctx: Ctx, post_id: int, props: dict[str, Any], data: dict[str, Any], created: str,
@@ -276,8 +258,6 @@ def _save(ctx: Ctx, post_id: int, props: dict[str, Any], data: dict[str, Any], c
 
 
 def _order_price(ctx: Ctx, post_id: int, props: dict[str, Any]) -> str:
-    from wcsync.sandbox import pricing
-
     if props["type"] == "grouped":
         return str(props.get("grouped_price", ""))
     if props["type"] == "variable":
@@ -288,9 +268,6 @@ def _order_price(ctx: Ctx, post_id: int, props: dict[str, Any]) -> str:
 def _grouped_price(ctx: Ctx, post_id: int, props: dict[str, Any]) -> None:
     """Lowest stored price among ``grouped_products`` (WooCommerce reads each child's ``_price``, the group's
     own included when it lists itself); not recomputed when a child changes later."""
-    from wcsync.sandbox import products
-    from wcsync.sandbox.text import to_float
-
     prices: list[tuple[float, str]] = []
     for child_id in props.get("grouped_products", []):
         if child_id == post_id:
@@ -328,7 +305,7 @@ def create(ctx: Ctx, data: dict[str, Any], *, batch: bool = False) -> int:
 def update(ctx: Ctx, product_id: int, data: dict[str, Any], *, batch: bool = False) -> None:
     loaded = store.load(ctx.conn, product_id)
     if loaded is None or loaded[0]["post_type"] not in ("product", "product_variation"):
-        raise invalid_id(400)
+        raise products.invalid_id(400)
     row, props = loaded
     if row["post_type"] == "product_variation":
         raise ApiError(404, "woocommerce_rest_invalid_product_id",
@@ -356,11 +333,9 @@ def _restore(props: dict[str, Any]) -> None:
 
 
 def delete_product(ctx: Ctx, product_id: int, *, force: bool) -> dict[str, Any]:
-    from wcsync.sandbox import products
-
     loaded = store.load(ctx.conn, product_id)
     if loaded is None or loaded[0]["post_type"] not in ("product", "product_variation"):
-        raise invalid_id(404)
+        raise products.invalid_id(404)
     row, props = loaded
     if row["post_type"] == "product_variation":
         raise ApiError(404, "woocommerce_rest_invalid_product_id",

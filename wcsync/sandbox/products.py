@@ -1,6 +1,6 @@
 """Products (``/wc/v3/products``): how a stored product reads back (computed price, on_sale, stock status,
-variable/grouped prices, view vs edit context, permalinks, ``_links``), the list with its filters, and
-the single-item handlers. Writing lives in ``product_write``.
+variable/grouped prices, view vs edit context, permalinks, ``_links``). Writing lives in ``product_write``,
+the list in ``product_list``, the HTTP handlers in ``product_handlers``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from wcsync.sandbox import images, pricing, store
 from wcsync.sandbox.db import now
 from wcsync.sandbox.errors import ApiError
-from wcsync.sandbox.http import Ctx, Reply, links, one
+from wcsync.sandbox.http import Ctx, links
 from wcsync.sandbox.text import sanitize_title, to_float, wpautop
 
 
@@ -230,72 +230,4 @@ def serialise(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any], context: str) -
 
 
 def generated_slug(conn: sqlite3.Connection, post_id: int, props: dict[str, Any]) -> str:
-    from wcsync.sandbox.product_write import unique_post_slug
-
-    return unique_post_slug(conn, sanitize_title(str(props.get("name", ""))) or str(post_id), post_id)
-
-
-# --- handlers -----------------------------------------------------------------------------------------
-
-
-def get_handler(ctx: Ctx) -> Reply:
-    context = ctx.context()
-    product_id = int(ctx.params["id"])
-    row = ctx.conn.execute("SELECT post_type FROM sb_posts WHERE id = ?", (product_id,)).fetchone()
-    if row is None or row["post_type"] not in ("product", "product_variation"):
-        raise invalid_id(404)
-    return one(ctx, body(ctx, product_id, context=context))
-
-
-def list_handler(ctx: Ctx) -> Reply:
-    from wcsync.sandbox.product_list import list_products
-
-    return list_products(ctx)
-
-
-def create_handler(ctx: Ctx) -> Reply:
-    from wcsync.sandbox.db import transaction
-    from wcsync.sandbox.http import body_object
-    from wcsync.sandbox.product_write import create
-
-    with transaction(ctx.conn):
-        product_id = create(ctx, body_object(ctx))
-    return one(ctx, body(ctx, product_id, context="edit"), 201)
-
-
-def update_handler(ctx: Ctx) -> Reply:
-    from wcsync.sandbox.db import transaction
-    from wcsync.sandbox.http import body_object
-    from wcsync.sandbox.product_write import update
-
-    product_id = int(ctx.params["id"])
-    with transaction(ctx.conn):
-        update(ctx, product_id, body_object(ctx))
-    return one(ctx, body(ctx, product_id, context="edit"))
-
-
-def delete_handler(ctx: Ctx) -> Reply:
-    from wcsync.sandbox.db import transaction
-
-    with transaction(ctx.conn):
-        result = delete(ctx, int(ctx.params["id"]), force=ctx.qbool("force"))
-    return one(ctx, result)
-
-
-def delete(ctx: Ctx, product_id: int, *, force: bool, batch: bool = False) -> dict[str, Any]:
-    from wcsync.sandbox.product_write import delete_product
-
-    return delete_product(ctx, product_id, force=force or batch)
-
-
-# re-exported for the batch module
-def create(ctx: Ctx, data: dict[str, Any], *, batch: bool = False) -> int:
-    from wcsync.sandbox.product_write import create as _create
-
-    return _create(ctx, data, batch=batch)
-
-
-def update(ctx: Ctx, product_id: int, data: dict[str, Any], *, batch: bool = False) -> None:
-    from wcsync.sandbox.product_write import update as _update
-
-    _update(ctx, product_id, data, batch=batch)
+    return store.unique_post_slug(conn, sanitize_title(str(props.get("name", ""))) or str(post_id), post_id)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wcsync.sandbox import attributes, batch, misc, products, term_handlers, terms, variations
+from wcsync.sandbox import attributes, batch, misc, product_handlers, term_handlers, terms, variations
 from wcsync.sandbox.http import Ctx, Reply
 
 Handler = Callable[[Ctx], Reply]
@@ -69,11 +69,11 @@ def _attribute_terms() -> list[Route]:
 
 
 def build_routes() -> list[Route]:
-    product_update = products.update_handler
+    product_update = product_handlers.update_handler
     variation_update = variations.update_handler
     attr_update = attributes.update_handler
     routes = [
-        _r(r"/products", {"GET": products.list_handler, "POST": products.create_handler}, COLLECTION,
+        _r(r"/products", {"GET": product_handlers.list_handler, "POST": product_handlers.create_handler}, COLLECTION,
            "collection"),
         _r(r"/products/batch", dict.fromkeys(("POST", "PUT", "PATCH"), batch.product_batch_handler), BATCH,
            "batch"),
@@ -90,8 +90,8 @@ def build_routes() -> list[Route]:
         }, ITEM, "item", exists_before=attributes.item_exists),
         *_attribute_terms(),
         _r(r"/products/(?P<id>\d+)", {
-            "GET": products.get_handler, "POST": product_update, "PUT": product_update,
-            "PATCH": product_update, "DELETE": products.delete_handler,
+            "GET": product_handlers.get_handler, "POST": product_update, "PUT": product_update,
+            "PATCH": product_update, "DELETE": product_handlers.delete_handler,
         }, ITEM, "item"),
         _r(r"/products/(?P<product_id>\d+)/variations",
            {"GET": variations.list_handler, "POST": variations.create_handler}, COLLECTION, "collection"),

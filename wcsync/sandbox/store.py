@@ -122,3 +122,20 @@ def load_defaults(kind: str) -> dict[str, Any]:
     """A fresh copy of the stored defaults of a product or variation."""
     fresh: dict[str, Any] = json.loads(json.dumps(VARIATION_DEFAULTS if kind == "variation" else PRODUCT_DEFAULTS))
     return fresh
+
+
+def unique_post_slug(conn: sqlite3.Connection, slug: str, post_id: int | None, post_type: str = "product") -> str:
+    """WordPress ``wp_unique_post_slug`` for non-hierarchical posts: ``-2``, ``-3``, … when taken."""
+    if not slug:
+        return slug
+
+    def taken(candidate: str) -> bool:
+        return conn.execute("SELECT 1 FROM sb_posts WHERE slug = ? AND post_type = ? AND id != ?",
+                            (candidate, post_type, post_id or 0)).fetchone() is not None
+
+    if not taken(slug):
+        return slug
+    number = 2
+    while taken(f"{slug[:200 - len(str(number)) - 1]}-{number}"):
+        number += 1
+    return f"{slug[:200 - len(str(number)) - 1]}-{number}"
