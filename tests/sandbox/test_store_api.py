@@ -332,3 +332,28 @@ def test_a_tag_name_wins_over_its_id(store: tuple[Path, tuple[str, str]]) -> Non
     ])
     assert tag.json()["id"] == 18
     assert [t["name"] for t in product.json()["tags"]] == ["Fresh"]
+
+
+def test_variation_lists_filter_by_modification_time_and_ids(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    moments = iter([dt.datetime(2031, 1, 1, 0, 0, s, tzinfo=dt.UTC) for s in range(60)])
+    db.set_clock(lambda: next(moments))
+    try:
+        (parent,) = call(path, key, [("POST", "/wp-json/wc/v3/products", {
+            "name": "V", "type": "variable", "attributes": [{"name": "Size", "options": ["S", "M"],
+                                                             "variation": True}]})])
+        pid = parent.json()["id"]
+        first, second = call(path, key, [("POST", f"/wp-json/wc/v3/products/{pid}/variations", {"sku": "V-S"}),
+                                         ("POST", f"/wp-json/wc/v3/products/{pid}/variations", {"sku": "V-M"})])
+        base = f"/wp-json/wc/v3/products/{pid}/variations"
+        later, by_id, bad = call(path, key, [
+            ("GET", f"{base}?modified_after={first.json()['date_modified_gmt']}&dates_are_gmt=true", None),
+            ("GET", f"{base}?include={first.json()['id']}", None),
+            ("GET", f"{base}?modified_after=yesterday", None),
+        ])
+    finally:
+        db.set_clock(None)
+    assert [v["sku"] for v in later.json()] == ["V-M"]
+    assert [v["sku"] for v in by_id.json()] == ["V-S"]
+    assert bad.status_code == 400 and bad.json()["data"]["details"]["modified_after"]["code"] == "rest_invalid_date"
+    assert second.status_code == 201

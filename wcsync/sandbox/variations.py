@@ -12,8 +12,18 @@ from urllib.parse import quote_plus
 
 from wcsync.sandbox import images, pricing, product_fields, products, store
 from wcsync.sandbox.db import iso, next_id, now, transaction
-from wcsync.sandbox.errors import ApiError
-from wcsync.sandbox.http import Ctx, Reply, body_object, links, list_reply, one, order_param, page_params
+from wcsync.sandbox.errors import ApiError, invalid_param
+from wcsync.sandbox.http import (
+    Ctx,
+    Reply,
+    body_object,
+    id_list,
+    links,
+    list_reply,
+    one,
+    order_param,
+    page_params,
+)
 from wcsync.sandbox.text import sanitize_title, to_float, wpautop
 
 
@@ -307,6 +317,15 @@ def list_handler(ctx: Ctx) -> Reply:
     skus = {s.strip().casefold() for s in ctx.query.get("sku", "").split(",") if s.strip()}
     if skus:
         rows = [r for r in rows if r["sku_lower"] in skus]
+    include, exclude = id_list(ctx.query.get("include")), id_list(ctx.query.get("exclude"))
+    rows = [r for r in rows if (not include or r["id"] in include) and r["id"] not in exclude]
+    for name, column, after in (("modified_after", "date_modified", True), ("modified_before", "date_modified", False),
+                                ("after", "date_created", True), ("before", "date_created", False)):
+        if name in ctx.query:
+            moment = product_fields.parse_date(ctx.query[name])
+            if moment is None:
+                raise invalid_param(name, "Invalid date.", "rest_invalid_date")
+            rows = [r for r in rows if (r[column] > moment if after else r[column] < moment)]
     orderby = ctx.query.get("orderby", "date")
     key = {"id": lambda r: r["id"], "menu_order": lambda r: (r["menu_order"], r["id"])}.get(
         orderby, lambda r: (r["date_created"], r["id"]))
