@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wcsync.sandbox import attributes, batch, misc, product_handlers, term_handlers, terms, variations
+from wcsync.sandbox import attributes, batch, misc, product_handlers, term_handlers, terms, variation_handlers
 from wcsync.sandbox.http import Ctx, Reply
 
 Handler = Callable[[Ctx], Reply]
@@ -70,7 +70,7 @@ def _attribute_terms() -> list[Route]:
 
 def build_routes() -> list[Route]:
     product_update = product_handlers.update_handler
-    variation_update = variations.update_handler
+    variation_update = variation_handlers.update_handler
     attr_update = attributes.update_handler
     routes = [
         _r(r"/products", {"GET": product_handlers.list_handler, "POST": product_handlers.create_handler}, COLLECTION,
@@ -94,16 +94,16 @@ def build_routes() -> list[Route]:
             "PATCH": product_update, "DELETE": product_handlers.delete_handler,
         }, ITEM, "item"),
         _r(r"/products/(?P<product_id>\d+)/variations",
-           {"GET": variations.list_handler, "POST": variations.create_handler}, COLLECTION, "collection"),
+           {"GET": variation_handlers.list_handler, "POST": variation_handlers.create_handler}, COLLECTION, "collection"),
         _r(r"/products/(?P<product_id>\d+)/variations/batch",
            dict.fromkeys(("POST", "PUT", "PATCH"), batch.variation_batch_handler), BATCH, "batch"),
-        _r(r"/products/(?P<product_id>\d+)/variations/generate", {"POST": variations.generate_handler},
+        _r(r"/products/(?P<product_id>\d+)/variations/generate", {"POST": variation_handlers.generate_handler},
            "POST", "batch"),
         _r(r"/products/(?P<product_id>\d+)/variations/(?P<id>\d+)", {
-            "GET": variations.get_handler, "POST": variation_update, "PUT": variation_update,
-            "PATCH": variation_update, "DELETE": variations.delete_handler,
-        }, ITEM, "item", exists_after=variations.item_exists),
-        _r(r"/variations", {"GET": variations.store_list_handler}, "GET", "collection", min_version=(10, 3)),
+            "GET": variation_handlers.get_handler, "POST": variation_update, "PUT": variation_update,
+            "PATCH": variation_update, "DELETE": variation_handlers.delete_handler,
+        }, ITEM, "item", exists_after=variation_handlers.item_exists),
+        _r(r"/variations", {"GET": variation_handlers.store_list_handler}, "GET", "collection", min_version=(10, 3)),
         _r(r"/system_status", {"GET": misc.system_status_handler}, "GET", "other"),
         _r(r"/taxes/classes", {"GET": misc.tax_classes_handler}, COLLECTION, "collection"),
     ]

@@ -5,24 +5,16 @@ permalinks built from the options, and ``…/generate``."""
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from typing import Any
 from urllib.parse import quote_plus
 
 from wcsync.sandbox import images, pricing, product_fields, products, store
-from wcsync.sandbox.db import iso, next_id, now, transaction
-from wcsync.sandbox.errors import ApiError, invalid_param
+from wcsync.sandbox.db import iso, next_id, now
+from wcsync.sandbox.errors import ApiError
 from wcsync.sandbox.http import (
     Ctx,
-    Reply,
-    body_object,
-    id_list,
     links,
-    list_reply,
-    one,
-    order_param,
-    page_params,
 )
 from wcsync.sandbox.text import sanitize_title, to_float, wpautop
 
@@ -51,7 +43,7 @@ def parent_attributes(conn: sqlite3.Connection, parent: dict[str, Any]) -> list[
     return out
 
 
-def _load_parent(conn: sqlite3.Connection, parent_id: int) -> dict[str, Any]:
+def load_parent(conn: sqlite3.Connection, parent_id: int) -> dict[str, Any]:
     loaded = store.load(conn, parent_id)
     return loaded[1] if loaded and loaded[0]["post_type"] == "product" else store.load_defaults("product")
 
@@ -188,10 +180,10 @@ def as_product(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any], context: str) 
 # --- writing ------------------------------------------------------------------------------------------
 
 
-def _apply(ctx: Ctx, parent_id: int, props: dict[str, Any], data: dict[str, Any], variation_id: int,
+def apply(ctx: Ctx, parent_id: int, props: dict[str, Any], data: dict[str, Any], variation_id: int,
            *, creating: bool) -> None:
     conn = ctx.conn
-    parent = _load_parent(conn, parent_id)
+    parent = load_parent(conn, parent_id)
     if "status" in data:
         props["status"] = data["status"] if data["status"] in ("draft", "pending", "private", "publish") else "publish"
     product_fields.apply_common(props, data, conn)
@@ -244,8 +236,8 @@ def _image(ctx: Ctx, value: Any, parent_id: int) -> int:
         raise ApiError(400, "woocommerce_variation_image_upload_error", str(err)) from err
 
 
-def _save(ctx: Ctx, variation_id: int, parent_id: int, props: dict[str, Any], created: str) -> None:
-    parent = _load_parent(ctx.conn, parent_id)
+def save(ctx: Ctx, variation_id: int, parent_id: int, props: dict[str, Any], created: str) -> None:
+    parent = load_parent(ctx.conn, parent_id)
     attrs = attributes_body(ctx.conn, props, parent)
     props["name"] = ", ".join(a["option"] for a in attrs)
     store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=created,
@@ -267,13 +259,13 @@ def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = Fals
         raise ApiError(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
     props = store.load_defaults("variation")
     variation_id = next_id(ctx.conn, "post")
-    _apply(ctx, parent_id, props, data, variation_id, creating=True)
+    apply(ctx, parent_id, props, data, variation_id, creating=True)
     product_fields.check_lookup(ctx.conn, props.get("sku", ""))
-    _save(ctx, variation_id, parent_id, props, iso(now()) or "")
+    save(ctx, variation_id, parent_id, props, iso(now()) or "")
     return variation_id
 
 
-def _get(ctx: Ctx, parent_id: int, variation_id: int) -> tuple[sqlite3.Row, dict[str, Any]]:
+def get_loaded(ctx: Ctx, parent_id: int, variation_id: int) -> tuple[sqlite3.Row, dict[str, Any]]:
     loaded = store.load(ctx.conn, variation_id)
     if loaded is None or loaded[0]["post_type"] != "product_variation" or loaded[0]["parent_id"] != parent_id:
         raise invalid_id()
@@ -281,15 +273,15 @@ def _get(ctx: Ctx, parent_id: int, variation_id: int) -> tuple[sqlite3.Row, dict
 
 
 def update(ctx: Ctx, parent_id: int, variation_id: int, data: dict[str, Any], *, batch: bool = False) -> None:
-    row, props = _get(ctx, parent_id, variation_id)
+    row, props = get_loaded(ctx, parent_id, variation_id)
     if not batch:
         product_fields.validate(data, variation=True)
-    _apply(ctx, parent_id, props, data, variation_id, creating=False)
-    _save(ctx, variation_id, parent_id, props, row["date_created"])
+    apply(ctx, parent_id, props, data, variation_id, creating=False)
+    save(ctx, variation_id, parent_id, props, row["date_created"])
 
 
 def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[str, Any]:
-    row, props = _get(ctx, parent_id, variation_id)
+    row, props = get_loaded(ctx, parent_id, variation_id)
     result = body(ctx, variation_id, context="edit", deleted=force)
     if force:
         ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (variation_id,))
@@ -299,109 +291,3 @@ def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[
                    modified=iso(now()) or "", price=str(row["price"] or ""))
     sync_parent(ctx.conn, parent_id)
     return result
-
-
-# --- handlers -----------------------------------------------------------------------------------------
-
-
-def list_handler(ctx: Ctx) -> Reply:
-    context = ctx.context()
-    page = page_params(ctx)
-    order = order_param(ctx, "desc")
-    parent_id = int(ctx.params["product_id"])
-    parent = store.load(ctx.conn, parent_id)
-    rows = store.children(ctx.conn, parent_id) if parent and parent[1].get("status") != "trash" else []
-    status = ctx.query.get("status", "any")
-    if status != "any":
-        rows = [r for r in rows if r["status"] == status]
-    skus = {s.strip().casefold() for s in ctx.query.get("sku", "").split(",") if s.strip()}
-    if skus:
-        rows = [r for r in rows if r["sku_lower"] in skus]
-    include, exclude = id_list(ctx.query.get("include")), id_list(ctx.query.get("exclude"))
-    rows = [r for r in rows if (not include or r["id"] in include) and r["id"] not in exclude]
-    for name, column, after in (("modified_after", "date_modified", True), ("modified_before", "date_modified", False),
-                                ("after", "date_created", True), ("before", "date_created", False)):
-        if name in ctx.query:
-            moment = product_fields.parse_date(ctx.query[name])
-            if moment is None:
-                raise invalid_param(name, "Invalid date.", "rest_invalid_date")
-            rows = [r for r in rows if (r[column] > moment if after else r[column] < moment)]
-    orderby = ctx.query.get("orderby", "date")
-    key = {"id": lambda r: r["id"], "menu_order": lambda r: (r["menu_order"], r["id"])}.get(
-        orderby, lambda r: (r["date_created"], r["id"]))
-    rows = sorted(rows, key=key, reverse=order == "desc")
-    chunk = rows[page.start: page.start + page.per_page]
-    return list_reply(ctx, [body(ctx, r["id"], context=context) for r in chunk], len(rows), page)
-
-
-def store_list_handler(ctx: Ctx) -> Reply:
-    from wcsync.sandbox.product_list import list_products
-
-    return list_products(ctx, variations_only=True)
-
-
-def get_handler(ctx: Ctx) -> Reply:
-    context = ctx.context()
-    _get(ctx, int(ctx.params["product_id"]), int(ctx.params["id"]))
-    return one(ctx, body(ctx, int(ctx.params["id"]), context=context))
-
-
-def create_handler(ctx: Ctx) -> Reply:
-    with transaction(ctx.conn):
-        variation_id = create(ctx, int(ctx.params["product_id"]), body_object(ctx))
-    return one(ctx, body(ctx, variation_id, context="edit"), 201)
-
-
-def update_handler(ctx: Ctx) -> Reply:
-    variation_id = int(ctx.params["id"])
-    with transaction(ctx.conn):
-        update(ctx, int(ctx.params["product_id"]), variation_id, body_object(ctx))
-    return one(ctx, body(ctx, variation_id, context="edit"))
-
-
-def delete_handler(ctx: Ctx) -> Reply:
-    with transaction(ctx.conn):
-        result = delete(ctx, int(ctx.params["product_id"]), int(ctx.params["id"]), force=ctx.qbool("force"))
-    return one(ctx, result)
-
-
-def item_exists(ctx: Ctx) -> bool:
-    row = ctx.conn.execute("SELECT parent_id, post_type FROM sb_posts WHERE id = ?", (int(ctx.params["id"]),)).fetchone()
-    return row is not None and row["post_type"] == "product_variation" and row["parent_id"] == int(
-        ctx.params["product_id"])
-
-
-def generate_handler(ctx: Ctx) -> Reply:
-    """Create every missing combination of the parent's variation attributes (optionally deleting others)."""
-    parent_id = int(ctx.params["product_id"])
-    data = body_object(ctx)
-    with transaction(ctx.conn):
-        parent = _load_parent(ctx.conn, parent_id)
-        attrs = parent_attributes(ctx.conn, parent)
-        existing = [store.load(ctx.conn, r["id"]) for r in store.children(ctx.conn, parent_id)]
-        result: dict[str, int] = {}
-        if data.get("delete") in (True, 1, "1", "true"):
-            deleted = 0
-            for loaded in existing:
-                assert loaded is not None
-                values = loaded[1].get("attributes", {})
-                if any(values.get(a["key"], "") not in ("", *a["options"]) for a in attrs):
-                    ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (loaded[0]["id"],))
-                    deleted += 1
-            existing = [store.load(ctx.conn, r["id"]) for r in store.children(ctx.conn, parent_id)]
-            result["deleted_count"] = deleted
-        seen = [tuple(e[1].get("attributes", {}).get(a["key"], "") for a in attrs) for e in existing if e]
-        raw_defaults = data.get("default_values")
-        defaults: dict[str, Any] = raw_defaults if isinstance(raw_defaults, dict) else {}
-        created = 0
-        for combo in itertools.product(*(a["options"] for a in attrs)) if attrs else []:
-            if combo in seen:
-                continue
-            props = store.load_defaults("variation")
-            variation_id = next_id(ctx.conn, "post")
-            _apply(ctx, parent_id, props, dict(defaults), variation_id, creating=True)
-            props["attributes"] = {a["key"]: value for a, value in zip(attrs, combo, strict=True)}
-            _save(ctx, variation_id, parent_id, props, iso(now()) or "")
-            created += 1
-        result = {"count": created, **result}
-    return Reply(200, result)
