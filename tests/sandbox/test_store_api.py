@@ -357,3 +357,15 @@ def test_variation_lists_filter_by_modification_time_and_ids(store: tuple[Path, 
     assert [v["sku"] for v in by_id.json()] == ["V-S"]
     assert bad.status_code == 400 and bad.json()["data"]["details"]["modified_after"]["code"] == "rest_invalid_date"
     assert second.status_code == 201
+
+
+def test_global_options_follow_the_attribute_term_order(store: tuple[Path, tuple[str, str]]) -> None:
+    path, key = store
+    replies = call(path, key, [
+        ("POST", "/wp-json/wc/v3/products/attributes", {"name": "Size", "order_by": "name_num"}),
+        ("POST", "/wp-json/wc/v3/products/attributes", {"name": "Color", "order_by": "id"}),
+        ("POST", "/wp-json/wc/v3/products", {"name": "P", "attributes": [
+            {"id": 1, "options": ["10", "9", "100"]}, {"id": 2, "options": ["Red", "Blue"]}]}),
+    ])
+    options = [a["options"] for a in replies[2].json()["attributes"]]
+    assert options == [["9", "10", "100"], ["Red", "Blue"]]

@@ -5,6 +5,7 @@ the list in ``product_list``, the HTTP handlers in ``product_handlers``.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -54,13 +55,25 @@ def meta_body(ctx: Ctx, meta: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def attribute_terms(conn: sqlite3.Connection, attribute_id: int, term_ids: list[int]) -> list[sqlite3.Row]:
+    """The terms of a product's global attribute in the attribute's ``order_by`` order."""
     if not term_ids:
         return []
     marks = ",".join("?" * len(term_ids))
     rows = conn.execute(f"SELECT * FROM sb_terms WHERE taxonomy = ? AND id IN ({marks})",
                         (f"pa:{attribute_id}", *term_ids)).fetchall()
-    rows.sort(key=lambda r: (r["menu_order"], r["name"].casefold(), r["id"]))
+    attribute = conn.execute("SELECT order_by FROM sb_attributes WHERE id = ?", (attribute_id,)).fetchone()
+    order_by = attribute["order_by"] if attribute else "menu_order"
+    if order_by == "id":
+        rows.sort(key=lambda r: r["id"])
+    elif order_by in ("name", "name_num"):
+        rows.sort(key=lambda r: (_natural(r["name"]) if order_by == "name_num" else r["name"].casefold(), r["id"]))
+    else:  # the attribute's custom term order
+        rows.sort(key=lambda r: (r["menu_order"], r["name"].casefold(), r["id"]))
     return rows
+
+
+def _natural(name: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
 
 
 def attributes_body(conn: sqlite3.Connection, props: dict[str, Any]) -> list[dict[str, Any]]:
