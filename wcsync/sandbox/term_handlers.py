@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wcsync.sandbox.db import transaction
-from wcsync.sandbox.errors import ApiError
+from wcsync.sandbox.errors import ApiError, not_in_enum
 from wcsync.sandbox.http import Ctx, Reply, body_object, id_list, list_reply, one, order_param, page_params
 from wcsync.sandbox.terms import (
     TermKind,
@@ -23,6 +23,8 @@ from wcsync.sandbox.terms import (
     update,
 )
 from wcsync.sandbox.text import decode_entities, remove_accents
+
+ORDERBY = ["id", "include", "name", "slug", "include_slugs", "term_group", "description", "count"]
 
 
 def _sort_key(orderby: str, include: list[int]) -> Callable[[sqlite3.Row], Any]:
@@ -44,6 +46,8 @@ def list_handler(kind: TermKind) -> Callable[[Ctx], Reply]:
         page = page_params(ctx)
         order = order_param(ctx, "asc")
         orderby = ctx.query.get("orderby", "name")
+        if orderby not in ORDERBY:
+            raise not_in_enum("orderby", ORDERBY)
         rows = ctx.conn.execute("SELECT * FROM sb_terms WHERE taxonomy = ?", (taxonomy,)).fetchall()
         include = id_list(ctx.query.get("include"))
         exclude = id_list(ctx.query.get("exclude"))
