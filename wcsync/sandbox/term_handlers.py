@@ -74,7 +74,10 @@ def list_handler(kind: TermKind) -> Callable[[Ctx], Reply]:
             linked = {r[0] for r in ctx.conn.execute(
                 "SELECT term_id FROM sb_term_relationships WHERE post_id = ?", (int(ctx.query["product"]),))}
             rows = [r for r in rows if r["id"] in linked]
-        rows.sort(key=_sort_key(orderby, include), reverse=order == "desc")
+        if orderby == "count":
+            rows.sort(key=lambda r: (count(ctx.conn, r), r["id"]), reverse=order == "desc")
+        else:
+            rows.sort(key=_sort_key(orderby, include), reverse=order == "desc")
         chunk = rows[page.start: page.start + page.per_page]
         items = [serialise(ctx, kind, r, padded=hide_empty) for r in chunk]
         return list_reply(ctx, items, len(total_rows) if hide_empty else len(rows), page)
