@@ -251,10 +251,11 @@ class Outcome:
 
 
 class FakeClock:
-    """The store clock during a replay: starts now, one second later at each exchange."""
+    """The store clock during a replay: one second later at each exchange, starting mid-month (so a replay
+    never straddles two upload folders ``/uploads/YYYY/MM/``)."""
 
     def __init__(self) -> None:
-        self.moment = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        self.moment = dt.datetime.now(dt.UTC).replace(day=15, hour=12, minute=0, second=0, microsecond=0)
 
     def tick(self) -> None:
         self.moment += dt.timedelta(seconds=1)
