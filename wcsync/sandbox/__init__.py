@@ -4,7 +4,10 @@ It is a *WooCommerce*, not part of wcsync's engine: only ``wcsync.cli.sandbox``,
 it. Its behaviour follows the recorded exchanges with a real WooCommerce 11.0.1 store
 (``shared/woocommerce/captures``); ``tests/sandbox/test_conformance.py`` replays them all.
 
-Layout: ``db`` (schema, ids, reset), ``text`` (entities, kses, slugs, prices), ``errors`` (error bodies),
-``http`` (request context, responses, pagination, ``_fields``), ``terms`` / ``attributes`` / ``products`` /
-``variations`` / ``images`` / ``batch`` (resources), ``routes`` (route table) and ``app`` (Starlette).
+Layout: ``db`` (schema, ids, clock, reset), ``store`` (post rows and term relationships), ``text``
+(entities, kses, slugs, prices), ``pricing``, ``errors`` (error bodies), ``http`` (request context, pagination,
+``_fields``, ``_links``); resources: ``terms`` + ``term_handlers``, ``attributes``, ``products`` (read) +
+``product_fields`` / ``product_write`` (write) + ``product_list`` + ``product_handlers``, ``variations`` +
+``variation_handlers``, ``images``, ``batch``, ``misc`` (REST index, system_status); ``routes`` (route table)
+and ``app`` (``create_app``). Credentials (``keys``, ``auth``), faults, stats and the server live alongside.
 """
