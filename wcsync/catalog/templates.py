@@ -6,6 +6,7 @@ file:line, never an empty string in the shop.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -34,6 +35,30 @@ def _template_line(tb: TracebackType | None, filename: str | None) -> int | None
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+_SIMPLE_EXPR = re.compile(r"\{\{\s*(\w+)\s*(?:\|\s*(upper|lower|trim)\s*)?\}\}")
+_FILTERS: dict[str | None, Any] = {None: str, "upper": str.upper, "lower": str.lower, "trim": str.strip}
+
+
+def _render_simple(source: str, context: dict[str, Any]) -> str | None:
+    """``HOODIE-{{ Color | upper }}-{{ Size }}`` without compiling a Jinja template (a catalogue has one SKU
+    template per variable product, and compiling dominates loading time). None when the template uses
+    anything else, or a name the context lacks: Jinja then renders it or reports the error."""
+    rest = _SIMPLE_EXPR.sub("", source)
+    if "{" in rest or "}" in rest:
+        return None
+    out: list[str] = []
+    pos = 0
+    for m in _SIMPLE_EXPR.finditer(source):
+        value = context.get(m.group(1))
+        if not isinstance(value, str):
+            return None
+        out.append(source[pos : m.start()])
+        out.append(_FILTERS[m.group(2)](value))
+        pos = m.end()
+    out.append(source[pos:])
+    return "".join(out).strip()
 
 
 class Templates:
@@ -78,6 +103,9 @@ class Templates:
 
     def render_inline(self, source: str, context: dict[str, Any]) -> str:
         """Render a one-line template (variation SKU); raises TemplateProblem without a file diagnostic."""
+        fast = _render_simple(source, context)
+        if fast is not None:
+            return fast
         try:
             template = self._inline.get(source)
             if template is None:

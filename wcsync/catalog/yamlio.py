@@ -63,6 +63,7 @@ class YamlDoc:
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _MERGE = "tag:yaml.org,2002:merge"
+_SPECIAL_START = frozenset("0123456789+-.~nNtTfF")
 _NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT_RE = re.compile(r"^[-+]?[0-9]+$")
@@ -97,6 +98,8 @@ def _scalar(node: ScalarNode) -> Any:
         return value
     if not node.tag.startswith("tag:yaml.org,2002:"):
         return value
+    if value and value[0] not in _SPECIAL_START:
+        return value  # plain text: no YAML 1.2 core-schema value starts like this
     if _NULL_RE.match(value):
         return None
     if _BOOL_RE.match(value):
