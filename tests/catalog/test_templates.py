@@ -19,6 +19,8 @@ from wcsync.catalog.templates import Templates, _render_simple
         "X-{{ Größe }}",
         "plain",
         "{{ parent_sku }}-{{ Color }}",
+        "{{ Color | replace(' ', '-') | upper }}-{{ Size | trim }}",
+        '{{ Color|replace("e", "E")|lower|replace( "g" , "" ) }}',
     ],
 )
 def test_fast_path_matches_jinja(source: str, tmp_path: Path) -> None:
@@ -31,15 +33,19 @@ def test_fast_path_matches_jinja(source: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["{{ Color | replace(' ', '-') }}", "{% if Color %}x{% endif %}", "{{ Missing }}", "{{ Color }}{# c #}", "{{ attrs['Color'] }}"],
+    ["{{ Color | replace(' ', '-', 1) }}", "{{ Color | title }}", "{% if Color %}x{% endif %}", "{{ Missing }}", "{{ Color }}{# c #}", "{{ attrs['Color'] }}"],
 )
 def test_anything_else_goes_to_jinja(source: str) -> None:
     assert _render_simple(source, {"Color": "Red", "attrs": {"Color": "Red"}}) is None
 
 
-@given(st.text(alphabet="ab {}|-_", max_size=20), st.text(max_size=8))
-def test_fast_path_never_disagrees_with_jinja(prefix: str, value: str) -> None:
-    source = prefix + "{{ Color | upper }}"
+@given(
+    st.text(alphabet="ab {}|-_'", max_size=20),
+    st.text(max_size=8),
+    st.sampled_from(["", "| upper", "| replace(' ', '-') | upper", "| trim | lower", "|replace('a','')"]),
+)
+def test_fast_path_never_disagrees_with_jinja(prefix: str, value: str, filters: str) -> None:
+    source = prefix + "{{ Color " + filters + " }}"
     fast = _render_simple(source, {"Color": value})
     if fast is None:
         return

@@ -37,14 +37,30 @@ def _template_line(tb: TracebackType | None, filename: str | None) -> int | None
     return line
 
 
-_SIMPLE_EXPR = re.compile(r"\{\{\s*(\w+)\s*(?:\|\s*(upper|lower|trim)\s*)?\}\}")
-_FILTERS: dict[str | None, Any] = {None: str, "upper": str.upper, "lower": str.lower, "trim": str.strip}
+_STR_LIT = r"""(?:'[^'\\]*'|"[^"\\]*")"""
+_FILTER = rf"(?:upper|lower|trim|replace\(\s*{_STR_LIT}\s*,\s*{_STR_LIT}\s*\))"
+_SIMPLE_EXPR = re.compile(rf"\{{\{{\s*(\w+)\s*((?:\|\s*{_FILTER}\s*)*)\}}\}}")
+_ONE_FILTER = re.compile(rf"\|\s*(upper|lower|trim|replace\(\s*({_STR_LIT})\s*,\s*({_STR_LIT})\s*\))")
+
+
+def _apply_filters(value: str, filters: str) -> str:
+    for m in _ONE_FILTER.finditer(filters):
+        name = m.group(1)
+        if name == "upper":
+            value = value.upper()
+        elif name == "lower":
+            value = value.lower()
+        elif name == "trim":
+            value = value.strip()
+        else:
+            value = value.replace(m.group(2)[1:-1], m.group(3)[1:-1])
+    return value
 
 
 def _render_simple(source: str, context: dict[str, Any]) -> str | None:
-    """``HOODIE-{{ Color | upper }}-{{ Size }}`` without compiling a Jinja template (a catalogue has one SKU
-    template per variable product, and compiling dominates loading time). None when the template uses
-    anything else, or a name the context lacks: Jinja then renders it or reports the error."""
+    """``HOODIE-{{ Color | replace(' ', '-') | upper }}-{{ Size }}`` without compiling a Jinja template (a
+    catalogue has one SKU template per variable product, and compiling dominates loading time). None when the
+    template uses anything else, or a name the context lacks: Jinja then renders it or reports the error."""
     rest = _SIMPLE_EXPR.sub("", source)
     if "{" in rest or "}" in rest:
         return None
@@ -55,7 +71,7 @@ def _render_simple(source: str, context: dict[str, Any]) -> str | None:
         if not isinstance(value, str):
             return None
         out.append(source[pos : m.start()])
-        out.append(_FILTERS[m.group(2)](value))
+        out.append(_apply_filters(value, m.group(2)))
         pos = m.end()
     out.append(source[pos:])
     return "".join(out).strip()
