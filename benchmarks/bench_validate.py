@@ -8,7 +8,7 @@ It generates a synthetic catalogue (``gen_catalog.py``, design.md §2 format; no
 a fresh Python process so peak memory is attributable:
 
 - the **baseline**: parsing every YAML file of the same catalogue into nodes with positions, with the parser
-  the loader itself uses (libyaml's C parser through PyYAML's ``compose``), and nothing else — the part of the
+  the loader itself uses (ruamel.yaml's C composer from ruamel.yaml.clib, built on libyaml), and nothing else — the part of the
   work no loader can skip; ``--baseline ruamel`` uses ruamel.yaml's round-trip loader instead;
 - **load_catalog**: wcsync's full load: parse, validate every model, cross-file checks, matrix expansion,
   templates, lint, ``DesiredState``.
@@ -42,12 +42,11 @@ def _yaml_files(project: Path) -> list[Path]:
 
 
 def _baseline_compose(project: Path) -> int:
-    import yaml  # type: ignore[import-untyped]
+    from ruamel.yaml import YAML
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     count = 0
     for path in _yaml_files(project):
-        yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
+        YAML(typ="safe").compose(path.read_text(encoding="utf-8"))
         count += 1
     return count
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import yaml  # type: ignore[import-untyped]
 
 import wcsync.catalog.yamlio
 from wcsync.catalog.yamlio import parse_text
@@ -13,11 +12,11 @@ from wcsync.catalog.yamlio import parse_text
 
 @pytest.fixture(autouse=True, params=["C", "pure"])
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test runs with libyaml's C parser and with the pure-Python fallback."""
+    """Every test runs with ruamel.yaml's C composer and with its pure-Python one."""
     if request.param == "pure":
-        monkeypatch.setattr(wcsync.catalog.yamlio, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(wcsync.catalog.yamlio, "PURE", True)
     else:
-        assert wcsync.catalog.yamlio._Loader is yaml.CSafeLoader
+        assert wcsync.catalog.yamlio.PURE is False
 
 
 def _errors(text: str) -> list[str]:
