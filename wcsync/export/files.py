@@ -1,0 +1,113 @@
+"""Writing exported documents as readable YAML (ruamel.yaml: block style, unicode kept, multi-line text as
+literal blocks) and the rules for the output directory: a non-empty directory is refused unless ``force``,
+and ``force`` replaces the catalogue files (``*.yaml`` at the top and under ``products/``), nothing else.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from wcsync.catalog.values import slugify
+from wcsync.errors import WcsyncError
+from wcsync.export.model import ExportResult
+
+HEADER = "# Written by `wcsync import`{store}. Edit freely: this file is now the source of truth.\n"
+
+
+@dataclass
+class WriteReport:
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+def product_file_names(skus: Iterable[str]) -> list[str]:
+    """``<sku-slug>.yaml`` per SKU, unique (``-2``, ``-3`` … on a clash, compared case-insensitively)."""
+    taken: set[str] = set()
+    out: list[str] = []
+    for sku in skus:
+        base = slugify(sku) or "product"
+        name, n = base, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name.casefold())
+        out.append(f"{name}.yaml")
+    return out
+
+
+def _styled(value: Any) -> Any:
+    """Multi-line strings as literal blocks (``|``) where YAML can hold them verbatim."""
+    if isinstance(value, dict):
+        return {k: _styled(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_styled(v) for v in value]
+    if (
+        isinstance(value, str)
+        and "\n" in value
+        and not any(ch in value for ch in "\t\r\x85\u2028\u2029")
+        and not any(line != line.rstrip(" ") for line in value.split("\n"))
+    ):
+        return LiteralScalarString(value)
+    return value
+
+
+def dump(document: Any) -> str:
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    buf = io.StringIO()
+    yaml.dump(_styled(document), buf)
+    return buf.getvalue()
+
+
+def _existing(out_dir: Path) -> list[Path]:
+    if not out_dir.exists():
+        return []
+    return sorted(p for p in out_dir.rglob("*") if p.is_file())
+
+
+def check_output_dir(out_dir: Path, *, force: bool) -> None:
+    """Refuse a file, or a non-empty directory without ``force`` (before anything is read from the store)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WcsyncError(f"the output path {out_dir} is a file", hint="give a directory with --out")
+    found = _existing(out_dir)
+    if found and not force:
+        raise WcsyncError(
+            f"the output directory {out_dir} is not empty ({len(found)} file(s), e.g. {found[0].relative_to(out_dir)})",
+            hint="pass --force to replace its catalogue files, or choose another directory with --out",
+        )
+
+
+def write_catalog(result: ExportResult, out_dir: Path, *, force: bool = False, store: str | None = None) -> WriteReport:
+    """Write every document of ``result`` under ``out_dir``. With ``force``, catalogue files already there
+    (``*.yaml`` at the top level and under ``products/``) that this export does not write are removed, so the
+    directory holds exactly the imported catalogue; other files (templates, notes) are left alone."""
+    check_output_dir(out_dir, force=force)
+    report = WriteReport()
+    wanted = {(out_dir / rel).resolve() for rel in result.files}
+    if force and out_dir.exists():
+        stale = [*out_dir.glob("*.yaml"), *out_dir.glob("*.yml")]
+        if (out_dir / "products").is_dir():
+            stale += [*(out_dir / "products").rglob("*.yaml"), *(out_dir / "products").rglob("*.yml")]
+        for path in sorted(set(stale)):
+            if path.resolve() not in wanted:
+                path.unlink()
+                report.removed.append(path)
+    header = HEADER.format(store=f" from store {store}" if store else "")
+    for rel, document in result.files.items():
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(header + dump(document), encoding="utf-8")
+        tmp.replace(path)
+        report.written.append(path)
+    return report

@@ -1,0 +1,329 @@
+"""Live products → product documents (one per SKU), with explicit ``variations:`` lists.
+
+What is written, so that ``wcsync plan`` right after an import shows no field change:
+
+- every field whose live value differs from what WooCommerce gives a new product (``--all-fields``: every
+  field); a field left out is not managed, so leaving defaults out can never cause a change;
+- fields WooCommerce ignores for the product's type (prices of variable and grouped products, external URLs
+  of non-external ones) and sale prices it dropped are left out: ``wcsync validate`` would refuse them;
+- references by natural key: categories by slug path, tags and shipping classes by slug, global attribute
+  options by term name, upsells/cross-sells/grouped children by SKU;
+- images by the store's own URL (the planner matches such a source to its attachment by URL);
+- meta: only the keys wcsync itself wrote (its ``_wcsync`` mark lists them — leaving them out would plan
+  their deletion) and the keys asked for with ``--meta``; never ``_wcsync``.
+
+Products without a SKU cannot be managed and are skipped (reported with their ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wcsync.catalog.values import slugify
+from wcsync.core import canonical as c
+from wcsync.core.kinds import Kind
+from wcsync.core.records import LiveResource, LiveState
+from wcsync.core.refs import LiveIndex, name_key
+from wcsync.export.model import (
+    NEVER_EXPORTED_META,
+    STATUSES,
+    ExportOptions,
+    ExportResult,
+    Skipped,
+    decimal_str,
+    dimensions,
+    image,
+    is_default,
+    money_str,
+    stock_skips,
+)
+from wcsync.export.taxonomy import export_slug
+from wcsync.export.variations import export_variations, html_value, same, text_value
+
+PRODUCT_TYPES = ("simple", "variable", "grouped", "external")
+
+
+#: (field, WooCommerce's default for a new product, conversion to the written value); None in a default means
+#: "no value". Order is the order in the file.
+_PRODUCT_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
+    ("featured", False, same),
+    ("catalog_visibility", "visible", same),
+    ("description", None, html_value),
+    ("short_description", None, html_value),
+    ("regular_price", None, money_str),
+    ("sale_price", None, money_str),
+    ("date_on_sale_from", None, same),
+    ("date_on_sale_to", None, same),
+    ("tax_status", "taxable", same),
+    ("tax_class", None, text_value),
+    ("manage_stock", False, same),
+    ("stock_quantity", None, same),
+    ("stock_status", "instock", same),
+    ("backorders", "no", same),
+    ("low_stock_amount", None, same),
+    ("sold_individually", False, same),
+    ("weight", None, decimal_str),
+    ("dimensions", {}, dimensions),
+    ("shipping_class", None, same),
+    ("reviews_allowed", True, same),
+    ("purchase_note", None, html_value),
+    ("menu_order", 0, same),
+    ("virtual", False, same),
+    ("downloadable", False, same),
+    ("external_url", None, text_value),
+    ("button_text", None, text_value),
+)
+
+#: bool and enum fields the catalogue models do not accept as null
+NOT_NULLABLE = frozenset(
+    {"featured", "catalog_visibility", "tax_status", "manage_stock", "stock_status", "backorders",
+     "sold_individually", "reviews_allowed", "virtual", "downloadable", "status"}
+)
+
+
+class Exporter:
+    """Builds product documents from one live state (lookups are built once)."""
+
+    def __init__(self, live: LiveState, opts: ExportOptions, result: ExportResult) -> None:
+        self.live = live
+        self.opts = opts
+        self.result = result
+        self.index = LiveIndex.build(live)
+        self.attr_by_id = {a.id: a for a in live.attributes}
+        self.attr_name = {a.id: c.attribute_name(a.fields.get("name")) for a in live.attributes}
+        #: attribute slug key -> term slug key -> term name
+        self.term_names: dict[str, dict[str, str]] = {}
+        for t in live.terms:
+            attr = self.attr_by_id.get(t.parent_id or 0)
+            if attr is not None and attr.key:
+                self.term_names.setdefault(c.slug_key(attr.key), {})[c.slug_key(t.key)] = c.term_name(
+                    t.fields.get("name")
+                )
+        self.global_names = {n.casefold() for n in self.attr_name.values()} | {
+            (a.key or "").casefold() for a in live.attributes
+        }
+        self.sku_of: dict[int, str] = {}
+        self.meta_types: dict[str, set[str]] = {}
+        self.meta_targets: dict[str, set[str]] = {}
+        #: product id -> attr-ref (``pa_<slug>`` or local name, case-folded) -> (display name, options)
+        self.refs_by_product: dict[int, dict[str, tuple[str, list[str]]]] = {}
+
+    # -- selection -------------------------------------------------------------------------------------
+
+    def select(self) -> list[LiveResource]:
+        """The products to export; the others are reported in ``result.skipped``."""
+        chosen: list[LiveResource] = []
+        seen: dict[str, LiveResource] = {}
+        unmanaged = 0
+        for p in sorted(self.live.products, key=lambda r: r.id):
+            sku = (p.key or "").strip()
+            ptype = p.fields.get("type")
+            if not sku:
+                self.result.skipped.append(
+                    Skipped(f"product #{p.id}", "it has no SKU, and wcsync identifies products by SKU: give it one in wp-admin")
+                )
+            elif c.sku_key(sku) in seen:
+                first = seen[c.sku_key(sku)]
+                self.result.skipped.append(Skipped(f"product #{p.id}", f"its SKU {sku!r} is also product #{first.id}'s"))
+            elif ptype not in PRODUCT_TYPES:
+                self.result.skipped.append(Skipped(f"product {sku} (#{p.id})", f"its type {ptype!r} is not one wcsync manages"))
+            elif not c.product_name(p.fields.get("name")):
+                self.result.skipped.append(Skipped(f"product {sku} (#{p.id})", "it has no name"))
+            elif self.opts.only_managed and p.mark is None:
+                unmanaged += 1
+            else:
+                seen[c.sku_key(sku)] = p
+                chosen.append(p)
+                self.sku_of[p.id] = sku
+        if unmanaged:
+            self.result.skipped.append(Skipped(f"{unmanaged} product(s)", "not managed by wcsync (--only-managed)"))
+        return chosen
+
+    # -- products --------------------------------------------------------------------------------------
+
+    def product(self, p: LiveResource, claimed: set[str]) -> dict[str, Any]:
+        f, sku = p.fields, self.sku_of[p.id]
+        ptype = str(f.get("type"))
+        name = c.product_name(f.get("name"))
+        doc: dict[str, Any] = {"sku": sku, "name": name}
+        slug = export_slug(f.get("slug"))
+        if slug is not None and (self.opts.all_fields or slug != slugify(name)):
+            doc["slug"] = slug
+        doc["type"] = ptype
+        status = f.get("status", p.status)
+        if status in STATUSES:
+            doc["status"] = status
+        else:
+            self.result.warnings.append(Skipped(f"product {sku}", f"its status {status!r} is not written (not managed)"))
+        skip = self._skipped_fields(ptype, f)
+        for name_, default, conv in _PRODUCT_SCALARS:
+            if name_ not in skip:
+                self.scalar(doc, f, name_, default, conv)
+        self._references(doc, p, sku)
+        self._attributes(doc, p, sku)
+        if ptype == "variable":
+            variations = export_variations(self, p, sku, claimed)
+            if variations:
+                doc["variations"] = variations
+        meta = self.meta(p, ptype)
+        if meta:
+            doc["meta"] = meta
+        for name_ in ("upsells", "cross_sells", "grouped_products"):
+            if name_ == "grouped_products" and ptype != "grouped":
+                continue
+            skus = self._product_refs(f.get(name_) or (), sku, name_)
+            if skus or (self.opts.all_fields and name_ in f):
+                doc[name_] = skus
+        return doc
+
+    def _skipped_fields(self, ptype: str, f: dict[str, Any]) -> set[str]:
+        skip = stock_skips(ptype, f, all_fields=self.opts.all_fields)
+        if ptype in ("variable", "grouped"):
+            skip |= {"regular_price", "sale_price", "date_on_sale_from", "date_on_sale_to"}
+        if ptype != "external":
+            skip |= {"external_url", "button_text"}
+        return skip
+
+    def scalar(self, doc: dict[str, Any], f: dict[str, Any], name: str, default: Any, conv: Callable[[Any], Any]) -> None:
+        if name not in f:
+            return
+        value = conv(f[name])
+        if not self.opts.all_fields and is_default(value, default):
+            return
+        if value in (None, "", {}) and name in NOT_NULLABLE:
+            return
+        if name == "dimensions" and not value:
+            value = None
+        doc[name] = value
+
+    def _references(self, doc: dict[str, Any], p: LiveResource, sku: str) -> None:
+        f = p.fields
+        paths = [self.index.category_paths[i] for i in f.get("categories") or () if i in self.index.category_paths]
+        if paths or (self.opts.all_fields and "categories" in f):
+            doc["categories"] = paths
+        tags = [t.key for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
+        if tags or (self.opts.all_fields and "tags" in f):
+            doc["tags"] = tags
+        if "images" in f:
+            imgs = [img for img in (image(i) for i in f.get("images") or ()) if img is not None]
+            if len(imgs) < len(f.get("images") or ()):
+                self.result.warnings.append(Skipped(f"product {sku}", "an image without an http(s) URL is left out"))
+            if imgs or self.opts.all_fields:
+                doc["images"] = imgs
+
+    def _product_refs(self, ids: Any, sku: str, what: str) -> list[str]:
+        out: list[str] = []
+        for i in ids:
+            ref = self.sku_of.get(i)
+            if ref is None:
+                self.result.warnings.append(
+                    Skipped(f"product {sku}", f"{what} names product #{i}, which is not exported: left out")
+                )
+            else:
+                out.append(ref)
+        return out
+
+    # -- attributes ------------------------------------------------------------------------------------
+
+    def _attributes(self, doc: dict[str, Any], p: LiveResource, sku: str) -> None:
+        attrs: list[dict[str, Any]] = []
+        #: attr-ref (pa_slug or local name) -> (display name, options)
+        refs: dict[str, tuple[str, list[str]]] = {}
+        for a in p.fields.get("attributes") or ():
+            attr_id = a.get("id") or 0
+            if attr_id:
+                name = self.attr_name.get(attr_id) or c.attribute_name(a.get("name"))
+                slug = (self.attr_by_id[attr_id].key or "") if attr_id in self.attr_by_id else str(a.get("slug") or "")
+                options = [self._term_option(slug, str(o)) for o in a.get("options") or ()]
+                ref = f"pa_{slug}"
+            else:
+                name = c.plain_text(a.get("name"))
+                if name.casefold() in self.global_names:
+                    self.result.warnings.append(
+                        Skipped(f"product {sku}", f"its local attribute {name!r} has the name of a global attribute; "
+                                "rename it in wp-admin — it is written as the global one")
+                    )
+                options = [c.plain_text(o) for o in a.get("options") or ()]
+                ref = name
+            if not options:
+                continue
+            item: dict[str, Any] = {"name": name, "options": options}
+            if not a.get("visible", True) or self.opts.all_fields:
+                item["visible"] = bool(a.get("visible", True))
+            if a.get("variation") or self.opts.all_fields:
+                item["variation"] = bool(a.get("variation"))
+            attrs.append(item)
+            refs[ref.casefold()] = (name, options)
+        if attrs or (self.opts.all_fields and "attributes" in p.fields):
+            doc["attributes"] = attrs
+        self.refs_by_product[p.id] = refs
+        defaults: dict[str, str] = {}
+        for ref, option in dict(p.fields.get("default_attributes") or {}).items():
+            shown = self.option(refs, str(ref), str(option))
+            if shown is None:
+                self.result.warnings.append(
+                    Skipped(f"product {sku}", f"its default {ref}={option!r} names no option of the product: left out")
+                )
+            else:
+                defaults[shown[0]] = shown[1]
+        if defaults or (self.opts.all_fields and "default_attributes" in p.fields):
+            doc["default_attributes"] = defaults
+
+    def _term_option(self, attr_slug: str, option: str) -> str:
+        """A global option as a term name (WooCommerce returns names; a slug is mapped to its term's name)."""
+        names = self.term_names.get(c.slug_key(attr_slug), {})
+        text = c.term_name(option)
+        if name_key(text) in {name_key(n) for n in names.values()}:
+            return text
+        return names.get(c.slug_key(option), text)
+
+    def option(self, refs: dict[str, tuple[str, list[str]]], ref: str, option: str) -> tuple[str, str] | None:
+        """(attribute display name, option as listed on the product) for a live ``{attr-ref: option}``."""
+        hit = refs.get(ref.casefold())
+        if hit is None:
+            return None
+        name, options = hit
+        wanted = [option]
+        if ref.startswith("pa_"):
+            wanted.append(self.term_names.get(c.slug_key(ref[3:]), {}).get(c.slug_key(option), option))
+        for w in wanted:
+            for o in options:
+                if o.casefold() == c.plain_text(w).casefold():
+                    return name, o
+        return None
+
+    # -- meta ------------------------------------------------------------------------------------------
+
+    def meta(self, r: LiveResource, target: str) -> dict[str, Any]:
+        live_meta = dict(r.fields.get("meta") or {})
+        keys = set(self.opts.meta_keys) | set(r.mark.meta_keys if r.mark is not None else ())
+        out: dict[str, Any] = {}
+        for key in sorted(keys - NEVER_EXPORTED_META):
+            value = live_meta.get(key)
+            if value is None:
+                continue
+            out[key] = value
+            self.meta_types.setdefault(key, set()).add("string" if isinstance(value, str) else "json")
+            self.meta_targets.setdefault(key, set()).add(target)
+        return out
+
+    def meta_fields(self) -> list[dict[str, Any]]:
+        """Declarations of every exported meta key: ``string`` when every value is text, else ``json``."""
+        order = ("simple", "variable", "grouped", "external", "variation")
+        out = []
+        for key in sorted(self.meta_types):
+            kind = "string" if self.meta_types[key] == {"string"} else "json"
+            targets = [t for t in order if t in self.meta_targets[key]]
+            out.append({"key": key, "type": kind, "applies_to": targets})
+        return out
+
+
+def export_products(live: LiveState, opts: ExportOptions, result: ExportResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(product documents, meta-field declarations)."""
+    ex = Exporter(live, opts, result)
+    chosen = ex.select()
+    claimed = {c.sku_key(s) for s in ex.sku_of.values()}
+    docs = [ex.product(p, claimed) for p in sorted(chosen, key=lambda r: c.sku_key(r.key))]
+    result.products = len(docs)
+    return docs, ex.meta_fields()

@@ -1,0 +1,115 @@
+"""Live variations of a variable product → its explicit ``variations:`` list.
+
+A variation is written with its own SKU when it has one (a variation without one reports its parent's, 06#54),
+else it is identified by its attribute combination. Options are written as the parent lists them (term names
+for global attributes). Variations the catalogue cannot express — no attribute values at all ("any" for every
+attribute), a combination another variation already has, a SKU taken elsewhere — are skipped and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from wcsync.core import canonical as c
+from wcsync.core.records import LiveResource
+from wcsync.export.model import Skipped, decimal_str, dimensions, image, money_str, stock_skips
+
+if TYPE_CHECKING:
+    from wcsync.export.products import Exporter
+
+
+def html_value(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def text_value(value: Any) -> str:
+    return c.plain_text(value)
+
+
+def same(value: Any) -> Any:
+    return value
+
+
+def unwrap_paragraph(text: str) -> str:
+    """WooCommerce returns a variation description wrapped by ``wpautop`` (06#8): one ``<p>…</p>`` around
+    plain text is unwrapped (the planner does not compare paragraph tags)."""
+    if text.startswith("<p>") and text.endswith("</p>") and text.count("<p>") == 1 and text.count("</p>") == 1:
+        return text[3:-4].strip()
+    return text
+
+
+VARIATION_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
+    ("description", None, lambda v: unwrap_paragraph(html_value(v))),
+    ("status", "publish", same),
+    ("regular_price", None, money_str),
+    ("sale_price", None, money_str),
+    ("date_on_sale_from", None, same),
+    ("date_on_sale_to", None, same),
+    ("tax_status", "taxable", same),
+    ("tax_class", "parent", text_value),
+    ("manage_stock", False, same),
+    ("stock_quantity", None, same),
+    ("stock_status", "instock", same),
+    ("backorders", "no", same),
+    ("weight", None, decimal_str),
+    ("dimensions", {}, dimensions),
+    ("shipping_class", None, same),
+    ("virtual", False, same),
+    ("downloadable", False, same),
+    ("menu_order", 0, same),
+)
+
+
+def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]) -> list[dict[str, Any]]:
+    """The explicit ``variations:`` list of a variable product: SKU (when the variation has its own), the
+    attribute combination by display name and option, and the fields that differ from the defaults."""
+    refs = ex.refs_by_product.get(p.id, {})
+    live_vars = sorted(ex.index.variations_by_parent.get(p.id, []), key=lambda v: (v.fields.get("menu_order") or 0, v.id))
+    out: list[dict[str, Any]] = []
+    combos: set[tuple[tuple[str, str], ...]] = set()
+    for v in live_vars:
+        own = (v.fields.get("sku", v.key) or "").strip()
+        if own and c.sku_key(own) == c.sku_key(sku):
+            own = ""
+        what = f"variation {own or f'#{v.id}'} of {sku}"
+        combo: dict[str, str] = {}
+        bad = None
+        for ref, option in dict(v.fields.get("attributes") or {}).items():
+            if not str(option):
+                continue
+            shown = ex.option(refs, str(ref), str(option))
+            if shown is None:
+                bad = f"its attribute {ref}={option!r} names no variation option of the product"
+                break
+            combo[shown[0]] = shown[1]
+        key = tuple(sorted((k.casefold(), val.casefold()) for k, val in combo.items()))
+        if bad is None and not combo:
+            bad = "it has no attribute values (\"any\" for every attribute), which the catalogue cannot express"
+        elif bad is None and key in combos:
+            bad = "another variation of the product has the same attributes"
+        elif bad is None and own and c.sku_key(own) in claimed:
+            bad = f"its SKU {own!r} is used by another product or variation"
+        if bad is not None:
+            ex.result.skipped.append(Skipped(what, bad))
+            continue
+        combos.add(key)
+        item: dict[str, Any] = {}
+        if own:
+            claimed.add(c.sku_key(own))
+            item["sku"] = own
+        item["attributes"] = combo
+        skip = stock_skips("variation", v.fields, all_fields=ex.opts.all_fields)
+        for name, default, conv in VARIATION_SCALARS:
+            if name not in skip:
+                ex.scalar(item, v.fields, name, default, conv)
+        if "image" in v.fields:
+            img = image(v.fields.get("image"))
+            if img is not None or ex.opts.all_fields:
+                item["image"] = img
+        meta = ex.meta(v, "variation")
+        if meta:
+            item["meta"] = meta
+        out.append(item)
+        ex.result.variations += 1
+    return out
