@@ -3,27 +3,17 @@ and httpx over HTTP with OAuth 1.0a and over HTTPS with Basic auth)."""
 
 from __future__ import annotations
 
-import json
-import os
-import queue
 import re
-import shutil
-import signal
 import socket
 import ssl
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from click.testing import CliRunner
-from oauthlib import oauth1
+from serve_helpers import curl, signed
 
 from wcsync.cli.main import cli
 from wcsync.sandbox import keys as store_keys
@@ -179,87 +169,6 @@ def test_seed_reports_the_failing_call(
 # --- serve --------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Served:
-    process: subprocess.Popen[str]
-    url: str
-    ca_path: Path | None
-    stderr_lines: list[str]
-
-
-@pytest.fixture
-def serve(tmp_path: Path) -> Iterator[Any]:
-    started: list[Served] = []
-
-    def start(db: Path, *extra: str) -> Served:
-        command = [
-            sys.executable,
-            "-m",
-            "wcsync.cli.main",
-            "sandbox",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            "0",
-            *extra,
-        ]
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "NO_COLOR": "1"},
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        seen: list[str] = []
-        assert process.stderr is not None
-        stream = process.stderr
-        threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
-        url, ca = None, None
-        while not seen or "Ctrl-C stops" not in seen[-1]:  # the last status line
-            try:
-                line = lines.get(timeout=20)
-            except queue.Empty:
-                process.kill()
-                raise AssertionError(f"serve did not start: {seen}") from None
-            seen.append(line)
-            if found := re.search(r" at (https?://127\.0\.0\.1:\d+)$", line.strip()):
-                url = found.group(1)
-            if found := re.search(r"certificate authority (\S+) ", line):
-                ca = Path(found.group(1))
-        assert url is not None, seen
-        served = Served(process, url, ca, seen)
-        started.append(served)
-        return served
-
-    yield start
-    for served in started:
-        served.process.send_signal(signal.SIGINT)
-        try:
-            served.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            served.process.kill()
-            served.process.wait()
-
-
-def _curl(*args: str) -> tuple[int, Any]:
-    curl = shutil.which("curl")
-    if curl is None:
-        pytest.skip("curl is not installed")
-    done = subprocess.run(
-        [curl, "-s", "-w", "\n%{http_code}", *args], capture_output=True, text=True, timeout=20
-    )
-    body, _, code = done.stdout.rpartition("\n")
-    return int(code), json.loads(body)
-
-
-def _signed(url: str, key: str, secret: str, method: str = "GET") -> str:
-    client = oauth1.Client(key, client_secret=secret, signature_method="HMAC-SHA256", signature_type="QUERY")
-    uri, _, _ = client.sign(url, http_method=method)
-    return str(uri)
-
-
 def test_serve_https_basic_and_http_oauth1_on_one_database(serve: Any, tmp_path: Path) -> None:
     db = tmp_path / "shop.db"
     key, secret = _create_key(db)
@@ -270,18 +179,18 @@ def test_serve_https_basic_and_http_oauth1_on_one_database(serve: Any, tmp_path:
     assert any("sign requests with OAuth 1.0a" in line for line in plain.stderr_lines)
 
     # HTTPS + Basic, as curl does it
-    code, body = _curl("--cacert", str(secure.ca_path), "-u", f"{key}:{secret}", f"{secure.url}{CATEGORIES}")
+    code, body = curl("--cacert", str(secure.ca_path), "-u", f"{key}:{secret}", f"{secure.url}{CATEGORIES}")
     assert code == 200 and [c["name"] for c in body] == ["Uncategorized"]
-    code, body = _curl("--cacert", str(secure.ca_path), "-u", f"{key}:cs_wrong", f"{secure.url}{CATEGORIES}")
+    code, body = curl("--cacert", str(secure.ca_path), "-u", f"{key}:cs_wrong", f"{secure.url}{CATEGORIES}")
     assert (code, body["message"]) == (401, "Consumer secret is invalid.")
 
     # plain HTTP: Basic is ignored (anonymous), OAuth 1.0a works
-    code, body = _curl("-u", f"{key}:{secret}", f"{plain.url}/wp-json/wc/v3/products")
+    code, body = curl("-u", f"{key}:{secret}", f"{plain.url}/wp-json/wc/v3/products")
     assert (code, body["code"]) == (401, "woocommerce_rest_cannot_view")
-    signed = _signed(f"{plain.url}{CATEGORIES}?per_page=5&_fields=id,name", key, secret)
-    code, body = _curl(signed)
+    signed_url = signed(f"{plain.url}{CATEGORIES}?per_page=5&_fields=id,name", key, secret)
+    code, body = curl(signed_url)
     assert code == 200 and [c["name"] for c in body] == ["Uncategorized"]
-    code, body = _curl(signed)
+    code, body = curl(signed_url)
     assert (code, body["message"]) == (401, "Invalid nonce - nonce has already been used.")
 
     # a write through one server is read through the other
@@ -290,7 +199,7 @@ def test_serve_https_basic_and_http_oauth1_on_one_database(serve: Any, tmp_path:
         f"{secure.url}{CATEGORIES}", json={"name": "Shared"}, auth=(key, secret), verify=context
     )
     assert created.status_code == 201
-    listed = httpx.get(_signed(f"{plain.url}{CATEGORIES}?per_page=100", key, secret))
+    listed = httpx.get(signed(f"{plain.url}{CATEGORIES}?per_page=100", key, secret))
     assert sorted(c["name"] for c in listed.json()) == ["Shared", "Uncategorized"]
 
     # stats and faults are per server
