@@ -1,0 +1,230 @@
+"""``wcsync import`` end to end in-process against the embedded sandbox (``--store-url sandbox:PATH``): the
+round trip (import, validate, plan shows no field change), adopt on the first apply, refusal to overwrite,
+products without SKU reported, ``--meta`` and ``--only-managed``, and secrets never printed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from wcsync.catalog.project import resolve_store
+from wcsync.cli.connect import open_client
+from wcsync.cli.main import cli
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "cs_IMPORTSECRET_5b1e77"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+    base = {"WCSYNC_URL": "", "NO_COLOR": "1", "WCSYNC_CONSUMER_SECRET": SECRET, "WCSYNC_CONSUMER_KEY": "ck_x"}
+    return CliRunner().invoke(cli, list(args), env={**base, **(env or {})})
+
+
+def seed_demo(tmp_path: Path) -> Path:
+    db = tmp_path / "demo.db"
+    seeded = invoke("sandbox", "seed", "demo", "--db", str(db))
+    assert seeded.exit_code == 0, seeded.output
+    return db
+
+
+def store_call(db: Path, method: str, path: str, body: Any = None) -> Any:
+    settings = resolve_store(None, store=None, store_url=f"sandbox:{db}", env={})
+
+    async def go() -> Any:
+        async with open_client(settings) as client:
+            if method == "GET":
+                return await client.get(path, {"context": "edit", "per_page": 100})
+            return await client.put(path, json=body)
+
+    return asyncio.run(go())
+
+
+def plan_json(project: Path, db: Path) -> dict[str, Any]:
+    planned = invoke("plan", "--project", str(project), "--store-url", f"sandbox:{db}", "--format", "json")
+    assert planned.exit_code == 0, planned.stderr
+    result: dict[str, Any] = json.loads(planned.stdout)
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Result]:
+    """One demo store imported once for the read-only assertions of this module."""
+    tmp = tmp_path_factory.mktemp("demo-import")
+    db = seed_demo(tmp)
+    project = tmp / "shop"
+    result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}")
+    assert result.exit_code == 0, result.output
+    return project, db, result
+
+
+def test_demo_round_trip_validates_and_plans_only_adopts(demo_import: tuple[Path, Path, Result]) -> None:
+    project, db, result = demo_import
+    assert result.stdout == ""
+    products = sorted(p.name for p in (project / "catalog" / "products").iterdir())
+    assert len(products) == 35
+    assert "hoodie-classic.yaml" in products and "candle-pine.yaml" in products
+    assert sorted(p.name for p in (project / "catalog").iterdir()) == [
+        "attributes.yaml", "categories.yaml", "meta-fields.yaml", "products", "shipping-classes.yaml", "tags.yaml"
+    ]
+    assert "Imported 35 product(s) and 83 variation(s)" in result.stderr
+    assert f"  wrote {project / 'catalog' / 'products' / 'hoodie-classic.yaml'}" in result.stderr.splitlines()
+
+    validated = invoke("validate", "--project", str(project))
+    assert validated.exit_code == 0, validated.output
+    assert "✓ catalogue valid (35 products, 83 variations" in validated.stderr
+
+    plan = plan_json(project, db)
+    # import never marks: the two unmanaged products are adopted by the first apply, with no field change
+    assert [(c["kind"], c["action"], c["key"], c["changes"]) for c in plan["changes"]] == [
+        ("product", "adopt", "CANDLE-PINE", []),
+        ("product", "adopt", "STAFF-POSTCARDS", []),
+    ]
+
+
+def test_written_yaml_is_readable_and_decoded(demo_import: tuple[Path, Path, Result]) -> None:
+    project, _, _ = demo_import
+    hoodie = (project / "catalog" / "products" / "hoodie-classic.yaml").read_text(encoding="utf-8")
+    assert "\nname: Classic Hoodie & Co\n" in hoodie  # entity-decoded, plain text
+    assert "name: Classic Hoodie &amp;" not in hoodie
+    assert "Fjord &amp; Fell" in hoodie  # descriptions are HTML: kept as the store holds them
+    assert "\ntype: variable\n" in hoodie
+    assert "regular_price: '45.00'" in hoodie  # prices as strings
+    assert "\nvariations:\n  - sku: HOODIE-CLASSIC-" in hoodie
+    assert "_wcsync" not in hoodie  # wcsync's bookkeeping is never exported
+    assert "  care_instructions: Wash inside out at 30 °C. Do not tumble dry." in hoodie  # unicode kept
+    assert "{" not in hoodie  # block style
+    categories = (project / "catalog" / "categories.yaml").read_text(encoding="utf-8")
+    assert "name: Home & Kitchen\n    slug: home-kitchen\n" in categories
+    assert "        children:\n" in categories  # nested tree
+    meta = (project / "catalog" / "meta-fields.yaml").read_text(encoding="utf-8")
+    assert "  - key: care_instructions\n    type: string\n" in meta
+
+
+def test_product_without_sku_is_skipped_and_listed(demo_import: tuple[Path, Path, Result]) -> None:
+    project, db, result = demo_import
+    listed = store_call(db, "GET", "products")
+    no_sku = [p for p in listed if not p["sku"]]
+    assert [p["name"] for p in no_sku] == ["Gift Wrapping"]
+    assert "Not imported (1):" in result.stderr
+    assert (
+        f"  - product #{no_sku[0]['id']}: it has no SKU, and wcsync identifies products by SKU: give it one in wp-admin"
+        in result.stderr.splitlines()
+    )
+    assert not any("Gift Wrapping" in p.read_text(encoding="utf-8") for p in (project / "catalog" / "products").iterdir())
+
+
+def test_secrets_are_never_printed_or_written(demo_import: tuple[Path, Path, Result]) -> None:
+    project, _, result = demo_import
+    assert SECRET not in result.output
+    for path in (project / "catalog").rglob("*.yaml"):
+        assert SECRET not in path.read_text(encoding="utf-8")
+
+
+def test_secret_in_a_store_url_is_not_printed_when_the_store_fails(tmp_path: Path) -> None:
+    result = invoke(
+        "import", "--project", str(tmp_path / "shop"), "--store-url", "https://ck_user:pw-SECRET-9@127.0.0.1:9/"
+    )
+    assert result.exit_code != 0
+    assert "pw-SECRET-9" not in result.output
+    assert SECRET not in result.output
+    assert not (tmp_path / "shop" / "catalog").exists()
+
+
+def test_non_empty_output_directory_is_refused_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "catalog"
+    (out / "products").mkdir(parents=True)
+    (out / "products" / "mine.yaml").write_text("sku: MINE\nname: Mine\n", encoding="utf-8")
+    # the directory is checked before the store is read: this URL would fail if it were contacted
+    result = invoke("import", "--project", str(tmp_path), "--out", str(out), "--store-url", "http://127.0.0.1:9")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: the output directory {out} is not empty (1 file(s), e.g. products/mine.yaml) — pass --force to "
+        "replace its catalogue files, or choose another directory with --out\n"
+    )
+    assert (out / "products" / "mine.yaml").read_text(encoding="utf-8") == "sku: MINE\nname: Mine\n"
+
+
+def test_force_replaces_catalogue_files_and_keeps_templates(tmp_path: Path) -> None:
+    db = seed_demo(tmp_path)
+    project = tmp_path / "shop"
+    catalog = project / "catalog"
+    (catalog / "products" / "old").mkdir(parents=True)
+    (catalog / "templates").mkdir()
+    (catalog / "products" / "old" / "gone.yaml").write_text("sku: GONE\nname: Gone\n", encoding="utf-8")
+    (catalog / "tags.yaml").write_text("tags: []\n", encoding="utf-8")
+    (catalog / "templates" / "a.html.j2").write_text("<p>{{ product.name }}</p>\n", encoding="utf-8")
+    result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}", "--force")
+    assert result.exit_code == 0, result.output
+    assert f"  removed {catalog / 'products' / 'old' / 'gone.yaml'}" in result.stderr.splitlines()
+    assert not (catalog / "products" / "old" / "gone.yaml").exists()
+    assert (catalog / "templates" / "a.html.j2").exists()
+    assert "slug: winter" in (catalog / "tags.yaml").read_text(encoding="utf-8")
+    assert invoke("validate", "--project", str(project)).exit_code == 0
+
+
+def test_first_apply_adopts_then_the_plan_is_empty(tmp_path: Path) -> None:
+    db = seed_demo(tmp_path)
+    project = tmp_path / "shop"
+    assert invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}").exit_code == 0
+    applied = invoke("apply", "--project", str(project), "--store-url", f"sandbox:{db}", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    again = invoke("plan", "--project", str(project), "--store-url", f"sandbox:{db}", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
+    assert "No changes. The store matches the catalogue." in again.stdout
+
+
+def test_example_catalogue_store_round_trip_is_empty(tmp_path: Path) -> None:
+    db = tmp_path / "example.db"
+    example = tmp_path / "example"
+    example.mkdir()
+    shutil.copytree(REPO / "catalog", example / "catalog")
+    applied = invoke("apply", "--project", str(example), "--store-url", f"sandbox:{db}", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    project = tmp_path / "imported"
+    result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}")
+    assert result.exit_code == 0, result.output
+    assert "Not imported" not in result.stderr
+    assert invoke("validate", "--project", str(project)).exit_code == 0
+    plan = invoke("plan", "--project", str(project), "--store-url", f"sandbox:{db}", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
+    assert plan.stdout.rstrip().endswith("No changes. The store matches the catalogue.")
+
+
+def test_meta_flag_exports_plugin_keys_and_only_managed_leaves_unmarked_out(tmp_path: Path) -> None:
+    db = seed_demo(tmp_path)
+    candle = next(p for p in store_call(db, "GET", "products") if p["sku"] == "CANDLE-PINE")
+    store_call(db, "PUT", f"products/{candle['id']}", {"meta_data": [
+        {"key": "_plugin_rating", "value": "4.5"}, {"key": "_private_internal", "value": "x"},
+    ]})
+    project = tmp_path / "shop"
+    result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}", "--meta", "_plugin_rating")
+    assert result.exit_code == 0, result.output
+    text = (project / "catalog" / "products" / "candle-pine.yaml").read_text(encoding="utf-8")
+    assert "meta:\n  _plugin_rating: '4.5'\n" in text
+    assert "_private_internal" not in text
+    meta = (project / "catalog" / "meta-fields.yaml").read_text(encoding="utf-8")
+    assert "  - key: _plugin_rating\n    type: string\n    applies_to:\n      - simple\n" in meta
+    plan = plan_json(project, db)
+    assert [(c["action"], c["key"], c["changes"]) for c in plan["changes"]] == [
+        ("adopt", "CANDLE-PINE", []), ("adopt", "STAFF-POSTCARDS", []),
+    ]
+
+    managed = tmp_path / "managed"
+    only = invoke("import", "--project", str(managed), "--store-url", f"sandbox:{db}", "--only-managed")
+    assert only.exit_code == 0, only.output
+    names = {p.name for p in (managed / "catalog" / "products").iterdir()}
+    assert "candle-pine.yaml" not in names and "staff-postcards.yaml" not in names and "mug-old.yaml" in names
+    assert re.search(r"^  - 2 product\(s\): not managed by wcsync \(--only-managed\)$", only.stderr, re.M)
+
+
+def test_meta_flag_refuses_wcsync_own_key(tmp_path: Path) -> None:
+    result = invoke("import", "--project", str(tmp_path), "--store-url", "http://127.0.0.1:9", "--meta", "_wcsync")
+    assert result.exit_code == 1
+    assert "Error: --meta _wcsync is wcsync's own bookkeeping and is never exported — leave it out" in result.stderr
