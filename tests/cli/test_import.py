@@ -127,14 +127,27 @@ def test_secrets_are_never_printed_or_written(demo_import: tuple[Path, Path, Res
         assert SECRET not in path.read_text(encoding="utf-8")
 
 
-def test_secret_in_a_store_url_is_not_printed_when_the_store_fails(tmp_path: Path) -> None:
-    result = invoke(
-        "import", "--project", str(tmp_path / "shop"), "--store-url", "https://ck_user:pw-SECRET-9@127.0.0.1:9/"
+def test_secrets_are_not_printed_when_the_store_fails(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "wcsync.yaml").write_text(
+        """default_store: live
+stores:
+  live:
+    url: http://ck_user:pw-SECRET-9@127.0.0.1:9
+    auth: oauth1
+    consumer_key: ${SHOP_KEY}
+    consumer_secret: ${SHOP_SECRET}
+    max_retries: 0
+""",
+        encoding="utf-8",
     )
-    assert result.exit_code != 0
+    result = invoke("import", "--project", str(project), env={"SHOP_KEY": "ck_abc", "SHOP_SECRET": SECRET})
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Reading store live (http://127.0.0.1:9)…\nError: ")
     assert "pw-SECRET-9" not in result.output
     assert SECRET not in result.output
-    assert not (tmp_path / "shop" / "catalog").exists()
+    assert not (project / "catalog").exists()
 
 
 def test_non_empty_output_directory_is_refused_without_force(tmp_path: Path) -> None:
