@@ -104,6 +104,11 @@ class Exporter:
             (a.key or "").casefold() for a in live.attributes
         }
         self.sku_of: dict[int, str] = {}
+        #: category id -> slug path as categories.yaml spells it
+        self.category_paths = {
+            cid: "/".join(export_slug(part) or part for part in path.split("/"))
+            for cid, path in self.index.category_paths.items()
+        }
         self.meta_types: dict[str, set[str]] = {}
         self.meta_targets: dict[str, set[str]] = {}
         #: product id -> attr-ref (``pa_<slug>`` or local name, case-folded) -> (display name, options)
@@ -199,7 +204,7 @@ class Exporter:
 
     def _references(self, doc: dict[str, Any], p: LiveResource, sku: str) -> None:
         f = p.fields
-        paths = [self.index.category_paths[i] for i in f.get("categories") or () if i in self.index.category_paths]
+        paths = [self.category_paths[i] for i in f.get("categories") or () if i in self.category_paths]
         if paths or (self.opts.all_fields and "categories" in f):
             doc["categories"] = paths
         tags = [t.key for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
@@ -218,7 +223,7 @@ class Exporter:
             ref = self.sku_of.get(i)
             if ref is None:
                 self.result.warnings.append(
-                    Skipped(f"product {sku}", f"{what} names product #{i}, which is not exported: left out")
+                    Skipped(f"product {sku}", f"{what} names product #{i}, which is not exported: left out (`wcsync plan` shows the difference)")
                 )
             else:
                 out.append(ref)

@@ -91,7 +91,7 @@ def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]
         elif bad is None and own and c.sku_key(own) in claimed:
             bad = f"its SKU {own!r} is used by another product or variation"
         if bad is not None:
-            ex.result.skipped.append(Skipped(what, bad))
+            ex.result.skipped.append(Skipped(what, f"{bad}; `wcsync plan` lists it as a delete — fix it in wp-admin"))
             continue
         combos.add(key)
         item: dict[str, Any] = {}

@@ -1,0 +1,91 @@
+"""Writing exported documents: readable YAML the loader reads back to the same values, file names per SKU,
+and the output directory rules (refuse a non-empty one, ``force`` replaces catalogue files only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wcsync.catalog.yamlio import parse_file
+from wcsync.errors import WcsyncError
+from wcsync.export import ExportResult, write_catalog
+from wcsync.export.files import check_output_dir, dump, product_file_names
+
+
+def test_dump_is_block_style_with_unicode_and_literal_multiline_text() -> None:
+    text = dump({"name": "Café & Crème", "options": ["56", "Größe"], "description": "<p>a</p>\n<p>b</p>\n",
+                 "price": "45.00", "note": "trailing space \nnext"})
+    assert text == (
+        "name: Café & Crème\n"
+        "options:\n"
+        "  - '56'\n"
+        "  - Größe\n"
+        "description: |\n"
+        "  <p>a</p>\n"
+        "  <p>b</p>\n"
+        "price: '45.00'\n"
+        'note: "trailing space \\nnext"\n'
+    )
+
+
+def test_what_is_written_reads_back_identically(tmp_path: Path) -> None:
+    doc = {
+        "sku": "A-1", "name": "Fish & Chips: \"best\" # 1", "description": "  <p>x</p>\n\n<p>y</p>  ",
+        "options": ["yes", "no", "1.0", "2031-01-01", "null", "~", "@at", "- dash"], "flag": True, "n": 3,
+        "text": "tab\there", "nested": [{"a": None}],
+    }
+    path = tmp_path / "doc.yaml"
+    path.write_text(dump(doc), encoding="utf-8")
+    parsed, problems = parse_file(path, "doc.yaml")
+    assert problems == []
+    assert parsed is not None
+    assert parsed.data == doc
+
+
+def test_product_file_names_are_unique_per_sku() -> None:
+    assert product_file_names(["HOODIE-CLASSIC", "hoodie_classic", "Hoodie Classic", "###", "Größe 1"]) == [
+        "hoodie-classic.yaml", "hoodie_classic.yaml", "hoodie-classic-2.yaml", "product.yaml", "grose-1.yaml",
+    ]
+
+
+def test_non_empty_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x" / "sub").mkdir(parents=True)
+    (tmp_path / "x" / "sub" / "a.txt").write_text("a", encoding="utf-8")
+    with pytest.raises(WcsyncError) as err:
+        check_output_dir(tmp_path / "x", force=False)
+    assert str(err.value) == (
+        f"the output directory {tmp_path / 'x'} is not empty (1 file(s), e.g. sub/a.txt) — pass --force to replace "
+        "its catalogue files, or choose another directory with --out"
+    )
+    check_output_dir(tmp_path / "x", force=True)
+    check_output_dir(tmp_path / "missing", force=False)
+    (tmp_path / "empty").mkdir()
+    check_output_dir(tmp_path / "empty", force=False)
+
+
+def test_a_file_is_refused_even_with_force(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x", encoding="utf-8")
+    with pytest.raises(WcsyncError, match="is a file"):
+        check_output_dir(tmp_path / "f", force=True)
+
+
+def test_force_replaces_catalogue_files_only(tmp_path: Path) -> None:
+    out = tmp_path / "catalog"
+    (out / "products" / "deep").mkdir(parents=True)
+    (out / "templates").mkdir()
+    (out / "products" / "deep" / "old.yaml").write_text("sku: OLD\n", encoding="utf-8")
+    (out / "shipping-classes.yaml").write_text("shipping_classes: []\n", encoding="utf-8")
+    (out / "templates" / "t.j2").write_text("{{ x }}", encoding="utf-8")
+    (out / "README.md").write_text("notes", encoding="utf-8")
+    result = ExportResult(files={"tags.yaml": {"tags": []}, "products/a.yaml": {"sku": "A", "name": "A"}})
+    report = write_catalog(result, out, force=True, store="shop")
+    assert report.removed == [out / "products" / "deep" / "old.yaml", out / "shipping-classes.yaml"]
+    assert report.written == [out / "tags.yaml", out / "products" / "a.yaml"]
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
+        "README.md", "products/a.yaml", "tags.yaml", "templates/t.j2",
+    ]
+    assert (out / "products" / "a.yaml").read_text(encoding="utf-8") == (
+        "# Written by `wcsync import` from store shop. Edit freely: this file is now the source of truth.\n"
+        "sku: A\nname: A\n"
+    )
