@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +41,38 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
     assert count(stats, f"POST {API}/products/tags/batch") == 1
     assert count(stats, f"POST {API}/products/shipping_classes/batch") == 1
     assert count(stats, f"POST {API}/products/batch") == 2
+    # terms: one batch per attribute (4); variations: one batch per variable product (11), plus the second
+    # pass of the two variable products whose variation images were uploaded (their image map)
+    assert count(stats, f"POST {API}/products/attributes/{{id}}/terms/batch") == 4
+    assert count(stats, f"POST {API}/products/{{id}}/variations/batch") == 13
     assert not any(k.startswith(("POST", "PUT", "DELETE")) and "batch" not in k for k in stats["counts"])
-    import json
-
+    # progress on stderr: per stage and per batch, with counts and a rate
+    assert "write products: 34 item(s)\n  product: 34/34 (34 in this request) · " in run.stderr
+    assert "write products: second pass (links to new products, image map): 34 item(s)" in run.stderr
+    assert "write variations: 86 item(s)\n" in run.stderr
+    assert re.search(r"  variation: 86/86 \(\d+ in this request\) · \d+\.\d items/s", run.stderr)
+    assert re.search(r"  write variations done: 86 applied, 0 failed in \d+\.\d s", run.stderr)
+    assert "Re-reading the store to check convergence …" in run.stderr
+    assert "product:" not in run.stdout and "item(s)" not in run.stdout  # progress never goes to stdout
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["ok"] is True and len(report["items"]) == 194
+    assert list(report) == ["ok", "summary", "stopped_after", "convergence_errors", "items"]
+    assert report["ok"] is True and report["summary"] == "Apply: 194 applied."
+    assert report["stopped_after"] is None and report["convergence_errors"] == []
+    assert len(report["items"]) == 194
     assert {i["status"] for i in report["items"]} == {"applied"}
     assert all(i["id"] > 0 for i in report["items"])
+    live = {p["sku"]: p["id"] for p in all_products(sandbox_server)}
+    hoodie = next(i for i in report["items"] if i["key"] == "HOODIE-CLASSIC")
+    assert hoodie == {"kind": "product", "key": "HOODIE-CLASSIC", "action": "create", "status": "applied",
+                      "id": live["HOODIE-CLASSIC"]}
+    red_m = next(i for i in report["items"] if i["key"] == "HOODIE-CLASSIC-RED-M")
+    with sandbox_server.client() as client:
+        variations = client.get(f"{API}/products/{hoodie['id']}/variations", params={"per_page": 100}).json()
+    assert red_m == {"kind": "variation", "key": "HOODIE-CLASSIC-RED-M", "action": "create", "status": "applied",
+                     "id": next(v["id"] for v in variations if v["sku"] == "HOODIE-CLASSIC-RED-M")}
+    # items in the order they were applied: dependency order
+    assert list(dict.fromkeys(i["kind"] for i in report["items"])) == [
+        "attribute", "term", "category", "tag", "shipping_class", "product", "variation"]
     _plan_is_empty(project, sandbox_server)
     # re-running apply is a no-op that writes nothing
     sandbox_server.reset_stats()
@@ -139,9 +166,24 @@ def test_request_counts_for_many_creates(tmp_path: Path, sandbox_server: Any) ->
         lines += [f"  - sku: BULK-{i:04d}", f"    name: Bulk product {i}", "    type: simple",
                   '    regular_price: "10.00"', "    short_description: A bulk product."]
     (products / "bulk.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # 150 tags, and one variable product with 120 variations (a local attribute with 120 options)
+    (project / "catalog" / "tags.yaml").write_text(
+        "tags:\n" + "".join(f"  - name: Tag {i}\n    slug: tag-{i}\n" for i in range(150)), encoding="utf-8")
+    sizes = ", ".join(f"N{i}" for i in range(120))
+    (products / "many.yaml").write_text(
+        f"sku: MANY\nname: Many sizes\ntype: variable\nshort_description: 120 sizes.\nattributes:\n"
+        f"  - name: Size\n    options: [{sizes}]\n    variation: true\nvariation_matrix:\n"
+        f'  sku: "MANY-{{{{ Size }}}}"\n  regular_price: "5.00"\n', encoding="utf-8")
     run = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert run.exit_code == 0, run.output
-    assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 3  # ⌈250/100⌉
+    assert "Apply: 521 applied." in run.stderr
+    stats = sandbox_server.stats(log=False)
+    assert count(stats, f"POST {API}/products/batch") == 3  # ⌈251/100⌉
+    assert count(stats, f"POST {API}/products/tags/batch") == 2  # ⌈150/100⌉
+    assert count(stats, f"POST {API}/products/{{id}}/variations/batch") == 2  # ⌈120/100⌉
+    assert [k for k in stats["counts"] if k.startswith(("POST", "PUT", "DELETE"))] == [
+        f"POST {API}/products/batch", f"POST {API}/products/tags/batch",
+        f"POST {API}/products/{{id}}/variations/batch"]
     # a smaller batch size for a fragile host: ⌈250/60⌉ updates
     (products / "bulk.yaml").write_text(
         (products / "bulk.yaml").read_text().replace('"10.00"', '"11.00"'), encoding="utf-8")
@@ -210,8 +252,6 @@ def _break_hoodie_image(project: Path) -> None:
 
 
 def test_a_failed_item_stops_after_its_stage_and_exits_3(tmp_path: Path, sandbox_server: Any) -> None:
-    import json
-
     project = make_project(tmp_path, sandbox_server)
     _break_hoodie_image(project)
     report = tmp_path / "report.json"
@@ -221,7 +261,18 @@ def test_a_failed_item_stops_after_its_stage_and_exits_3(tmp_path: Path, sandbox
             "remote image https://cdn.fjordandfell.example/products/missing-hoodie.jpg. Error: Not Found"
             ) in run.stderr
     assert "Stopped after the failed stage write products" in run.stderr
-    items = json.loads(report.read_text())["items"]
+    written = json.loads(report.read_text())
+    assert written["ok"] is False and written["stopped_after"] == "write products"
+    assert written["summary"] == ("Apply: 107 applied, 1 failed, 86 skipped. Stopped after the failed stage "
+                                  "write products (--continue-on-error runs the rest).")
+    items = written["items"]
+    assert next(i for i in items if i["key"] == "HOODIE-CLASSIC") == {
+        "kind": "product", "key": "HOODIE-CLASSIC", "action": "create", "status": "failed", "id": 0,
+        "error": "woocommerce_product_image_upload_error: Error getting remote image "
+                 "https://cdn.fjordandfell.example/products/missing-hoodie.jpg. Error: Not Found"}
+    assert next(i for i in items if i["key"] == "BEANIE-RIB-OCHRE") == {
+        "kind": "variation", "key": "BEANIE-RIB-OCHRE", "action": "create", "status": "skipped", "id": 0,
+        "error": "not run: stage 'write products' failed"}
     statuses = {(i["kind"], i["status"]) for i in items}
     assert ("product", "failed") in statuses and ("variation", "skipped") in statuses
     assert not any(i["kind"] == "variation" and i["status"] == "applied" for i in items)
@@ -231,8 +282,6 @@ def test_a_failed_item_stops_after_its_stage_and_exits_3(tmp_path: Path, sandbox
 
 
 def test_continue_on_error_runs_every_independent_stage(tmp_path: Path, sandbox_server: Any) -> None:
-    import json
-
     project = make_project(tmp_path, sandbox_server)
     _break_hoodie_image(project)
     report = tmp_path / "report.json"

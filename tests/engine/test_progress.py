@@ -1,0 +1,43 @@
+"""Progress on stderr: a line per stage start, per batch (counts so far, items in the request, failures,
+rate) and per stage end; plain text when the stream is not a terminal."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from wcsync.core.kinds import Kind
+from wcsync.engine.progress import StderrProgress
+
+
+def test_stage_batch_and_end_lines_with_counts_and_rate() -> None:
+    out = io.StringIO()
+    progress = StderrProgress(out)
+    progress.stage_started("write products", 250)
+    progress.batch(Kind.PRODUCT, 100, 0)
+    progress.batch(Kind.PRODUCT, 100, 2)
+    progress.batch(Kind.PRODUCT, 50, 0)
+    progress.stage_done("write products", 248, 2)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "write products: 250 item(s)"
+    rate = r" · \d+\.\d items/s"
+    assert re.fullmatch(r"  product: 100/250 \(100 in this request\)" + rate, lines[1])
+    assert re.fullmatch(r"  product: 200/250 \(100 in this request, 2 failed\)" + rate, lines[2])
+    assert re.fullmatch(r"  product: 250/250 \(50 in this request\)" + rate, lines[3])
+    assert re.fullmatch(r"  write products failed: 248 applied, 2 failed in \d+\.\d s", lines[4])
+    assert len(lines) == 5
+    assert "\x1b[" not in out.getvalue()  # no colour codes in a log file
+
+
+def test_a_new_stage_restarts_the_counts() -> None:
+    out = io.StringIO()
+    progress = StderrProgress(out, color=False)
+    progress.stage_started("write tags", 3)
+    progress.batch(Kind.TAG, 3, 0)
+    progress.stage_done("write tags", 3, 0)
+    progress.stage_started("write variations", 2)
+    progress.batch(Kind.VARIATION, 1, 0)
+    lines = out.getvalue().splitlines()
+    assert re.fullmatch(r"  write tags done: 3 applied, 0 failed in \d+\.\d s", lines[2])
+    assert lines[3] == "write variations: 2 item(s)"
+    assert lines[4].startswith("  variation: 1/2 (1 in this request) · ")
