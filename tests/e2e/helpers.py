@@ -55,6 +55,19 @@ store_owned: [stock_quantity, stock_status]
     return project
 
 
+def small_catalogue(project: Path, skus: list[str], *, price: str = "10.00") -> Path:
+    """``catalog/products/small.yaml`` with one simple product per SKU (replaced on every call)."""
+    products = project / "catalog" / "products"
+    products.mkdir(parents=True, exist_ok=True)
+    lines = ["products:"]
+    for sku in skus:
+        lines += [f"  - sku: {sku}", f"    name: Product {sku}", "    type: simple",
+                  f'    regular_price: "{price}"', "    short_description: A small product."]
+    path = products / "small.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def env_for(server: Any) -> dict[str, str]:
     return {"SANDBOX_KEY": server.consumer_key, "SANDBOX_SECRET": server.consumer_secret, "NO_COLOR": "1"}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import all_products, count, make_project, wcsync
+from tests.e2e.helpers import all_products, count, make_project, small_catalogue, wcsync
 
 pytestmark = pytest.mark.e2e
 
@@ -18,18 +18,6 @@ API = "/wp-json/wc/v3"
 
 def _writes(server: Any) -> list[str]:
     return sorted(k for k in server.stats(log=False)["counts"] if k.startswith(("POST", "PUT", "DELETE")))
-
-
-def small_catalogue(project: Path, skus: list[str], *, price: str = "10.00") -> Path:
-    products = project / "catalog" / "products"
-    products.mkdir(parents=True, exist_ok=True)
-    lines = ["products:"]
-    for sku in skus:
-        lines += [f"  - sku: {sku}", f"    name: Product {sku}", "    type: simple",
-                  f'    regular_price: "{price}"', "    short_description: A small product."]
-    path = products / "small.yaml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def test_catalogue_error_exits_1_before_reading_the_store(tmp_path: Path, sandbox_server: Any) -> None:

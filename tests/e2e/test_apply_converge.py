@@ -1,0 +1,41 @@
+"""Convergence after apply, over real HTTP: a written resource that still differs on re-planning is reported
+as an error naming the resource and the field (a perpetual diff), and the run exits 3."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.helpers import make_project, small_catalogue, wcsync
+from wcsync.store import payload
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_perpetual_diff_is_reported_naming_the_field(tmp_path: Path, sandbox_server: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    project = make_project(tmp_path, sandbox_server, catalog=False)
+    small_catalogue(project, ["C-1", "C-2"])
+    real = payload.product_payload
+
+    def wrong_name(change: Any, resolve: Any, *, omit: Any = ()) -> dict[str, Any]:
+        body = real(change, resolve, omit=omit)
+        if change.key == "C-2" and "name" in body:
+            body["name"] += " (mangled)"  # a payload bug: the store ends up with another name
+        return body
+
+    monkeypatch.setattr(payload, "product_payload", wrong_name)
+    report = tmp_path / "report.json"
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
+    assert run.exit_code == 3, run.output
+    finding = ('product C-2: still differs after apply: name is "Product C-2 (mangled)", '
+               'catalogue wants "Product C-2"')
+    assert f"  not converged: {finding}" in run.stderr
+    assert "its canonical form is wrong (a perpetual diff)" in run.stderr
+    assert "Apply: 2 applied." in run.stderr
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["ok"] is False and written["convergence_errors"] == [finding]
+    assert "C-1" not in " ".join(written["convergence_errors"])
