@@ -173,3 +173,34 @@ def test_ca_verifies_the_server_certificate(tmp_path: Path) -> None:
     cert.verify_directly_issued_by(ca)
     context = ssl.create_default_context(cafile=str(files.ca_path))
     context.load_cert_chain(str(files.cert_path), str(files.key_path))  # key matches the certificate
+
+
+def test_stats_count_the_most_requests_in_flight_at_once(tmp_path: Path) -> None:
+    from wcsync.sandbox.faults import FaultConfig
+
+    app = build_asgi(tmp_path / "x.db", store_app=_echo_app(), in_process=True,
+                     faults=FaultConfig(latency_ms=30))
+    _run(app, [("GET", "/wp-json/wc/v3/products")] * 3)  # one after the other
+    assert app.stats.snapshot()["max_in_flight"] == 1
+
+    async def together(count: int) -> None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=IN_PROCESS_BASE_URL) as c:
+            await asyncio.gather(*(c.get(f"/wp-json/wc/v3/products/{n}") for n in range(count)))
+
+    asyncio.run(together(5))
+    assert app.stats.snapshot()["max_in_flight"] == 5
+    _run(app, [("POST", "/__sandbox/stats/reset")])
+    assert app.stats.snapshot()["max_in_flight"] == 0 and app.stats.in_flight == 0
+    asyncio.run(together(2))
+    assert app.stats.snapshot()["max_in_flight"] == 2 and app.stats.in_flight == 0
+
+
+def test_a_reset_during_requests_keeps_counting_them_in_flight() -> None:
+    recorder = StatsRecorder()
+    recorder.started()
+    recorder.started()
+    recorder.reset()
+    assert recorder.snapshot()["max_in_flight"] == 2  # still in flight
+    recorder.record("GET", "/wp-json/wc/v3/products", "", 200)
+    recorder.started()
+    assert recorder.snapshot()["max_in_flight"] == 2 and recorder.in_flight == 2

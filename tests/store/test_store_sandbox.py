@@ -113,8 +113,34 @@ def test_max_in_flight_stays_at_the_concurrency_limit(sandbox_app: Any) -> None:
         assert len(items) == 500
         return client.max_in_flight
 
-    assert run(sandbox_app, body, concurrency=3) == 3
-    assert run(sandbox_app, body, concurrency=2) == 2
+    def measured(concurrency: int) -> tuple[int, int]:
+        sandbox_app.reset_stats()
+        client_side = run(sandbox_app, body, concurrency=concurrency)
+        return client_side, sandbox_app.stats()["max_in_flight"]  # as the store saw it
+
+    assert measured(3) == (3, 3)
+    assert measured(2) == (2, 2)
+
+
+def test_pushback_lowers_the_concurrency_the_store_sees(sandbox_app: Any) -> None:
+    run(sandbox_app, lambda c: populate(c, simple=1000, variable=0))
+
+    async def body(client: WooClient) -> int:
+        items = await client.list_all("products", fields=["sku"])
+        assert len(items) == 1000
+        return client.limiter.limit
+
+    sandbox_app.set_faults(latency_ms=20)
+    sandbox_app.reset_stats()
+    assert run(sandbox_app, body, concurrency=4) == 4
+    assert sandbox_app.stats()["max_in_flight"] == 4
+    # the first page is answered 429 once: the limit halves (4 → 2) and recovers by one after 8 successes
+    sandbox_app.set_faults(latency_ms=20, rate_429=1.0, retry_after=0, max_faults=1)
+    sandbox_app.reset_stats()
+    assert run(sandbox_app, body, concurrency=4) == 3
+    stats = sandbox_app.stats()
+    assert stats["faults"] == {"429": 1} and stats["counts"] == {API + "products": 11}
+    assert 2 <= stats["max_in_flight"] <= 3
 
 
 def test_429_with_retry_after_is_honoured(sandbox_app: Any) -> None:

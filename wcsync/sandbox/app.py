@@ -5,6 +5,12 @@
 ``wcsync.sandbox.auth.authenticate`` who is calling; an anonymous caller gets WooCommerce's per-route 401.
 Bodies: only ``application/json`` is parsed as JSON (malformed → 400 ``rest_invalid_json``), form bodies
 are parsed with PHP's nested ``a[0][b]`` keys, anything else is ignored like WordPress does.
+
+Handlers run on the event loop, one request at a time per process (like one PHP worker); injected latency
+and faults (``wcsync.sandbox.faults``) run before them, concurrently, so a client's concurrency is observable
+(``max_in_flight`` in ``/__sandbox/stats``). Running handlers in a thread pool would be safe — every write is
+one ``BEGIN IMMEDIATE`` transaction and connections are per thread, as for two processes sharing the file —
+but measured no faster on two cores (the handlers are Python, bound by the GIL), so it is not done.
 """
 
 from __future__ import annotations

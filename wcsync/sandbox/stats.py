@@ -3,7 +3,10 @@
 ``StatsRecorder`` counts every request that reaches the store (also the ones a fault answered) by
 ``"METHOD /route-pattern"`` — numeric path segments become ``{id}``, e.g.
 ``"PUT /wp-json/wc/v3/products/{id}/variations/{id}"`` — and keeps a log of method, path, query, status and
-injected fault. ``StatsMiddleware`` records; ``/__sandbox/stats`` (``wcsync.sandbox.server``) reads.
+injected fault, and the most requests it ever had in flight at once (``max_in_flight``, counted from the moment
+a request arrives — injected latency included — until its response is sent), so a client's concurrency bound
+can be asserted from the server's side. ``StatsMiddleware`` records; ``/__sandbox/stats``
+(``wcsync.sandbox.server``) reads.
 Control endpoints (``/__sandbox/…``) are never recorded.
 """
 
@@ -34,6 +37,7 @@ class StatsRecorder:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self.in_flight = 0
         self.reset()
 
     def reset(self) -> None:
@@ -43,6 +47,14 @@ class StatsRecorder:
             self.statuses: Counter[str] = Counter()
             self.faults: Counter[str] = Counter()
             self.log: deque[dict[str, Any]] = deque(maxlen=LOG_LIMIT)
+            # requests in flight stay in flight across a reset
+            self.max_in_flight = self.in_flight
+
+    def started(self) -> None:
+        """A request arrived (it is in flight until ``record``)."""
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
     def record(
         self,
@@ -55,6 +67,7 @@ class StatsRecorder:
     ) -> None:
         """One request. ``status`` is None when no complete response was sent (hang, drop)."""
         with self._lock:
+            self.in_flight = max(0, self.in_flight - 1)
             self.total += 1
             self.counts[f"{method} {route_pattern(path)}"] += 1
             self.statuses[str(status) if status is not None else "none"] += 1
@@ -74,6 +87,7 @@ class StatsRecorder:
                 "counts": dict(sorted(self.counts.items())),
                 "statuses": dict(sorted(self.statuses.items())),
                 "faults": dict(sorted(self.faults.items())),
+                "max_in_flight": self.max_in_flight,
             }
             if with_log:
                 data["log"] = list(self.log)
@@ -100,6 +114,7 @@ class StatsMiddleware:
                 state["complete"] = True
             await send(message)
 
+        self.recorder.started()
         try:
             await self.app(scope, receive, watch)
         finally:
