@@ -241,3 +241,22 @@ def test_meta_flag_refuses_wcsync_own_key(tmp_path: Path) -> None:
     result = invoke("import", "--project", str(tmp_path), "--store-url", "http://127.0.0.1:9", "--meta", "_wcsync")
     assert result.exit_code == 1
     assert "Error: --meta _wcsync is wcsync's own bookkeeping and is never exported — leave it out" in result.stderr
+
+
+def test_ownership_all_warns_that_what_was_not_imported_would_be_deleted(tmp_path: Path) -> None:
+    db = seed_demo(tmp_path)
+    project = tmp_path / "shop"
+    project.mkdir()
+    (project / "wcsync.yaml").write_text(f"ownership: all\nstores:\n  s:\n    url: sandbox:{db}\n", encoding="utf-8")
+    result = invoke("import", "--project", str(project))
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert "warning: wcsync.yaml says ownership: all, so `wcsync plan` lists what was not imported as deletes" in lines
+    assert lines[-1] == (
+        f"Next: `wcsync validate --project {project}`, then `wcsync plan --project {project}` — products wcsync "
+        "does not manage yet show as adopt; the first apply adopts them."
+    )
+    plan = plan_json(project, db)
+    assert [(c["action"], c["key"]) for c in plan["changes"] if c["action"] != "adopt"] == [("delete", "#" + str(
+        next(p["id"] for p in store_call(db, "GET", "products") if not p["sku"])
+    ))]

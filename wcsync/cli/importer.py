@@ -65,11 +65,18 @@ def run_import(
         status(f"Not imported ({len(result.skipped)}):")
         for item in result.skipped:
             status(f"  - {item}")
+        if project.ownership == "all":
+            status("warning: wcsync.yaml says ownership: all, so `wcsync plan` lists what was not imported as deletes")
     status(
         f"Imported {result.products} product(s) and {result.variations} variation(s) into {out_dir} "
         f"({len(report.written)} file(s))."
     )
-    status("Next: `wcsync validate`, then `wcsync plan` — products wcsync does not manage yet show as adopt.")
+    where = f" --project {project_dir}" if project_dir != "." else ""
+    target = f" --store-url {public_url(settings)}" if store_url else ""
+    status(
+        f"Next: `wcsync validate{where}`, then `wcsync plan{where}{target}` — products wcsync does not manage yet "
+        "show as adopt; the first apply adopts them."
+    )
 
 
 @click.command("import")
