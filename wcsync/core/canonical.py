@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 _WS = re.compile(r"\s+")
@@ -22,6 +23,28 @@ _TAG = re.compile(r"<[^>]*>")
 _TAG_NAME = re.compile(r"^<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 _EVENT_ATTR = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 _BETWEEN_TAGS_WS = re.compile(r">\s+<")
+_SCRIPT_TAG = re.compile(r"</?\s*script[^>]*>", re.IGNORECASE)
+_SPACED_FRAGMENT = re.compile(r"<\s+([^<>]*?)\s+>")
+_SCRIPT_STYLE_ELEMENT = re.compile(r"<(script|style)[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_OPEN_FRAGMENT = re.compile(r"<[^<>]*$")
+
+#: how many distinct strings each text canonicaliser remembers (a large catalogue repeats term names, option
+#: values, category paths and descriptions many times; the bound keeps memory flat on unique names)
+_CACHE_SIZE = 1 << 16
+_R = TypeVar("_R")
+
+
+def _str_cached(fn: Callable[[Any], _R]) -> Callable[[Any], _R]:
+    """Memoise a pure text function for ``str`` arguments (the common case); other values are computed."""
+    cached = lru_cache(maxsize=_CACHE_SIZE)(fn)
+
+    @wraps(fn)
+    def wrapper(value: Any) -> _R:
+        if type(value) is str:
+            return cached(value)
+        return fn(value)
+
+    return wrapper
 
 
 def sku_key(sku: str | None) -> str:
@@ -29,6 +52,7 @@ def sku_key(sku: str | None) -> str:
     return (sku or "").strip().casefold()
 
 
+@_str_cached
 def slug_key(slug: str | None) -> str:
     """Slugs compare lower-case with percent-encoding undone (non-Latin slugs come back ``%e5%b8%bd…``) and
     accents folded as WordPress folds them (``café`` is stored ``cafe``, ``ß`` as ``s``; 02#10-13)."""
@@ -37,6 +61,7 @@ def slug_key(slug: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@_str_cached
 def path_key(path: str | None) -> str:
     return "/".join(slug_key(part) for part in (path or "").strip("/").split("/") if part)
 
@@ -64,6 +89,7 @@ def to_decimal(value: Any) -> Decimal | None:
         return None
 
 
+@_str_cached
 def money(value: Any) -> str | None:
     """Canonical money string: at least two decimals (``"45.00"``, ``"39.50"``, ``"1.2345"``)."""
     dec = to_decimal(value)
@@ -76,6 +102,7 @@ def money(value: Any) -> str | None:
     return format(dec, "f")
 
 
+@_str_cached
 def decimal_str(value: Any) -> str | None:
     """Canonical decimal string without trailing zeros (``"0.80"`` → ``"0.8"``, ``"30.0"`` → ``"30"``)."""
     dec = to_decimal(value)
@@ -95,6 +122,7 @@ def dimensions(value: Any) -> dict[str, str | None]:
 # -- text and HTML -----------------------------------------------------------------------------------
 
 
+@_str_cached
 def plain_text(value: Any) -> str:
     """Plain text fields (tax_class, external_url, …): entities decoded, trimmed; None → ``""``."""
     if value is None:
@@ -102,27 +130,30 @@ def plain_text(value: Any) -> str:
     return html.unescape(str(value)).strip()
 
 
+@_str_cached
 def product_name(value: Any) -> str:
     """A product name as WooCommerce stores it (05#65-77): entity-decoded, ``<script>`` tags removed (their text
     stays), stray ``< … >`` turned into a tag-looking fragment kept verbatim, backslashes dropped, trimmed."""
     text = html.unescape(str(value or ""))
-    text = re.sub(r"</?\s*script[^>]*>", "", text, flags=re.IGNORECASE)
+    text = _SCRIPT_TAG.sub("", text)
     text = text.replace("\\", "")
-    text = re.sub(r"<\s+([^<>]*?)\s+>", r"<\1>", text)
+    text = _SPACED_FRAGMENT.sub(r"<\1>", text)
     return _WS.sub(" ", text).strip()
 
 
+@_str_cached
 def term_name(value: Any) -> str:
     """A category/tag/term name (02#15-16): entity-decoded, script/style elements and every tag and
     tag-looking fragment removed."""
     text = html.unescape(str(value or ""))
     # wp_strip_all_tags drops script/style elements with their content (02#15)
-    text = re.sub(r"<(script|style)[^>]*>.*?</\1\s*>", "", text, flags=re.IGNORECASE | re.DOTALL)
+    text = _SCRIPT_STYLE_ELEMENT.sub("", text)
     text = _TAG.sub("", text)
-    text = re.sub(r"<[^<>]*$", "", text)
+    text = _OPEN_FRAGMENT.sub("", text)
     return _WS.sub(" ", text).strip()
 
 
+@_str_cached
 def attribute_name(value: Any) -> str:
     """Global attribute names are kept raw (04#6); only whitespace and entities are normalised."""
     return _WS.sub(" ", html.unescape(str(value or ""))).strip()
@@ -154,6 +185,7 @@ def _filter_tag(match: re.Match[str]) -> str:
     return _EVENT_ATTR.sub("", tag)
 
 
+@_str_cached
 def html_text(value: Any) -> str:
     """Canonical HTML (descriptions, purchase notes): WooCommerce's filtering (05#78-79) applied — tags
     outside the post allowlist dropped (their text kept), ``on*`` attributes removed, ``< … >`` fragments
@@ -171,6 +203,7 @@ def html_text(value: Any) -> str:
 _AUTOP_TAGS = re.compile(r"</?\s*p\b[^>]*>|<\s*br\s*/?\s*>", re.IGNORECASE)
 
 
+@_str_cached
 def variation_html(value: Any) -> str:
     """A variation description: WooCommerce returns it through ``wc_format_content`` (``wpautop``), in every
     context and even in the create response (06#8: sent ``Blue & slim <b>limited</b>``, returned
@@ -193,6 +226,7 @@ def _filter_term_tag(match: re.Match[str]) -> str:
     return _EVENT_ATTR.sub("", match.group(0))
 
 
+@_str_cached
 def term_html(value: Any) -> str:
     """Term descriptions keep only inline tags (02#36, 03#8, 04#21): other tags vanish without a trace."""
     if value is None:
@@ -201,6 +235,7 @@ def term_html(value: Any) -> str:
     return _WS.sub(" ", text).strip()
 
 
+@_str_cached
 def plain_title(value: Any) -> str:
     return _WS.sub(" ", html.unescape(_TAG.sub("", str(value or "")))).strip()
 
@@ -231,6 +266,8 @@ def date_time(value: Any) -> str | None:
 def meta_value(value: Any) -> Any:
     """What WooCommerce returns for a written meta value (05#7): scalars become strings (``42`` → ``"42"``,
     ``True`` → ``"1"``, ``False`` → ``""``); lists and objects round-trip as JSON."""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "1" if value else ""
     if isinstance(value, int | Decimal):
@@ -249,8 +286,13 @@ def meta_value(value: Any) -> Any:
 # -- JSON --------------------------------------------------------------------------------------------
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """A JSON-able copy: Decimals as strings, tuples as lists, dict keys as strings."""
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, Mapping):

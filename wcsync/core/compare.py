@@ -62,11 +62,16 @@ def slugify(text: str) -> str:
 # -- simple codecs (same function for both sides) ----------------------------------------------------
 
 
+#: codecs that treat both sides alike and read no context: equal text in gives equal values out
+_SYMMETRIC: set[Callable[..., Pair]] = set()
+
+
 def _same_both(fn: Callable[[Any], Any], cmp: Callable[[Any], Any] | None = None) -> Callable[..., Pair]:
     def codec(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
         shown = fn(value)
         return shown, (cmp(shown) if cmp else shown)
 
+    _SYMMETRIC.add(codec)
     return codec
 
 
@@ -198,6 +203,9 @@ def _combo(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
     return dict(sorted(shown.items())), cmp
 
 
+_SYMMETRIC.add(_combo)  # reads neither the context nor the side
+
+
 # -- the table ---------------------------------------------------------------------------------------
 
 _BY_TYPE: dict[str, Callable[..., Pair]] = {
@@ -239,10 +247,30 @@ for _k in _TERM_KINDS:
     _SPECIAL[(_k, "description")] = _same_both(c.term_html)
 
 
+_JSON_CODEC = _same_both(c.jsonable)
+_CODECS: dict[tuple[Kind, str, str], Callable[..., Pair]] = {}
+
+
 def codec_for(kind: Kind, name: str, ftype: str) -> Callable[..., Pair]:
-    return _SPECIAL.get((kind, name)) or _SPECIAL.get((None, name)) or _BY_TYPE.get(ftype) or _same_both(
-        c.jsonable
-    )
+    codec = _CODECS.get((kind, name, ftype))
+    if codec is None:
+        codec = _SPECIAL.get((kind, name)) or _SPECIAL.get((None, name)) or _BY_TYPE.get(ftype) or _JSON_CODEC
+        _CODECS[(kind, name, ftype)] = codec
+    return codec
+
+
+def same_text(kind: Kind, name: str, ftype: str, desired: Any, live: Any) -> bool:
+    """A shortcut for the common no-change case: both values are the same string (or the same mapping of
+    strings to strings) and the field's codec treats both sides alike, so their canonical forms are equal
+    without computing them."""
+    if type(desired) is not type(live) or desired != live:
+        return False
+    if type(desired) is dict:  # variation combinations: text to text
+        if not all(type(k) is str and type(v) is str for k, v in desired.items()):
+            return False
+    elif type(desired) is not str:
+        return False
+    return codec_for(kind, name, ftype) in _SYMMETRIC
 
 
 def canon(kind: Kind, name: str, ftype: str, value: Any, ctx: CompareContext, *, live: bool) -> Pair:

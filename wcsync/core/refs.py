@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from wcsync.core.canonical import path_key, sku_key, slug_key, term_name
 from wcsync.core.kinds import Kind
@@ -149,6 +150,11 @@ class LiveIndex:
         ]
 
 
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    return term_name(name).casefold()
+
+
 def name_key(name: str) -> str:
     """Term names compare case- and entity-insensitively (03#3-5, 04#24-25)."""
-    return term_name(name).casefold()
+    return _name_key(name) if type(name) is str else term_name(name).casefold()

@@ -1,5 +1,6 @@
 """marked (default): a marked live product that left the catalogue is deleted, an unmarked one is left alone
-(one Info), undeclared live terms are left alone. all: both products and the undeclared terms are deleted
+(one Info), undeclared live terms are left alone and listed (one Info per kind; the default category is not
+listed). all: both products and the undeclared terms are deleted
 (terms with force, bottom-up: products, then tags, then categories children first)."""
 
 from tests.scenarios.builders import base_catalogue, lines, live_product, render
@@ -29,8 +30,12 @@ def build(ownership=None):
 def check(plan):
     assert lines(plan) == ["delete product GONE-1"]
     assert plan.changes[0].delete_mode is DeleteMode.TRASH and plan.changes[0].live_id == 800
-    assert [i.message for i in plan.info] == [
-        "1 live product(s) not managed by wcsync and not in the catalogue are left alone: PLUGIN-1"
+    assert [(i.kind, i.key, i.message) for i in plan.info] == [
+        (Kind.CATEGORY, "*", "2 live category(ies) not in the catalogue left alone (ownership: marked manages only "
+                             "the terms the catalogue declares): old, old/older"),
+        (Kind.TAG, "*", "1 live tag(s) not in the catalogue left alone (ownership: marked manages only the terms "
+                        "the catalogue declares): spring"),
+        (Kind.PRODUCT, "*", "1 live product(s) not managed by wcsync and not in the catalogue are left alone: PLUGIN-1"),
     ]
     _check_all()
 

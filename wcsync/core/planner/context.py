@@ -3,9 +3,11 @@ information and references collected so far. Pure."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from wcsync.core.canonical import path_key, sku_key, slug_key
+from wcsync.core.canonical import path_key, plain_text, sku_key, slug_key
 from wcsync.core.compare import CompareContext
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Change, Info, PlanSettings
@@ -27,9 +29,8 @@ class PlanContext:
     #: (kind value, casefolded key) -> where the protected resource is declared
     protected: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    @property
-    def store_owned(self) -> frozenset[str]:
-        return frozenset(self.settings.store_owned)
+    def __post_init__(self) -> None:
+        self.store_owned: frozenset[str] = frozenset(self.settings.store_owned)
 
     def targeted(self, kind: Kind, key: str, parent_key: str | None = None) -> bool:
         """Is this resource inside ``settings.targets`` (no targets: everything is)?"""
@@ -76,6 +77,28 @@ def protected_map(desired: DesiredState) -> dict[tuple[str, str], str]:
     return out
 
 
-def desired_title(d: DesiredResource) -> str | None:
+def desired_title(d: DesiredResource, parent: DesiredResource | None = None) -> str | None:
+    """A human label: the name; for a variation, its options as WooCommerce names it (``Red, M``)."""
+    if d.kind is Kind.VARIATION and "name" not in d.fields:
+        combo = d.fields.get("attributes")
+        parent_attrs = parent.fields.get("attributes") if parent is not None else None
+        return variation_title(combo if isinstance(combo, Mapping) else {}, parent_attrs)
     name = d.fields.get("name")
     return str(name) if name is not None else None
+
+
+def variation_title(combo: Mapping[str, Any], parent_attributes: Any = None) -> str | None:
+    """The options of a variation in its parent's attribute order, comma-separated, as WooCommerce builds a
+    variation's name (``Red, Regular``, 06); None when it has no option (an "any" variation)."""
+    order: dict[str, int] = {}
+    for position, attr in enumerate(parent_attributes if isinstance(parent_attributes, list | tuple) else ()):
+        if isinstance(attr, Mapping):
+            slug = attr.get("slug")
+            ref = f"pa_{strip_pa(str(slug))}" if slug else str(attr.get("name") or "")
+            order.setdefault(ref.casefold(), position)
+    last = len(order)
+    ranked = sorted(
+        enumerate(combo.items()), key=lambda item: (order.get(str(item[1][0]).casefold(), last), item[0])
+    )
+    options = [text for _, (_, value) in ranked if (text := plain_text(value))]
+    return ", ".join(options) or None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wcsync.core.canonical import jsonable, meta_value, sku_key
-from wcsync.core.compare import canon
+from wcsync.core.compare import canon, same_text
 from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
 from wcsync.core.images import diff_image, diff_images, known_attachments
 from wcsync.core.kinds import Kind
@@ -29,9 +29,14 @@ class FieldDiff:
     mark_meta_keys: list[str] = field(default_factory=list)
 
 
+#: kind -> field name -> its position in the vocabulary (changes are listed in that order)
+_POSITIONS: dict[Kind, dict[str, int]] = {k: {n: i for i, n in enumerate(f)} for k, f in FIELDS_BY_KIND.items()}
+
+
 def _field_order(kind: Kind, names: list[str]) -> list[str]:
-    known = list(FIELDS_BY_KIND[kind])
-    return sorted(names, key=lambda n: (known.index(n) if n in known else len(known), n))
+    known = _POSITIONS[kind]
+    last = len(known)
+    return sorted(names, key=lambda n: (known.get(n, last), n))
 
 
 def live_value(kind: Kind, name: str, live: LiveResource, parent_sku: str | None = None) -> Any:
@@ -57,6 +62,8 @@ def diff_record(
     owned = ctx.store_owned
     ignored = ignored_fields(kind, d.fields, live.fields if live is not None else None)
     for name, reason in sorted(ignored.items()):
+        if not reason:
+            continue  # the store already does what the catalogue asks
         out.info.append(Info(kind=kind, key=d.key, field=name, message=f"{reason}: not compared, not written"))
     for name in _field_order(kind, [n for n in d.fields if n != "meta" and n not in ignored]):
         value = d.fields[name]
@@ -64,14 +71,17 @@ def diff_record(
             _diff_images(ctx, d, live, name, value, out)
             continue
         ftype = types.get(name, "json")
-        after, after_cmp = canon(kind, name, ftype, value, ctx.cmp, live=False)
         if live is None:
             if name not in owned:
+                after = canon(kind, name, ftype, value, ctx.cmp, live=False)[0]
                 out.changes.append(FieldChange(field=name, before=None, after=after))
             continue
         raw = live_value(kind, name, live, parent_sku)
+        if same_text(kind, name, ftype, value, raw):
+            continue
         if ftype == "dict" and isinstance(value, Mapping) and isinstance(raw, Mapping):
             raw = {k: raw.get(k) for k in value}
+        after, after_cmp = canon(kind, name, ftype, value, ctx.cmp, live=False)
         before, before_cmp = canon(kind, name, ftype, raw, ctx.cmp, live=True)
         if before_cmp == after_cmp:
             continue

@@ -13,7 +13,7 @@ from wcsync.core.guards import PriceDrop
 from wcsync.core.kinds import Kind, variation_combo_key
 from wcsync.core.notes import field_notes, option_in_use, percent_change
 from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
-from wcsync.core.planner.context import PlanContext, desired_title
+from wcsync.core.planner.context import PlanContext, desired_title, variation_title
 from wcsync.core.planner.diff import FieldDiff, diff_record
 from wcsync.core.records import DesiredResource, LiveResource
 
@@ -69,6 +69,7 @@ def _change(
     *,
     key: str | None = None,
     parent: LiveResource | None = None,
+    product: DesiredResource | None = None,
 ) -> Change:
     return Change(
         kind=d.kind,
@@ -77,7 +78,7 @@ def _change(
         parent_key=d.parent_key,
         live_id=live.id if live is not None else None,
         live_parent_id=parent.id if parent is not None else None,
-        title=desired_title(d),
+        title=desired_title(d, product),
         changes=tuple(diff.changes),
         meta_deletes=tuple(diff.meta_deletes),
         attachments=diff.attachments,
@@ -176,7 +177,7 @@ def _plan_variations(
             drops.extend(_price_drops(ctx, d, live, diff))
         if action is Action.UPDATE and not diff.changes and not diff.meta_deletes:
             continue
-        ctx.changes.append(_change(d, action, live, diff, notes, parent=parent))
+        ctx.changes.append(_change(d, action, live, diff, notes, parent=parent, product=product))
     if deletes and parent is not None and parent_action is not Action.RESTORE:
         for v in live_vars:
             if v.id in used:
@@ -201,7 +202,7 @@ def _delete_variation(ctx: PlanContext, product: DesiredResource, parent: LiveRe
             parent_key=product.key,
             live_id=v.id,
             live_parent_id=parent.id,
-            title=None,
+            title=variation_title(combo, product.fields.get("attributes")),
             delete_mode=ctx.settings.delete,
             date_modified=v.date_modified,
         )

@@ -23,7 +23,18 @@ TERM_KINDS = (Kind.ATTRIBUTE, Kind.TERM, Kind.CATEGORY, Kind.TAG, Kind.SHIPPING_
 _UNDELETABLE_CATEGORY = "uncategorized"
 
 
+_MAX_LISTED = 10
+_LABELS = {
+    Kind.ATTRIBUTE: "attribute(s)",
+    Kind.TERM: "attribute term(s)",
+    Kind.CATEGORY: "category(ies)",
+    Kind.TAG: "tag(s)",
+    Kind.SHIPPING_CLASS: "shipping class(es)",
+}
+
+
 def plan_terms(ctx: PlanContext) -> None:
+    matched_attributes: set[int] = set()
     for kind in TERM_KINDS:
         matched: set[int] = set()
         for d in sorted(ctx.desired.of_kind(kind), key=lambda r: r.key.casefold()):
@@ -57,7 +68,9 @@ def plan_terms(ctx: PlanContext) -> None:
                     date_modified=live.date_modified if live else None,
                 )
             )
-        _plan_term_deletes(ctx, kind, matched)
+        if kind is Kind.ATTRIBUTE:
+            matched_attributes = matched
+        _plan_term_deletes(ctx, kind, matched, matched_attributes)
 
 
 def _parent_of(kind: Kind, key: str) -> str | None:
@@ -73,11 +86,12 @@ def _live_parent_id(ctx: PlanContext, kind: Kind, parent_key: str | None) -> int
     return None
 
 
-def _plan_term_deletes(ctx: PlanContext, kind: Kind, matched: set[int]) -> None:
+def _plan_term_deletes(ctx: PlanContext, kind: Kind, matched: set[int], matched_attributes: set[int]) -> None:
     unmatched = [r for r in ctx.index.state.of_kind(kind) if r.id not in matched]
     if not unmatched:
         return
     if ctx.settings.ownership != "all":
+        _left_alone(ctx, kind, unmatched, matched_attributes)
         return
     deleted_attrs = {
         c.live_id for c in ctx.changes if c.kind is Kind.ATTRIBUTE and c.action is Action.DELETE
@@ -141,3 +155,32 @@ def _term_in_use(ctx: PlanContext, key: str, term: LiveResource) -> list[Note]:
 def _live_title(live: LiveResource) -> str | None:
     name = live.fields.get("name")
     return str(name) if name is not None else None
+
+
+def _left_alone(ctx: PlanContext, kind: Kind, unmatched: list[LiveResource], matched_attributes: set[int]) -> None:
+    """Under ``ownership: marked`` a live term the catalogue does not declare is not managed (terms carry no
+    mark): one Info per kind lists them so a reviewer knows they exist. The default category (in every store)
+    and the terms of an attribute that is itself undeclared (listed with the attributes) are not listed."""
+    keys: list[str] = []
+    for live in unmatched:
+        if kind is Kind.CATEGORY and slug_key(live.key) == _UNDELETABLE_CATEGORY:
+            continue
+        if kind is Kind.TERM and live.parent_id not in matched_attributes:
+            continue
+        key = ctx.index.display_key(kind, live)
+        if ctx.targeted(kind, key):
+            keys.append(key)
+    if not keys:
+        return
+    keys.sort(key=str.casefold)
+    shown = ", ".join(keys[:_MAX_LISTED]) + (
+        f" and {len(keys) - _MAX_LISTED} more" if len(keys) > _MAX_LISTED else ""
+    )
+    ctx.info.append(
+        Info(
+            kind=kind,
+            key="*",
+            message=f"{len(keys)} live {_LABELS[kind]} not in the catalogue left alone (ownership: marked "
+            f"manages only the terms the catalogue declares): {shown}",
+        )
+    )
