@@ -79,6 +79,11 @@ PRODUCTS = [
     ),
     product(102, "SET", "Set", type="grouped", grouped_products=[100, 103], regular_price="", sale_price=""),
     product(103, "", "Gift Wrapping"),
+    product(105, "LAMP", "Lamp", regular_price="20.00", sale_price="15", date_on_sale_from="2031-01-01T00:00:00",
+            date_on_sale_to="2031-02-01T08:30:00", manage_stock=True, stock_quantity=5, stock_status="onbackorder",
+            backorders="notify", low_stock_amount=2, tax_class="reduced-rate", menu_order=4, reviews_allowed=False),
+    product(106, "INVERTED", "Inverted", regular_price="20", sale_price="15", date_on_sale_from="2031-03-01T00:00:00",
+            date_on_sale_to="2031-02-01T00:00:00", backorders="yes", stock_status="outofstock"),
     product(104, "EXT-1", "Trip", type="external", external_url="https://partner.example/x", button_text="Book",
             regular_price="100", sale_price="100"),
 ]

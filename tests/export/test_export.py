@@ -33,6 +33,8 @@ def test_round_trip_shows_only_adopts(tmp_path: Path) -> None:
     # MUG-1 carries wcsync's mark: an update without changes is not listed; the rest is adopted unchanged
     assert summary(plan) == [
         ("product", "adopt", "EXT-1", []),
+        ("product", "adopt", "INVERTED", []),
+        ("product", "adopt", "LAMP", []),
         ("product", "adopt", "SET", []),
         ("product", "adopt", "TEE", []),
         ("variation", "adopt", "TEE-RED-56", []),
@@ -43,7 +45,8 @@ def test_round_trip_shows_only_adopts(tmp_path: Path) -> None:
 def test_round_trip_with_all_fields_shows_only_adopts(tmp_path: Path) -> None:
     plan = round_trip(tmp_path, live_state(clean=True), ExportOptions(all_fields=True))
     assert [(k, a, key) for k, a, key, changes in summary(plan) if not changes] == [
-        ("product", "adopt", "EXT-1"), ("product", "adopt", "SET"), ("product", "adopt", "TEE"),
+        ("product", "adopt", "EXT-1"), ("product", "adopt", "INVERTED"), ("product", "adopt", "LAMP"),
+        ("product", "adopt", "SET"), ("product", "adopt", "TEE"),
         ("variation", "adopt", "TEE-RED-56"), ("variation", "adopt", "TEE[Größe=58,pa_color=Forest Green]"),
     ]
     assert all(not changes for *_, changes in summary(plan))
@@ -65,6 +68,8 @@ def test_what_the_catalogue_cannot_express_is_reported_and_is_all_the_plan_shows
     ]
     assert summary(round_trip(tmp_path, live)) == [
         ("product", "adopt", "EXT-1", []),
+        ("product", "adopt", "INVERTED", []),
+        ("product", "adopt", "LAMP", []),
         ("product", "adopt", "SET", [("grouped_products", ["#103", "MUG-1"], ["MUG-1"])]),
         ("product", "adopt", "TEE", [("upsells", ["#103", "MUG-1"], ["MUG-1"])]),
         ("variation", "adopt", "TEE-RED-56", []),
@@ -122,6 +127,25 @@ def test_variable_product_document() -> None:
     }
 
 
+def test_stock_and_sale_fields_follow_what_woocommerce_keeps() -> None:
+    files = export_catalog(live_state(clean=True)).files
+    # managed stock: the quantity is counted by orders and the status recomputed from it — neither is written
+    assert files["products/lamp.yaml"] == {
+        "sku": "LAMP", "name": "Lamp", "type": "simple", "status": "publish", "short_description": "Short.",
+        "regular_price": "20.00", "sale_price": "15.00", "date_on_sale_from": "2031-01-01T00:00:00",
+        "date_on_sale_to": "2031-02-01T08:30:00", "tax_class": "reduced-rate", "manage_stock": True,
+        "backorders": "notify", "low_stock_amount": 2, "reviews_allowed": False, "menu_order": 4,
+    }
+    # an inverted sale window would be refused by validate; backorders without stock management are ignored
+    assert files["products/inverted.yaml"] == {
+        "sku": "INVERTED", "name": "Inverted", "type": "simple", "status": "publish", "short_description": "Short.",
+        "regular_price": "20.00", "sale_price": "15.00", "stock_status": "outofstock",
+    }
+    all_fields = export_catalog(live_state(clean=True), ExportOptions(all_fields=True)).files["products/lamp.yaml"]
+    assert all_fields["stock_quantity"] == 5 and "stock_status" not in all_fields
+    assert all_fields["featured"] is False and all_fields["dimensions"] is None and all_fields["images"] == []
+
+
 def test_external_and_grouped_documents_leave_out_what_woocommerce_ignores() -> None:
     files = export_catalog(live_state(clean=True)).files
     # a sale price equal to the regular price is dropped by WooCommerce (05#106): not written
@@ -170,5 +194,5 @@ def test_meta_keys_asked_for_are_exported_and_declared_but_never_wcsync(tmp_path
 def test_only_managed_exports_marked_products() -> None:
     result = export_catalog(live_state(clean=True), ExportOptions(only_managed=True))
     assert [f for f in result.files if f.startswith("products/")] == ["products/mug-1.yaml"]
-    assert [str(s) for s in result.skipped] == ["3 product(s): not managed by wcsync (--only-managed)"]
+    assert [str(s) for s in result.skipped] == ["5 product(s): not managed by wcsync (--only-managed)"]
     assert result.products == 1 and result.variations == 0

@@ -98,10 +98,11 @@ def is_default(value: Any, default: Any) -> bool:
     return bool(value == default)
 
 
-def stock_skips(ptype: str, f: dict[str, Any], *, all_fields: bool) -> set[str]:
+def left_out_fields(ptype: str, f: dict[str, Any], *, all_fields: bool) -> set[str]:
     """Fields left out because WooCommerce ignores or recomputes them (``wcsync.core.quirks``): stock fields
     without stock management, a stock status derived from variations or from the quantity, a sale price not
-    below the regular price (05#106); and, unless ``all_fields``, the stock quantity (counted by orders)."""
+    below the regular price (05#106), a sale that ends before it starts, a status the catalogue cannot hold; and,
+    unless ``all_fields``, the stock quantity (counted by orders)."""
     skip: set[str] = set()
     managing = bool(f.get("manage_stock")) and ptype not in ("grouped", "external")
     if ptype in ("grouped", "external"):
@@ -117,6 +118,9 @@ def stock_skips(ptype: str, f: dict[str, Any], *, all_fields: bool) -> set[str]:
     sale, regular = c.to_decimal(f.get("sale_price")), c.to_decimal(f.get("regular_price"))
     if sale is not None and regular is not None and sale >= regular:
         skip.add("sale_price")
+    start, end = f.get("date_on_sale_from"), f.get("date_on_sale_to")
+    if start and end and str(end) < str(start):
+        skip |= {"date_on_sale_from", "date_on_sale_to"}  # `wcsync validate` refuses an inverted sale window
     if f.get("status") not in (None, *STATUSES):
         skip.add("status")
     return skip

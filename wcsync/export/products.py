@@ -35,8 +35,8 @@ from wcsync.export.model import (
     dimensions,
     image,
     is_default,
+    left_out_fields,
     money_str,
-    stock_skips,
 )
 from wcsync.export.taxonomy import export_slug
 from wcsync.export.variations import export_variations, html_value, same, text_value
@@ -183,7 +183,7 @@ class Exporter:
         return doc
 
     def _skipped_fields(self, ptype: str, f: dict[str, Any]) -> set[str]:
-        skip = stock_skips(ptype, f, all_fields=self.opts.all_fields)
+        skip = left_out_fields(ptype, f, all_fields=self.opts.all_fields)
         if ptype in ("variable", "grouped"):
             skip |= {"regular_price", "sale_price", "date_on_sale_from", "date_on_sale_to"}
         if ptype != "external":

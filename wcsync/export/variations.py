@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from wcsync.core import canonical as c
 from wcsync.core.records import LiveResource
-from wcsync.export.model import Skipped, decimal_str, dimensions, image, money_str, stock_skips
+from wcsync.export.model import Skipped, decimal_str, dimensions, image, left_out_fields, money_str
 
 if TYPE_CHECKING:
     from wcsync.export.products import Exporter
@@ -99,7 +99,7 @@ def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]
             claimed.add(c.sku_key(own))
             item["sku"] = own
         item["attributes"] = combo
-        skip = stock_skips("variation", v.fields, all_fields=ex.opts.all_fields)
+        skip = left_out_fields("variation", v.fields, all_fields=ex.opts.all_fields)
         for name, default, conv in VARIATION_SCALARS:
             if name not in skip:
                 ex.scalar(item, v.fields, name, default, conv)
