@@ -139,7 +139,7 @@ def test_server_reset_keeps_keys_and_stats_reset(sandbox_server: Any) -> None:
     assert sandbox_server.stats(log=False)["total"] == 2  # control calls are not counted
     sandbox_server.reset_stats()
     assert sandbox_server.stats() == {"total": 0, "counts": {}, "statuses": {}, "faults": {}, "max_in_flight": 0,
-                                      "log": []}
+                                      "connections": 0, "log": []}
 
 
 def test_server_seed_endpoint(sandbox_server: Any) -> None:

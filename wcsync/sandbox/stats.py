@@ -5,7 +5,8 @@
 ``"PUT /wp-json/wc/v3/products/{id}/variations/{id}"`` — and keeps a log of method, path, query, status and
 injected fault, and the most requests it ever had in flight at once (``max_in_flight``, counted from the moment
 a request arrives — injected latency included — until its response is sent), so a client's concurrency bound
-can be asserted from the server's side. ``StatsMiddleware`` records; ``/__sandbox/stats``
+can be asserted from the server's side; ``connections`` is the number of distinct client connections (address and
+port) the requests came over, so HTTP keep-alive can be asserted too. ``StatsMiddleware`` records; ``/__sandbox/stats``
 (``wcsync.sandbox.server``) reads.
 Control endpoints (``/__sandbox/…``) are never recorded.
 """
@@ -47,12 +48,15 @@ class StatsRecorder:
             self.statuses: Counter[str] = Counter()
             self.faults: Counter[str] = Counter()
             self.log: deque[dict[str, Any]] = deque(maxlen=LOG_LIMIT)
+            self.clients: set[str] = set()
             # requests in flight stay in flight across a reset
             self.max_in_flight = self.in_flight
 
-    def started(self) -> None:
-        """A request arrived (it is in flight until ``record``)."""
+    def started(self, client: str | None = None) -> None:
+        """A request arrived over connection ``client`` (it is in flight until ``record``)."""
         with self._lock:
+            if client is not None:
+                self.clients.add(client)
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
 
@@ -88,6 +92,7 @@ class StatsRecorder:
                 "statuses": dict(sorted(self.statuses.items())),
                 "faults": dict(sorted(self.faults.items())),
                 "max_in_flight": self.max_in_flight,
+                "connections": len(self.clients),
             }
             if with_log:
                 data["log"] = list(self.log)
@@ -114,7 +119,8 @@ class StatsMiddleware:
                 state["complete"] = True
             await send(message)
 
-        self.recorder.started()
+        client = scope.get("client")
+        self.recorder.started(f"{client[0]}:{client[1]}" if client else None)
         try:
             await self.app(scope, receive, watch)
         finally:
