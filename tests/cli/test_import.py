@@ -95,7 +95,7 @@ def test_written_yaml_is_readable_and_decoded(demo_import: tuple[Path, Path, Res
     assert "name: Classic Hoodie &amp;" not in hoodie
     assert "Fjord &amp; Fell" in hoodie  # descriptions are HTML: kept as the store holds them
     assert "\ntype: variable\n" in hoodie
-    assert "regular_price: '45.00'" in hoodie  # prices as strings
+    assert 'regular_price: "45.00"' in hoodie  # prices as strings
     assert "\nvariations:\n  - sku: HOODIE-CLASSIC-" in hoodie
     assert "_wcsync" not in hoodie  # wcsync's bookkeeping is never exported
     assert "  care_instructions: Wash inside out at 30 °C. Do not tumble dry." in hoodie  # unicode kept

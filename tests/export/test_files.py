@@ -15,7 +15,7 @@ from wcsync.export.files import check_output_dir, dump, product_file_names
 
 def test_dump_is_block_style_with_unicode_and_literal_multiline_text() -> None:
     text = dump({"name": "Café & Crème", "options": ["56", "Größe"], "description": "<p>a</p>\n<p>b</p>\n",
-                 "price": "45.00", "note": "trailing space \nnext"})
+                 "price": "45.00", "sale_price": "39.50", "note": "trailing space \nnext"})
     assert text == (
         "name: Café & Crème\n"
         "options:\n"
@@ -25,6 +25,7 @@ def test_dump_is_block_style_with_unicode_and_literal_multiline_text() -> None:
         "  <p>a</p>\n"
         "  <p>b</p>\n"
         "price: '45.00'\n"
+        'sale_price: "39.50"\n'
         'note: "trailing space \\nnext"\n'
     )
 

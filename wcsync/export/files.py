@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from wcsync.catalog.values import slugify
 from wcsync.errors import WcsyncError
@@ -42,10 +42,17 @@ def product_file_names(skus: Iterable[str]) -> list[str]:
     return out
 
 
+#: written as ``"45.00"``, the way the catalogue documentation writes prices
+_PRICE_KEYS = frozenset({"regular_price", "sale_price"})
+
+
 def _styled(value: Any) -> Any:
-    """Multi-line strings as literal blocks (``|``) where YAML can hold them verbatim."""
+    """Multi-line strings as literal blocks (``|``) where YAML can hold them verbatim; prices double-quoted."""
     if isinstance(value, dict):
-        return {k: _styled(v) for k, v in value.items()}
+        return {
+            k: DoubleQuotedScalarString(v) if k in _PRICE_KEYS and isinstance(v, str) else _styled(v)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_styled(v) for v in value]
     if (
