@@ -138,3 +138,70 @@ def test_demo_seed_converges_under_faults(tmp_path: Path, sandbox_server: Any, a
     _unchanged(sandbox_server, unmanaged)
     plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
+
+
+def _change_catalogue(project: Path) -> None:
+    """Every product's short description, the hoodie's variation price, four products gone, two new."""
+    products = project / "catalog" / "products"
+    for path in products.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("short_description: ", "short_description: Now updated - "), encoding="utf-8")
+    hoodie = products / "clothing" / "hoodie-classic.yaml"
+    hoodie.write_text(hoodie.read_text(encoding="utf-8").replace('regular_price: "45.00"', 'regular_price: "46.00"'),
+                      encoding="utf-8")
+    for gone in ("home/apron-canvas", "clothing/cap-alpine-loden", "clothing/sweat-crew-fell",
+                 "home/blanket-wool-fell"):
+        (products / f"{gone}.yaml").unlink()
+    (products / "home" / "new.yaml").write_text(
+        "products:\n"
+        "  - sku: NEW-TRAY\n    name: Oak Tray\n    type: simple\n    regular_price: 39\n"
+        "    short_description: Solid oak.\n    images:\n"
+        "      - src: https://cdn.fjordandfell.example/products/candle-pine.jpg\n        alt: Tray\n"
+        "  - sku: NEW-BOARD\n    name: Oak Board\n    type: simple\n    regular_price: 29\n"
+        "    short_description: Solid oak.\n    upsells: [NEW-TRAY]\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [
+        {"rate_500": 0.1},
+        {"rate_503": 0.1},
+        {"rate_429": 0.1, "retry_after": 0},
+        {"rate_hang": 0.1, "hang_seconds": 0.2},
+        {"rate_drop": 0.1},
+        {"rate_fail_after_commit": 0.1, "fail_after_commit_as": "502"},
+        {"rate_fail_after_commit": 0.1, "fail_after_commit_as": "drop"},
+    ],
+    ids=["500", "503", "429", "hang", "drop", "fail-after-commit-502", "fail-after-commit-drop"],
+)
+def test_catalogue_change_on_the_demo_store_converges_under_faults(tmp_path: Path, sandbox_server: Any,
+                                                                   faults: dict[str, Any]) -> None:
+    """Updates, trash deletes (single DELETEs), creates with links and uploads on a store with drift and
+    unmanaged products, 10 % of requests failing one way."""
+    sandbox_server.seed("demo")
+    project = make_project(tmp_path, sandbox_server)
+    _change_catalogue(project)
+    keep = ("id", "name", "sku", "regular_price", "date_modified_gmt", "meta_data", "status")
+    unmanaged = [{k: p[k] for k in keep} for p in all_products(sandbox_server)
+                 if p["name"] in ("Gift Wrapping", "Staff Pick: Postcard Set")]
+    assert len(unmanaged) == 2
+    existed = {p["sku"] for p in all_products(sandbox_server) if p.get("sku") and p["status"] != "trash"}
+    sandbox_server.set_faults(seed=11, **faults)
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    log = sandbox_server.stats()["log"]
+    sandbox_server.set_faults()
+    writes = [e for e in log if e["method"] in ("POST", "PUT", "DELETE")]
+    assert len([e for e in writes if e["fault"]]) >= 1, log
+    assert run.exit_code == 0, run.output
+    assert "Plan: 2 to create, 33 to update, 1 to adopt, 4 to delete." in run.stdout
+    assert "Apply: 40 applied." in run.stderr
+    assert duplicate_skus(sandbox_server) == []
+    _unchanged(sandbox_server, unmanaged)
+    by_sku = {p["sku"]: p for p in all_products(sandbox_server) if p.get("sku")}
+    gone = {"APRON-CANVAS", "CAP-ALPINE-LODEN", "SWEAT-CREW-FELL", "BLANKET-WOOL-FELL", "MUG-OLD"}
+    assert sorted(s for s in gone if s in existed) == sorted(s for s, p in by_sku.items() if p["status"] == "trash")
+    assert len([s for s in gone if s in existed]) == 4  # the plan's 4 deletes
+    assert by_sku["NEW-BOARD"]["upsell_ids"] == [by_sku["NEW-TRAY"]["id"]]
+    assert len(by_sku["NEW-TRAY"]["images"]) == 1
+    plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
