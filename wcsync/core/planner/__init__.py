@@ -25,6 +25,7 @@ from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, Kind
 from wcsync.core.plan import Action, Change, Plan, PlanSettings, StoreRef
 from wcsync.core.planner.context import PlanContext, make_compare_context, protected_map
 from wcsync.core.planner.products import plan_products
+from wcsync.core.planner.skus import check_taken_skus
 from wcsync.core.planner.terms import plan_terms
 from wcsync.core.records import DesiredState, LiveState
 from wcsync.core.refs import LiveIndex, strip_pa
@@ -95,6 +96,7 @@ def _run(
         guards.check_vanished_catalogue(store.name, len(desired.products), managed_products, settings)
     plan_terms(ctx)
     drops = plan_products(ctx)
+    check_taken_skus(ctx)
     if with_guards:
         guards.check_price_drops(drops, settings)
     ctx.changes = _ordered(ctx.changes)
