@@ -65,12 +65,18 @@ def _styled(value: Any) -> Any:
     return value
 
 
-def dump(document: Any) -> str:
+def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def dump(document: Any, yaml: YAML | None = None) -> str:
+    """``document`` as YAML text (pass one ``YAML`` from ``_yaml()`` to write many documents faster)."""
+    yaml = yaml or _yaml()
     buf = io.StringIO()
     yaml.dump(_styled(document), buf)
     return buf.getvalue()
@@ -110,11 +116,12 @@ def write_catalog(result: ExportResult, out_dir: Path, *, force: bool = False, s
                 path.unlink()
                 report.removed.append(path)
     header = HEADER.format(store=f" from store {store}" if store else "")
+    yaml = _yaml()
     for rel, document in result.files.items():
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(header + dump(document), encoding="utf-8")
+        tmp.write_text(header + dump(document, yaml), encoding="utf-8")
         tmp.replace(path)
         report.written.append(path)
     return report

@@ -104,6 +104,8 @@ class Exporter:
             (a.key or "").casefold() for a in live.attributes
         }
         self.sku_of: dict[int, str] = {}
+        #: attribute slug key -> name keys of its terms (built on first use)
+        self._term_keys: dict[str, set[str]] = {}
         #: category id -> slug path as categories.yaml spells it
         self.category_paths = {
             cid: "/".join(export_slug(part) or part for part in path.split("/"))
@@ -277,9 +279,12 @@ class Exporter:
 
     def _term_option(self, attr_slug: str, option: str) -> str:
         """A global option as a term name (WooCommerce returns names; a slug is mapped to its term's name)."""
-        names = self.term_names.get(c.slug_key(attr_slug), {})
+        key = c.slug_key(attr_slug)
+        names = self.term_names.get(key, {})
         text = c.term_name(option)
-        if name_key(text) in {name_key(n) for n in names.values()}:
+        if key not in self._term_keys:
+            self._term_keys[key] = {name_key(n) for n in names.values()}
+        if name_key(text) in self._term_keys[key]:
             return text
         return names.get(c.slug_key(option), text)
 
