@@ -1,8 +1,9 @@
 """Property: a plan computed against a store that already matches the catalogue is empty.
 
 Catalogues are generated (names with ``&``, quotes, inline HTML and padding; prices written as ``45``,
-``"45.0"`` or ``Decimal("45.00")``; options in any order; meta of every JSON type; images; variations with
-and without their own SKU) and rendered the way WooCommerce returns them by ``tests.core.woo``."""
+``"45.0"`` or ``Decimal("45.00")``; global and local attributes, options in any order; meta of every JSON
+type on products and variations; product, variation and category images; categories with descriptions,
+display and order; stock fields; variations with and without their own SKU) and rendered the way WooCommerce returns them by ``tests.core.woo``."""
 
 from __future__ import annotations
 
@@ -54,6 +55,19 @@ meta_values = st.one_of(
 
 
 @st.composite
+def stock(draw: Any, *, variable: bool = False) -> dict[str, Any]:
+    """Stock fields in the combinations WooCommerce keeps as written (managed: quantity and backorders;
+    not managed: the status, which a variable product takes from its variations), or none at all."""
+    style = draw(st.sampled_from(["none", "managed"] if variable else ["none", "managed", "unmanaged"]))
+    if style == "managed":
+        return {"manage_stock": True, "stock_quantity": draw(st.integers(-2, 50)),
+                "backorders": draw(st.sampled_from(["no", "notify", "yes"]))}
+    if style == "unmanaged":
+        return {"manage_stock": False, "stock_status": draw(st.sampled_from(["instock", "outofstock", "onbackorder"]))}
+    return {}
+
+
+@st.composite
 def catalogues(draw: Any) -> DesiredState:
     attrs = [
         DesiredResource(kind=Kind.ATTRIBUTE, key="color", fields={"name": "Color", "slug": "color"}),
@@ -68,8 +82,13 @@ def catalogues(draw: Any) -> DesiredState:
         DesiredResource(kind=Kind.CATEGORY, key="clothing/hoodies",
                         fields={"name": draw(names), "slug": "hoodies", "parent": "clothing",
                                 "description": draw(st.sampled_from(["", "<p>Warm & cosy</p>", "On <em>sale</em> & cheap"]))}),
-        DesiredResource(kind=Kind.CATEGORY, key="kitchen", fields={"name": "Kitchen", "slug": "kitchen", "parent": None}),
+        DesiredResource(kind=Kind.CATEGORY, key="kitchen", fields={"name": "Kitchen", "slug": "kitchen", "parent": None,
+                                                                   "display": draw(st.sampled_from(["default", "both"])),
+                                                                   "menu_order": draw(st.integers(0, 3))}),
     ]
+    if draw(st.booleans()):
+        image = {"src": "https://cdn.example/cats/kitchen.jpg", "alt": draw(st.sampled_from(["", "Pots & pans"]))}
+        cats[2] = cats[2].model_copy(update={"fields": {**cats[2].fields, "image": image}})
     tags = [DesiredResource(kind=Kind.TAG, key=t, fields={"name": n, "slug": t})
             for t, n in [("winter", "Winter & Snow"), ("sale", "Sale")]]
     n = draw(st.integers(min_value=1, max_value=5))
@@ -96,6 +115,7 @@ def catalogues(draw: Any) -> DesiredState:
             ),
             "upsells": tuple(sorted(draw(st.sets(st.sampled_from(skus), max_size=2)))),
         }
+        fields.update(draw(stock(variable=variable)))
         if not variable:
             fields["regular_price"] = draw(prices())
             if draw(st.booleans()):
@@ -124,6 +144,9 @@ def catalogues(draw: Any) -> DesiredState:
                     vfields["sku"] = vsku
                 if draw(st.booleans()):
                     vfields["image"] = {"src": f"https://cdn.example/{sku.lower()}-v{j}.png", "alt": "V"}
+                if draw(st.booleans()):
+                    vfields["meta"] = draw(st.dictionaries(st.sampled_from(["vk1", "_vk2"]), meta_values, max_size=2))
+                vfields.update(draw(stock()))
                 variations.append(DesiredResource(kind=Kind.VARIATION, key=vsku or variation_combo_key(sku, combo),
                                                   parent_key=sku, fields=vfields))
         products.append(DesiredResource(kind=Kind.PRODUCT, key=sku, fields=fields))
