@@ -106,7 +106,9 @@ def test_killed_apply_is_resumed(tmp_path: Path, sandbox_server: Any) -> None:
             proc.kill()
     sandbox_server.set_faults()
     partial = [p for p in all_products(sandbox_server) if p["type"] != "variation" and p.get("sku")]
-    assert 2 < len(partial) < 36  # killed mid-run: products exist, the variations are not all there
+    # killed once the variations were under way: the products stage (creates and second pass) had finished,
+    # so the 34 products and the unmanaged poster exist; the resumed plan below proves work was left over
+    assert len(partial) == 35
     resumed = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert resumed.exit_code == 0, resumed.output
     import re
@@ -114,7 +116,7 @@ def test_killed_apply_is_resumed(tmp_path: Path, sandbox_server: Any) -> None:
     match = re.search(r"Plan: (\d+) to create, (\d+) to update", resumed.stdout)
     assert match, resumed.output
     creates, updates = int(match.group(1)), int(match.group(2))
-    assert creates < 194 and creates + updates > 0  # only what the killed run had not finished
+    assert creates <= 86 and creates + updates > 0  # at most the variations: only what the run had not finished
     assert duplicate_skus(sandbox_server) == []
     _unchanged(sandbox_server, unmanaged)
     plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")

@@ -190,3 +190,43 @@ def test_every_kind_and_action_has_a_handler() -> None:
                 assert (kind, action) not in HANDLERS
             else:
                 assert (kind, action) in HANDLERS
+
+
+class _GateWriter(FakeWriter):
+    """Each write waits until ``expected`` writes are in flight at once (or times out: then they were not
+    concurrent)."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__()
+        self.expected = expected
+        self.active = 0
+        self.peak = 0
+        self.all_in: asyncio.Event | None = None
+
+    async def write(self, kind: Kind, ops: Any) -> Any:
+        if self.all_in is None:
+            self.all_in = asyncio.Event()
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        if self.active >= self.expected:
+            self.all_in.set()
+        await asyncio.wait_for(self.all_in.wait(), timeout=2)
+        self.active -= 1
+        return await super().write(kind, ops)
+
+
+def test_independent_batches_run_concurrently_dependent_stages_do_not() -> None:
+    p = plan(
+        ch(Kind.VARIATION, Action.UPDATE, "A-1", live_id=11, live_parent_id=1, regular_price="10"),
+        ch(Kind.VARIATION, Action.UPDATE, "B-1", live_id=21, live_parent_id=2, regular_price="10"),
+        ch(Kind.VARIATION, Action.UPDATE, "C-1", live_id=31, live_parent_id=3, regular_price="10"),
+        ch(Kind.TERM, Action.CREATE, "color/red", parent_key="color", live_parent_id=5, name="Red"),
+        ch(Kind.TERM, Action.CREATE, "size/s", parent_key="size", live_parent_id=6, name="S"),
+    )
+    writer = _GateWriter(expected=2)
+    result = run(p, writer)
+    assert result.ok
+    # the terms of two attributes were in flight together, then the variations of three parents (peak 3);
+    # had the two stages overlapped, all five writes would have been in flight at once
+    assert writer.peak == 3
+    assert [k for k, _ in writer.calls] == [Kind.TERM, Kind.TERM, Kind.VARIATION, Kind.VARIATION, Kind.VARIATION]

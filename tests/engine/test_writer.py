@@ -229,3 +229,30 @@ def test_sku_less_variation_is_found_again_by_its_attribute_combination() -> Non
     other = WriteOp(kind=Kind.VARIATION, op=Op.CREATE, key="CAP[Größe=60]", parent_id=1,
                     payload={"attributes": [{"name": "Größe", "option": "60"}]})
     assert _match_variation(other, rows) is None
+
+
+def test_chunks_are_sent_concurrently_within_the_clients_concurrency_limit() -> None:
+    store = MiniStore()
+    in_flight = 0
+    peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        await asyncio.sleep(0.01)
+        in_flight -= 1
+        return store.handler(request)
+
+    async def go() -> list[Any]:
+        settings = StoreSettings(url="https://shop.test", consumer_key="ck_x", consumer_secret="cs_y",
+                                 batch_size=10, concurrency=3)
+        client = WooClient(settings, transport=httpx.MockTransport(handler), retry=RetryPolicy(sleep=_no_sleep))
+        async with client:
+            results = await StoreWriter(client).write(Kind.PRODUCT, creates(70))
+            assert client.max_in_flight == 3
+            return results
+
+    results = asyncio.run(go())
+    assert all(r.ok for r in results) and len(store.requests) == 7  # ⌈70/10⌉
+    assert peak == 3  # several chunks at once, never more than the limit
