@@ -99,3 +99,38 @@ def test_unclosed_brackets_and_quotes_point_at_the_opening() -> None:
 def test_empty_document() -> None:
     doc, diags = parse_text("f.yaml", "# only a comment\n")
     assert diags == [] and doc is not None and doc.data is None
+
+
+def test_explicit_tags_on_plain_scalars() -> None:
+    doc, diags = parse_text("f.yaml", "a: !!str 5\nb: !!str true\nc: !!int 7\nd: !custom 8\ne: !!str\n")
+    assert diags == [] and doc is not None
+    assert doc.data == {"a": "5", "b": "true", "c": 7, "d": "8", "e": ""}
+
+
+def test_merge_keys_and_keys_written_next_to_them() -> None:
+    doc, diags = parse_text("f.yaml", "base: &b {name: A, price: 5}\nitem:\n  <<: *b\n  name: B\n'<<': text\n")
+    assert diags == [] and doc is not None
+    assert doc.data == {"base": {"name": "A", "price": 5}, "item": {"name": "B", "price": 5}, "<<": "text"}
+    assert doc.pos.of(("item", "name")) == (4, 9)
+    assert doc.pos.of(("item", "name"), key=True) == (4, 3)
+    assert _errors("a:\n  <<: {x: 1}\n  y: 2\n  y: 3\n") == [
+        "f.yaml:4:3: duplicate key 'y' — a key may appear only once in a mapping: remove or rename one of them"
+    ]
+
+
+def test_non_text_keys_become_text() -> None:
+    doc, _ = parse_text("f.yaml", "36: a\ntrue: b\n1.5: c\n'7': d\n")
+    assert doc is not None
+    assert doc.data == {"36": "a", "true": "b", "1.5": "c", "7": "d"}
+
+
+def test_crlf_and_bytes() -> None:
+    from wcsync.catalog.yamlio import parse_bytes
+
+    doc, diags = parse_bytes("f.yaml", b"sku: A\r\nname: B\r\nregular_price: 5\r\n")
+    assert diags == [] and doc is not None
+    assert doc.data == {"sku": "A", "name": "B", "regular_price": 5}
+    assert doc.pos.of(("regular_price",)) == (3, 16)
+    doc, diags = parse_bytes("f.yaml", b"name: caf\xe9\n")
+    assert doc is None
+    assert [d.format() for d in diags] == ["f.yaml:1:1: file is not UTF-8 text (invalid continuation byte) — save the file as UTF-8"]

@@ -8,6 +8,7 @@ is an error: a vanished directory must never read as "delete everything".
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 
 from wcsync.catalog.models import Attribute, Category, MetaField, Product, ShippingClass, Tag
 from wcsync.catalog.problems import validate_model, validate_partial
-from wcsync.catalog.yamlio import PathT, YamlDoc, parse_file
+from wcsync.catalog.yamlio import PathT, YamlDoc, parse_bytes, parse_file
 from wcsync.diagnostics import Diagnostic
 
 T = TypeVar("T", bound=BaseModel)
@@ -114,6 +115,26 @@ def _version(files: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:7]
 
 
+def _read_all(cdir: Path) -> dict[str, bytes | None]:
+    """Every file of the catalogue directory that is not hidden (no part of its path starts with '.'),
+    read once: relative POSIX path → bytes (None when unreadable), in path order. Symbolic links to
+    directories are not followed (as ``Path.rglob`` does not)."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    for top, dirs, names in os.walk(cdir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        parts = Path(top).relative_to(cdir).parts
+        for name in names:
+            if not name.startswith(".") and os.path.isfile(os.path.join(top, name)):
+                found.append(((*parts, name), "/".join((*parts, name))))
+    out: dict[str, bytes | None] = {}
+    for _, rel in sorted(found):
+        try:
+            out[rel] = (cdir / rel).read_bytes()
+        except OSError:
+            out[rel] = None
+    return out
+
+
 def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
     """Parse and validate every file of ``<project_dir>/<catalog>``."""
     cdir = Path(project_dir) / catalog
@@ -131,13 +152,12 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
             )
         )
         return out
-    hashed: list[tuple[str, bytes]] = []
-    for path in sorted(p for p in cdir.rglob("*") if p.is_file()):
-        rel_in = path.relative_to(cdir).as_posix()
-        if rel_in.startswith(".") or "/." in rel_in:
-            continue
-        hashed.append((rel_in, path.read_bytes()))
-    out.version = _version(hashed)
+    contents = _read_all(cdir)
+    out.version = _version([(rel_in, c) for rel_in, c in contents.items() if c is not None])
+
+    def parse(path: Path, rel: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
+        content = contents.get(path.relative_to(cdir).as_posix())
+        return parse_file(path, rel) if content is None else parse_bytes(rel, content)
 
     for fname, (wrapper, model, what) in _TAXONOMY_FILES.items():
         path = cdir / fname
@@ -146,7 +166,7 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
             path, fname = alt, alt.name
         if not path.is_file():
             continue
-        doc, errs = parse_file(path, f"{rel_dir}/{fname}")
+        doc, errs = parse(path, f"{rel_dir}/{fname}")
         diags.extend(errs)
         if doc is None:
             out.broken.add(wrapper)
@@ -167,15 +187,16 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
                 target.append(Loc(m, doc, (*base, i), item))
 
     pdir = cdir / "products"
-    files = sorted([*pdir.rglob("*.yaml"), *pdir.rglob("*.yml")]) if pdir.is_dir() else []
-    files = [p for p in files if not any(part.startswith(".") for part in p.relative_to(pdir).parts)]
-    out.product_files = len(files)
-    for path in files:
-        rel = f"{rel_dir}/{path.relative_to(cdir).as_posix()}"
-        doc, errs = parse_file(path, rel)
+    product_rels = [r for r in contents if r.startswith("products/") and r.endswith((".yaml", ".yml"))]
+    out.product_files = len(product_rels)
+    for rel_in in product_rels:
+        rel = f"{rel_dir}/{rel_in}"
+        content = contents[rel_in]
+        doc, errs = parse_file(cdir / rel_in, rel) if content is None else parse_bytes(rel, content)
         diags.extend(errs)
         if doc is None:
-            out.unparsed_skus.update(_SKU_RE.findall(path.read_text(encoding="utf-8", errors="replace")))
+            text = (content or b"").decode("utf-8", errors="replace")
+            out.unparsed_skus.update(_SKU_RE.findall(text))
             continue
         data = doc.data
         if isinstance(data, dict) and "products" in data and "sku" not in data:

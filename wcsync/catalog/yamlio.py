@@ -15,6 +15,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 from wcsync.diagnostics import Diagnostic
 
@@ -25,23 +27,23 @@ _INDENT_HINT = "check the indentation of this line and the lines above it: neste
 
 @dataclass
 class Positions:
-    """1-based (line, col) of values and of mapping keys, by path from the document root."""
+    """1-based (line, col) of values and of mapping keys, by path from the document root.
 
-    values: dict[PathT, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    ``nodes``: path → (line, col) of a sequence item, or (key line, key col, value line, value col) of a
+    mapping entry: one entry per value, filled while reading."""
+
+    nodes: dict[PathT, tuple[int, ...]] = field(default_factory=dict)
 
     def of(self, path: PathT, *, key: bool = False) -> tuple[int, int]:
         """Position of ``path``: the key (when ``key``) or the value, else the nearest known ancestor."""
         p = tuple(path)
-        if key and p in self.keys:
-            return self.keys[p]
         while p:
-            if p in self.values:
-                return self.values[p]
-            if p in self.keys:
-                return self.keys[p]
+            hit = self.nodes.get(p)
+            if hit is not None:
+                return (hit[0], hit[1]) if key or len(hit) == 2 else (hit[2], hit[3])
             p = p[:-1]
-        return self.values.get((), (1, 1))
+            key = False
+        return 1, 1
 
 
 @dataclass
@@ -57,15 +59,58 @@ class YamlDoc:
         return Diagnostic(self.file, line, col, message, hint)
 
 
+# Tags the composers give the nodes whose tag is implicit (no ``!tag`` written): values are built from the
+# nodes here with the YAML 1.2 core schema, so resolving plain scalars during composition (ruamel.yaml's
+# versioned resolver: about a third of the parse time) is skipped. Explicit tags keep their full name.
+_PLAIN = "wcsync:plain"  # an untagged plain scalar: resolved by ``_scalar``
+_TEXT = "tag:yaml.org,2002:str"  # an untagged quoted or block scalar
+_MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+#: one shared Tag per implicit tag (a node built with a Tag keeps it; with a string it makes a new one)
+_TAGS = {name: Tag(suffix=name) for name in (_PLAIN, _TEXT, _MERGE, _SEQ, _MAP)}
+_PLAIN_TAG, _TEXT_TAG, _MERGE_TAG, _SEQ_TAG, _MAP_TAG = (_TAGS[n] for n in (_PLAIN, _TEXT, _MERGE, _SEQ, _MAP))
+
+
+def _implicit_tag(kind: Any, value: Any, implicit: Any) -> Tag:
+    if kind is ScalarNode:
+        if implicit[0]:
+            return _MERGE_TAG if value == "<<" else _PLAIN_TAG
+        return _TEXT_TAG
+    return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
+
+class _PlainResolver(VersionedResolver):
+    """The pure composer's resolver: the same implicit tags as the C composer's below."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        return _implicit_tag(kind, value, implicit)
+
+
 # ruamel.yaml's C composer (ruamel.yaml.clib, built on libyaml) when present: 10-30x faster than the
-# pure-Python composer on a large catalogue. Only the parser and composer are used; values are built from the
-# nodes here with the YAML 1.2 core schema, keeping every node's position.
+# pure-Python composer on a large catalogue. Only its parser and composer are used (one class, defined once:
+# ``YAML().compose`` builds a new loader class per call, which cost more than parsing a small file).
 try:
-    import _ruamel_yaml  # type: ignore[import-not-found]  # noqa: F401
+    from _ruamel_yaml import CParser  # type: ignore[import-not-found]
+
+    class _CComposer(CParser):  # type: ignore[misc]
+        # The composer calls these around every node; path-dependent resolution is not used, so they are
+        # C callables that accept the arguments and do nothing useful (a Python no-op costs a frame each).
+        descend_resolver = slice  # (parent, index) -> ignored slice object
+        ascend_resolver = tuple  # () -> ()
+        resolve = staticmethod(_implicit_tag)
 
     PURE = False
 except ImportError:  # pragma: no cover - depends on the platform's wheels
     PURE = True
+
+
+def _pure_compose(text: str) -> Any:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Resolver = _PlainResolver
+    return yaml.compose(text)
 
 
 def _compose(text: str) -> Any:
@@ -73,14 +118,24 @@ def _compose(text: str) -> Any:
     common case, and any text it refuses (its libyaml is stricter, e.g. about ``:`` inside flow mappings
     such as ``{src: https://…}``) is parsed again by the pure one, whose verdict and message stand."""
     if not PURE:
+        composer = _CComposer(text)
         try:
-            return YAML(typ="safe", pure=False).compose(text)
+            return composer.get_single_node()
         except YAMLError:
             pass
-    return YAML(typ="safe", pure=True).compose(text)
+        finally:
+            composer.dispose()
+    return _pure_compose(text)
 
 
-_MERGE = "tag:yaml.org,2002:merge"
+def _tag(node: Node) -> str:
+    """The node's tag: one of the implicit ones above, or the full name of an explicit one."""
+    ctag = node.ctag
+    if ctag is _PLAIN_TAG or ctag is _TEXT_TAG or ctag is _MERGE_TAG or ctag is _MAP_TAG or ctag is _SEQ_TAG:
+        return str(ctag.suffix)
+    return str(ctag)
+
+
 _SPECIAL_START = frozenset("0123456789+-.~nNtTfF")
 _NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -110,12 +165,14 @@ def _timestamp(text: str) -> Any:
 
 def _scalar(node: ScalarNode) -> Any:
     value: str = node.value
-    # Quoted/block scalars are text. Plain ones are resolved here by YAML 1.2 rules, whatever tag the
-    # YAML 1.1 resolver gave them (an explicit `!!str` on a plain scalar is the one case this cannot see).
+    # Quoted/block scalars are text, and so is a plain one tagged `!!str` or with a tag of its own. Other
+    # plain ones are resolved here by YAML 1.2 rules (an explicit `!!int`/`!!float`/… tag changes nothing).
     if node.style:
         return value
-    if not str(node.tag).startswith("tag:yaml.org,2002:"):
-        return value
+    if node.ctag is not _PLAIN_TAG:
+        tag = _tag(node)
+        if tag == _TEXT or not tag.startswith("tag:yaml.org,2002:"):
+            return value
     if value and value[0] not in _SPECIAL_START:
         return value  # plain text: no YAML 1.2 core-schema value starts like this
     if _NULL_RE.match(value):
@@ -139,37 +196,51 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
-def _plain(node: Node, path: PathT, pos: Positions, dups: list[tuple[str, Node]]) -> Any:
+def _key(key_node: Node) -> str:
+    raw_key = _scalar(key_node) if isinstance(key_node, ScalarNode) else str(key_node.value)
+    return raw_key if isinstance(raw_key, str) else str(raw_key).lower() if isinstance(raw_key, bool) else str(raw_key)
+
+
+def _plain(node: Node, path: PathT, nodes: dict[PathT, tuple[int, ...]], dups: list[tuple[str, Node]]) -> Any:
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if str(key_node.tag) == _MERGE and isinstance(value_node, MappingNode):
-                merged = _plain(value_node, path, pos, dups)
-                for k, v in merged.items():
-                    out.setdefault(k, v)
+        merged: set[str] = set()
+        for pair in node.value:
+            key_node, value_node = pair
+            if (key_node.ctag is _MERGE_TAG or _tag(key_node) == _MERGE) and isinstance(value_node, MappingNode):
+                for k, v in _plain(value_node, path, nodes, dups).items():
+                    if k not in out:
+                        out[k] = v
+                        merged.add(k)
                 continue
-            raw_key = _scalar(key_node) if isinstance(key_node, ScalarNode) else str(key_node.value)
-            key = raw_key if isinstance(raw_key, str) else str(raw_key).lower() if isinstance(raw_key, bool) else str(raw_key)
+            kt, key = key_node.ctag, key_node.value
+            if not (kt is _TEXT_TAG or (kt is _PLAIN_TAG and key and key[0] not in _SPECIAL_START)):
+                key = _key(key_node)
             if key in out:
-                dups.append((key, key_node))
-                continue
+                if key not in merged:
+                    dups.append((key, key_node))
+                    continue
+                merged.discard(key)  # a key written next to '<<:' wins over the merged one
             child = (*path, key)
-            pos.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            pos.values[child] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
-            out[key] = _plain(value_node, child, pos, dups)
+            km, vm = key_node.start_mark, value_node.start_mark
+            nodes[child] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
+            out[key] = _scalar(value_node) if type(value_node) is ScalarNode else _plain(value_node, child, nodes, dups)
         return out
     if isinstance(node, SequenceNode):
         items: list[Any] = []
         for i, item in enumerate(node.value):
             child = (*path, i)
-            pos.values[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            items.append(_plain(item, child, pos, dups))
+            vm = item.start_mark
+            nodes[child] = (vm.line + 1, vm.column + 1)
+            items.append(_scalar(item) if type(item) is ScalarNode else _plain(item, child, nodes, dups))
         return items
     assert isinstance(node, ScalarNode)
     return _scalar(node)
 
 
 def _tab_diagnostics(rel: str, text: str) -> list[Diagnostic]:
+    if "\t" not in text:
+        return []
     diags = []
     for n, line in enumerate(text.splitlines(), 1):
         stripped = line.lstrip(" \t")
@@ -221,11 +292,10 @@ def parse_text(rel: str, text: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
     except YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return None, [Diagnostic(rel, 1, 1, f"invalid YAML: {exc}", "fix the YAML syntax")]
     pos = Positions()
-    pos.values[()] = (1, 1)
     if node is None:
         return YamlDoc(rel, None, pos), []
     dups: list[tuple[str, Node]] = []
-    data = _plain(node, (), pos, dups)
+    data = _plain(node, (), pos.nodes, dups)
     if dups:
         return None, [
             Diagnostic(
@@ -240,12 +310,27 @@ def parse_text(rel: str, text: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
     return YamlDoc(rel, data, pos), []
 
 
+def decode(rel: str, content: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a file's bytes, as ``read_text`` gives it (UTF-8, universal newlines), or a diagnostic."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Diagnostic(rel, 1, 1, f"file is not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, []
+
+
+def parse_bytes(rel: str, content: bytes) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """Parse a file already read; ``rel`` is the name used in messages (relative to the project)."""
+    text, diags = decode(rel, content)
+    return (None, diags) if text is None else parse_text(rel, text)
+
+
 def parse_file(path: Path, rel: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Read and parse ``path``; ``rel`` is the name used in messages (relative to the project)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Diagnostic(rel, 1, 1, f"file is not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
+        content = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(rel, 1, 1, f"cannot read file: {exc.strerror}", "check the file permissions")]
-    return parse_text(rel, text)
+    return parse_bytes(rel, content)
