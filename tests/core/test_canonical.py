@@ -196,3 +196,39 @@ def test_slugs_fold_accents_like_wordpress() -> None:
     assert c.slug_key("café-crème") == c.slug_key("cafe-creme")
     assert c.slug_key("große") == c.slug_key("grose")
     assert c.slug_key("cafe") != c.slug_key("cafe-2")
+
+
+def test_product_descriptions_are_not_wrapped_in_edit_context_so_paragraphs_count() -> None:
+    """Products keep their HTML as stored in ``context=edit`` (05#9, what wcsync reads) — unlike variations, a
+    ``<p>`` WooCommerce adds only in ``context=view`` (05#8) would be a real difference, so product HTML is
+    not unwrapped: a catalogue that adds or removes paragraphs still shows a change."""
+    sent, edit, view = request("05#7"), response("05#9"), response("05#8")
+    for name in ("description", "short_description", "purchase_note"):
+        assert _same(Kind.PRODUCT, name, "html", sent[name], edit[name]), name
+    assert not _same(Kind.PRODUCT, "short_description", "html", sent["short_description"], view["short_description"])
+    assert not _same(Kind.PRODUCT, "description", "html", "Organic & fair", "<p>Organic &amp; fair</p>\n")
+    # the same view-context text read as a variation description is unwrapped (06#8, 06#18)
+    assert _same(Kind.VARIATION, "description", "html", sent["short_description"], view["short_description"])
+
+
+def test_plain_variation_description_from_the_batch_create_is_no_change_in_a_plan() -> None:
+    """End to end through the planner: the variation created in 06#8 and listed in 06#18, with the catalogue's
+    plain-text description, plans no change."""
+    from tests.scenarios.builders import STORE, live_product, product, state, variation
+    from wcsync.core.plan import PlanSettings
+    from wcsync.core.planner import build_plan
+    from wcsync.core.records import Mark
+
+    sent = next(v for v in request("06#8")["create"] if v["sku"] == "HV-BLUE-SLIM")
+    listed = next(v for v in response("06#18") if v.get("sku") == "HV-BLUE-SLIM")
+    attrs = ({"name": "Fit", "slug": None, "options": ("Slim",), "visible": True, "variation": True},)
+    desired = state(products=[product("HV", "Hoodie", type="variable", attributes=attrs)],
+                    variations=[variation("HV", "HV-BLUE-SLIM", {"Fit": "Slim"}, description=sent["description"])])
+    live_var = LiveResource(kind=Kind.VARIATION, id=listed["id"], key="HV-BLUE-SLIM", parent_id=1, mark=Mark(),
+                            fields={"sku": "HV-BLUE-SLIM", "attributes": {"Fit": "Slim"},
+                                    "description": listed["description"]})
+    live_attrs = ({"id": 0, "name": "Fit", "slug": "Fit", "options": ("Slim",), "visible": True, "variation": True},)
+    live = LiveState(products=(live_product(1, "HV", name="Hoodie", type="variable", attributes=live_attrs),),
+                     variations=(live_var,))
+    assert listed["description"].startswith("<p>") and not sent["description"].startswith("<p>")
+    assert build_plan(desired, live, PlanSettings(), store=STORE).changes == ()
