@@ -45,6 +45,7 @@ def test_plan_for_another_store_is_refused(project: Path, tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert (f"was made for store production (https://shop.example.com), not for sandbox (sandbox:{db})"
             in result.output)
+    assert "plan again against this store, or pass the --store / --store-url the plan was made for" in result.output
     assert not db.exists()
 
 
@@ -55,7 +56,8 @@ def test_plan_of_another_catalogue_version_is_refused(project: Path, tmp_path: P
                                       "--store-url", f"sandbox:{db}"])
     assert result.exit_code == 1
     assert "was made from catalogue version 0123456789ab, but the catalogue is now" in result.output
-    assert "run `wcsync plan --out plan.json` again" in result.output
+    assert "the catalogue changed since planning: run `wcsync plan --out plan.json` again" in result.output
+    assert not db.exists()
 
 
 def test_not_a_plan_file(project: Path, tmp_path: Path) -> None:

@@ -137,24 +137,58 @@ def test_stale_saved_plan_is_refused_object_by_object(tmp_path: Path, sandbox_se
     _applied(project, sandbox_server)
     _edit(project, "home/candle-pine.yaml", 'regular_price: "22.00"', 'regular_price: "23.00"')
     _edit(project, "home/cushion-linen.yaml", 'regular_price: "29.90"', 'regular_price: "31.00"')
+    _edit(project, "clothing/hoodie-classic.yaml", 'regular_price: "45.00"', 'regular_price: "46.00"')
+    (project / "catalog" / "products" / "home" / "tray.yaml").write_text(
+        "sku: TRAY-OAK\nname: Oak Serving Tray\ntype: simple\nregular_price: 39\n"
+        "short_description: Solid oak.\n", encoding="utf-8")
     plan_file = tmp_path / "plan.json"
     planned = wcsync(project, sandbox_server, "plan", "--out", str(plan_file))
     assert planned.exit_code == 0, planned.output
-    # someone edits CANDLE-PINE in wp-admin after the plan was made
-    candle = next(p for p in all_products(sandbox_server) if p["sku"] == "CANDLE-PINE")
+    assert "Plan: 1 to create, 6 to update, 0 to adopt, 0 to delete." in planned.stdout
+    # after the plan was made, someone edits CANDLE-PINE and one hoodie variation in wp-admin and creates
+    # TRAY-OAK by hand
+    products = {p["sku"]: p for p in all_products(sandbox_server)}
     import time
 
     time.sleep(1.1)  # WooCommerce's date_modified has one-second resolution
+    hoodie_id = products["HOODIE-CLASSIC"]["id"]
     with sandbox_server.client() as client:
-        client.put(f"/wp-json/wc/v3/products/{candle['id']}", json={"name": "Pine Candle (edited)"}).raise_for_status()
-    run = wcsync(project, sandbox_server, "apply", str(plan_file), "--report", str(tmp_path / "r.json"))
+        client.put(f"{API}/products/{products['CANDLE-PINE']['id']}",
+                   json={"name": "Pine Candle (edited)"}).raise_for_status()
+        variations = {v["sku"]: v for v in client.get(f"{API}/products/{hoodie_id}/variations",
+                                                      params={"per_page": 100}).json()}
+        client.put(f"{API}/products/{hoodie_id}/variations/{variations['HOODIE-CLASSIC-BLUE-S']['id']}",
+                   json={"description": "edited"}).raise_for_status()
+        client.post(f"{API}/products", json={"sku": "TRAY-OAK", "name": "Hand-made tray",
+                                             "regular_price": "50.00"}).raise_for_status()
+    sandbox_server.reset_stats()
+    report = tmp_path / "r.json"
+    run = wcsync(project, sandbox_server, "apply", str(plan_file), "--report", str(report))
     assert run.exit_code == 3, run.output
     assert "skipped product CANDLE-PINE: changed in the store since planning" in run.stderr
-    assert "Apply: 1 applied, 1 stale." in run.stderr
+    assert "skipped variation HOODIE-CLASSIC-BLUE-S: changed in the store since planning" in run.stderr
+    assert ("skipped product TRAY-OAK: already exists in the store (created since planning); plan again"
+            in run.stderr)
+    assert "Apply: 4 applied, 3 stale." in run.stderr
+    items = {i["key"]: i for i in json.loads(report.read_text())["items"]}
+    assert {k for k, i in items.items() if i["status"] == "stale"} == {
+        "CANDLE-PINE", "HOODIE-CLASSIC-BLUE-S", "TRAY-OAK"}
+    assert items["CANDLE-PINE"]["error"].endswith("; plan again")
+    assert {k for k, i in items.items() if i["status"] == "applied"} == {
+        "CUSHION-LINEN", "HOODIE-CLASSIC-RED-S", "HOODIE-CLASSIC-RED-M", "HOODIE-CLASSIC-BLUE-M"}
     by_sku = {p["sku"]: p for p in all_products(sandbox_server)}
     assert by_sku["CUSHION-LINEN"]["regular_price"] == "31.00"
     assert by_sku["CANDLE-PINE"]["regular_price"] == "22.00"
     assert by_sku["CANDLE-PINE"]["name"] == "Pine Candle (edited)"
+    assert by_sku["TRAY-OAK"]["name"] == "Hand-made tray" and by_sku["TRAY-OAK"]["regular_price"] == "50.00"
+    with sandbox_server.client() as client:
+        after = {v["sku"]: v for v in client.get(f"{API}/products/{hoodie_id}/variations",
+                                                 params={"per_page": 100}).json()}
+    assert after["HOODIE-CLASSIC-BLUE-S"]["regular_price"] == "45.00"
+    assert after["HOODIE-CLASSIC-RED-S"]["regular_price"] == "46.00"
+    # nothing stale was written: one product batch (CUSHION-LINEN), one variation batch (three variations)
+    writes = {k: v for k, v in sandbox_server.stats(log=False)["counts"].items() if not k.startswith("GET")}
+    assert writes == {f"POST {API}/products/batch": 1, f"POST {API}/products/{{id}}/variations/batch": 1}
 
 
 def test_request_counts_for_many_creates(tmp_path: Path, sandbox_server: Any) -> None:
