@@ -260,3 +260,18 @@ def test_ownership_all_warns_that_what_was_not_imported_would_be_deleted(tmp_pat
     assert [(c["action"], c["key"]) for c in plan["changes"] if c["action"] != "adopt"] == [("delete", "#" + str(
         next(p["id"] for p in store_call(db, "GET", "products") if not p["sku"])
     ))]
+
+
+def test_a_store_without_products_is_imported_with_a_warning(tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    assert invoke("sandbox", "seed", "empty", "--db", str(db)).exit_code == 0
+    project = tmp_path / "shop"
+    result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}")
+    assert result.exit_code == 0, result.output
+    catalog = project / "catalog"
+    assert (
+        "warning: no product could be imported, and `wcsync validate` refuses a catalogue without products "
+        f"(an empty catalogue never means 'delete everything'): add a product file under {catalog / 'products'}"
+    ) in result.stderr.splitlines()
+    assert sorted(p.name for p in catalog.iterdir()) == ["attributes.yaml", "categories.yaml", "products", "tags.yaml"]
+    assert "name: Uncategorized" in (catalog / "categories.yaml").read_text(encoding="utf-8")

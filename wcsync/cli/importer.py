@@ -67,6 +67,11 @@ def run_import(
             status(f"  - {item}")
         if project.ownership == "all":
             status("warning: wcsync.yaml says ownership: all, so `wcsync plan` lists what was not imported as deletes")
+    if result.products == 0:
+        status(
+            "warning: no product could be imported, and `wcsync validate` refuses a catalogue without products "
+            f"(an empty catalogue never means 'delete everything'): add a product file under {out_dir / 'products'}"
+        )
     status(
         f"Imported {result.products} product(s) and {result.variations} variation(s) into {out_dir} "
         f"({len(report.written)} file(s))."

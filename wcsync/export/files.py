@@ -117,6 +117,7 @@ def write_catalog(result: ExportResult, out_dir: Path, *, force: bool = False, s
                 report.removed.append(path)
     header = HEADER.format(store=f" from store {store}" if store else "")
     yaml = _yaml()
+    (out_dir / "products").mkdir(parents=True, exist_ok=True)
     for rel, document in result.files.items():
         path = out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
