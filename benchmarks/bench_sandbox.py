@@ -14,8 +14,8 @@ how much store work an operation adds to the fixed cost of one request (HTTP, OA
 
 Two stores are measured:
 
-- a small one: 100-item product batches (create, then update), a 100-item variation batch, and 100-item
-  list pages of products and of the store-wide variations, with the ``_fields`` wcsync asks for;
+- a small one: 100-item product batches (create, then update), a 100-item variation batch (into a parent
+  without variations, a fresh one each round), and 100-item list pages of products and of the store-wide variations, with the ``_fields`` wcsync asks for;
 - a big one, filled directly into SQLite (not timed): ``--big-simple`` simple products plus ``--big-parents``
   variable products with ``--big-variations-each`` variations each (default 50,000 posts): the first and a
   deep products page, the last store-wide variations page, a SKU lookup and the ``status=any`` total.
@@ -140,13 +140,16 @@ async def small_store(bench: Bench) -> None:
         return _expect(sum(1 for u in answer.get("update", []) if u.get("id")), 100, "products updated")
 
     await bench.time("products/batch: update 100 prices", update)
-    parent = await client.post("products", json={"name": "Variable", "type": "variable", "sku": "BENCH-VAR"})
+    # a fresh parent per round: a 100-item batch into a parent that has no variations yet
+    created = await client.post("products/batch", json={"create": [
+        {"name": f"Variable {n}", "type": "variable", "sku": f"BENCH-VAR-{n}"} for n in range(bench.repeat + 1)]})
+    parents = [c["id"] for c in created["create"]]
     bench.sent += 1
 
-    async def variations(_: int) -> str | None:
+    async def variations(n: int) -> str | None:
         r = next(rounds)
         body = {"create": [{"sku": f"BENCH-VAR-{r}-{i}", "regular_price": "9.00"} for i in range(100)]}
-        answer = await client.post(f"products/{parent['id']}/variations/batch", json=body)
+        answer = await client.post(f"products/{parents[n + 1]}/variations/batch", json=body)
         return _expect(sum(1 for c in answer.get("create", []) if c.get("id")), 100, "variations created")
 
     await bench.time("products/{id}/variations/batch: create 100", variations)
