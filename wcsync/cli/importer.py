@@ -10,11 +10,17 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from wcsync.cli.common import abort, debug_option, fail, project_option, status
 from wcsync.errors import CatalogError, WcsyncError
+
+if TYPE_CHECKING:
+    from wcsync.cli.plan import FetchProgress
+    from wcsync.core.records import LiveState
+    from wcsync.settings import StoreSettings
 
 
 def _meta_keys(raw: tuple[str, ...]) -> tuple[str, ...]:
@@ -22,6 +28,14 @@ def _meta_keys(raw: tuple[str, ...]) -> tuple[str, ...]:
     if "_wcsync" in keys:
         raise WcsyncError("--meta _wcsync is wcsync's own bookkeeping and is never exported", hint="leave it out")
     return keys
+
+
+async def _fetch(settings: StoreSettings, progress: FetchProgress) -> LiveState:
+    from wcsync.cli.connect import open_client
+    from wcsync.store.fetch import fetch_live_state
+
+    async with open_client(settings, progress=progress.update) as client:
+        return await fetch_live_state(client, progress=progress.update)
 
 
 def run_import(
@@ -36,7 +50,7 @@ def run_import(
     meta: tuple[str, ...],
 ) -> None:
     from wcsync.catalog.project import load_project, resolve_store
-    from wcsync.cli.plan import FetchProgress, _fetch, public_url
+    from wcsync.cli.plan import FetchProgress, public_url
     from wcsync.export import ExportOptions, export_catalog, write_catalog
     from wcsync.export.files import check_output_dir
 
