@@ -34,9 +34,19 @@ _CACHE_SIZE = 1 << 16
 _R = TypeVar("_R")
 
 
+_CACHES: list[Any] = []
+
+
+def clear_caches() -> None:
+    """Forget memoised values (each plan starts cold, so its cost and memory do not depend on earlier ones)."""
+    for cache in _CACHES:
+        cache.cache_clear()
+
+
 def _str_cached(fn: Callable[[Any], _R]) -> Callable[[Any], _R]:
     """Memoise a pure text function for ``str`` arguments (the common case); other values are computed."""
     cached = lru_cache(maxsize=_CACHE_SIZE)(fn)
+    _CACHES.append(cached)
 
     @wraps(fn)
     def wrapper(value: Any) -> _R:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from wcsync.core.canonical import clear_caches as canonical_clear_caches
 from wcsync.core.canonical import path_key, sku_key, slug_key, term_name
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
@@ -153,6 +154,12 @@ class LiveIndex:
 @lru_cache(maxsize=1 << 16)
 def _name_key(name: str) -> str:
     return term_name(name).casefold()
+
+
+def clear_caches() -> None:
+    """Forget memoised text forms (``wcsync.core.canonical`` and term name keys): each plan starts cold."""
+    _name_key.cache_clear()
+    canonical_clear_caches()
 
 
 def name_key(name: str) -> str:

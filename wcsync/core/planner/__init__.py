@@ -28,7 +28,7 @@ from wcsync.core.planner.products import plan_products
 from wcsync.core.planner.skus import check_taken_skus
 from wcsync.core.planner.terms import plan_terms
 from wcsync.core.records import DesiredState, LiveState
-from wcsync.core.refs import LiveIndex, strip_pa
+from wcsync.core.refs import LiveIndex, clear_caches, strip_pa
 
 __all__ = ["build_plan", "plan_changes", "verify_convergence"]
 
@@ -80,6 +80,7 @@ def verify_convergence(
 def _run(
     desired: DesiredState, live: LiveState, settings: PlanSettings, store: StoreRef, *, with_guards: bool = True
 ) -> PlanContext:
+    clear_caches()
     index = LiveIndex.build(live)
     ctx = PlanContext(
         desired=desired,
