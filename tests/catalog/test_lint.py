@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.catalog.conftest import edit, errors, warnings
-from wcsync.catalog import load_catalog
+from wcsync.catalog import load_catalog, validate
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.project import Project
 from wcsync.diagnostics import Severity
@@ -88,15 +88,19 @@ def test_levels_from_project_file(shop: Path) -> None:
 
 def test_rule_ids_are_stable() -> None:
     assert sorted(RULES) == [
+        "backorders-without-stock-management",
         "duplicate-image",
         "empty-short-description",
         "image-missing-alt",
+        "low-stock-amount-without-manage-stock",
         "product-without-price",
         "sale-price-not-below-regular",
         "sale-price-without-regular",
         "sale-window-inverted",
         "sale-window-without-sale-price",
+        "stock-management-on-grouped",
         "stock-quantity-without-manage-stock",
+        "stock-status-overridden",
         "variable-without-variations",
         "variation-without-price",
     ]
@@ -115,3 +119,51 @@ def test_category_image_without_alt(shop: Path) -> None:
     assert warnings(shop) == [
         "catalog/categories.yaml:11:12: category 'Home': image https://cdn.example.com/home.jpg has no alt text [image-missing-alt] — add 'alt:' describing the image"
     ]
+
+
+def test_stock_fields_woocommerce_resets_without_stock_management(shop: Path) -> None:
+    edit(shop, M, "    sale_price: null\n", "    sale_price: null\n    backorders: notify\n    low_stock_amount: 2\n")
+    edit(shop, H, '    sale_price: "39.00"\n', '    sale_price: "39.00"\n    manage_stock: false\n    backorders: "yes"\n')
+    assert errors(shop) == []
+    assert warnings(shop) == [
+        "catalog/products/clothing/hoodie.yaml:31:17: variation HOODIE-RED-S: backorders 'yes' without 'manage_stock: true' [backorders-without-stock-management] — WooCommerce resets backorders to 'no' when it does not manage the stock: set 'manage_stock: true' or remove backorders",
+        "catalog/products/mugs.yaml:7:17: product MUG-1: backorders 'notify' without 'manage_stock: true' [backorders-without-stock-management] — WooCommerce resets backorders to 'no' when it does not manage the stock: set 'manage_stock: true' or remove backorders",
+        "catalog/products/mugs.yaml:8:23: product MUG-1: low_stock_amount is set but manage_stock is not true [low-stock-amount-without-manage-stock] — WooCommerce clears it when it does not manage the stock: set 'manage_stock: true' or remove low_stock_amount",
+    ]
+
+
+def test_managed_stock_fields_raise_no_finding(shop: Path) -> None:
+    edit(shop, M, "    sale_price: null\n", "    sale_price: null\n    manage_stock: true\n    stock_quantity: 0\n    backorders: notify\n    low_stock_amount: 2\n    stock_status: onbackorder\n")
+    edit(shop, H, "  regular_price: 45\n", "  regular_price: 45\n  manage_stock: true\n  backorders: yes\n  stock_quantity: 3\n  stock_status: instock\n")
+    assert warnings(shop) == [] and errors(shop) == []
+
+
+def test_stock_status_woocommerce_replaces(shop: Path) -> None:
+    edit(shop, M, "    sale_price: null\n", "    sale_price: null\n    manage_stock: true\n    stock_quantity: 0\n    stock_status: instock\n")
+    edit(shop, M, "    type: grouped\n", "    type: grouped\n    manage_stock: true\n")
+    edit(shop, M, "    type: external\n", "    type: external\n    stock_status: outofstock\n")
+    edit(shop, H, "type: variable\n", "type: variable\nstock_status: outofstock\n")
+    edit(shop, H, '    sale_price: "39.00"\n', '    sale_price: "39.00"\n    manage_stock: true\n    stock_status: outofstock\n')
+    assert errors(shop) == []
+    assert warnings(shop) == [
+        "catalog/products/clothing/hoodie.yaml:4:15: product HOODIE: stock_status 'outofstock' on a variable product [stock-status-overridden] — WooCommerce derives it from the variations: set stock_status on the variations instead",
+        "catalog/products/clothing/hoodie.yaml:32:19: variation HOODIE-RED-S: stock_status 'outofstock' is ignored while manage_stock is true [stock-status-overridden] — WooCommerce derives it from the stock quantity: remove stock_status (or stop managing the stock)",
+        "catalog/products/mugs.yaml:9:19: product MUG-1: stock_status 'instock' is ignored while manage_stock is true [stock-status-overridden] — WooCommerce derives 'outofstock' from stock_quantity 0 and backorders 'no': remove stock_status (or stop managing the stock)",
+        "catalog/products/mugs.yaml:18:19: product MUG-SET: a grouped product cannot manage stock [stock-management-on-grouped] — WooCommerce turns manage_stock off for grouped products: remove it (stock belongs to the grouped products)",
+        "catalog/products/mugs.yaml:24:19: product EXT-1: stock_status 'outofstock' on an external product [stock-status-overridden] — WooCommerce always keeps external products 'instock': remove stock_status",
+    ]
+
+
+def test_stock_rules_apply_to_matrix_variations_and_follow_levels(shop: Path) -> None:
+    edit(shop, H, "  regular_price: 45\n", "  regular_price: 45\n  low_stock_amount: 1\n")
+    found = [d for d in validate(shop) if d.rule == "low-stock-amount-without-manage-stock"]
+    assert found == []  # variations have no low_stock_amount field: the model refuses it
+    edit(shop, H, "  low_stock_amount: 1\n", "  backorders: notify\n")
+    found = [d for d in validate(shop) if d.rule == "backorders-without-stock-management"]
+    assert [(d.file, d.line, d.col, d.message) for d in found] == [
+        (H, 24, 15, f"variation {sku}: backorders 'notify' without 'manage_stock: true' [backorders-without-stock-management]")
+        for sku in ("HOODIE-RED-M", "HOODIE-BLUE-S", "HOODIE-BLUE-M")
+    ] + [(H, 29, 5, "variation HOODIE-RED-S: backorders 'notify' without 'manage_stock: true' [backorders-without-stock-management]")]
+    project_file = shop / "wcsync.yaml"
+    project_file.write_text(project_file.read_text() + "lint:\n  backorders-without-stock-management: error\n")
+    assert {d.severity for d in validate(shop) if d.rule == "backorders-without-stock-management"} == {Severity.ERROR}

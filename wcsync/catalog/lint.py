@@ -42,14 +42,42 @@ class _Linter:
             self.emit("sale-window-inverted", loc, (*sub, "date_on_sale_to"), f"{what}: the sale ends ({end}) before it starts ({start})", "swap the dates or fix one of them")
         if (start or end) and sale is None:
             self.emit("sale-window-without-sale-price", loc, (*sub, "date_on_sale_from" if start else "date_on_sale_to"), f"{what}: sale dates without a sale price", "set sale_price or remove the dates")
-        if values.get("stock_quantity") is not None and not values.get("manage_stock", False):
+
+    def stock(self, loc: Loc[Any], sub: PathT, values: Mapping[str, Any], what: str, kind: str) -> None:
+        """Stock fields WooCommerce rewrites on save (woocommerce-api.md §5.7, §6.2; captures 05#35-36, 06#29,
+        09#10): written anyway, each would show as a change in every plan."""
+        managed = values.get("manage_stock", False) is True
+        if kind == "grouped" and managed:
+            self.emit("stock-management-on-grouped", loc, (*sub, "manage_stock"), f"{what}: a grouped product cannot manage stock", "WooCommerce turns manage_stock off for grouped products: remove it (stock belongs to the grouped products)")
+            managed = False
+        if values.get("stock_quantity") is not None and not managed:
             self.emit("stock-quantity-without-manage-stock", loc, (*sub, "stock_quantity"), f"{what}: stock_quantity is set but manage_stock is not true", "set 'manage_stock: true' or remove stock_quantity")
+        backorders = values.get("backorders")
+        if backorders in ("notify", "yes") and not managed:
+            self.emit("backorders-without-stock-management", loc, (*sub, "backorders"), f"{what}: backorders '{backorders}' without 'manage_stock: true'", "WooCommerce resets backorders to 'no' when it does not manage the stock: set 'manage_stock: true' or remove backorders")
+        if values.get("low_stock_amount") is not None and not managed:
+            self.emit("low-stock-amount-without-manage-stock", loc, (*sub, "low_stock_amount"), f"{what}: low_stock_amount is set but manage_stock is not true", "WooCommerce clears it when it does not manage the stock: set 'manage_stock: true' or remove low_stock_amount")
+        status = values.get("stock_status")
+        if status is None:
+            return
+        where = (*sub, "stock_status")
+        if kind == "external" and status != "instock":
+            self.emit("stock-status-overridden", loc, where, f"{what}: stock_status '{status}' on an external product", "WooCommerce always keeps external products 'instock': remove stock_status")
+        elif kind == "variable":
+            self.emit("stock-status-overridden", loc, where, f"{what}: stock_status '{status}' on a variable product", "WooCommerce derives it from the variations: set stock_status on the variations instead")
+        elif managed:
+            qty = values.get("stock_quantity")
+            derived = None if qty is None else "instock" if qty > 0 else "onbackorder" if backorders in ("notify", "yes") else "outofstock"
+            if derived != status:
+                because = "it from the stock quantity" if qty is None else f"'{derived}' from stock_quantity {qty} and backorders '{backorders or 'no'}'"
+                self.emit("stock-status-overridden", loc, where, f"{what}: stock_status '{status}' is ignored while manage_stock is true", f"WooCommerce derives {because}: remove stock_status (or stop managing the stock)")
 
     def product(self, rp: ResolvedProduct) -> None:
         loc, p = rp.loc, rp.loc.model
         what = f"product {p.sku}"
         values = {f: getattr(p, f) for f in p.model_fields_set}
         self.prices(loc, (), values, what)
+        self.stock(loc, (), values, what, p.type)
         published = p.status == "publish"
         if published and p.type in ("simple", "external") and p.regular_price is None:
             self.emit("product-without-price", loc, ("regular_price",) if "regular_price" in values else ("sku",), f"{what} is published without a regular price", "customers cannot buy it: set regular_price")
@@ -67,6 +95,7 @@ class _Linter:
         for m in rp.members:
             vwhat = f"variation {m.sku or m.combo}"
             self.prices(loc, m.sub, m.values, vwhat)
+            self.stock(loc, m.sub, m.values, vwhat, "variation")
             purchasable = m.values.get("status", "publish") == "publish"
             if purchasable and m.values.get("regular_price") is None:
                 self.emit("variation-without-price", loc, m.sub, f"{vwhat} of {p.sku} has no regular price", "WooCommerce will not sell it: set regular_price")

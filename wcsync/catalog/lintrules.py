@@ -28,4 +28,18 @@ RULES: Final[dict[str, tuple[Severity, str]]] = {
         "stock_quantity set while manage_stock is false (WooCommerce ignores the quantity)",
     ),
     "duplicate-image": (Severity.WARNING, "the same image URL twice on one product (uploaded twice)"),
+    "backorders-without-stock-management": (
+        Severity.WARNING,
+        "backorders notify/yes while manage_stock is false (WooCommerce resets backorders to no)",
+    ),
+    "low-stock-amount-without-manage-stock": (
+        Severity.WARNING,
+        "low_stock_amount set while manage_stock is false (WooCommerce clears it)",
+    ),
+    "stock-status-overridden": (
+        Severity.WARNING,
+        "a stock_status WooCommerce replaces: derived from the quantity under manage_stock, from the variations "
+        "on a variable product, always instock on an external one",
+    ),
+    "stock-management-on-grouped": (Severity.WARNING, "manage_stock on a grouped product (WooCommerce turns it off)"),
 }
