@@ -97,9 +97,15 @@ def test_catalogue_change_applied_and_converged(tmp_path: Path, sandbox_server: 
     (project / "catalog" / "products" / "home" / "tray.yaml").write_text(
         "sku: TRAY-OAK\nname: Oak Serving Tray\ntype: simple\nstatus: publish\nregular_price: 39\n"
         "short_description: Solid oak.\ncategories: [home-kitchen]\n", encoding="utf-8")
+    sandbox_server.reset_stats()
     run = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert run.exit_code == 0, run.output
     assert "Plan: 1 to create, 2 to update, 0 to adopt, 1 to delete." in run.stdout
+    # the create and both updates share one batch; no image uploaded, no link to a new product: no second
+    # pass; the trash is one DELETE
+    writes = {k: v for k, v in sandbox_server.stats(log=False)["counts"].items() if not k.startswith("GET")}
+    assert writes == {f"POST {API}/products/batch": 1, f"DELETE {API}/products/{{id}}": 1}
+    assert "second pass" not in run.stderr
     _plan_is_empty(project, sandbox_server)
     by_sku = {p["sku"]: p for p in all_products(sandbox_server)}
     assert by_sku["CANDLE-PINE"]["regular_price"] == "24.50"

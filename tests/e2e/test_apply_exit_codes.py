@@ -99,3 +99,27 @@ def test_an_item_failing_exits_3_with_the_rest_applied(tmp_path: Path, sandbox_s
     assert "Apply: 2 applied, 1 failed." in run.stderr
     assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 1
     assert {p["sku"] for p in all_products(sandbox_server) if p["type"] == "simple"} == {"OK-1", "OK-2"}
+
+
+def test_store_failing_every_write_exits_3_not_1_and_a_rerun_converges(tmp_path: Path,
+                                                                        sandbox_server: Any) -> None:
+    """Once apply has started writing, a store that fails is reported per item (exit 3, with a report), never
+    as an error before writing; nothing is created twice, and the next run finishes the job."""
+    project = make_project(tmp_path, sandbox_server, catalog=False)
+    small_catalogue(project, ["W-1", "W-2"])
+    sandbox_server.set_faults(rate_500=1.0, methods=["POST"])
+    report = tmp_path / "r.json"
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
+    sandbox_server.set_faults()
+    assert run.exit_code == 3, run.output
+    assert ("failed product W-1 (create): the store's answer was lost 5 times; re-run apply (it re-reads "
+            "before writing)") in run.stderr
+    assert "Apply: 0 applied, 2 failed." in run.stderr
+    # each round: the batch (500: outcome unknown), then a re-read by SKU before anything is sent again
+    stats = sandbox_server.stats(log=False)
+    assert count(stats, f"POST {API}/products/batch") == 5
+    assert report.exists()
+    assert all_products(sandbox_server) == []
+    rerun = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert rerun.exit_code == 0, rerun.output
+    assert sorted(p["sku"] for p in all_products(sandbox_server)) == ["W-1", "W-2"]
