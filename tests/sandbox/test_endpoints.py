@@ -155,3 +155,26 @@ def test_unknown_ids_are_404_with_a_woocommerce_error_body(sandbox_app: Any, fam
         assert response.status_code in (400, 404), (method, body)
         assert set(body) >= {"code", "message", "data"} and body["data"]["status"] == response.status_code
         assert body["code"].startswith(("woocommerce_rest_", "rest_")), body
+
+
+def test_a_variation_batch_syncs_its_parent_once_at_the_end(sandbox_app: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """WooCommerce defers the parent sync to the end of the request (``wc_deferred_product_sync``); the
+    parent's price is the lowest of its variations afterwards, and the sync ran once, not once per item."""
+    from wcsync.sandbox import variations
+
+    collection = _variable_parent(sandbox_app)
+    parent = collection.rsplit("/variations", 1)[0]
+    synced: list[int] = []
+    real_sync = variations.sync_parent
+    monkeypatch.setattr(variations, "sync_parent", lambda conn, pid: (synced.append(pid), real_sync(conn, pid)))
+    answer = _ok(sandbox_app.call("POST", f"{collection}/batch", json={"create": [
+        _variation("Red", "7"), _variation("Blue", "5"), _variation("Green", "9")]}))
+    ids = [item["id"] for item in answer["create"]]
+    assert len(synced) == 1 and _ok(sandbox_app.call("GET", parent))["price"] == "5"
+    answer = _ok(sandbox_app.call("POST", f"{collection}/batch", json={
+        "update": [{"id": ids[2], "regular_price": "6"}], "delete": [ids[1]]}))
+    assert [d["id"] for d in answer["delete"]] == [ids[1]]
+    assert len(synced) == 2 and _ok(sandbox_app.call("GET", parent))["price"] == "6"
+    _ok(sandbox_app.call("PUT", f"{collection}/{ids[0]}", json={"regular_price": "3"}))  # single: synced at once
+    assert len(synced) == 3 and _ok(sandbox_app.call("GET", parent))["price"] == "3"

@@ -33,7 +33,8 @@ def _as_int(value: Any) -> int | None:
 
 
 def run(ctx: Ctx, *, create: Creator, update: Updater, delete: Deleter, missing_update: ApiError,
-        missing_delete: ApiError) -> Reply:
+        missing_delete: ApiError, finish: Callable[[], None] | None = None) -> Reply:
+    """Apply a batch in one transaction; ``finish`` runs inside it after the last item (deferred syncs)."""
     body = ctx.body
     if not isinstance(body, dict):
         return Reply(200, [])
@@ -46,6 +47,8 @@ def run(ctx: Ctx, *, create: Creator, update: Updater, delete: Deleter, missing_
                        f"Unable to accept more than {LIMIT} items for this request.")
     with transaction(ctx.conn):  # one transaction, one savepoint per item
         response = _apply_lists(ctx, lists, create, update, delete, missing_update, missing_delete)
+        if finish is not None:
+            finish()
     if "_fields" in ctx.query or not response:
         return Reply(200, [])
     return Reply(200, response)
@@ -187,8 +190,13 @@ def variation_batch_handler(ctx: Ctx) -> Reply:
     def delete(ctx: Ctx, variation_id: int) -> dict[str, Any]:
         return variations.delete(ctx, parent_id, variation_id, force=True)
 
+    def finish() -> None:
+        for parent in sorted(ctx.deferred_parents or ()):
+            variations.sync_parent(ctx.conn, parent)
+
+    ctx.deferred_parents = set()
     reply = run(ctx, create=create, update=update, delete=delete,
-                missing_update=variations.invalid_id(), missing_delete=variations.invalid_id())
+                missing_update=variations.invalid_id(), missing_delete=variations.invalid_id(), finish=finish)
     if isinstance(reply.body, dict):  # WooCommerce echoes the whole delete request of a failed item
         for entry in reply.body.get("delete", []):
             if "error" in entry:

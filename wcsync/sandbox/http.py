@@ -34,6 +34,9 @@ class Ctx:
     base: str  # scheme://host[:port]
     params: dict[str, str] = field(default_factory=dict)
     wc_version: str = "11.0.1"
+    #: inside a batch: parents whose variation sync waits until the batch's end (WooCommerce defers it too,
+    #: ``wc_deferred_product_sync``), so a 100-item batch syncs each parent once, not once per item
+    deferred_parents: set[int] | None = None
 
     def qbool(self, name: str, default: bool = False) -> bool:
         value = self.query.get(name)

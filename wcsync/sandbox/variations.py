@@ -242,7 +242,15 @@ def save(ctx: Ctx, variation_id: int, parent_id: int, props: dict[str, Any], cre
     props["name"] = ", ".join(a["option"] for a in attrs)
     store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=created,
                modified=iso(now()) or "", price=pricing.active_price(props, now()))
-    sync_parent(ctx.conn, parent_id)
+    sync_or_defer(ctx, parent_id)
+
+
+def sync_or_defer(ctx: Ctx, parent_id: int) -> None:
+    """Sync the parent now, or at the end of the batch this request is (``Ctx.deferred_parents``)."""
+    if ctx.deferred_parents is not None:
+        ctx.deferred_parents.add(parent_id)
+    else:
+        sync_parent(ctx.conn, parent_id)
 
 
 def sync_parent(conn: sqlite3.Connection, parent_id: int) -> None:
@@ -289,5 +297,5 @@ def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[
         props["status"] = "trash"
         store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=row["date_created"],
                    modified=iso(now()) or "", price=str(row["price"] or ""))
-    sync_parent(ctx.conn, parent_id)
+    sync_or_defer(ctx, parent_id)
     return result
