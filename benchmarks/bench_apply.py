@@ -180,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="share of the catalogue applied one request per item for the baseline")
     parser.add_argument("--max-request-ratio", type=float, default=1.10,
                         help="exit 1 when a stage's requests / lower bound exceeds this (design.md §7: 1.10)")
+    parser.add_argument("--server", choices=["nodelay", "cli"], default="nodelay",
+                        help="cli: run `wcsync sandbox serve` itself (see netbench.py)")
     args = parser.parse_args(argv)
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="wcsync-bench-apply-") as tmp:
@@ -187,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         sub_products = max(2, round(args.products * args.naive_share))
         sub_variations = round(args.variations * sub_products / args.products) if args.products else 0
         small, small_settings = make_project(Path(tmp) / "naive", sub_products, sub_variations)
-        with SandboxServer(Path(tmp) / "store.db", latency_ms=args.latency) as server:
+        with SandboxServer(Path(tmp) / "store.db", latency_ms=args.latency, server=args.server) as server:
             naive = asyncio.run(apply_once(server, small, small_settings, concurrency=args.concurrency,
                                            batch_size=1))
             failures += _item_problems(naive, "naive baseline")

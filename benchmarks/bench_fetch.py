@@ -260,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="fetches per setting; the best time counts")
     parser.add_argument("--max-request-ratio", type=float, default=1.10,
                         help="exit 1 when requests / lower bound exceeds this (design.md §7: 1.10)")
+    parser.add_argument("--server", choices=["nodelay", "cli"], default="nodelay",
+                        help="cli: run `wcsync sandbox serve` itself (see netbench.py)")
     args = parser.parse_args(argv)
     shape = Shape(args.products, args.variations_each)
     versions = [v.strip() for v in args.wc_versions.split(",") if v.strip()]
@@ -268,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="wcsync-bench-fetch-") as tmp:
         db = Path(tmp) / "store.db"
-        with SandboxServer(db) as filler:
+        with SandboxServer(db, server=args.server) as filler:
             start = time.perf_counter()
 
             async def fill() -> None:
@@ -281,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{time.perf_counter() - start:.1f} s (no latency)")
         print(f"latency {args.latency:g} ms per request; concurrency {args.concurrency} and 1 (baseline)\n")
         for version in versions:
-            with SandboxServer(db, wc_version=version, latency_ms=args.latency) as server:
+            with SandboxServer(db, wc_version=version, latency_ms=args.latency, server=args.server) as server:
                 store_wide = _store_wide(version)
                 bounds = lower_bounds(shape, store_wide)
                 asyncio.run(_fetch_once(server, args.concurrency))  # warm-up (connections, caches): untimed

@@ -247,11 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big-parents", type=int, default=5_000)
     parser.add_argument("--big-variations-each", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=20, help="runs of each operation (best and median shown)")
+    parser.add_argument("--server", choices=["nodelay", "cli"], default="nodelay",
+                        help="cli: run `wcsync sandbox serve` itself (see netbench.py)")
     args = parser.parse_args(argv)
     posts = args.big_simple + args.big_parents * (1 + args.big_variations_each)
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="wcsync-bench-sandbox-") as tmp:
-        with SandboxServer(Path(tmp) / "small.db") as server:
+        with SandboxServer(Path(tmp) / "small.db", server=args.server) as server:
             small = asyncio.run(run_store(server, args.repeat, small_store))
         problems += small.problems
         print(report("small store, one request at a time", small))
@@ -259,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         fill_big_store(Path(tmp) / "big.db", args.big_simple, args.big_parents, args.big_variations_each)
         filled = time.perf_counter() - start
-        with SandboxServer(Path(tmp) / "big.db") as server:
+        with SandboxServer(Path(tmp) / "big.db", server=args.server) as server:
 
             async def body(bench: Bench) -> None:
                 await big_store(bench, args.big_simple, args.big_parents, args.big_variations_each)
