@@ -191,6 +191,16 @@ def test_meta_keys_asked_for_are_exported_and_declared_but_never_wcsync(tmp_path
     assert "MUG-1" not in {c.key for c in round_trip(tmp_path / "again", live_state(clean=True), options).changes}
 
 
+def test_trashed_products_are_not_exported_but_counted() -> None:
+    live = live_state(clean=True)
+    trashed = live.products[0].model_copy(update={"id": 999, "status": "trash"})
+    result = export_catalog(live.model_copy(update={"trashed_products": (trashed,)}))
+    assert [str(s) for s in result.skipped] == [
+        "1 product(s) in the trash: a catalogue product with such a SKU is planned as a restore"
+    ]
+    assert result.products == len(live.products)
+
+
 def test_only_managed_exports_marked_products() -> None:
     result = export_catalog(live_state(clean=True), ExportOptions(only_managed=True))
     assert [f for f in result.files if f.startswith("products/")] == ["products/mug-1.yaml"]

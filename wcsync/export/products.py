@@ -145,6 +145,11 @@ class Exporter:
                 self.sku_of[p.id] = sku
         if unmanaged:
             self.result.skipped.append(Skipped(f"{unmanaged} product(s)", "not managed by wcsync (--only-managed)"))
+        if self.live.trashed_products:
+            self.result.skipped.append(
+                Skipped(f"{len(self.live.trashed_products)} product(s) in the trash", "a catalogue product with such a "
+                        "SKU is planned as a restore")
+            )
         return chosen
 
     # -- products --------------------------------------------------------------------------------------
