@@ -140,3 +140,22 @@ def test_variation_sale_price_not_below_regular_is_info() -> None:
     assert plan.changes == ()
     assert _info(plan) == [("TEE-S", "sale_price", "WooCommerce drops a sale price (45) that is not below the regular "
                                                    "price (45)")]
+
+
+def test_variation_values_inherited_from_the_parent_are_not_its_own() -> None:
+    """Even in ``context=edit`` a variation without its own weight, dimensions or shipping class reports its
+    parent's (woocommerce-api.md §6.3): a catalogue that gives it none has nothing to clear."""
+    inherit = {"weight": "0.8", "dimensions": {"length": "30", "width": "20", "height": ""}, "shipping_class": 7}
+    desired, live = _variable({"weight": None, "dimensions": {"length": None, "width": "25", "height": None},
+                               "shipping_class": None}, inherit)
+    parent = live.products[0].model_copy(update={"fields": {**live.products[0].fields, **inherit}})
+    ship = LiveResource(kind=Kind.SHIPPING_CLASS, id=7, key="bulky", fields={"name": "Bulky", "slug": "bulky"})
+    live = live.model_copy(update={"products": (parent,), "shipping_classes": (ship,)})
+    plan = _plan(desired, live)
+    assert lines(plan) == ["update variation TEE-S [dimensions]"]
+    assert plan.changes[0].changes[0].before == {"height": None, "length": None, "width": "20"}
+    assert plan.changes[0].changes[0].after == {"height": None, "length": None, "width": "25"}
+    # its own value (different from the parent's) is a real change
+    own = live.model_copy(update={"variations": (live.variations[0].model_copy(
+        update={"fields": {**live.variations[0].fields, "weight": "1.5"}}),)})
+    assert lines(_plan(desired, own)) == ["update variation TEE-S [weight,dimensions]"]

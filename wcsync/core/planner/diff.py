@@ -48,14 +48,40 @@ def live_value(kind: Kind, name: str, live: LiveResource, parent_sku: str | None
     return live.fields.get(name)
 
 
+#: variation fields that report the parent's value when the variation has none of its own, even in
+#: ``context=edit`` (woocommerce-api.md §6.3)
+_INHERITED = frozenset({"weight", "dimensions", "shipping_class"})
+_EMPTY: tuple[Any, ...] = (None, "")
+
+
+def inherited_value(name: str, desired: Any, raw: Any, parent: Mapping[str, Any] | None) -> Any:
+    """A variation's live value with what it only inherits from its parent read as "none of its own" when the
+    catalogue asks for none (clearing it would change nothing the store reports)."""
+    if parent is None:
+        return raw
+    theirs = parent.get(name)
+    if name == "dimensions":
+        if not (isinstance(raw, Mapping) and isinstance(theirs, Mapping) and isinstance(desired, Mapping)):
+            return raw
+        return {
+            k: None if desired.get(k) in _EMPTY and v not in _EMPTY and v == theirs.get(k) else v
+            for k, v in raw.items()
+        }
+    if desired in _EMPTY and raw not in _EMPTY and raw == theirs:
+        return None
+    return raw
+
+
 def diff_record(
     ctx: PlanContext,
     d: DesiredResource,
     live: LiveResource | None,
     *,
     parent_sku: str | None = None,
+    parent: LiveResource | None = None,
 ) -> FieldDiff:
-    """Field changes of ``d`` against ``live`` (None: a create, every desired field with before None)."""
+    """Field changes of ``d`` against ``live`` (None: a create, every desired field with before None);
+    ``parent`` is a variation's live parent product (for the values it inherits)."""
     kind = d.kind
     types = FIELDS_BY_KIND[kind]
     out = FieldDiff()
@@ -77,6 +103,8 @@ def diff_record(
                 out.changes.append(FieldChange(field=name, before=None, after=after))
             continue
         raw = live_value(kind, name, live, parent_sku)
+        if kind is Kind.VARIATION and name in _INHERITED and parent is not None:
+            raw = inherited_value(name, value, raw, parent.fields)
         if same_text(kind, name, ftype, value, raw):
             continue
         if ftype == "dict" and isinstance(value, Mapping) and isinstance(raw, Mapping):

@@ -170,7 +170,7 @@ def _plan_variations(
                 action = Action.UPDATE
         else:
             action = Action.CREATE
-        diff = diff_record(ctx, d, live, parent_sku=product.key)
+        diff = diff_record(ctx, d, live, parent_sku=product.key, parent=parent)
         ctx.info.extend(diff.info)
         notes = field_notes(diff.changes) if live is not None else []
         if live is not None:
