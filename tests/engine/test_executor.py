@@ -230,3 +230,15 @@ def test_independent_batches_run_concurrently_dependent_stages_do_not() -> None:
     # had the two stages overlapped, all five writes would have been in flight at once
     assert writer.peak == 3
     assert [k for k, _ in writer.calls] == [Kind.TERM, Kind.TERM, Kind.VARIATION, Kind.VARIATION, Kind.VARIATION]
+
+
+def test_a_value_the_store_cannot_take_fails_that_item_alone() -> None:
+    p = plan(ch(Kind.PRODUCT, Action.UPDATE, "BAD", live_id=1, regular_price="twelve"),
+             ch(Kind.PRODUCT, Action.UPDATE, "GOOD", live_id=2, regular_price="12"))
+    writer = FakeWriter()
+    result = run(p, writer)
+    assert [(i.key, i.status, i.error) for i in result.items] == [
+        ("BAD", Status.FAILED, "could not build the request: not a decimal: 'twelve'; nothing was sent for it"),
+        ("GOOD", Status.APPLIED, None)]
+    assert [o.key for _, ops in writer.calls for o in ops] == ["GOOD"]
+    assert result.exit_code == 3

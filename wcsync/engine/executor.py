@@ -98,11 +98,16 @@ class _Run:
                 self.refs.failed[(change.kind, change.key)] = f"which was skipped: {reason}"
                 continue
             omit = self._deferred_links(change)
+            handler = HANDLERS[(change.kind, change.action)]
             try:
-                op = HANDLERS[(change.kind, change.action)](change, self.refs, omit)
+                op = handler(change, self.refs, omit)
             except payload.UnresolvedReference as exc:
                 failed += 1
                 self._fail(change, self._explain(exc))
+                continue
+            except (ValueError, TypeError) as exc:  # a value the store cannot take (e.g. a hand-edited plan)
+                failed += 1
+                self._fail(change, f"could not build the request: {exc}; nothing was sent for it")
                 continue
             item = self._record(change, Status.FAILED, id_=change.live_id or 0)
             pending.append((change, op, item))
