@@ -231,7 +231,8 @@ class _ThreadedUvicorn:
     def __init__(self, app: Any, ssl: dict[str, str]) -> None:
         import uvicorn
 
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted connections (else ~40 ms per kept-alive request)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(128)
         self.port: int = self.sock.getsockname()[1]
