@@ -215,8 +215,8 @@ def test_woocommerce_not_active() -> None:
     with pytest.raises(WooCommerceNotActive) as err:
         run(site({"namespaces": ["oembed/1.0", "wp/v2"], "routes": {}}), probe_store)
     assert str(err.value) == (
-        "https://shop.example is a WordPress site, but its REST API has no wc/v3 namespace: WooCommerce is not "
-        "active (or older than 3.5) — install and activate WooCommerce in wp-admin → Plugins, then run wcsync "
+        "GET /wp-json/ on https://shop.example: this is a WordPress site, but its REST API has no wc/v3 "
+        "namespace: WooCommerce is not active (or older than 3.5) — install and activate WooCommerce in wp-admin → Plugins, then run wcsync "
         "again"
     )
 

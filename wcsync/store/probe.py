@@ -89,8 +89,8 @@ async def probe_store(client: WooClient, *, version: bool = True) -> StoreInfo:
     namespaces = tuple(n for n in index.get("namespaces") or () if isinstance(n, str))
     if "wc/v3" not in namespaces:
         raise WooCommerceNotActive(
-            f"{client.store} is a WordPress site, but its REST API has no wc/v3 namespace: WooCommerce is not "
-            "active (or older than 3.5)",
+            f"GET /wp-json/ on {client.store}: this is a WordPress site, but its REST API has no wc/v3 "
+            "namespace: WooCommerce is not active (or older than 3.5)",
             hint="install and activate WooCommerce in wp-admin → Plugins, then run wcsync again",
         )
     routes = index.get("routes")
