@@ -58,3 +58,16 @@ def test_convergence_names_resource_and_field_only_for_written_items() -> None:
     ]
     result.convergence_errors = convergence_errors(remaining, result)
     assert result.exit_code == 3
+
+
+def test_a_failed_second_pass_is_not_called_a_perpetual_diff() -> None:
+    result = ApplyResult(items=[
+        ItemResult(kind=Kind.PRODUCT, key="A", action="create", status=Status.APPLIED, id=1,
+                   followup_error="second pass (links, image map) failed: 502"),
+        ItemResult(kind=Kind.PRODUCT, key="B", action="create", status=Status.APPLIED, id=2),
+    ])
+    remaining = [Change(kind=Kind.PRODUCT, action=Action.UPDATE, key=k,
+                        changes=(FieldChange(field="upsells", before=[], after=["B"]),)) for k in ("A", "B")]
+    assert convergence_errors(remaining, result) == [
+        'product B: still differs after apply: upsells is [], catalogue wants ["B"]']
+    assert result.exit_code == 3  # A's failed second pass alone makes the run incomplete

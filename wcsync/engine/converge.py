@@ -33,6 +33,8 @@ def describe(change: Change) -> str:
 
 
 def convergence_errors(remaining: Iterable[Change], result: ApplyResult) -> list[str]:
-    """Findings for every remaining change on a resource that apply wrote successfully."""
-    written = {(i.kind, i.key) for i in result.items if i.status is Status.APPLIED}
+    """Findings for every remaining change on a resource that apply wrote successfully. A resource whose
+    second pass (links, image map) failed is left out: its ``followup_error`` already says why it differs,
+    and calling it a perpetual diff would be wrong."""
+    written = {(i.kind, i.key) for i in result.items if i.status is Status.APPLIED and not i.followup_error}
     return [describe(c) for c in remaining if (c.kind, c.key) in written]
