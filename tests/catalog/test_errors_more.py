@@ -15,6 +15,13 @@ C = "catalog/categories.yaml"
 F = "catalog/meta-fields.yaml"
 
 CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
+    "unknown_global_attribute_by_taxonomy_name": (
+        # 'pa_…' is how WooCommerce names a global attribute: never read as a local attribute of that name
+        [(H, "  - name: Fit\n", "  - name: pa_colr\n")],
+        [
+            "catalog/products/clothing/hoodie.yaml:18:11: unknown global attribute 'pa_colr' — did you mean 'pa_color'?",
+        ],
+    ),
     "override_when_unknown_option": (
         [(H, '    - when: {Größe: M}', '    - when: {Größe: XL}')],
         [

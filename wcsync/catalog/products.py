@@ -104,6 +104,10 @@ class ProductResolver:
                         options.append(term)
                 ra = RAttr(ga.name, ga.slug, options, a.visible, a.variation)
             else:
+                if a.name.strip().lower().startswith("pa_") and "attributes" not in self.broken:
+                    # 'pa_…' names a global attribute (WooCommerce's taxonomy name): never a local one
+                    known = sorted({f"pa_{g.slug}" for g in self.tx.attributes.values()})
+                    self.diags.append(loc.diag(("attributes", i, "name"), f"unknown global attribute '{a.name}'", suggestion_hint(a.name, known, fallback="declare it in attributes.yaml")))
                 ra = RAttr(a.name, None, list(dict.fromkeys(a.options)), a.visible, a.variation)
             if ra.ref.lower() in seen:
                 self.diags.append(loc.diag(("attributes", i, "name"), f"attribute '{a.name}' appears twice on {loc.model.sku}", "list each attribute once"))
