@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import pytest
 from store_fake import FakeStore
 from store_helpers import fast_retry, settings
 
@@ -166,3 +167,24 @@ def test_progress_names_each_list_and_counts_parents_on_older_stores() -> None:
     }
     parents = [done for path, done, _ in seen if path.startswith("variations")]
     assert parents == list(range(1, 33))
+
+
+@pytest.mark.slow
+def test_10000_products_and_40000_variations_take_100_plus_400_list_requests() -> None:
+    """Issue 4's sizing: a store of 10,000 products (2,000 of them variable, 20 variations each) reads its
+    products in ⌈10,000/100⌉ pages and its variations in ⌈40,000/100⌉ pages of the store-wide list."""
+    store = FakeStore(store_variations=True)
+    color = store.add_attribute("Color", "color", ["Red", "Blue"])
+    ref = [{"id": color, "name": "Color", "slug": "pa_color", "option": "Red"}]
+    for n in range(10_000):
+        if n % 5 == 0:
+            pid = store.add_product(f"VAR-{n}", type_="variable")
+            for v in range(20):
+                store.add_variation(pid, f"VAR-{n}-{v}", ref)
+        else:
+            store.add_product(f"SIMPLE-{n}")
+    state = run(store, fetch_live_state)
+    assert len(state.products) == 10_000 and len(state.variations) == 40_000
+    assert store.counts[API + "products"] == 100 + 1  # status=any pages + the trash list
+    assert store.counts[API + "variations"] == 400
+    assert sum(store.counts.values()) == 1 + 1 + 3 + 1 + 1 + 101 + 400  # index, version, taxonomies, attrs, terms
