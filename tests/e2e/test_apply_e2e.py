@@ -76,8 +76,10 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
     _plan_is_empty(project, sandbox_server)
     # re-running apply is a no-op that writes nothing
     sandbox_server.reset_stats()
-    again = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    again = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(tmp_path / "again.json"))
     assert again.exit_code == 0 and "No changes" in again.stdout
+    assert json.loads((tmp_path / "again.json").read_text()) == {
+        "ok": True, "summary": "Apply: 0 applied.", "stopped_after": None, "convergence_errors": [], "items": []}
     assert not any(k.startswith(("POST", "PUT", "DELETE")) for k in sandbox_server.stats(log=False)["counts"])
 
 

@@ -134,6 +134,9 @@ async def _apply(options: _Options) -> int:
             plan = build_plan(desired, live, psettings, store=_store_ref(settings, live))
             click.echo(_plan_text(plan))
             if plan.is_empty:
+                from wcsync.engine.model import ApplyResult
+
+                _write_report(ApplyResult(), options.report_file)  # CI may always expect the file
                 return 0
             if not _approved(options.auto_approve):
                 status("Apply cancelled: nothing was written.")
@@ -218,5 +221,9 @@ def _report(result: Any, report_file: Path | None) -> None:
         status("A resource that was written still differs: its canonical form is wrong (a perpetual diff). "
                "Please report it.")
     status(result.summary())
+    _write_report(result, report_file)
+
+
+def _write_report(result: Any, report_file: Path | None) -> None:
     if report_file is not None:
         report_file.write_text(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
