@@ -230,3 +230,17 @@ def test_credential_fields_are_never_echoed(tmp_path: Path) -> None:
         "wcsync.yaml:6:19: stores.s.app_password: expected text, got a value of the wrong kind (not shown: it may be a secret) — put the value in quotes, like \"…\"",
     ]
     assert all(KEY not in e and "99887766" not in e for e in errors)
+
+
+def test_ca_bundle_from_the_environment_also_for_a_named_store(tmp_path: Path) -> None:
+    write(tmp_path, "wcsync.yaml", PROJECT.replace("    concurrency: 2\n", "    concurrency: 2\n    ca_bundle: /etc/project-ca.pem\n"))
+    p = load_project(tmp_path)
+    assert resolve_store(p, store=None, store_url=None, env=ENV).ca_bundle == "/etc/project-ca.pem"
+    env = {**ENV, "WCSYNC_CA_BUNDLE": "/etc/env-ca.pem", "WCSYNC_CONSUMER_KEY": "ck_other", "WCSYNC_CONSUMER_SECRET": "cs_other"}
+    s = resolve_store(p, store=None, store_url=None, env=env)
+    # the CA bundle from the environment wins; a named store keeps the credentials of wcsync.yaml
+    assert (s.name, s.ca_bundle) == ("production", "/etc/env-ca.pem")
+    assert s.consumer_key is not None and s.consumer_key.get_secret_value() == KEY
+    flag = resolve_store(p, store=None, store_url="https://flag.example.com", env=env)
+    assert (flag.ca_bundle, flag.name) == ("/etc/env-ca.pem", "flag.example.com")
+    assert flag.consumer_key is not None and flag.consumer_key.get_secret_value() == "ck_other"
