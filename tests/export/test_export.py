@@ -206,3 +206,27 @@ def test_only_managed_exports_marked_products() -> None:
     assert [f for f in result.files if f.startswith("products/")] == ["products/mug-1.yaml"]
     assert [str(s) for s in result.skipped] == ["5 product(s): not managed by wcsync (--only-managed)"]
     assert result.products == 1 and result.variations == 0
+
+
+def test_products_the_catalogue_cannot_hold_are_skipped_with_the_reason() -> None:
+    from tests.export.livestate import MARK, product
+    from wcsync.store import wire
+
+    bodies = [
+        product(300, "DUP", "First"),
+        product(301, "dup ", "Second"),  # SKUs are unique case-insensitively and trimmed
+        product(302, "SUB-1", "Subscription", type="subscription"),
+        product(303, "LOCAL", "Local clash", meta_data=[MARK], attributes=[
+            {"id": 0, "name": "color", "position": 0, "visible": True, "variation": False, "options": ["Red"]},
+        ]),
+    ]
+    base = live_state(clean=True)
+    live = base.model_copy(update={"products": tuple(wire.product(b, {1: "color"}) for b in bodies)})
+    result = export_catalog(live)
+    assert [str(s) for s in result.skipped] == [
+        "product dup (#301): its SKU is also product #300's",
+        "product SUB-1 (#302): its type 'subscription' is not one wcsync manages",
+        "product LOCAL (#303): its local attribute 'color' has the name of a global attribute, which the catalogue "
+        "would read as the global one: rename it in wp-admin; wcsync manages it, so `wcsync plan` lists it as a delete",
+    ]
+    assert [f for f in result.files if f.startswith("products/")] == ["products/dup.yaml"]

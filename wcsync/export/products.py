@@ -125,18 +125,11 @@ class Exporter:
         unmanaged = 0
         for p in sorted(self.live.products, key=lambda r: r.id):
             sku = (p.key or "").strip()
-            ptype = p.fields.get("type")
-            if not sku:
-                self.result.skipped.append(
-                    Skipped(f"product #{p.id}", "it has no SKU, and wcsync identifies products by SKU: give it one in wp-admin")
-                )
-            elif c.sku_key(sku) in seen:
-                first = seen[c.sku_key(sku)]
-                self.result.skipped.append(Skipped(f"product #{p.id}", f"its SKU {sku!r} is also product #{first.id}'s"))
-            elif ptype not in PRODUCT_TYPES:
-                self.result.skipped.append(Skipped(f"product {sku} (#{p.id})", f"its type {ptype!r} is not one wcsync manages"))
-            elif not c.product_name(p.fields.get("name")):
-                self.result.skipped.append(Skipped(f"product {sku} (#{p.id})", "it has no name"))
+            reason = self._unexportable(p, sku, seen)
+            if reason is not None:
+                if p.mark is not None:
+                    reason += "; wcsync manages it, so `wcsync plan` lists it as a delete"
+                self.result.skipped.append(Skipped(f"product {sku} (#{p.id})" if sku else f"product #{p.id}", reason))
             elif self.opts.only_managed and p.mark is None:
                 unmanaged += 1
             else:
@@ -151,6 +144,29 @@ class Exporter:
                         "SKU is planned as a restore")
             )
         return chosen
+
+    def _unexportable(self, p: LiveResource, sku: str, seen: dict[str, LiveResource]) -> str | None:
+        """Why the catalogue cannot hold ``p``, or None."""
+        ptype = p.fields.get("type")
+        if not sku:
+            return "it has no SKU, and wcsync identifies products by SKU: give it one in wp-admin"
+        if c.sku_key(sku) in seen:
+            return f"its SKU is also product #{seen[c.sku_key(sku)].id}'s"
+        if ptype not in PRODUCT_TYPES:
+            return f"its type {ptype!r} is not one wcsync manages"
+        if not c.product_name(p.fields.get("name")):
+            return "it has no name"
+        if (clash := self._local_clash(p)) is not None:
+            return (f"its local attribute {clash!r} has the name of a global attribute, which the catalogue would "
+                    "read as the global one: rename it in wp-admin")
+        return None
+
+    def _local_clash(self, p: LiveResource) -> str | None:
+        for a in p.fields.get("attributes") or ():
+            name = c.plain_text(a.get("name"))
+            if not a.get("id") and name.casefold() in self.global_names:
+                return name
+        return None
 
     # -- products --------------------------------------------------------------------------------------
 
@@ -251,11 +267,6 @@ class Exporter:
                 ref = f"pa_{slug}"
             else:
                 name = c.plain_text(a.get("name"))
-                if name.casefold() in self.global_names:
-                    self.result.warnings.append(
-                        Skipped(f"product {sku}", f"its local attribute {name!r} has the name of a global attribute; "
-                                "rename it in wp-admin — it is written as the global one")
-                    )
                 options = [c.plain_text(o) for o in a.get("options") or ()]
                 ref = name
             if not options:
