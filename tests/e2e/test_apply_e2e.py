@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import all_products, count, make_project, wcsync
+from tests.e2e.helpers import all_products, count, make_project, small_catalogue, wcsync
 
 pytestmark = pytest.mark.e2e
 
@@ -234,6 +234,18 @@ def test_request_counts_for_many_creates(tmp_path: Path, sandbox_server: Any) ->
     assert run.exit_code == 0, run.output
     assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 5
     _plan_is_empty(project, sandbox_server)
+
+
+def test_batch_size_of_a_fragile_host_from_the_project_file(tmp_path: Path, sandbox_server: Any) -> None:
+    project = make_project(tmp_path, sandbox_server, catalog=False)
+    yaml = project / "wcsync.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("    write_timeout: 10.0\n",
+                                                             "    write_timeout: 10.0\n    batch_size: 2\n"),
+                    encoding="utf-8")
+    small_catalogue(project, [f"F-{i}" for i in range(5)])
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert run.exit_code == 0, run.output
+    assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 3  # ⌈5/2⌉
 
 
 def test_demo_seed_brought_to_the_catalogue(tmp_path: Path, sandbox_server: Any) -> None:
