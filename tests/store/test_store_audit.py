@@ -147,3 +147,24 @@ def test_trashed_products_are_read_separately_with_the_sku_they_hold(sandbox_app
     # … and the live state says which product does
     assert [(p.key, p.status) for p in state.products] == [("DRAFT-1", "draft")]
     assert [(p.key, p.status) for p in state.trashed_products] == [("TEE-1", "trash")]
+
+
+def test_defaults_fit_shared_hosting() -> None:
+    """Defaults: 10 s to connect, 60 s to answer a read, 180 s for a write (a 100-item batch), 4 in flight."""
+    timeouts: dict[str, Any] = {}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.01)
+        timeouts[request.method] = request.extensions["timeout"]
+        page = int(request.url.params.get("page", "1"))
+        items = [{"id": (page - 1) * 100 + n + 1} for n in range(100)] if request.method == "GET" else {}
+        return httpx.Response(200, json=items, headers={"X-WP-Total": "1200", "X-WP-TotalPages": "12"})
+
+    async def body(client: WooClient) -> int:
+        assert len(await client.list_all("products")) == 1200
+        await client.batch("products/batch", create=[{"name": "x"}])
+        return client.max_in_flight
+
+    assert run(handler, body) == 4
+    assert timeouts["GET"] == {"connect": 10.0, "read": 60.0, "write": 60.0, "pool": None}
+    assert timeouts["POST"] == {"connect": 10.0, "read": 180.0, "write": 180.0, "pool": None}
