@@ -237,10 +237,16 @@ def test_meta_flag_exports_plugin_keys_and_only_managed_leaves_unmarked_out(tmp_
     assert re.search(r"^  - 2 product\(s\): not managed by wcsync \(--only-managed\)$", only.stderr, re.M)
 
 
-def test_meta_flag_refuses_wcsync_own_key(tmp_path: Path) -> None:
+def test_meta_flag_refuses_wcsync_own_key_and_wordpress_internals(tmp_path: Path) -> None:
     result = invoke("import", "--project", str(tmp_path), "--store-url", "http://127.0.0.1:9", "--meta", "_wcsync")
     assert result.exit_code == 1
-    assert "Error: --meta _wcsync is wcsync's own bookkeeping and is never exported — leave it out" in result.stderr
+    assert result.stderr == "Error: --meta _wcsync is wcsync's own bookkeeping and is never exported — leave it out\n"
+    result = invoke("import", "--project", str(tmp_path), "--store-url", "http://127.0.0.1:9", "--meta", "gtin,_edit_lock")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --meta _edit_lock is a WordPress internal key, kept by WordPress itself — import only meta your "
+        "catalogue should own (e.g. an SEO description or a GTIN)\n"
+    )
 
 
 def test_ownership_all_warns_that_what_was_not_imported_would_be_deleted(tmp_path: Path) -> None:

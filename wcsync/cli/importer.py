@@ -27,6 +27,12 @@ def _meta_keys(raw: tuple[str, ...]) -> tuple[str, ...]:
     keys = tuple(dict.fromkeys(k.strip() for item in raw for k in item.split(",") if k.strip()))
     if "_wcsync" in keys:
         raise WcsyncError("--meta _wcsync is wcsync's own bookkeeping and is never exported", hint="leave it out")
+    internal = [k for k in keys if k.startswith(("_wp_", "_edit_"))]
+    if internal:
+        raise WcsyncError(
+            f"--meta {internal[0]} is a WordPress internal key, kept by WordPress itself",
+            hint="import only meta your catalogue should own (e.g. an SEO description or a GTIN)",
+        )
     return keys
 
 
