@@ -71,10 +71,13 @@ def cli() -> None:
     Products, variations, categories, tags, attributes and meta fields live as YAML in git.
     `wcsync plan` shows what would change in the store; `wcsync apply` makes the store match.
 
-    Quick start against the embedded sandbox store:
+    Quick start in this repository (its wcsync.yaml makes the embedded sandbox store the default):
 
-        wcsync apply --store-url sandbox:.wcsync/sandbox.db --auto-approve
-        wcsync plan --store-url sandbox:.wcsync/sandbox.db
+    \b
+        wcsync apply --auto-approve
+        wcsync plan
+
+    Any project can use a throw-away sandbox store with --store-url sandbox:PATH.
     """
 
 
