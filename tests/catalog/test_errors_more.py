@@ -15,6 +15,19 @@ C = "catalog/categories.yaml"
 F = "catalog/meta-fields.yaml"
 
 CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
+    # an invalid field is reported once: checks that depend on it do not run on its default instead
+    "invalid_matrix_is_not_a_missing_matrix": (
+        [(H, "  overrides:\n", "  overides:\n")],
+        ["catalog/products/clothing/hoodie.yaml:24:3: unknown field 'overides' — did you mean 'overrides'?"],
+    ),
+    "invalid_type_is_not_the_default_type": (
+        [(H, "type: variable\n", "type: variabel\n")],
+        ["catalog/products/clothing/hoodie.yaml:3:7: type: 'variabel' is not allowed — did you mean 'variable'? (allowed: simple, variable, grouped, external)"],
+    ),
+    "invalid_attributes_are_not_missing_attributes": (
+        [(H, "    options: [S, M]\n", "    options: S\n")],
+        ["catalog/products/clothing/hoodie.yaml:16:14: attributes[1].options: expected a list, got the text 'S' — write [a, b] or one '- item' per line"],
+    ),
     "unknown_global_attribute_by_taxonomy_name": (
         # 'pa_…' is how WooCommerce names a global attribute: never read as a local attribute of that name
         [(H, "  - name: Fit\n", "  - name: pa_colr\n")],

@@ -35,6 +35,8 @@ class Loc(Generic[T]):
     raw: Any = None
     #: validated without some invalid fields (already reported): resolved for references, never linted
     partial: bool = False
+    #: the top-level keys left out of a partial model: checks that depend on them are skipped
+    dropped: frozenset[str] = frozenset()
 
     def diag(self, sub: PathT, message: str, hint: str | None = None, *, key: bool = False) -> Diagnostic:
         return self.doc.diag((*self.path, *sub), message, hint, key=key)
@@ -208,19 +210,19 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
                 diags.append(doc.diag(("products",), "'products' must be a list of products", "one '- sku: …' per product"))
                 continue
             for i, item in enumerate(plist):
-                before = len(diags)
-                p = validate_partial(doc, ("products", i), item, Product, "product", diags)
+                before, dropped = len(diags), set[str]()
+                p = validate_partial(doc, ("products", i), item, Product, "product", diags, dropped)
                 if p is not None:
-                    out.products.append(Loc(p, doc, ("products", i), item, partial=len(diags) > before))
+                    out.products.append(Loc(p, doc, ("products", i), item, partial=len(diags) > before, dropped=frozenset(dropped)))
                 elif isinstance(item, dict) and item.get("sku") is not None:
                     out.unparsed_skus.add(str(item["sku"]))
         elif data is None:
             diags.append(doc.diag((), "empty product file", "write a product (sku:, name:, …) or delete the file"))
         else:
-            before = len(diags)
-            p = validate_partial(doc, (), data, Product, "product", diags)
+            before, dropped = len(diags), set[str]()
+            p = validate_partial(doc, (), data, Product, "product", diags, dropped)
             if p is not None:
-                out.products.append(Loc(p, doc, (), data, partial=len(diags) > before))
+                out.products.append(Loc(p, doc, (), data, partial=len(diags) > before, dropped=frozenset(dropped)))
             elif isinstance(data, dict) and data.get("sku") is not None:
                 out.unparsed_skus.add(str(data["sku"]))
     if not out.products and not out.unparsed_skus and not any(d.file.startswith(f"{rel_dir}/products/") for d in diags):

@@ -180,9 +180,12 @@ def validate_model(
         return None
 
 
-def validate_partial(doc: YamlDoc, base: PathT, data: Any, model: type[M], what: str, diags: list[Diagnostic]) -> M | None:
+def validate_partial(
+    doc: YamlDoc, base: PathT, data: Any, model: type[M], what: str, diags: list[Diagnostic], dropped: set[str] | None = None
+) -> M | None:
     """Like ``validate_model``, but after reporting the errors retry without the offending top-level keys, so
-    cross-file checks (SKUs, references) still see the rest of a broken item. Returns that partial model."""
+    cross-file checks (SKUs, references) still see the rest of a broken item. Returns that partial model;
+    the keys left out are added to ``dropped`` (checks that depend on them must not run on their defaults)."""
     if not isinstance(data, dict):
         return validate_model(doc, base, data, model, what, diags)
     try:
@@ -190,6 +193,8 @@ def validate_partial(doc: YamlDoc, base: PathT, data: Any, model: type[M], what:
     except ValidationError as exc:
         diags.extend(validation_diagnostics(doc, base, exc, model, what))
         bad = {e["loc"][0] for e in exc.errors() if e["loc"]}
+    if dropped is not None:
+        dropped.update(str(b) for b in bad)
     try:
         return model.model_validate({k: v for k, v in data.items() if k not in bad})
     except ValidationError:

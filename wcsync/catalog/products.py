@@ -119,6 +119,8 @@ class ProductResolver:
     # -- one product ---------------------------------------------------------------------------------------
     def _type_rules(self, loc: Loc[Product]) -> None:
         p, fs, d = loc.model, loc.model.model_fields_set, self.diags
+        if "type" in loc.dropped:
+            fs = set()  # the type written is invalid (reported): rules for the default type would mislead
         if p.type != "variable":
             for f in ("variation_matrix", "variations"):
                 if f in fs and (p.variation_matrix is not None if f == "variation_matrix" else p.variations):
@@ -182,7 +184,7 @@ class ProductResolver:
             fields["attributes"] = tuple(
                 {"name": a.name, "slug": a.slug, "options": tuple(a.options), "visible": a.visible, "variation": a.variation} for a in attrs
             )
-        if "default_attributes" in fs:
+        if "default_attributes" in fs and "attributes" not in loc.dropped:
             defaults: dict[str, str] = {}
             for name, value in (p.default_attributes or {}).items():
                 low = name.strip().lower()
@@ -198,7 +200,8 @@ class ProductResolver:
             fields["default_attributes"] = defaults
         if "meta" in fs:
             fields["meta"] = check_meta(loc, ("meta",), p.meta, self.tx.meta, p.type, self.diags, lenient=self.tx.meta_unknown_ok)
-        required_meta(loc, fields.get("meta", {}), self.tx.meta, p.type, self.diags, f"product {p.sku}")
+        if "meta" not in loc.dropped:
+            required_meta(loc, fields.get("meta", {}), self.tx.meta, p.type, self.diags, f"product {p.sku}")
         members = build_variations(loc, attrs, self.templates, self.tx.meta, self.diags, lenient=self.tx.meta_unknown_ok) if p.type == "variable" else []
         variations: list[DesiredResource] = []
         keys: set[str] = set()

@@ -103,6 +103,8 @@ def build_variations(
     lenient: bool = False,
 ) -> list[Member]:
     p = loc.model
+    if "attributes" in loc.dropped or "variations" in loc.dropped:
+        return []  # invalid attributes or variations (reported): their variations cannot be checked
     var_attrs = [a for a in attrs if a.variation]
     if (p.variation_matrix is not None or p.variations) and not var_attrs:
         where: PathT = ("variation_matrix",) if p.variation_matrix is not None else ("variations",)
@@ -111,7 +113,8 @@ def build_variations(
     members: list[Member] = []
     by_sku: dict[str, Member] = {}
     mx = p.variation_matrix
-    sku_failed = False
+    # an invalid matrix (reported) may be what explicit variations without attributes override
+    sku_failed = "variation_matrix" in loc.dropped
     if mx is not None:
         shared = _set_fields(mx)
         overrides: list[tuple[dict[str, str], dict[str, Any], str | None, int]] = []
