@@ -83,22 +83,19 @@ def test_guard_trip_exits_1_and_writes_nothing_until_overridden(tmp_path: Path, 
 
 def test_an_item_failing_exits_3_with_the_rest_applied(tmp_path: Path, sandbox_server: Any) -> None:
     project = make_project(tmp_path, sandbox_server, catalog=False)
-    small_catalogue(project, ["OK-1", "TAKEN", "OK-2"])
-    # a variation of a product wcsync does not manage holds the SKU TAKEN (a simple product with that SKU
-    # would be adopted): the create fails with WooCommerce's duplicate-SKU error, the others go through
-    with sandbox_server.client() as client:
-        parent = client.post(f"{API}/products", json={"name": "Other", "type": "variable", "attributes": [
-            {"name": "Size", "options": ["S"], "variation": True}]}).json()
-        client.post(f"{API}/products/{parent['id']}/variations", json={
-            "sku": "TAKEN", "regular_price": "1.00", "attributes": [{"name": "Size", "option": "S"}]}
-        ).raise_for_status()
-    sandbox_server.reset_stats()
+    path = small_catalogue(project, ["OK-1", "BROKEN", "OK-2"])
+    # BROKEN's image cannot be downloaded by the store: its create fails, the others go through
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  - sku: BROKEN\n", "  - sku: BROKEN\n    images:\n"
+        "      - src: https://cdn.fjordandfell.example/products/missing.jpg\n        alt: Missing\n"),
+        encoding="utf-8")
     run = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert run.exit_code == 3, run.output
-    assert "failed product TAKEN (create): product_invalid_sku:" in run.stderr
+    assert ("failed product BROKEN (create): woocommerce_product_image_upload_error: Error getting remote image "
+            "https://cdn.fjordandfell.example/products/missing.jpg. Error: Not Found") in run.stderr
     assert "Apply: 2 applied, 1 failed." in run.stderr
     assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 1
-    assert {p["sku"] for p in all_products(sandbox_server) if p["type"] == "simple"} == {"OK-1", "OK-2"}
+    assert {p["sku"] for p in all_products(sandbox_server)} == {"OK-1", "OK-2"}
 
 
 def test_store_failing_every_write_exits_3_not_1_and_a_rerun_converges(tmp_path: Path,
