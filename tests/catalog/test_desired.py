@@ -202,3 +202,17 @@ def test_catalog_directory_from_project_file(shop: Path) -> None:
     assert loaded.ok and loaded.desired is not None
     assert loaded.desired.products[0].source is not None
     assert loaded.desired.products[0].source.file == "stock/products/clothing/hoodie.yaml"
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it(shop: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    try:
+        assert load_catalog(shop, load_project(shop)).ok and gc.isenabled()
+        gc.disable()
+        assert load_catalog(shop, load_project(shop)).ok and not gc.isenabled()
+        (shop / H).write_text("sku: [\n")  # an exception-free failure path
+        assert not load_catalog(shop, load_project(shop)).ok and not gc.isenabled()
+    finally:
+        gc.enable()

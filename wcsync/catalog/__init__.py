@@ -11,6 +11,7 @@ It reads files and the templates directory; it never speaks HTTP and never knows
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,20 @@ class LoadedCatalog:
 
 def load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
     """Load, check and resolve the catalogue of ``project_dir`` (directory ``project.catalog``)."""
+    # Loading allocates millions of small objects that live on (nodes, values, models, records) and makes
+    # next to no cyclic garbage (about 1,000 objects for 10,000 products, from templates). Python's cyclic
+    # collector would traverse the growing heap again and again: a third of the loading time. It is paused
+    # while loading and left as it was found; whatever garbage there is goes at its next collection.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_catalog(project_dir, project)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
     from wcsync.catalog.lint import lint_products
     from wcsync.catalog.loader import parse_catalog
     from wcsync.catalog.products import ProductResolver

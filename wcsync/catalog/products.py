@@ -216,14 +216,9 @@ class ProductResolver:
             vfields = member_fields(m, lambda _n, v, _s=sub: self._shipping_class(loc, (*_s, "shipping_class"), v))
             line, col = loc.doc.pos.of((*loc.path, *m.sub))
             variations.append(
-                # built, not validated: every value already has its type (pydantic validation of 40,000 records
-                # was a tenth of the loading time)
-                DesiredResource.model_construct(
-                    kind=Kind.VARIATION, key=key, parent_key=p.sku, fields=vfields, protect=False,
-                    source=Source.model_construct(file=loc.doc.file, line=line, col=col),
-                )
+                DesiredResource(kind=Kind.VARIATION, key=key, parent_key=p.sku, fields=vfields, source=Source(file=loc.doc.file, line=line, col=col))
             )
-        resource = DesiredResource.model_construct(kind=Kind.PRODUCT, key=p.sku, parent_key=None, fields=fields, protect=p.protect, source=source_of(loc))
+        resource = DesiredResource(kind=Kind.PRODUCT, key=p.sku, fields=fields, protect=p.protect, source=source_of(loc))
         return ResolvedProduct(loc, resource, members, variations)
 
     def link(self, rp: ResolvedProduct) -> ResolvedProduct:

@@ -50,7 +50,7 @@ class Taxonomy:
 
 def source_of(loc: Loc[Any], sub: PathT = ()) -> Source:
     line, col = loc.doc.pos.of((*loc.path, *sub))
-    return Source.model_construct(file=loc.doc.file, line=line, col=col)
+    return Source(file=loc.doc.file, line=line, col=col)
 
 
 def image_dict(img: Image) -> dict[str, str]:
