@@ -232,3 +232,24 @@ def test_plain_variation_description_from_the_batch_create_is_no_change_in_a_pla
                      variations=(live_var,))
     assert listed["description"].startswith("<p>") and not sent["description"].startswith("<p>")
     assert build_plan(desired, live, PlanSettings(), store=STORE).changes == ()
+
+
+@pytest.mark.parametrize("kind,name,ftype,values", [
+    (Kind.PRODUCT, "regular_price", "money",
+     [None, "", "abc", 45, 45.0, "45", "45.00", Decimal("45"), Decimal("45.000"), "39.5", Decimal("39.50"), 0, "0"]),
+    (Kind.PRODUCT, "name", "text", ["Tom & Jerry", "Tom &amp; Jerry", " Tom & Jerry ", "Other"]),
+    (Kind.VARIATION, "attributes", "combo",
+     [{"pa_color": "Red"}, {"pa_color": "red"}, {"pa_color": "Blue"}, {"Fit": "Slim"}, {"pa_color": 1}]),
+])
+def test_same_text_shortcut_agrees_with_the_canonical_forms(kind: Kind, name: str, ftype: str, values: list[object]) -> None:
+    """The planner's no-change shortcut never says "equal" where the canonical forms differ, and for money it
+    decides exactly as they do."""
+    from wcsync.core.compare import same_text
+
+    for a in values:
+        for b in values:
+            equal = _same(kind, name, ftype, a, b)
+            if same_text(kind, name, ftype, a, b):
+                assert equal, (a, b)
+            if ftype == "money":
+                assert same_text(kind, name, ftype, a, b) == equal, (a, b)

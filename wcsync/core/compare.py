@@ -263,6 +263,10 @@ def same_text(kind: Kind, name: str, ftype: str, desired: Any, live: Any) -> boo
     """A shortcut for the common no-change case: both values are the same string (or the same mapping of
     strings to strings) and the field's codec treats both sides alike, so their canonical forms are equal
     without computing them."""
+    if ftype == "money" and codec_for(kind, name, ftype) in _SYMMETRIC:
+        # money compares as the decimal it spells (``45`` = ``"45.00"``): equal decimals, equal canonical forms
+        # (and no number on both sides: both are "no price")
+        return bool(c.to_decimal(desired) == c.to_decimal(live))
     if type(desired) is not type(live) or desired != live:
         return False
     if type(desired) is dict:  # variation combinations: text to text

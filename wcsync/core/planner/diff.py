@@ -33,10 +33,20 @@ class FieldDiff:
 _POSITIONS: dict[Kind, dict[str, int]] = {k: {n: i for i, n in enumerate(f)} for k, f in FIELDS_BY_KIND.items()}
 
 
+_ORDERS: dict[tuple[Kind, tuple[str, ...]], list[str]] = {}
+
+
 def _field_order(kind: Kind, names: list[str]) -> list[str]:
-    known = _POSITIONS[kind]
-    last = len(known)
-    return sorted(names, key=lambda n: (known.get(n, last), n))
+    """``names`` in vocabulary order (records of one catalogue share a few field sets: remembered)."""
+    memo_key = (kind, tuple(names))
+    ordered = _ORDERS.get(memo_key)
+    if ordered is None:
+        known = _POSITIONS[kind]
+        last = len(known)
+        ordered = sorted(names, key=lambda n: (known.get(n, last), n))
+        if len(_ORDERS) < 4096:
+            _ORDERS[memo_key] = ordered
+    return ordered
 
 
 def live_value(kind: Kind, name: str, live: LiveResource, parent_sku: str | None = None) -> Any:
