@@ -49,7 +49,9 @@ class MiniStore:
             return httpx.Response(200, json=answer)
         if request.method == "GET" and path == "products":
             skus = {s.lower() for s in request.url.params.get("sku", "").split(",")}
-            rows = [p for p in self.products.values() if p["sku"].lower() in skus and p["status"] != "trash"]
+            trash = request.url.params.get("status") == "trash"
+            rows = [p for p in self.products.values()
+                    if p["sku"].lower() in skus and (p["status"] == "trash") == trash]
             return httpx.Response(200, json=rows, headers={"X-WP-TotalPages": "1", "X-WP-Total": str(len(rows))})
         if request.method == "GET" and path.startswith("products/") and path.count("/") == 1:
             prod = self.products.get(int(path.split("/")[1]))
@@ -256,3 +258,39 @@ def test_chunks_are_sent_concurrently_within_the_clients_concurrency_limit() -> 
     results = asyncio.run(go())
     assert all(r.ok for r in results) and len(store.requests) == 7  # ⌈70/10⌉
     assert peak == 3  # several chunks at once, never more than the limit
+
+
+def test_a_restore_whose_request_was_lost_is_found_in_the_trash_and_sent_again() -> None:
+    store = MiniStore()
+    store.products = {1: {"id": 1, "sku": "A", "status": "trash", "date_modified_gmt": "2026-01-01T00:00:00"}}
+    store.faults = {1: "drop-before"}  # the restore never reached the store
+    op = WriteOp(kind=Kind.PRODUCT, op=Op.UPDATE, key="A", id=1, payload={"status": "publish"},
+                 date_modified="2026-01-01T00:00:00")
+    (result,) = run_write(store, [op])
+    assert (result.ok, result.recovered, result.id) == (True, False, 1)
+    assert store.products[1]["status"] == "publish"
+    # batch (lost), re-read of live products (not there), re-read of the trash (there), batch again
+    assert [(m, p) for m, p, _ in store.requests] == [
+        ("POST", "products/batch"), ("GET", "products"), ("GET", "products"), ("POST", "products/batch")]
+
+
+def test_a_restore_that_was_committed_is_settled_without_sending_again() -> None:
+    store = MiniStore()
+    store.products = {1: {"id": 1, "sku": "A", "status": "trash", "date_modified_gmt": "2026-01-01T00:00:00"}}
+    store.faults = {1: "drop-after-commit"}
+    op = WriteOp(kind=Kind.PRODUCT, op=Op.UPDATE, key="A", id=1, payload={"status": "publish"},
+                 date_modified="2026-01-01T00:00:00")
+    (result,) = run_write(store, [op])
+    assert (result.ok, result.recovered) == (True, True)
+    assert [(m, p) for m, p, _ in store.requests] == [("POST", "products/batch"), ("GET", "products")]
+
+
+def test_a_create_never_settles_on_a_trashed_product_with_its_sku() -> None:
+    store = MiniStore()
+    store.products = {1: {"id": 1, "sku": "OTHER", "status": "trash", "date_modified_gmt": "2026-01-01T00:00:00"}}
+    store.faults = {1: "drop-before"}
+    (result,) = run_write(store, [WriteOp(kind=Kind.PRODUCT, op=Op.CREATE, key="NEW", payload={"sku": "NEW"})])
+    assert result.ok and result.id == 11
+    # only live products are re-read for a create (no trash query)
+    assert [(m, p) for m, p, _ in store.requests] == [
+        ("POST", "products/batch"), ("GET", "products"), ("POST", "products/batch")]

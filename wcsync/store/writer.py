@@ -207,6 +207,8 @@ def _settle(kind: Kind, op: WriteOp, found: Found | None) -> WriteResult | None:
     # update: applied if the store changed the object since planning; else sending again is harmless
     if found is None:
         return WriteResult(ok=False, id=op.id or 0, error="the resource no longer exists in the store")
+    if found.status == "trash" and op.payload.get("status", "trash") != "trash":
+        return None  # a restore that did not happen: still in the trash, send it again
     if op.date_modified and found.date_modified and found.date_modified != op.date_modified:
         return WriteResult(ok=True, id=found.id, image_ids=image_ids(kind, found.body), recovered=True)
     return None
@@ -236,10 +238,13 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[
     if any(op.op is Op.TRASH for op in ops):
         return await _reread_by_id(client, kind, ops)
     if kind is Kind.PRODUCT:
-        skus = sorted({op.key for op in ops})
-        rows = await client.list_all("products", {"sku": ",".join(skus), "status": "any"})
-        by_sku = {str(r.get("sku") or "").strip().lower(): r for r in rows if r.get("type") != "variation"}
-        return {op.key: _found(row) for op in ops if (row := by_sku.get(op.key.strip().lower())) is not None}
+        found = await _products_by_sku(client, ops, "any")
+        # a restore (an update of a trashed product) that did not happen leaves it in the trash, which
+        # status=any does not list; creates never match a trashed product
+        lost = [op for op in ops if op.op is Op.UPDATE and op.key not in found]
+        if lost:
+            found.update(await _products_by_sku(client, lost, "trash"))
+        return found
     if kind is Kind.VARIATION:
         rows = await client.list_all(f"products/{ops[0].parent_id}/variations")
         return {op.key: _found(row) for op in ops if (row := _match_variation(op, rows)) is not None}
@@ -260,6 +265,13 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[
             out[op.key] = _found(row)
             break
     return out
+
+
+async def _products_by_sku(client: WooClient, ops: Sequence[WriteOp], status: str) -> dict[str, Found]:
+    skus = sorted({op.key for op in ops})
+    rows = await client.list_all("products", {"sku": ",".join(skus), "status": status})
+    by_sku = {str(r.get("sku") or "").strip().lower(): r for r in rows if r.get("type") != "variation"}
+    return {op.key: _found(row) for op in ops if (row := by_sku.get(op.key.strip().lower())) is not None}
 
 
 async def _reread_by_id(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[str, Found]:
