@@ -178,3 +178,18 @@ def test_a_variation_batch_syncs_its_parent_once_at_the_end(sandbox_app: Any,
     assert len(synced) == 2 and _ok(sandbox_app.call("GET", parent))["price"] == "6"
     _ok(sandbox_app.call("PUT", f"{collection}/{ids[0]}", json={"regular_price": "3"}))  # single: synced at once
     assert len(synced) == 3 and _ok(sandbox_app.call("GET", parent))["price"] == "3"
+
+
+def test_generating_variations_syncs_the_parent_once(sandbox_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wcsync.sandbox import variations
+
+    collection = _variable_parent(sandbox_app)
+    synced: list[int] = []
+    real_sync = variations.sync_parent
+    monkeypatch.setattr(variations, "sync_parent", lambda conn, pid: (synced.append(pid), real_sync(conn, pid)))
+    answer = _ok(sandbox_app.call("POST", f"{collection}/generate", json={"default_values": {"regular_price": "8"}}))
+    assert answer == {"count": 3} and len(synced) == 1
+    listed = _ok(sandbox_app.call("GET", collection))
+    assert sorted(v["attributes"][0]["option"] for v in listed) == ["Blue", "Green", "Red"]
+    assert _ok(sandbox_app.call("GET", collection.rsplit("/variations", 1)[0]))["price"] == "8"
+    assert _ok(sandbox_app.call("POST", f"{collection}/generate", json={})) == {"count": 0} and len(synced) == 1

@@ -83,6 +83,7 @@ def generate_handler(ctx: Ctx) -> Reply:
     """Create every missing combination of the parent's variation attributes (optionally deleting others)."""
     parent_id = int(ctx.params["product_id"])
     data = body_object(ctx)
+    ctx.deferred_parents = set()  # one parent sync after all combinations, not one per new variation
     with transaction(ctx.conn):
         parent = variations.load_parent(ctx.conn, parent_id)
         attrs = variations.parent_attributes(ctx.conn, parent)
@@ -111,5 +112,7 @@ def generate_handler(ctx: Ctx) -> Reply:
             props["attributes"] = {a["key"]: value for a, value in zip(attrs, combo, strict=True)}
             variations.save(ctx, variation_id, parent_id, props, iso(now()) or "")
             created += 1
+        for synced in sorted(ctx.deferred_parents):
+            variations.sync_parent(ctx.conn, synced)
         result = {"count": created, **result}
     return Reply(200, result)
