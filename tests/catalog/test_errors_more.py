@@ -15,6 +15,10 @@ C = "catalog/categories.yaml"
 F = "catalog/meta-fields.yaml"
 
 CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
+    "slug_longer_than_woocommerce_keeps": (
+        [(M, "    name: Mug\n", "    name: Mug\n    slug: " + "a" * 201 + "\n")],
+        ["catalog/products/mugs.yaml:4:11: product slug is 201 characters long — WooCommerce cuts slugs to 200 characters (10#22): give a shorter slug"],
+    ),
     # an invalid field is reported once: checks that depend on it do not run on its default instead
     "invalid_matrix_is_not_a_missing_matrix": (
         [(H, "  overrides:\n", "  overides:\n")],

@@ -90,6 +90,7 @@ def test_rule_ids_are_stable() -> None:
     assert sorted(RULES) == [
         "backorders-without-stock-management",
         "duplicate-image",
+        "empty-categories",
         "empty-short-description",
         "image-missing-alt",
         "low-stock-amount-without-manage-stock",
@@ -167,3 +168,12 @@ def test_stock_rules_apply_to_matrix_variations_and_follow_levels(shop: Path) ->
     project_file = shop / "wcsync.yaml"
     project_file.write_text(project_file.read_text() + "lint:\n  backorders-without-stock-management: error\n")
     assert {d.severity for d in validate(shop) if d.rule == "backorders-without-stock-management"} == {Severity.ERROR}
+
+
+def test_empty_category_list(shop: Path) -> None:
+    edit(shop, M, "    categories: [home]\n", "    categories: []\n")
+    assert warnings(shop) == [
+        "catalog/products/mugs.yaml:7:17: product MUG-1 has an empty category list [empty-categories] — WooCommerce puts a product without categories into Uncategorized (every plan would show it): name a category, or leave 'categories' out to leave them alone"
+    ]
+    edit(shop, M, "    categories: []\n", "    categories: null\n")
+    assert [d.rule for d in validate(shop)] == ["empty-categories"]

@@ -78,6 +78,8 @@ class _Linter:
         values = {f: getattr(p, f) for f in p.model_fields_set}
         self.prices(loc, (), values, what)
         self.stock(loc, (), values, what, p.type)
+        if "categories" in values and not p.categories:
+            self.emit("empty-categories", loc, ("categories",), f"{what} has an empty category list", "WooCommerce puts a product without categories into Uncategorized (every plan would show it): name a category, or leave 'categories' out to leave them alone")
         published = p.status == "publish"
         if published and p.type in ("simple", "external") and p.regular_price is None:
             self.emit("product-without-price", loc, ("regular_price",) if "regular_price" in values else ("sku",), f"{what} is published without a regular price", "customers cannot buy it: set regular_price")

@@ -42,4 +42,5 @@ RULES: Final[dict[str, tuple[Severity, str]]] = {
         "on a variable product, always instock on an external one",
     ),
     "stock-management-on-grouped": (Severity.WARNING, "manage_stock on a grouped product (WooCommerce turns it off)"),
+    "empty-categories": (Severity.WARNING, "categories: [] (WooCommerce puts the product into Uncategorized)"),
 }

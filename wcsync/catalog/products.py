@@ -138,7 +138,9 @@ class ProductResolver:
             d.append(loc.diag(("manage_stock",), "external products cannot manage stock", "WooCommerce refuses it: remove manage_stock", key=True))
         if p.description is not None and p.description_template is not None:
             d.append(loc.diag(("description_template",), "both description and description_template are set", "keep one of them", key=True))
-        if p.slug is not None and not is_slug(p.slug):
+        if p.slug is not None and len(p.slug) > 200:
+            d.append(loc.diag(("slug",), f"product slug is {len(p.slug)} characters long", "WooCommerce cuts slugs to 200 characters (10#22): give a shorter slug"))
+        elif p.slug is not None and not is_slug(p.slug):
             d.append(loc.diag(("slug",), f"product slug '{p.slug}' is not a valid slug", f"WooCommerce would store it as '{slugify(p.slug)}': write that"))
         elif p.slug is not None:
             if p.slug in self.reg.slugs:
