@@ -43,7 +43,11 @@ class MiniStore:
             fault = self.faults.get(self.batch_posts)
             if fault == "drop-before":
                 raise httpx.ReadError("connection reset")
+            if fault == "half":  # the store processes and answers only the first item (a truncated run)
+                body = {"create": body["create"][:1]}
             answer = self._batch(body)
+            if fault == "truncate":  # every item committed, the answer has only the first entry
+                answer = {"create": answer["create"][:1]}
             if fault == "drop-after-commit":
                 raise httpx.ReadError("connection reset after commit")
             return httpx.Response(200, json=answer)
@@ -294,3 +298,15 @@ def test_a_create_never_settles_on_a_trashed_product_with_its_sku() -> None:
     # only live products are re-read for a create (no trash query)
     assert [(m, p) for m, p, _ in store.requests] == [
         ("POST", "products/batch"), ("GET", "products"), ("POST", "products/batch")]
+
+
+@pytest.mark.parametrize("fault", ["truncate", "half"])
+def test_items_missing_from_the_answer_are_re_read_not_failed_or_created_twice(fault: str) -> None:
+    store = MiniStore()
+    store.faults = {1: fault}
+    results = run_write(store, creates(3))
+    assert all(r.ok for r in results)
+    assert [r.recovered for r in results] == ([False, True, True] if fault == "truncate" else [False, False, False])
+    assert sorted(p["sku"] for p in store.products.values()) == ["SKU-0", "SKU-1", "SKU-2"]
+    sent_again = [("POST", "products/batch", 2)] if fault == "half" else []
+    assert store.requests == [("POST", "products/batch", 3), ("GET", "products", 0), *sent_again]

@@ -28,6 +28,8 @@ from wcsync.store.errors import RequestFailed, UnknownOutcome
 
 #: rounds of (send → unknown outcome → re-read) before an item is given up as unknown
 MAX_ROUNDS = 5
+#: the error code ``wcsync.store.batch.parse_batch`` gives an item the store's answer has no entry for
+MISSING_RESULT = "wcsync_missing_result"
 
 
 def batch_path(kind: Kind, parent_id: int | None) -> str:
@@ -102,34 +104,23 @@ class StoreWriter:
             try:
                 answered = await self._send(path, [ops[i] for i in todo])
             except UnknownOutcome:
-                try:
-                    found = await reread(self.client, kind, [ops[i] for i in todo])
-                except StoreError as exc:
-                    for i in todo:
-                        results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
-                            f"outcome unknown and the store could not be re-read ({exc}); re-run apply"))
-                    todo = []
-                    break
-                still: list[int] = []
-                for i in todo:
-                    settled = _settle(kind, ops[i], found.get(ops[i].key))
-                    if settled is None:
-                        still.append(i)
-                    else:
-                        results[i] = settled
-                todo = still
-                if not todo:
-                    break
-                continue
+                unknown = todo
             except StoreError as exc:
                 for i in todo:
                     results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=str(exc))
                 todo = []
                 break
-            for i, res in zip(todo, answered, strict=True):
-                results[i] = res
-            todo = []
-            break
+            else:
+                # an item the answer has no entry for (a truncated answer) is as unknown as a lost answer
+                unknown = []
+                for i, res in zip(todo, answered, strict=True):
+                    if res is None:
+                        unknown.append(i)
+                    else:
+                        results[i] = res
+            todo = await self._settle_unknown(kind, ops, unknown, results)
+            if not todo:
+                break
         for i in todo:
             results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
                 f"the store's answer was lost {MAX_ROUNDS} times; re-run apply (it re-reads before writing)"))
@@ -138,7 +129,29 @@ class StoreWriter:
             self.on_batch(kind, len(ops), sum(1 for r in final if not r.ok))
         return final
 
-    async def _send(self, path: str, ops: list[WriteOp]) -> list[WriteResult]:
+    async def _settle_unknown(self, kind: Kind, ops: list[WriteOp], unknown: list[int],
+                              results: list[WriteResult | None]) -> list[int]:
+        """Re-read the ops whose outcome is unknown; settle what the store proves; return what to send again."""
+        if not unknown:
+            return []
+        try:
+            found = await reread(self.client, kind, [ops[i] for i in unknown])
+        except StoreError as exc:
+            for i in unknown:
+                results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
+                    f"outcome unknown and the store could not be re-read ({exc}); re-run apply"))
+            return []
+        still: list[int] = []
+        for i in unknown:
+            settled = _settle(kind, ops[i], found.get(ops[i].key))
+            if settled is None:
+                still.append(i)
+            else:
+                results[i] = settled
+        return still
+
+    async def _send(self, path: str, ops: list[WriteOp]) -> list[WriteResult | None]:
+        """One batch request; per op its result, or None when the answer has no entry for it."""
         groups: dict[Op, list[int]] = {Op.CREATE: [], Op.UPDATE: [], Op.DELETE: []}
         for i, op in enumerate(ops):
             groups[op.op].append(i)
@@ -152,8 +165,9 @@ class StoreWriter:
         for op_kind, items in ((Op.CREATE, response.create), (Op.UPDATE, response.update),
                                (Op.DELETE, response.delete)):
             for i, item in zip(groups[op_kind], items, strict=True):
-                out[i] = _result(ops[i], item)
-        return [r if r is not None else WriteResult(ok=False, error="no answer") for r in out]
+                missing = not item.ok and (item.error or {}).get("code") == MISSING_RESULT
+                out[i] = None if missing else _result(ops[i], item)
+        return out
 
     # -- trash -------------------------------------------------------------------------------------------
 
