@@ -237,3 +237,24 @@ def test_restore_whose_answer_was_lost_converges(tmp_path: Path, sandbox_server:
         assert len(batches) == 2 and len(trash_reads) == 1
     else:  # committed: found restored, not sent again
         assert len(batches) == 1 and trash_reads == []
+
+
+def test_writes_that_time_out_are_re_read_and_converge(tmp_path: Path, sandbox_server: Any) -> None:
+    """10 % of writes get no answer before the client's write timeout (a real httpx read timeout, not a
+    closed connection): each is settled by re-reading, nothing is created twice."""
+    project = make_project(tmp_path, sandbox_server)
+    yaml = project / "wcsync.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("write_timeout: 10.0", "write_timeout: 0.5"),
+                    encoding="utf-8")
+    unmanaged = _seed_unmanaged(sandbox_server)
+    sandbox_server.set_faults(seed=5, rate_hang=0.1, hang_seconds=1.5, methods=["POST", "PUT", "DELETE"])
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    stats = sandbox_server.stats(log=False)
+    sandbox_server.set_faults()
+    assert stats["faults"].get("hang", 0) >= 1, stats
+    assert run.exit_code == 0, run.output
+    assert "Apply: 194 applied." in run.stderr
+    assert duplicate_skus(sandbox_server) == []
+    _unchanged(sandbox_server, unmanaged)
+    plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
