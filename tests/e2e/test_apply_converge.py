@@ -39,3 +39,34 @@ def test_a_perpetual_diff_is_reported_naming_the_field(tmp_path: Path, sandbox_s
     written = json.loads(report.read_text(encoding="utf-8"))
     assert written["ok"] is False and written["convergence_errors"] == [finding]
     assert "C-1" not in " ".join(written["convergence_errors"])
+
+
+def test_a_failed_re_read_after_writing_is_exit_3_not_1(tmp_path: Path, sandbox_server: Any,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once writes are done, a store that cannot be re-read makes convergence unproven (exit 3, reported),
+    never an 'error before anything was written'."""
+    from wcsync.store import fetch
+    from wcsync.store.errors import StoreUnreachable
+
+    real = fetch.fetch_live_state
+    calls = 0
+
+    async def second_read_fails(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise StoreUnreachable("could not connect to the store for GET /wp-json/wc/v3/products")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(fetch, "fetch_live_state", second_read_fails)
+    project = make_project(tmp_path, sandbox_server, catalog=False)
+    small_catalogue(project, ["R-1"])
+    report = tmp_path / "report.json"
+    run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
+    assert run.exit_code == 3, run.output
+    finding = ("could not re-read the store to check convergence (could not connect to the store for GET "
+               "/wp-json/wc/v3/products); run `wcsync plan` to check")
+    assert f"  not converged: {finding}" in run.stderr
+    assert "Apply: 1 applied." in run.stderr
+    assert "perpetual diff" not in run.stderr  # nothing is known to differ: it is unproven, not wrong
+    assert json.loads(report.read_text(encoding="utf-8"))["convergence_errors"] == [finding]

@@ -145,15 +145,17 @@ async def _apply(options: _Options) -> int:
         result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
                                progress=progress)
         status("Re-reading the store to check convergence …")
+        proven = True
         try:
             after = await fetch_live_state(client)
         except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
+            proven = False
             result.convergence_errors = [f"could not re-read the store to check convergence ({err}); "
                                          "run `wcsync plan` to check"]
         else:
             remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
             result.convergence_errors = convergence_errors(remaining, result)
-    _report(result, options.report_file)
+    _report(result, options.report_file, perpetual=proven)
     return result.exit_code
 
 
@@ -206,7 +208,7 @@ def _approved(auto_approve: bool) -> bool:
     return click.confirm("Apply these changes?", default=False, err=True)
 
 
-def _report(result: Any, report_file: Path | None) -> None:
+def _report(result: Any, report_file: Path | None, *, perpetual: bool = True) -> None:
     from wcsync.engine.model import ApplyResult, Status
 
     assert isinstance(result, ApplyResult)
@@ -217,7 +219,7 @@ def _report(result: Any, report_file: Path | None) -> None:
             status(f"  incomplete {item.kind.value} {item.key}: {item.followup_error}")
     for finding in result.convergence_errors:
         status(f"  not converged: {finding}")
-    if result.convergence_errors:
+    if result.convergence_errors and perpetual:
         status("A resource that was written still differs: its canonical form is wrong (a perpetual diff). "
                "Please report it.")
     status(result.summary())
