@@ -70,6 +70,9 @@ def test_trash_mode_sends_one_delete_without_force_per_product_and_variation(tmp
     assert [k for k in stats["counts"] if k.startswith("POST")] == [f"POST {API}/products/batch"]
     assert count(stats, f"POST {API}/products/batch") == 1
     assert all("force" not in query for _, query in _deletes(sandbox_server))
+    # progress hears every single request
+    assert "delete products: 2 item(s)\n  product: 1/2 (1 in this request) · " in run.stderr
+    assert "\n  product: 2/2 (1 in this request) · " in run.stderr
     by_sku = {p["sku"]: p["status"] for p in all_products(sandbox_server)}
     assert by_sku == {"D-1": "publish", "D-2": "trash", "D-3": "trash", "VAR": "publish"}
     _plan_is_empty(project, sandbox_server)

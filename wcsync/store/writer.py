@@ -172,10 +172,15 @@ class StoreWriter:
     # -- trash -------------------------------------------------------------------------------------------
 
     async def _trash_many(self, kind: Kind, ops: list[WriteOp]) -> list[WriteResult]:
-        results = list(await asyncio.gather(*(self._trash(kind, op) for op in ops)))
-        if self.on_batch:
-            self.on_batch(kind, len(ops), sum(1 for r in results if not r.ok))
-        return results
+        """One ``DELETE`` per op, concurrently; progress hears each request as it ends."""
+
+        async def one(op: WriteOp) -> WriteResult:
+            result = await self._trash(kind, op)
+            if self.on_batch:
+                self.on_batch(kind, 1, 0 if result.ok else 1)
+            return result
+
+        return list(await asyncio.gather(*(one(op) for op in ops)))
 
     async def _trash(self, kind: Kind, op: WriteOp) -> WriteResult:
         path = item_path(kind, op.id, op.parent_id)
