@@ -69,3 +69,12 @@ def test_project_schema_marks_secrets_write_only() -> None:
     schema = json.loads((ROOT / "schemas" / "project.schema.json").read_text())
     secret = schema["$defs"]["StoreConfig"]["properties"]["consumer_secret"]
     assert any(alt.get("writeOnly") is True for alt in secret["anyOf"])
+
+
+def test_project_schema_lists_the_lint_rule_ids() -> None:
+    from wcsync.catalog.lintrules import RULES
+
+    schema = json.loads((ROOT / "schemas" / "project.schema.json").read_text())
+    lint = schema["properties"]["lint"]
+    assert lint["propertyNames"] == {"enum": sorted(RULES)}
+    assert lint["additionalProperties"] == {"enum": ["error", "warning", "off"], "type": "string"}

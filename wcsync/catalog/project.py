@@ -65,7 +65,11 @@ class Project(Model):
     delete: Literal["trash", "force", "never"] = "trash"
     store_owned: list[str] = Field(default_factory=list)
     guards: Guards = Field(default_factory=Guards)
-    lint: dict[str, Literal["error", "warning", "off"]] = Field(default_factory=dict)
+    lint: dict[str, Literal["error", "warning", "off"]] = Field(
+        default_factory=dict,
+        description="lint rule id → error | warning | off",
+        json_schema_extra={"propertyNames": {"enum": sorted(RULES)}},
+    )
     catalog: str = Field(default="catalog", description="catalogue directory, relative to the project")
 
 
