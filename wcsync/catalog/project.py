@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr, StrictBool, StrictFloat, StrictInt
+from pydantic import Field, JsonValue, SecretStr, StrictBool, StrictFloat, StrictInt
 
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.models import Model
@@ -68,7 +68,7 @@ class Project(Model):
     lint: dict[str, Literal["error", "warning", "off"]] = Field(
         default_factory=dict,
         description="lint rule id → error | warning | off",
-        json_schema_extra={"propertyNames": {"enum": sorted(RULES)}},
+        json_schema_extra={"propertyNames": {"enum": list[JsonValue](sorted(RULES))}},
     )
     catalog: str = Field(default="catalog", description="catalogue directory, relative to the project")
 
