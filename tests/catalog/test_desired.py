@@ -216,3 +216,20 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it(shop: Path) -> None
         assert not load_catalog(shop, load_project(shop)).ok and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_files_read_hidden_skipped_and_products_through_a_link(shop: Path, tmp_path: Path) -> None:
+    before = _desired(shop)
+    (shop / "catalog/products/.draft.yaml").write_text("sku: [\n")  # hidden: never read
+    (shop / "catalog/.cache").mkdir()
+    (shop / "catalog/.cache/x.yaml").write_text("sku: [\n")
+    assert _desired(shop) == before
+    elsewhere = tmp_path / "elsewhere"
+    (shop / "catalog/products").rename(elsewhere)
+    (shop / "catalog/products").symlink_to(elsewhere, target_is_directory=True)
+    linked = _desired(shop)
+    assert [r.key for r in linked.products] == [r.key for r in before.products]
+    (elsewhere / "mugs.yaml").write_text((elsewhere / "mugs.yaml").read_text().replace("name: Mug\n", "name: Big mug\n", 1))
+    changed = _desired(shop)
+    assert changed.catalog_version != linked.catalog_version
+    assert _one(changed, Kind.PRODUCT, "MUG-1").fields["name"] == "Big mug"

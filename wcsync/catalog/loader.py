@@ -119,15 +119,21 @@ def _version(files: list[tuple[str, bytes]]) -> str:
 
 def _read_all(cdir: Path) -> dict[str, bytes | None]:
     """Every file of the catalogue directory that is not hidden (no part of its path starts with '.'),
-    read once: relative POSIX path → bytes (None when unreadable), in path order. Symbolic links to
-    directories are not followed (as ``Path.rglob`` does not)."""
+    read once: relative POSIX path → bytes (None when unreadable), in path order. ``products/`` may itself be
+    a symbolic link; links to directories further down are not followed (as ``Path.rglob`` does not)."""
     found: list[tuple[tuple[str, ...], str]] = []
-    for top, dirs, names in os.walk(cdir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        parts = Path(top).relative_to(cdir).parts
-        for name in names:
-            if not name.startswith(".") and os.path.isfile(os.path.join(top, name)):
-                found.append(((*parts, name), "/".join((*parts, name))))
+
+    def walk(root: Path, prefix: tuple[str, ...]) -> None:
+        for top, dirs, names in os.walk(root):
+            parts = (*prefix, *Path(top).relative_to(root).parts)
+            dirs[:] = [d for d in dirs if not d.startswith(".") and (*parts, d) != ("products",)]
+            for name in names:
+                if not name.startswith(".") and os.path.isfile(os.path.join(top, name)):
+                    found.append(((*parts, name), "/".join((*parts, name))))
+
+    walk(cdir, ())
+    if (cdir / "products").is_dir():
+        walk(cdir / "products", ("products",))
     out: dict[str, bytes | None] = {}
     for _, rel in sorted(found):
         try:
