@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wcsync.catalog.yamlio
 from wcsync.catalog.yamlio import parse_text
@@ -134,3 +136,47 @@ def test_crlf_and_bytes() -> None:
     doc, diags = parse_bytes("f.yaml", b"name: caf\xe9\n")
     assert doc is None
     assert [d.format() for d in diags] == ["f.yaml:1:1: file is not UTF-8 text (invalid continuation byte) — save the file as UTF-8"]
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+    st.sampled_from(["yes", "no", "on", "0o17", "0x1F", "1e3", "2024-11-29", "~", "<<", "a: b", "- x", "#c", "'q'"]),
+)
+_docs = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(st.characters(whitelist_categories=("Ll", "Lu", "Nd")), min_size=1, max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_docs, st.booleans())
+def test_c_composer_reads_like_the_pure_reference(data: object, flow: bool) -> None:
+    """Whatever ruamel.yaml writes, the C composer's nodes give the same values and positions as the pure
+    composer's (the reference), through the same value builder."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    from wcsync.catalog.yamlio import Positions, _CComposer, _plain, _pure_compose
+
+    out = io.StringIO()
+    dumper = YAML(typ="safe", pure=True)
+    dumper.default_flow_style = flow
+    dumper.dump({"doc": data}, out)
+    text = out.getvalue()
+    composer = _CComposer(text)
+    try:
+        c_node = composer.get_single_node()
+    finally:
+        composer.dispose()
+    pure_node = _pure_compose(text)
+    c_pos, pure_pos = Positions(), Positions()
+    c_value = _plain(c_node, (), c_pos.nodes, [])
+    pure_value = _plain(pure_node, (), pure_pos.nodes, [])
+    assert c_value == pure_value
+    assert c_pos.nodes == pure_pos.nodes
