@@ -207,14 +207,17 @@ def _plain(node: Node, path: PathT, nodes: dict[PathT, tuple[int, ...]], dups: l
         merged: set[str] = set()
         for pair in node.value:
             key_node, value_node = pair
-            if (key_node.ctag is _MERGE_TAG or _tag(key_node) == _MERGE) and isinstance(value_node, MappingNode):
-                for k, v in _plain(value_node, path, nodes, dups).items():
-                    if k not in out:
-                        out[k] = v
-                        merged.add(k)
-                continue
             kt, key = key_node.ctag, key_node.value
-            if not (kt is _TEXT_TAG or (kt is _PLAIN_TAG and key and key[0] not in _SPECIAL_START)):
+            if kt is _PLAIN_TAG:  # the common case first: a plain key (text unless it looks like a number…)
+                if not key or key[0] in _SPECIAL_START:
+                    key = _key(key_node)
+            elif kt is not _TEXT_TAG:
+                if (kt is _MERGE_TAG or _tag(key_node) == _MERGE) and isinstance(value_node, MappingNode):
+                    for k, v in _plain(value_node, path, nodes, dups).items():
+                        if k not in out:
+                            out[k] = v
+                            merged.add(k)
+                    continue
                 key = _key(key_node)
             if key in out:
                 if key not in merged:
