@@ -80,3 +80,51 @@ def test_variation_sku_change_to_a_taken_sku_keeps_the_other_changes() -> None:
         "would refuse it, so variation TEE-RED keeps its current SKU: change the SKU in the catalogue, or free it "
         "(delete that resource permanently, or empty it from the trash)"
     ]
+
+
+def test_two_variations_swapping_skus_across_parents_need_a_temporary_sku() -> None:
+    desired = state(products=[product("TEE", "Tee", type="variable", attributes=ATTRS),
+                              product("POLO", "Polo", type="variable", attributes=ATTRS)],
+                    variations=[variation("TEE", "POLO-RED", {"Color": "Red"}),
+                                variation("POLO", "TEE-RED", {"Color": "Red"})])
+    live_attrs = ({"id": 0, "name": "Color", "slug": "Color", "options": ("Red",), "visible": True, "variation": True},)
+    live = LiveState(
+        products=(live_product(1, "TEE", name="Tee", type="variable", attributes=live_attrs),
+                  live_product(4, "POLO", name="Polo", type="variable", attributes=live_attrs)),
+        variations=tuple(LiveResource(kind=Kind.VARIATION, id=vid, key=sku, parent_id=pid, mark=Mark(),
+                                      fields={"sku": sku, "attributes": {"Color": "Red"}})
+                         for vid, pid, sku in [(2, 1, "TEE-RED"), (5, 4, "POLO-RED")]),
+    )
+    plan = build_plan(desired, live, PlanSettings(), store=STORE)
+    assert lines(plan) == []
+    assert [i.message for i in plan.info] == [
+        "SKU TEE-RED belongs to variation #2 of TEE, which this plan gives another SKU in turn (a swap); WooCommerce "
+        "refuses a SKU that is still taken, so variation TEE-RED keeps its current SKU: give one of them a "
+        "temporary SKU in the catalogue first",
+        "SKU POLO-RED belongs to variation #5 of POLO, which this plan gives another SKU in turn (a swap); "
+        "WooCommerce refuses a SKU that is still taken, so variation POLO-RED keeps its current SKU: give one of "
+        "them a temporary SKU in the catalogue first",
+    ]
+
+
+def test_a_chain_of_sku_changes_waits_for_the_one_that_frees_it() -> None:
+    """TEE's variation takes POLO-RED, whose holder moves on to POLO-RED-2 (free): that one is written now, the
+    other by the next apply."""
+    desired = state(products=[product("TEE", "Tee", type="variable", attributes=ATTRS),
+                              product("POLO", "Polo", type="variable", attributes=ATTRS)],
+                    variations=[variation("TEE", "POLO-RED", {"Color": "Red"}),
+                                variation("POLO", "POLO-RED-2", {"Color": "Red"})])
+    live_attrs = ({"id": 0, "name": "Color", "slug": "Color", "options": ("Red",), "visible": True, "variation": True},)
+    live = LiveState(
+        products=(live_product(1, "TEE", name="Tee", type="variable", attributes=live_attrs),
+                  live_product(4, "POLO", name="Polo", type="variable", attributes=live_attrs)),
+        variations=tuple(LiveResource(kind=Kind.VARIATION, id=vid, key=sku, parent_id=pid, mark=Mark(),
+                                      fields={"sku": sku, "attributes": {"Color": "Red"}})
+                         for vid, pid, sku in [(2, 1, "TEE-RED"), (5, 4, "POLO-RED")]),
+    )
+    plan = build_plan(desired, live, PlanSettings(), store=STORE)
+    assert lines(plan) == ["update variation POLO-RED-2 [sku]"]
+    assert [i.message for i in plan.info] == [
+        "SKU POLO-RED belongs to variation #5 of POLO, which this plan gives another SKU; WooCommerce refuses a SKU "
+        "that is still taken, so variation POLO-RED gets it by the next apply",
+    ]

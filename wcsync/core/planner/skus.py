@@ -6,6 +6,8 @@ after it creates. This pass looks at every create (and SKU change) of the plan:
 
 - the holder is deleted by this plan: a variation's delete becomes permanent (a trashed one would keep the
   SKU for ever), with a note; the create is left to the next apply, once the SKU is free (an Info says so);
+- the holder itself gets another SKU in this plan: the SKU is taken until that write, so this one is left to
+  the next apply (an Info says so) — unless they swap SKUs, which needs a temporary SKU (the Info says so);
 - otherwise (the holder is not managed, kept by ``delete: never``, a trashed product, or a product this plan
   trashes): the create is not planned, and an Info names the holder and what to do.
 
@@ -62,6 +64,8 @@ def check_taken_skus(ctx: PlanContext) -> None:
         return
     holders = _holders(ctx)
     deletes = {(c.kind, c.live_id): i for i, c in enumerate(ctx.changes) if c.action is Action.DELETE}
+    #: (kind, live id) -> the SKU this plan gives that live resource
+    renamed = {(ctx.changes[i].kind, ctx.changes[i].live_id): sku for i, sku in wanted if ctx.changes[i].live_id is not None}
     dropped: set[int] = set()
     for i, sku in wanted:
         change = ctx.changes[i]
@@ -79,6 +83,18 @@ def check_taken_skus(ctx: PlanContext) -> None:
                 f"SKU {sku} belongs to {described}, which this plan deletes; WooCommerce refuses a SKU that is "
                 f"still taken and apply deletes after it writes, so {what} {outcome} by the next apply"
             )
+        elif (kind, holder.id) in renamed and _in_cycle(holders, renamed, (kind, holder.id), change):
+            message = (
+                f"SKU {sku} belongs to {described}, which this plan gives another SKU in turn (a swap); WooCommerce "
+                f"refuses a SKU that is still taken, so {what} keeps its current SKU: give one of them a temporary "
+                "SKU in the catalogue first"
+            )
+        elif (kind, holder.id) in renamed:
+            outcome = "is created" if creating else "gets it"
+            message = (
+                f"SKU {sku} belongs to {described}, which this plan gives another SKU; WooCommerce refuses a SKU "
+                f"that is still taken, so {what} {outcome} by the next apply"
+            )
         else:
             outcome = "is not created" if creating else "keeps its current SKU"
             message = (
@@ -93,6 +109,27 @@ def check_taken_skus(ctx: PlanContext) -> None:
         else:
             ctx.changes[i] = kept
     ctx.changes = [c for i, c in enumerate(ctx.changes) if i not in dropped]
+
+
+def _in_cycle(
+    holders: dict[str, list[tuple[Kind, LiveResource, str]]],
+    renamed: dict[tuple[Kind, int | None], str],
+    start: tuple[Kind, int],
+    change: Change,
+) -> bool:
+    """Does following "gets the SKU held by" from ``start`` come back to ``change`` (SKUs swapped)?"""
+    current: tuple[Kind, int | None] = start
+    for _ in range(len(renamed) + 1):
+        if current == (change.kind, change.live_id):
+            return True
+        sku = renamed.get(current)
+        if sku is None:
+            return False
+        taken = holders.get(sku_key(sku), [])
+        if not taken:
+            return False
+        current = (taken[0][0], taken[0][1].id)
+    return False
 
 
 def _make_permanent(ctx: PlanContext, at: int, sku: str, taker: Change) -> None:
