@@ -6,9 +6,10 @@
 - WooCommerce's batch delete is always permanent, so moving to the trash takes one ``DELETE`` per item
   (without ``force``);
 - results are matched to the ops by position (a failed create answers ``id: 0``);
-- a write whose outcome is unknown (``UnknownOutcome``: timeout, dropped connection, 5xx after sending) is
-  never repeated blindly: the affected resources are re-read by natural key first; what the store already
-  has is settled as applied, only the rest is sent again. So no product or variation is ever created twice.
+- a write whose outcome is unknown (``UnknownOutcome``: timeout, dropped connection, 5xx after sending; or
+  an item a 2xx batch answer has no entry for) is never repeated blindly: the affected resources are re-read
+  by natural key first (a product restore also in the trash); what the store already has is settled as
+  applied, only the rest is sent again. So no product or variation is ever created twice.
 """
 
 from __future__ import annotations
