@@ -46,6 +46,9 @@ class StoreSettings(BaseModel):
     concurrency: int = 4
     batch_size: int = 100
     max_retries: int = 5
+    #: where the credentials came from, for error hints — e.g. ``WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET``
+    #: or ``consumer_key / consumer_secret of store 'shop' in wcsync.yaml``; None = unknown (hints name both)
+    credentials_source: str | None = None
 
     @property
     def is_sandbox(self) -> bool:

@@ -92,7 +92,7 @@ class FakeStore:
         self.error: Exception | None = None
         self.opened: list[StoreSettings] = []
 
-    def open_client(self, settings: StoreSettings, *, progress: Any = None) -> Any:
+    def open_client(self, settings: StoreSettings, *, progress: Any = None, notify: Any = None) -> Any:
         self.opened.append(settings)
         store = self
 
@@ -163,12 +163,12 @@ def test_changes_print_on_stdout_status_on_stderr(store: FakeStore, project: Pat
         "Plan: 2 to create, 0 to update, 0 to adopt, 0 to delete.",
     ]
     assert result.stderr.splitlines() == [
-        f"Loading the catalogue in {project}…",
+        f"Loading the catalogue in {project.resolve()} …",
         "warning: catalog/products/mug.yaml:2:1: short_description is empty",
-        "Reading store production (https://shop.example.com)…",
+        "Reading store production (https://shop.example.com) …",
         "  read products (2 pages)",
         "  read products/categories (1 page)",
-        "Planning…",
+        "Planning …",
     ]
     # the store was opened with the secret resolved from the environment
     assert store.opened[0].consumer_secret is not None
@@ -281,7 +281,7 @@ def test_store_url_without_project_file_and_secrets_in_the_url_are_dropped(
     result = run(tmp_path, "--store-url", url, "--out", str(out), "--format", "markdown")
     assert result.exit_code == 0, result.stderr
     assert store.opened[0].url == url  # the client gets what the user gave …
-    assert "Reading store shop.example.com (https://shop.example.com)…" in result.stderr
+    assert "Reading store shop.example.com (https://shop.example.com) …" in result.stderr
     assert Plan.model_validate_json(out.read_text(encoding="utf-8")).store.url == "https://shop.example.com"
     no_secret(result, out)  # … nothing else does
 
@@ -338,6 +338,9 @@ def test_no_color_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_targets_repeat_or_comma_separated(store: FakeStore, project: Path) -> None:
+    # OTHER is only in the store (a live tag): a target may name a live resource the catalogue lacks
+    other = LiveResource(kind=Kind.TAG, id=7, key="other", fields={"name": "Other", "slug": "other"})
+    store.live = LiveState(wc_version="11.0.1", tags=(other,))
     result = run(project, "--format", "json", "--target", "MUG-1, mugs", "--target", "OTHER")
     assert result.exit_code == 0, result.stderr
     plan = Plan.model_validate_json(result.stdout)

@@ -476,3 +476,34 @@ def test_wordpress_in_a_subdirectory() -> None:
     assert [str(r.url).split("?")[0] for r in seen] == [
         "http://shop.example/store/wp-json/wc/v3/products", "http://shop.example/store/wp-json/"]
     assert woocommerce_oauth_valid(seen[0], SECRET) and "oauth_signature" not in str(seen[1].url)
+
+
+def test_each_retry_is_announced_through_notify() -> None:
+    log: list[httpx.Request] = []
+    heard: list[str] = []
+    sleeps = Sleeps()
+    answers = (httpx.Response(503, headers={"Retry-After": "2"}), httpx.ReadTimeout("slow"),
+               httpx.RemoteProtocolError("dropped"))
+    handler = scripted(*answers, log=log)
+
+    async def main() -> Any:
+        async with WooClient(settings(read_timeout=4.0), transport=httpx.MockTransport(handler),
+                             retry=fast_retry(sleeps), notify=heard.append) as client:
+            return await client.get("products", {"per_page": 100})
+
+    assert asyncio.run(main()) == {"done": True}
+    assert len(log) == 4 and sleeps.calls[0] == 2.0
+    assert heard == [  # the query string (pagination noise) is left out
+        "retrying GET /wp-json/wc/v3/products in 2.0 s (attempt 2/6): HTTP 503",
+        "retrying GET /wp-json/wc/v3/products in 0.0 s (attempt 3/6): no answer within 4 s",
+        "retrying GET /wp-json/wc/v3/products in 0.0 s (attempt 4/6): the connection dropped",
+    ]
+
+
+def test_missing_credentials_hint_names_where_they_come_from() -> None:
+    with pytest.raises(ConfigError) as err:
+        WooClient(settings(consumer_secret=None, credentials_source="WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET"))
+    assert str(err.value) == (
+        "store 'default' (https://shop.example) has no consumer key/secret — create a Read/Write key in "
+        "WooCommerce → Settings → Advanced → REST API and set WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET"
+    )

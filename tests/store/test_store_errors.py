@@ -60,8 +60,19 @@ def test_wrong_secret_01_8() -> None:
     assert str(err) == (
         "GET /wp-json/wc/v3/products on https://shop.example was refused: wrong consumer key or secret (401 "
         "woocommerce_rest_authentication_error: Consumer secret is invalid.) — copy both from WooCommerce → "
-        "Settings → Advanced → REST API (secrets are shown once; create a new key if lost) and set "
-        "WC_CONSUMER_KEY / WC_CONSUMER_SECRET"
+        "Settings → Advanced → REST API (secrets are shown once; create a new key if lost) and set them where "
+        "this store's credentials come from: consumer_key / consumer_secret in wcsync.yaml (e.g. "
+        "${WC_CONSUMER_KEY}), or WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET with --store-url / WCSYNC_URL"
+    )
+
+
+def test_wrong_secret_names_where_the_credentials_came_from() -> None:
+    err = fail(answer(401, "woocommerce_rest_authentication_error", "Consumer secret is invalid."),
+               lambda c: c.get("products"),
+               credentials_source="WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET in the environment")
+    assert str(err).endswith(
+        "(secrets are shown once; create a new key if lost) and set WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET "
+        "in the environment"
     )
 
 

@@ -7,6 +7,7 @@ routes (so the sandbox's counters still count what wcsync sent); the rest is the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,67 @@ def test_read_only_key_used_for_a_write(sandbox_tls_server: Any, tmp_path: Path)
     assert result.exit_code != 0 and key not in result.output and secret not in result.output
     assert f"on {sandbox_tls_server.base_url} was refused: the API key is read-only" in result.stderr, result.stderr
     assert "create a key with Read/Write permissions" in result.stderr
+
+
+def plan_url(tmp_path: Path, url: str, env: dict[str, str]) -> Any:
+    """``wcsync plan --store-url URL`` on a project without wcsync.yaml (credentials from WCSYNC_*)."""
+    project = tmp_path / "bare"
+    (project / "catalog" / "products").mkdir(parents=True, exist_ok=True)
+    (project / "catalog" / "products" / "one.yaml").write_text("sku: ONE\nname: One\nregular_price: '5'\n",
+                                                               encoding="utf-8")
+    full_env = {"WCSYNC_CONSUMER_KEY": KEY, "WCSYNC_CONSUMER_SECRET": SECRET, "NO_COLOR": "1", "WCSYNC_URL": "",
+                **env}
+    result = CliRunner().invoke(cli, ["plan", "--project", str(project), "--store-url", url], env=full_env)
+    assert result.exit_code == 1, result.output
+    assert KEY not in result.output and SECRET not in result.output
+    return result
+
+
+def test_wrong_secret_names_the_variables_actually_used(sandbox_tls_server: Any, tmp_path: Path) -> None:
+    # --store-url: the credentials came from WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET, and the hint says so
+    line = error_line(plan_url(tmp_path, sandbox_tls_server.base_url, {
+        "WCSYNC_CONSUMER_KEY": sandbox_tls_server.consumer_key, "WCSYNC_CA_BUNDLE": str(sandbox_tls_server.ca_path)}))
+    assert "was refused: wrong consumer key or secret" in line
+    assert line.endswith("(secrets are shown once; create a new key if lost) and set WCSYNC_CONSUMER_KEY / "
+                         "WCSYNC_CONSUMER_SECRET in the environment"), line
+    assert "WC_CONSUMER_KEY /" not in line
+    # wcsync.yaml: the hint names the variables the store's entry interpolates, and the entry itself
+    line = error_line(plan(tmp_path, sandbox_tls_server.base_url, key=sandbox_tls_server.consumer_key,
+                           ca=sandbox_tls_server.ca_path))
+    assert line.endswith("create a new key if lost) and set K / S (read by consumer_key / consumer_secret of "
+                         "store 'shop' in wcsync.yaml)"), line
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+def test_connection_refused_says_so_and_shows_each_retry(tmp_path: Path) -> None:
+    port = _free_port()  # bound and closed again: nothing listens there
+    result = plan(tmp_path, f"https://127.0.0.1:{port}")  # max_retries: 1
+    retries = [line for line in result.stderr.splitlines() if line.startswith("retrying ")]
+    assert len(retries) == 1, result.stderr
+    assert re.fullmatch(r"retrying GET /wp-json/ in \d+\.\d s \(attempt 2/2\): connection refused", retries[0])
+    assert error_line(result) == (
+        f"Error: could not connect to https://127.0.0.1:{port} for GET /wp-json/: connection refused — nothing is "
+        f"listening on 127.0.0.1 port {port} (2 attempts) — check the port in the store URL, and that the web "
+        "server is running"
+    )
+
+
+def test_https_url_on_a_plain_http_port(sandbox_server: Any, tmp_path: Path) -> None:
+    port = sandbox_server.base_url.rsplit(":", 1)[1]
+    result = plan(tmp_path, f"https://127.0.0.1:{port}")
+    assert "retrying" not in result.stderr  # not transient: said at once
+    assert error_line(result) == (
+        f"Error: https://127.0.0.1:{port} did not speak TLS on port {port} (GET /wp-json/): the server answered, "
+        "but not with a TLS handshake — this is most likely a plain-HTTP port — if the store has no HTTPS, use "
+        f"http://127.0.0.1:{port} with `auth: oauth1` (WCSYNC_AUTH=oauth1 with --store-url); otherwise use the "
+        "port that serves HTTPS (443 unless it was changed)"
+    )
+    assert "WRONG_VERSION_NUMBER" not in result.stderr

@@ -1,21 +1,27 @@
 """Open a client for a configured store: a real HTTPS/HTTP client, or, for a ``sandbox:PATH`` store URL, the
 embedded sandbox served in-process through an httpx ASGI transport (no socket) with its own API key.
+Also: where a store's credentials came from, said so that error hints name the right variable or setting.
 
 The CLI may import the sandbox; ``wcsync.store`` never does — that is why this lives here.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from wcsync.cli.common import status
 from wcsync.errors import ConfigError
 from wcsync.settings import AuthMethod, StoreSettings
-from wcsync.store.client import Progress, WooClient
+from wcsync.store.client import Notify, Progress, WooClient
 
 #: base URL of the in-process sandbox (``.invalid`` can never resolve: nothing leaves the process)
 SANDBOX_BASE_URL = "https://sandbox.invalid"
+#: ``${VAR}`` as the whole value of a project-file credential field
+_WHOLE_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def sandbox_path(settings: StoreSettings) -> str:
@@ -28,28 +34,58 @@ def sandbox_path(settings: StoreSettings) -> str:
     return path
 
 
-def _sandbox_transport(path: str) -> httpx.AsyncBaseTransport:
-    from wcsync.sandbox.server import asgi_transport
+def credentials_source(settings: StoreSettings, project: Any = None, *, url_given: bool) -> str | None:
+    """Where ``settings``' consumer key/secret came from, as error hints should name it (None: a sandbox).
 
-    return asgi_transport(path)
+    ``url_given``: the store URL came from ``--store-url`` / ``WCSYNC_URL`` (credentials then come from
+    ``WCSYNC_CONSUMER_KEY`` / ``WCSYNC_CONSUMER_SECRET``); otherwise from the store's entry in ``project``
+    (a ``wcsync.catalog.project.Project``), naming the environment variables it interpolates when it does.
+    """
+    if settings.is_sandbox:
+        return None
+    if url_given:
+        return "WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET in the environment"
+    fields = ("consumer_key", "consumer_secret")
+    if settings.auth is AuthMethod.APP_PASSWORD:
+        fields = ("username", "app_password")
+    where = f"{fields[0]} / {fields[1]} of store '{settings.name}' in wcsync.yaml"
+    stores = getattr(project, "stores", None)
+    config = stores.get(settings.name) if isinstance(stores, dict) else None
+    variables: list[str] = []
+    for name in fields:
+        raw = getattr(config, name, None)
+        getter = getattr(raw, "get_secret_value", None)
+        value = getter() if getter is not None else raw
+        match = _WHOLE_VAR.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match:
+            variables.append(match.group(1))
+    if len(variables) == len(fields):
+        return f"{' / '.join(variables)} (read by {where})"
+    return where
 
 
-def open_client(settings: StoreSettings, *, progress: Progress | None = None) -> WooClient:
-    """A ``WooClient`` for ``settings`` (use it as an async context manager)."""
+def open_client(
+    settings: StoreSettings, *, progress: Progress | None = None, notify: Notify | None = None
+) -> WooClient:
+    """A ``WooClient`` for ``settings`` (use it as an async context manager). ``notify`` hears status lines
+    (retries); a sandbox store that does not exist yet is created, and said so on stderr."""
     if not settings.is_sandbox:
-        return WooClient(settings, progress=progress)
+        return WooClient(settings, progress=progress, notify=notify)
     from pydantic import SecretStr
 
     from wcsync.sandbox.db import open_db
     from wcsync.sandbox.keys import ensure_key
 
     path = sandbox_path(settings)
+    created = not Path(path).exists()
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = open_db(path)
     try:
         key, secret = ensure_key(conn)
     finally:
         conn.close()
+    if created:
+        (notify or status)(f"created a new, empty sandbox store at {Path(path).resolve()}")
     sandbox_settings = settings.model_copy(
         update={
             "auth": AuthMethod.BASIC,
@@ -58,5 +94,15 @@ def open_client(settings: StoreSettings, *, progress: Progress | None = None) ->
         }
     )
     return WooClient(
-        sandbox_settings, transport=_sandbox_transport(path), base_url=SANDBOX_BASE_URL, progress=progress
+        sandbox_settings,
+        transport=_sandbox_transport(path),
+        base_url=SANDBOX_BASE_URL,
+        progress=progress,
+        notify=notify,
     )
+
+
+def _sandbox_transport(path: str) -> httpx.AsyncBaseTransport:
+    from wcsync.sandbox.server import asgi_transport
+
+    return asgi_transport(path)

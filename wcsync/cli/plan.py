@@ -8,9 +8,10 @@ changes (or changes without ``--detailed-exitcode``), 2 changes with ``--detaile
 from __future__ import annotations
 
 import asyncio
+import difflib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,12 @@ from typing import Any
 import click
 
 from wcsync.cli.common import abort, debug_option, fail, project_option, status
+from wcsync.core.canonical import path_key, sku_key, slug_key
+from wcsync.core.kinds import Kind
 from wcsync.core.plan import Plan, StoreRef
-from wcsync.errors import CatalogError, WcsyncError
+from wcsync.core.records import DesiredState, LiveState
+from wcsync.core.refs import LiveIndex, strip_pa
+from wcsync.errors import CatalogError, ConfigError, WcsyncError
 from wcsync.render import FORMATS, render, render_json
 from wcsync.settings import StoreSettings
 
@@ -107,13 +112,19 @@ def make_plan(
     diagnostics, store errors, ``PlanError`` when a guard trips)."""
     from wcsync.catalog import load_catalog
     from wcsync.catalog.project import load_project, plan_settings, resolve_store
+    from wcsync.cli.connect import credentials_source
     from wcsync.core.planner import build_plan
 
     env = os.environ if env is None else env
     directory = Path(project_dir)
     url_given = bool(store_url or env.get("WCSYNC_URL"))
+    if not url_given:
+        _require_project_file(directory)
     project = load_project(directory, required=not url_given)
     settings = resolve_store(project, store=store, store_url=store_url, env=env)
+    if settings.credentials_source is None:
+        source = credentials_source(settings, project, url_given=url_given)
+        settings = settings.model_copy(update={"credentials_source": source})
     plan_settings_ = plan_settings(project).model_copy(
         update={
             "allow_deletes": overrides.allow_deletes,
@@ -122,7 +133,7 @@ def make_plan(
             "targets": overrides.targets,
         }
     )
-    _status(progress, f"Loading the catalogue in {directory}…")
+    _status(progress, f"Loading the catalogue in {directory.resolve()} …")
     loaded = load_catalog(directory, project)
     for warning in loaded.warnings:
         _status(progress, f"warning: {warning}")
@@ -134,11 +145,86 @@ def make_plan(
             hint="fix them (`wcsync validate` lists them) and plan again",
         )
     desired = loaded.desired
-    _status(progress, f"Reading store {settings.name} ({public_url(settings)})…")
+    _status(progress, f"Reading store {settings.name} ({public_url(settings)}) …")
     live = asyncio.run(_fetch(settings, progress))
-    _status(progress, "Planning…")
+    check_targets(overrides.targets, desired, live, store=settings.name)
+    _status(progress, "Planning …")
     ref = StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
     return build_plan(desired, live, plan_settings_, store=ref)
+
+
+def check_targets(targets: Sequence[str], desired: DesiredState, live: LiveState, *, store: str) -> None:
+    """Raise ``ConfigError`` naming every ``--target`` key that matches no desired and no live resource
+    (with close matches), so a typo is an error rather than an empty plan. Keys are matched the way the
+    planner's ``PlanContext.targeted`` matches them."""
+    if not targets:
+        return
+    known: dict[str, str] = {}  # comparable key -> key as the catalogue / store spells it
+    for kind in Kind:
+        for d in desired.of_kind(kind):
+            _add_target_keys(known, kind, d.key, d.parent_key)
+    index = LiveIndex.build(live)
+    for kind in Kind:
+        for r in live.of_kind(kind):
+            if kind is Kind.VARIATION:
+                parent = index.by_id[Kind.PRODUCT].get(r.parent_id or -1)
+                _add_target_keys(known, kind, r.key or "", parent.key if parent else None)
+            else:
+                _add_target_keys(known, kind, index.display_key(kind, r), None)
+    unknown = [t for t in dict.fromkeys(t.strip() for t in targets) if t and t.casefold() not in known]
+    if not unknown:
+        return
+    hints: list[str] = []
+    for key in unknown:
+        close = difflib.get_close_matches(key.casefold(), list(known), n=3, cutoff=0.6)
+        if close:
+            guesses = " or ".join(f"'{known[c]}'" for c in close)
+            hints.append(f"did you mean {guesses}{f' (for {key})' if len(unknown) > 1 else ''}?")
+    hints.append("a target is a product or variation SKU, a category path or slug, or a tag, attribute "
+                 "or shipping-class slug")
+    verb = "matches" if len(unknown) == 1 else "match"
+    raise ConfigError(
+        f"--target {', '.join(unknown)} {verb} nothing in the catalogue or in store {store}",
+        hint="; ".join(hints),
+    )
+
+
+def _add_target_keys(known: dict[str, str], kind: Kind, key: str, parent_key: str | None) -> None:
+    """The keys ``--target`` accepts for one resource (mirrors ``PlanContext.targeted``)."""
+    if kind in (Kind.PRODUCT, Kind.VARIATION):
+        pairs = [(sku_key(key), key.strip())]
+    elif kind is Kind.CATEGORY:
+        path = path_key(key)
+        leaf = key.strip("/").rsplit("/", 1)[-1]
+        pairs = [(path, key.strip("/")), (path.rsplit("/", 1)[-1], leaf)]
+    elif kind is Kind.TERM:
+        attr, _, slug = key.partition("/")
+        pairs = [(f"{slug_key(attr)}/{slug_key(slug)}", key)]
+    elif kind is Kind.ATTRIBUTE:
+        pairs = [(slug_key(strip_pa(key)), strip_pa(key)), (f"pa_{slug_key(strip_pa(key))}", f"pa_{strip_pa(key)}")]
+    else:
+        pairs = [(slug_key(key), key)]
+    for comparable, shown in pairs:
+        if comparable:
+            known.setdefault(comparable, shown)
+
+
+def _require_project_file(directory: Path) -> None:
+    """Without a store URL, the project file names the store: say once what is missing and what to do."""
+    from wcsync.catalog.project import PROJECT_FILE
+
+    where = directory.resolve()
+    if not directory.is_dir():
+        raise ConfigError(
+            f"the project directory {where} does not exist",
+            hint="pass --project DIR pointing at the folder that holds wcsync.yaml and catalog/",
+        )
+    if not (directory / PROJECT_FILE).is_file():
+        raise ConfigError(
+            f"no {PROJECT_FILE} in {where}, so there is no store to plan against",
+            hint=f"create {PROJECT_FILE} there (with `stores:`), pass --project DIR pointing at the project "
+            "that has one, or pass --store-url URL (or set WCSYNC_URL)",
+        )
 
 
 def _status(progress: FetchProgress | None, message: str) -> None:
@@ -151,7 +237,8 @@ async def _fetch(settings: StoreSettings, progress: FetchProgress | None) -> Any
     from wcsync.store.fetch import fetch_live_state
 
     callback = progress.update if progress is not None else None
-    async with open_client(settings, progress=callback) as client:
+    notify = progress.status if progress is not None else None
+    async with open_client(settings, progress=callback, notify=notify) as client:
         try:
             return await fetch_live_state(client, progress=callback)
         finally:

@@ -20,7 +20,7 @@ from oauthlib import oauth1
 
 from wcsync.errors import ConfigError
 from wcsync.settings import AuthMethod, StoreSettings
-from wcsync.store.errors import PlainHttpAuthError, redact_url
+from wcsync.store.errors import PlainHttpAuthError, redact_url, set_credentials
 
 
 class QueryAuth(httpx.Auth):
@@ -82,8 +82,8 @@ def build_auth(settings: StoreSettings, base_url: str) -> httpx.Auth:
     if not key or not secret:
         raise ConfigError(
             f"store {settings.name!r} ({store}) has no consumer key/secret",
-            hint="create a Read/Write key in WooCommerce → Settings → Advanced → REST API and set "
-            "WC_CONSUMER_KEY and WC_CONSUMER_SECRET",
+            hint="create a Read/Write key in WooCommerce → Settings → Advanced → REST API and "
+            + set_credentials(settings.credentials_source),
         )
     if method is AuthMethod.OAUTH1:
         return OAuth1Auth(key, secret)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -23,6 +24,7 @@ from wcsync.store.batch import BatchResponse, parse_batch
 from wcsync.store.concurrent import gather_all
 from wcsync.store.errors import (
     CertificateError,
+    NotTlsError,
     NotWordPressError,
     RequestInfo,
     StoreTimeout,
@@ -34,13 +36,15 @@ from wcsync.store.errors import (
 from wcsync.store.limiter import AdaptiveLimiter
 from wcsync.store.responses import application_error, json_or_none, lenient_json, location, wire_params
 from wcsync.store.retry import PUSHBACK_STATUSES, RETRY_STATUSES, RetryPolicy, parse_retry_after
-from wcsync.store.tls import is_cert_error, tls_verify
+from wcsync.store.tls import is_cert_error, is_connection_refused, is_not_tls, tls_verify
 
 API_PREFIX = "/wp-json/wc/v3/"
 PER_PAGE = 100
 
 #: progress callback: (path, pages fetched, total pages)
 Progress = Callable[[str, int, int], None]
+#: status callback: one line for the user (a retry about to wait, …)
+Notify = Callable[[str], None]
 
 
 class WooClient:
@@ -54,6 +58,7 @@ class WooClient:
         base_url: str | None = None,
         retry: RetryPolicy | None = None,
         progress: Progress | None = None,
+        notify: Notify | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = (base_url or settings.url).rstrip("/")
@@ -67,6 +72,8 @@ class WooClient:
         self.limiter = AdaptiveLimiter(settings.concurrency)
         self.retry = retry or RetryPolicy()
         self.progress = progress
+        #: hears "retrying GET /wp-json/ in 2.0 s (attempt 2/6): connection refused" before each backoff wait
+        self.notify = notify
         #: every HTTP attempt made (retries included)
         self.attempts = 0
         self._read_timeout = httpx.Timeout(
@@ -231,6 +238,7 @@ class WooClient:
             attempt += 1
             retry_after: float | None = None
             failure: Exception | None = None
+            reason = ""
             async with self.limiter.slot() as epoch:
                 self.attempts += 1
                 try:
@@ -244,21 +252,23 @@ class WooClient:
                     )
                 except httpx.ConnectTimeout as exc:
                     failure = self._timeout_error(info, exc, "connect", self.settings.connect_timeout)
+                    reason = f"no connection within {self.settings.connect_timeout:g} s"
                 except httpx.ConnectError as exc:
                     if is_cert_error(exc):
                         raise self._cert_error(info, exc) from exc
-                    failure = StoreUnreachable(
-                        f"could not connect to {self.store} for {info.describe()}: {exc or type(exc).__name__}",
-                        hint="check the store URL, DNS and that the site is up",
-                    )
+                    if is_not_tls(exc):
+                        raise self._not_tls_error(info) from exc
+                    failure, reason = self._connect_error(info, exc, attempt)
                 except httpx.WriteTimeout as exc:
                     # the request never finished uploading, so the store cannot have processed it
                     failure = self._timeout_error(info, exc, "write", timeout.write or 0.0)
+                    reason = f"upload not finished within {timeout.write or 0.0:g} s"
                 except httpx.TimeoutException as exc:
                     used = timeout.read or 0.0
                     if info.is_write:
                         raise self._unknown(info, f"no answer within the {used:g} s read timeout") from exc
                     failure = self._timeout_error(info, exc, "read", used)
+                    reason = f"no answer within {used:g} s"
                 except httpx.TransportError as exc:
                     if info.is_write:
                         raise self._unknown(info, f"the connection failed after sending ({exc!r})") from exc
@@ -266,6 +276,7 @@ class WooClient:
                         f"the connection to {self.store} failed during {info.describe()}: {exc!r}",
                         hint="the store or a proxy dropped the connection; try again, or lower `concurrency`",
                     )
+                    reason = "the connection dropped"
                 else:
                     status = response.status_code
                     if status < 300:
@@ -288,11 +299,19 @@ class WooClient:
                             auth=self.settings.auth.value,
                             attempts=attempt,
                             location=location(response),
+                            credentials=self.settings.credentials_source,
                         )
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    reason = f"HTTP {status}"
             if failure is not None and attempt > self.settings.max_retries:
                 raise failure
-            await self.retry.sleep(self.retry.delay(attempt, retry_after))
+            delay = self.retry.delay(attempt, retry_after)
+            if self.notify is not None:
+                self.notify(
+                    f"retrying {info.describe(query=False)} in {delay:.1f} s "
+                    f"(attempt {attempt + 1}/{self.settings.max_retries + 1}): {reason}"
+                )
+            await self.retry.sleep(delay)
 
     # -- helpers ------------------------------------------------------------------------------------------
 
@@ -339,6 +358,33 @@ class WooClient:
             f"the TLS certificate of {self.store} could not be verified ({info.describe()}): {exc}",
             hint="if the store uses a private or self-signed CA, point WCSYNC_CA_BUNDLE (or `ca_bundle` in "
             "wcsync.yaml) at its PEM file; renew the certificate if it expired",
+        )
+
+    def _connect_error(self, info: RequestInfo, exc: Exception, attempt: int) -> tuple[StoreUnreachable, str]:
+        """The error to raise if no retry is left, and the short reason for a retry line."""
+        if is_connection_refused(exc):
+            parts = urlsplit(self.base_url)
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+            tries = f" ({attempt} attempts)" if attempt > 1 else ""
+            return StoreUnreachable(
+                f"could not connect to {self.store} for {info.describe()}: connection refused — nothing is "
+                f"listening on {parts.hostname} port {port}{tries}",
+                hint="check the port in the store URL, and that the web server is running",
+            ), "connection refused"
+        return StoreUnreachable(
+            f"could not connect to {self.store} for {info.describe()}: {exc or type(exc).__name__}",
+            hint="check the store URL, DNS and that the site is up",
+        ), str(exc) or type(exc).__name__
+
+    def _not_tls_error(self, info: RequestInfo) -> NotTlsError:
+        parts = urlsplit(self.base_url)
+        port = parts.port or 443
+        host = parts.hostname or "?"
+        return NotTlsError(
+            f"{self.store} did not speak TLS on port {port} ({info.describe()}): the server answered, but not "
+            "with a TLS handshake — this is most likely a plain-HTTP port",
+            hint=f"if the store has no HTTPS, use http://{host}:{port} with `auth: oauth1` (WCSYNC_AUTH=oauth1 "
+            "with --store-url); otherwise use the port that serves HTTPS (443 unless it was changed)",
         )
 
     def _unknown(self, info: RequestInfo, what: str) -> UnknownOutcome:

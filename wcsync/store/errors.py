@@ -5,7 +5,8 @@ and says what to do next::
 
     StoreError (wcsync.errors)
     ├── StoreUnreachable         DNS failure, connection refused, dropped connection on a read
-    │   └── CertificateError     TLS verification failed (suggests WCSYNC_CA_BUNDLE / ca_bundle)
+    │   ├── CertificateError     TLS verification failed (suggests WCSYNC_CA_BUNDLE / ca_bundle)
+    │   └── NotTlsError          https:// URL, but the port answered without TLS (suggests http:// + oauth1)
     ├── StoreTimeout             connect or read timeout, stating the timeout that was used
     ├── NotWordPressError        the URL does not serve the WordPress REST API
     ├── PermalinksOffError       WordPress answers only ?rest_route= (plain permalinks): /wp-json/ is 404
@@ -49,10 +50,11 @@ class RequestInfo:
     def is_write(self) -> bool:
         return self.method.upper() in WRITE_METHODS
 
-    def describe(self) -> str:
+    def describe(self, *, query: bool = True) -> str:
+        """``METHOD /path?query`` without credentials (``query=False``: without the query string)."""
         shown = self.path if self.path.startswith("/") else f"/wp-json/wc/v3/{self.path}"
         safe = {k: v for k, v in self.params.items() if k not in SECRET_PARAMS and not k.startswith("oauth_")}
-        if safe:
+        if safe and query:
             shown += "?" + "&".join(f"{k}={v}" for k, v in safe.items())
         return f"{self.method.upper()} {shown}"
 
@@ -66,8 +68,22 @@ def redact_url(url: str) -> str:
     return f"{parts.scheme}://{host}{parts.path}".rstrip("/")
 
 
+def set_credentials(source: str | None) -> str:
+    """``set …`` naming where this store's credentials come from (both ways when that is unknown)."""
+    if source:
+        return f"set {source}"
+    return (
+        "set them where this store's credentials come from: consumer_key / consumer_secret in wcsync.yaml "
+        "(e.g. ${WC_CONSUMER_KEY}), or WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET with --store-url / WCSYNC_URL"
+    )
+
+
 class StoreUnreachable(StoreError):
     """The store could not be reached (or a read's connection dropped)."""
+
+
+class NotTlsError(StoreUnreachable):
+    """An ``https://`` URL points at a port that does not speak TLS (usually a plain-HTTP port)."""
 
 
 class CertificateError(StoreUnreachable):
@@ -166,8 +182,10 @@ def classify_error(
     auth: str,
     attempts: int = 1,
     location: str | None = None,
+    credentials: str | None = None,
 ) -> RequestFailed:
-    """Map an error response to the most helpful error class and message."""
+    """Map an error response to the most helpful error class and message. ``credentials`` says where the
+    store's credentials came from (``StoreSettings.credentials_source``), so a hint names the right place."""
     code, text = error_body(body)
     where = f"{request.describe()} on {store}"
     if 300 <= status < 400:
@@ -214,7 +232,7 @@ def classify_error(
             return AuthenticationFailed(
                 f"{where} was refused: wrong consumer key or secret ({said})",
                 hint="copy both from WooCommerce → Settings → Advanced → REST API (secrets are shown once; "
-                "create a new key if lost) and set WC_CONSUMER_KEY / WC_CONSUMER_SECRET",
+                f"create a new key if lost) and {set_credentials(credentials)}",
                 **kw,
             )
         if plain_http and auth in {"basic", "query"}:

@@ -35,11 +35,36 @@ def tls_verify(settings: StoreSettings) -> ssl.SSLContext | bool:
 
 def is_cert_error(exc: BaseException) -> bool:
     """Whether a connection error was caused by certificate verification."""
+    return any(
+        isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen)
+        for seen in _chain(exc)[:6]
+    )
+
+
+#: OpenSSL reasons meaning "the peer answered, but not with TLS" (3.0: WRONG_VERSION_NUMBER; later versions
+#: may say RECORD_LAYER_FAILURE or PACKET_LENGTH_TOO_LONG for the same plain-HTTP answer)
+_NOT_TLS_REASONS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST")
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    out: list[BaseException] = []
     seen: BaseException | None = exc
-    for _ in range(6):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
-            return True
+    while seen is not None and len(out) < 8:
+        out.append(seen)
         seen = seen.__cause__ or seen.__context__
+    return out
+
+
+def is_not_tls(exc: BaseException) -> bool:
+    """Whether a TLS handshake failed because the server did not speak TLS (an https:// URL on an HTTP port)."""
+    for seen in _chain(exc):
+        if isinstance(seen, ssl.SSLError) and (
+            getattr(seen, "reason", None) in _NOT_TLS_REASONS or any(r in str(seen) for r in _NOT_TLS_REASONS)
+        ):
+            return True
     return False
+
+
+def is_connection_refused(exc: BaseException) -> bool:
+    """Whether a connection attempt was refused (nothing listening on that port)."""
+    return any(isinstance(seen, ConnectionRefusedError) for seen in _chain(exc))
