@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from wcsync.catalog.models import Product
@@ -33,7 +34,7 @@ def test_schema_command_writes_every_kind(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == KINDS
     assert result.stdout.splitlines() == [str(tmp_path / "out" / name) for name in json_schemas()]
-    assert result.stderr == f"wrote 7 schemas to {tmp_path / 'out'}\n"
+    assert result.stderr == f"wrote 7 schemas to {tmp_path / 'out'}/\n"
     for name, schema in json_schemas().items():
         assert (tmp_path / "out" / name).read_text() == render_schema(schema)
 
@@ -42,14 +43,36 @@ def test_check_flag_detects_stale(tmp_path: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["schema", str(tmp_path)]).exit_code == 0
     ok = runner.invoke(cli, ["schema", "--check", str(tmp_path)])
-    assert (ok.exit_code, ok.stderr) == (0, f"schemas in {tmp_path} are up to date\n")
+    assert (ok.exit_code, ok.stderr) == (0, f"schemas in {tmp_path}/ are up to date\n")
     (tmp_path / "tags.schema.json").write_text("{}\n")
     (tmp_path / "project.schema.json").unlink()
     bad = runner.invoke(cli, ["schema", "--check", str(tmp_path)])
     assert bad.exit_code == 1
     assert bad.stderr == (
-        f"Error: schemas in {tmp_path} are stale: tags.schema.json, project.schema.json — run `wcsync schema {tmp_path}`\n"
+        f"Error: schemas in {tmp_path}/ are stale: tags.schema.json, project.schema.json — run `wcsync schema {tmp_path}`\n"
     )
+
+
+def test_check_default_folder_wording_and_a_missing_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["schema", "--check"])
+    assert (missing.exit_code, missing.stderr) == (1, "Error: schemas/ does not exist — run `wcsync schema`\n")
+    elsewhere = runner.invoke(cli, ["schema", "--check", "out"])
+    assert (elsewhere.exit_code, elsewhere.stderr) == (1, "Error: out/ does not exist — run `wcsync schema out`\n")
+    assert runner.invoke(cli, ["schema"]).stderr == "wrote 7 schemas to schemas/\n"
+    ok = runner.invoke(cli, ["schema", "--check"])
+    assert (ok.exit_code, ok.stderr) == (0, "schemas in schemas/ are up to date\n")
+    (tmp_path / "schemas" / "tags.schema.json").unlink()
+    stale = runner.invoke(cli, ["schema", "--check"])
+    assert stale.stderr == "Error: schemas in schemas/ are stale: tags.schema.json — run `wcsync schema`\n"
+
+
+def test_help_names_the_folder_dir_throughout() -> None:
+    text = CliRunner().invoke(cli, ["schema", "--help"]).output
+    assert "schema [OPTIONS] [DIR]\n" in text
+    assert "into DIR (default: schemas/)" in " ".join(text.split())
+    assert "DIRECTORY" not in text
 
 
 def test_product_schema_mirrors_the_model() -> None:

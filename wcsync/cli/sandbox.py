@@ -110,7 +110,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-@sandbox.command()
+@sandbox.command(short_help="Serve the store over HTTP or HTTPS (--tls) until interrupted.")
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -248,13 +248,18 @@ class _DroppedOnPurpose(logging.Filter):
 )
 @click.option("--description", default="", help="Description of the new key.")
 @click.option(
-    "--app-password", is_flag=True, help="Create an application password for the admin user instead."
+    "--app-password",
+    is_flag=True,
+    help="Create an application password for the admin user instead (printed as WCSYNC_USERNAME= and "
+    "WCSYNC_APP_PASSWORD= lines; use them in wcsync.yaml: auth: app_password, username: admin, "
+    "app_password: ${WCSYNC_APP_PASSWORD}).",
 )
 def keys(db_path: Path, create: bool, permissions: str, description: str, app_password: bool) -> None:
     """List the store's API keys (no secrets), or create one.
 
     `--create` prints exactly two lines, so a shell can `eval` or source them:
 
+    \b
         WCSYNC_CONSUMER_KEY=ck_…
         WCSYNC_CONSUMER_SECRET=cs_…
     """
@@ -286,7 +291,7 @@ def keys(db_path: Path, create: bool, permissions: str, description: str, app_pa
 # --- reset and seed ----------------------------------------------------------------------------------------
 
 
-@sandbox.command()
+@sandbox.command(short_help="Empty the store (API keys are kept).")
 @db_option
 def reset(db_path: Path) -> None:
     """Empty the store to a fresh WooCommerce (only "Uncategorized"); API keys are kept."""
@@ -306,7 +311,12 @@ def reset(db_path: Path) -> None:
 @click.option(
     "--no-reset", is_flag=True, help="Replay the seed on top of the current store instead of a reset one."
 )
-@click.option("--wc-version", default="11.0.1", show_default=True)
+@click.option(
+    "--wc-version",
+    default="11.0.1",
+    show_default=True,
+    help="The WooCommerce version the store behaves as while the seed is replayed.",
+)
 def seed(name: str | None, db_path: Path, list_only: bool, no_reset: bool, wc_version: str) -> None:
     """Load a named live state into the store (NAME: see --list)."""
     from wcsync.sandbox import seeds
