@@ -114,3 +114,10 @@ def test_a_new_sandbox_store_is_announced_once(tmp_path: Path) -> None:
     again = CliRunner().invoke(cli, args, env={"WCSYNC_URL": ""})
     assert again.exit_code == 0, again.output
     assert "created a new" not in again.stderr
+
+
+def test_plan_help_metavars_match_the_messages() -> None:
+    text = CliRunner().invoke(cli, ["plan", "--help"]).output
+    assert "--project DIR " in text  # messages say "pass --project DIR"
+    assert "--store NAME " in text and "--store-url URL " in text and "--target KEY " in text
+    assert "DIRECTORY" not in text

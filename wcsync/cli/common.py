@@ -35,6 +35,7 @@ debug_option = click.option("--debug", is_flag=True, help="Show tracebacks for u
 project_option = click.option(
     "--project",
     "project_dir",
+    metavar="DIR",
     type=click.Path(file_okay=False, path_type=str),
     default=".",
     show_default=True,

@@ -250,9 +250,9 @@ class _DroppedOnPurpose(logging.Filter):
 @click.option(
     "--app-password",
     is_flag=True,
-    help="Create an application password for the admin user instead (printed as WCSYNC_USERNAME= and "
-    "WCSYNC_APP_PASSWORD= lines; use them in wcsync.yaml: auth: app_password, username: admin, "
-    "app_password: ${WCSYNC_APP_PASSWORD}).",
+    help="Create an application password for the admin user instead, printed as WCSYNC_USERNAME= and "
+    "WCSYNC_APP_PASSWORD= lines (read with --store-url; in wcsync.yaml write auth: app_password, "
+    "username: admin, app_password: ${WCSYNC_APP_PASSWORD}).",
 )
 def keys(db_path: Path, create: bool, permissions: str, description: str, app_password: bool) -> None:
     """List the store's API keys (no secrets), or create one.
