@@ -121,3 +121,20 @@ def test_plan_help_metavars_match_the_messages() -> None:
     assert "--project DIR " in text  # messages say "pass --project DIR"
     assert "--store NAME " in text and "--store-url URL " in text and "--target KEY " in text
     assert "DIRECTORY" not in text
+
+
+def test_a_sandbox_path_that_cannot_be_created_is_a_plain_error(tmp_path: Path) -> None:
+    project = tmp_path / "shop"
+    (project / "catalog" / "products").mkdir(parents=True)
+    (project / "catalog" / "products" / "one.yaml").write_text("sku: ONE\nname: One\nregular_price: '5'\n",
+                                                               encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    db = blocker / "x.db"  # its "folder" is a file
+    result = CliRunner().invoke(cli, ["plan", "--project", str(project), "--store-url", f"sandbox:{db}"],
+                                env={"WCSYNC_URL": ""})
+    assert result.exit_code == 1
+    line = error_lines(result.stderr)[-1]
+    assert line.startswith(f"Error: store 'sandbox': cannot open the sandbox store {db}: "), line
+    assert line.endswith("— check the path after sandbox: and the permissions of its folder")
+    assert "unexpected" not in result.stderr

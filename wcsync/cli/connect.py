@@ -8,6 +8,7 @@ The CLI may import the sandbox; ``wcsync.store`` never does — that is why this
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +79,14 @@ def open_client(
 
     path = sandbox_path(settings)
     created = not Path(path).exists()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = open_db(path)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = open_db(path)
+    except (OSError, sqlite3.Error) as err:
+        raise ConfigError(
+            f"store {settings.name!r}: cannot open the sandbox store {path}: {err}",
+            hint="check the path after sandbox: and the permissions of its folder",
+        ) from err
     try:
         key, secret = ensure_key(conn)
     finally:
