@@ -177,7 +177,8 @@ def test_store_url_without_credentials() -> None:
         resolve_store(None, store=None, store_url="https://shop.example.com", env={})
     assert str(exc.value) == (
         "store 'shop.example.com' has no consumer_key and no consumer_secret — with --store-url, set "
-        "WCSYNC_CONSUMER_KEY and WCSYNC_CONSUMER_SECRET in the environment"
+        "WCSYNC_CONSUMER_KEY and WCSYNC_CONSUMER_SECRET in the environment (or WCSYNC_USERNAME and "
+        "WCSYNC_APP_PASSWORD for a WordPress application password)"
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, JsonValue, SecretStr, StrictBool, StrictFloat, StrictInt
+from pydantic import Field, JsonValue, PrivateAttr, SecretStr, StrictBool, StrictFloat, StrictInt
 
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.models import Model
@@ -71,6 +71,13 @@ class Project(Model):
         json_schema_extra={"propertyNames": {"enum": list[JsonValue](sorted(RULES))}},
     )
     catalog: str = Field(default="catalog", description="catalogue directory, relative to the project")
+    #: the directory ``load_project`` read it from (relative ``sandbox:`` store URLs are resolved against it)
+    _directory: Path | None = PrivateAttr(default=None)
+
+    @property
+    def directory(self) -> Path | None:
+        """The project directory this file was read from (None for a ``Project()`` built in code)."""
+        return self._directory
 
 
 def _semantic_checks(project: Project, doc: YamlDoc) -> list[Diagnostic]:
@@ -142,6 +149,7 @@ def load_project(project_dir: Path, *, required: bool = True) -> Project:
     if diags or project is None:
         diags = sort_diagnostics(diags)
         raise CatalogError(f"{PROJECT_FILE} has {len(diags)} problem(s)", list(diags))
+    project._directory = Path(project_dir)
     return project
 
 
@@ -182,13 +190,62 @@ def _check_credentials(s: StoreSettings, *, flag_hint: str) -> None:
         raise ConfigError(f"store '{s.name}' has no {' and no '.join(missing)}", hint=flag_hint)
 
 
+def _sandbox_in(url: str, directory: Path | None) -> str:
+    """``sandbox:REL`` of a project file, resolved against its directory (absolute paths are kept)."""
+    if directory is None or not url.startswith("sandbox:"):
+        return url
+    path = url.removeprefix("sandbox:")
+    if not path or Path(path).is_absolute():
+        return url
+    return f"sandbox:{directory / path}"
+
+
+def _env_auth(env: Mapping[str, str], base: StoreConfig | None, scheme: str) -> str:
+    """``WCSYNC_AUTH`` > the ``--store`` entry's ``auth`` > application password when only ``WCSYNC_USERNAME`` /
+    ``WCSYNC_APP_PASSWORD`` are set > OAuth 1.0a for ``http://`` > Basic."""
+    if env.get("WCSYNC_AUTH"):
+        return env["WCSYNC_AUTH"]
+    if base is not None:
+        return base.auth
+    has_key = env.get("WCSYNC_CONSUMER_KEY") or env.get("WCSYNC_CONSUMER_SECRET")
+    if not has_key and (env.get("WCSYNC_USERNAME") or env.get("WCSYNC_APP_PASSWORD")):
+        return "app_password"
+    return "oauth1" if scheme == "http" else "basic"
+
+
+def _project_source(cfg: StoreConfig, name: str, auth: AuthMethod) -> str:
+    """Where a project-file store's credentials come from, as ``set …`` hints name it."""
+    fields = ("username", "app_password") if auth is AuthMethod.APP_PASSWORD else ("consumer_key", "consumer_secret")
+    where = f"{fields[0]} / {fields[1]} of store '{name}' in {PROJECT_FILE}"
+    variables: list[str] = []
+    for field in fields:
+        raw = getattr(cfg, field)
+        value = raw.get_secret_value() if isinstance(raw, SecretStr) else raw
+        match = _VAR_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match:
+            variables.append(match.group(1))
+    if len(variables) == len(fields):
+        return f"{' / '.join(variables)} (read by {where})"
+    return where
+
+
 def resolve_store(
     project: Project | None, *, store: str | None, store_url: str | None, env: Mapping[str, str]
 ) -> StoreSettings:
     """Which store to talk to, and how: ``--store-url`` > ``WCSYNC_URL`` > ``--store NAME`` > ``default_store``.
 
-    With a URL from the flag or the environment, credentials come from ``WCSYNC_CONSUMER_KEY`` /
-    ``WCSYNC_CONSUMER_SECRET`` (``WCSYNC_CA_BUNDLE`` for a private CA); a ``sandbox:PATH`` URL needs none.
+    With a URL from the flag or the environment, credentials come from the environment: ``WCSYNC_CONSUMER_KEY``
+    / ``WCSYNC_CONSUMER_SECRET``, or ``WCSYNC_USERNAME`` / ``WCSYNC_APP_PASSWORD`` for a WordPress application
+    password (chosen by ``WCSYNC_AUTH=app_password``, or on its own when those are set and no consumer key is);
+    ``WCSYNC_AUTH`` picks the method, ``WCSYNC_CA_BUNDLE`` a private CA. A ``sandbox:PATH`` URL needs none.
+
+    Relative ``sandbox:PATH`` URLs: one written in ``wcsync.yaml`` is resolved against the project directory
+    (``project.directory``, set by ``load_project``), so ``--project DIR`` run from elsewhere reaches
+    ``DIR/.wcsync/sandbox.db``; one given as ``--store-url`` / ``WCSYNC_URL`` stays relative to the current
+    directory, as whoever typed it expects.
+
+    ``credentials_source`` of the result says where the credentials came from (None for a sandbox), so store
+    errors name the real place to fix them.
     """
     project = project or Project()
     url = store_url or env.get("WCSYNC_URL") or None
@@ -199,23 +256,35 @@ def resolve_store(
         if not url.startswith("sandbox:") and (parsed.scheme not in ("http", "https") or not parsed.netloc):
             raise ConfigError(f"{source} is not an http(s) URL or sandbox:PATH", hint="give the WordPress site URL, like https://shop.example.com")
         base = project.stores.get(store) if store else None
-        key, secret = env.get("WCSYNC_CONSUMER_KEY"), env.get("WCSYNC_CONSUMER_SECRET")
-        auth = env.get("WCSYNC_AUTH") or (base.auth if base else ("oauth1" if parsed.scheme == "http" else "basic"))
+        auth = _env_auth(env, base, parsed.scheme)
         if auth not in AuthMethod.__members__.values():
             raise ConfigError(f"WCSYNC_AUTH '{auth}' is not an authentication method", hint="use basic, oauth1, query or app_password")
+        method = AuthMethod(auth)
+        key, secret = env.get("WCSYNC_CONSUMER_KEY"), env.get("WCSYNC_CONSUMER_SECRET")
+        user, password = env.get("WCSYNC_USERNAME"), env.get("WCSYNC_APP_PASSWORD")
+        if method is AuthMethod.APP_PASSWORD:
+            variables = "WCSYNC_USERNAME and WCSYNC_APP_PASSWORD"
+            flag_hint = f"with {source}, set {variables} in the environment (`wcsync sandbox keys --app-password` prints them for a sandbox)"
+        else:
+            variables = "WCSYNC_CONSUMER_KEY and WCSYNC_CONSUMER_SECRET"
+            flag_hint = (
+                f"with {source}, set {variables} in the environment (or WCSYNC_USERNAME and WCSYNC_APP_PASSWORD "
+                "for a WordPress application password)"
+            )
         settings = StoreSettings(
             name=store or ("sandbox" if url.startswith("sandbox:") else parsed.hostname or "store"),
             url=url,
-            auth=AuthMethod(auth),
+            auth=method,
             consumer_key=SecretStr(key) if key else None,
             consumer_secret=SecretStr(secret) if secret else None,
+            username=user or None,
+            app_password=SecretStr(password) if password else None,
             verify_tls=base.verify_tls if base else True,
             ca_bundle=ca_env or (base.ca_bundle if base else None),
+            credentials_source=None if url.startswith("sandbox:") else variables.replace(" and ", " / ") + " in the environment",
             **(_tuning(base) if base else {}),
         )
-        _check_credentials(
-            settings, flag_hint=f"with {source}, set WCSYNC_CONSUMER_KEY and WCSYNC_CONSUMER_SECRET in the environment"
-        )
+        _check_credentials(settings, flag_hint=flag_hint)
         return settings
     name = store or project.default_store
     if name is None:
@@ -235,20 +304,26 @@ def resolve_store(
         known = ", ".join(sorted(project.stores)) or "none"
         guess = suggestion_hint(name, project.stores, fallback=f"declared stores: {known}")
         raise ConfigError(f"no store named '{name}' in wcsync.yaml", hint=guess)
+    url = _interpolate(cfg.url, env, store=name, field="url") or ""
+    auth = AuthMethod(cfg.auth)
     settings = StoreSettings(
         name=name,
-        url=_interpolate(cfg.url, env, store=name, field="url") or "",
-        auth=AuthMethod(cfg.auth),
+        url=_sandbox_in(url, project.directory),
+        auth=auth,
         consumer_key=_secret(cfg.consumer_key, env, store=name, field="consumer_key"),
         consumer_secret=_secret(cfg.consumer_secret, env, store=name, field="consumer_secret"),
         username=_interpolate(cfg.username, env, store=name, field="username"),
         app_password=_secret(cfg.app_password, env, store=name, field="app_password"),
         verify_tls=cfg.verify_tls,
         ca_bundle=ca_env or _interpolate(cfg.ca_bundle, env, store=name, field="ca_bundle"),
+        credentials_source=None if url.startswith("sandbox:") else _project_source(cfg, name, auth),
         **_tuning(cfg),
     )
-    fields = "username and app_password" if settings.auth is AuthMethod.APP_PASSWORD else "consumer_key and consumer_secret"
-    _check_credentials(settings, flag_hint=f"set {fields} for store '{name}' in wcsync.yaml, e.g. consumer_key: ${{WC_CONSUMER_KEY}}")
+    if auth is AuthMethod.APP_PASSWORD:
+        fields, example = "username and app_password", "app_password: ${WP_APP_PASSWORD}"
+    else:
+        fields, example = "consumer_key and consumer_secret", "consumer_key: ${WC_CONSUMER_KEY}"
+    _check_credentials(settings, flag_hint=f"set {fields} for store '{name}' in wcsync.yaml, e.g. {example}")
     return settings
 
 
