@@ -139,12 +139,44 @@ def test_project_file_errors_are_reported_with_the_catalogue(shop: Path) -> None
 
 
 def test_missing_catalogue(tmp_path: Path) -> None:
+    (tmp_path / "wcsync.yaml").write_text("ownership: marked\n", encoding="utf-8")
     code, out, _ = run("--project", str(tmp_path))
     assert code == 1
     assert out == (
         "catalog:1:1: catalogue directory 'catalog' does not exist — create it, or set 'catalog:' in wcsync.yaml; "
         "wcsync never treats a missing catalogue as empty\n"
     )
+
+
+def test_an_empty_directory_is_said_not_to_be_a_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run()
+    assert code == 1
+    assert out == (
+        f"wcsync.yaml:1:1: {Path.cwd()} is not a wcsync project: it has no wcsync.yaml and no catalog/ — run wcsync "
+        "in the project directory or pass --project DIR; or create wcsync.yaml and catalog/products/ here (to "
+        "start a project, see Quick start in wcsync's README)\n"
+    )
+    assert err == "✗ 1 error, 0 warnings: the catalogue is not valid\n"
+
+
+def test_a_nonexistent_project_directory_is_said(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent"
+    code, out, _ = run("--project", str(missing), "--format", "json")
+    assert code == 1
+    assert json.loads(out) == [
+        {
+            "file": str(missing),
+            "line": 1,
+            "col": 1,
+            "severity": "error",
+            "rule": None,
+            "message": f"project directory '{missing}' does not exist",
+            "hint": "pass --project DIR naming the directory that holds wcsync.yaml and catalog/ (to start a "
+            "project, see Quick start in wcsync's README)",
+        }
+    ]
+    assert not missing.exists()
 
 
 def _line_of(path: Path, needle: str) -> int:

@@ -143,6 +143,37 @@ def _read_all(cdir: Path) -> dict[str, bytes | None]:
     return out
 
 
+_START = "to start a project, see Quick start in wcsync's README"
+
+
+def _missing_catalog(project_dir: Path, rel_dir: str) -> Diagnostic:
+    """Why there is no catalogue directory: no project directory, not a project at all, or just no catalogue."""
+    if not project_dir.is_dir():
+        return Diagnostic(
+            str(project_dir),
+            1,
+            1,
+            f"project directory '{project_dir}' does not exist",
+            f"pass --project DIR naming the directory that holds wcsync.yaml and {rel_dir}/ ({_START})",
+        )
+    if not (project_dir / "wcsync.yaml").is_file():
+        return Diagnostic(
+            "wcsync.yaml",
+            1,
+            1,
+            f"{os.path.abspath(project_dir)} is not a wcsync project: it has no wcsync.yaml and no {rel_dir}/",
+            f"run wcsync in the project directory or pass --project DIR; or create wcsync.yaml and "
+            f"{rel_dir}/products/ here ({_START})",
+        )
+    return Diagnostic(
+        rel_dir,
+        1,
+        1,
+        f"catalogue directory '{rel_dir}' does not exist",
+        "create it, or set 'catalog:' in wcsync.yaml; wcsync never treats a missing catalogue as empty",
+    )
+
+
 def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
     """Parse and validate every file of ``<project_dir>/<catalog>``."""
     cdir = Path(project_dir) / catalog
@@ -150,15 +181,7 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
     out = ParsedCatalog(catalog_dir=cdir, rel_dir=rel_dir)
     diags = out.diagnostics
     if not cdir.is_dir():
-        diags.append(
-            Diagnostic(
-                rel_dir,
-                1,
-                1,
-                f"catalogue directory '{rel_dir}' does not exist",
-                "create it, or set 'catalog:' in wcsync.yaml; wcsync never treats a missing catalogue as empty",
-            )
-        )
+        diags.append(_missing_catalog(Path(project_dir), rel_dir))
         return out
     contents = _read_all(cdir)
     out.version = _version([(rel_in, c) for rel_in, c in contents.items() if c is not None])
@@ -238,7 +261,8 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
                 1,
                 1,
                 "the catalogue has no products",
-                "add product files under products/; wcsync never treats an empty catalogue as 'delete everything'",
+                f"add product files under {rel_dir}/products/; wcsync never treats an empty catalogue as "
+                "'delete everything'",
             )
         )
     return out
