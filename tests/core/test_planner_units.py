@@ -197,3 +197,30 @@ def test_category_image_matched_by_attachment_name_without_a_mark() -> None:
     plan = build_plan(other, live, PlanSettings(), store=STORE)
     assert lines(plan) == ["update category hoodies [image]"]
     assert plan.changes[0].attachments == {}
+
+
+def test_guard_texts_join_their_hint_without_a_stray_period() -> None:
+    """WcsyncError prints ``message — hint``: no message may end with a period (it read ``(-62.5 %). — check``)."""
+    from wcsync.core import guards
+    from wcsync.core.plan import Action, Change
+
+    gone = Change(kind=Kind.PRODUCT, action=Action.DELETE, key="GONE", live_id=1)
+    settings = PlanSettings(max_deletes=0, max_changed_percent=1, max_price_drop_percent=1)
+    trips = [
+        guards.vanished_catalogue_trip("s", 0, 1, PlanSettings()),
+        guards.protected_trip([gone], {("product", "gone"): "catalog/p.yaml"}),
+        guards.deletes_trip([gone], settings),
+        guards.changed_percent_trip([gone], 8, settings),
+        guards.price_drops_trip([PriceDrop("product", "A", "8.00", "3.00", Decimal("62.5"))], settings),
+    ]
+    assert all(t is not None and not t.message.endswith(".") for t in trips)
+    ends = ["every one of them — if the catalogue", "(declared at catalog/p.yaml) — remove",
+            "(product GONE) — check the catalogue", "the allowed 1 % — check the catalogue",
+            "(-62.5 %) — check the prices"]
+    assert all(end in str(t) for t, end in zip(trips, ends, strict=True)), [str(t) for t in trips]
+    with pytest.raises(PlanError) as err:
+        guards.refuse(trips)
+    text = str(err.value)
+    assert text.startswith("5 guards tripped:\n  - The catalogue declares no products")
+    assert ". —" not in text and text.count("\n  - ") == 5
+    guards.refuse([None, None])  # nothing tripped: no error

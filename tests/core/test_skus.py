@@ -31,8 +31,8 @@ def test_sku_moving_from_a_trashed_product_to_a_variation_is_not_created() -> No
     assert plan.changes[0].delete_mode is DeleteMode.TRASH and plan.changes[0].notes[0].code == "unpublish"
     assert [(i.kind, i.key, i.message) for i in plan.info] == [
         (Kind.VARIATION, "TEE-RED", "SKU TEE-RED belongs to live product TEE-RED (#2), which this plan does not "
-                                    "delete permanently; WooCommerce would refuse it, so variation TEE-RED is not "
-                                    "created: change the SKU in the catalogue, or free it (delete that resource "
+                                    "delete permanently; WooCommerce would refuse it, so variation TEE-RED (under "
+                                    "TEE) is not created: change the SKU in the catalogue, or free it (delete that resource "
                                     "permanently, or empty it from the trash)"),
     ]
 
@@ -42,8 +42,9 @@ def test_sku_moving_from_a_force_deleted_product_waits_for_the_next_apply() -> N
     assert lines(plan) == ["delete product TEE-RED"]
     assert plan.changes[0].delete_mode is DeleteMode.FORCE
     assert [i.message for i in plan.info] == [
-        "SKU TEE-RED belongs to live product TEE-RED (#2), which this plan deletes; WooCommerce refuses a SKU that "
-        "is still taken and apply deletes after it writes, so variation TEE-RED is created by the next apply"
+        "SKU TEE-RED belongs to live product TEE-RED (#2), which this plan deletes permanently; WooCommerce refuses a "
+        "SKU that is still taken and apply deletes after it writes, so variation TEE-RED (under TEE) is created by "
+        "the next apply, not this one: run wcsync apply again once this plan is applied"
     ]
 
 
@@ -126,5 +127,6 @@ def test_a_chain_of_sku_changes_waits_for_the_one_that_frees_it() -> None:
     assert lines(plan) == ["update variation POLO-RED-2 [sku]"]
     assert [i.message for i in plan.info] == [
         "SKU POLO-RED belongs to variation #5 of POLO, which this plan gives another SKU; WooCommerce refuses a SKU "
-        "that is still taken, so variation POLO-RED gets it by the next apply",
+        "that is still taken, so variation POLO-RED gets it by the next apply, not this one: run wcsync apply again "
+        "once this plan is applied",
     ]

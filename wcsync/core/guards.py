@@ -1,12 +1,16 @@
 """Guards: refuse a plan that deletes, changes or discounts more than the project allows (design.md §3).
 
-Each guard raises ``PlanError`` naming what tripped, the numbers, and the command-line override
-(``--allow-deletes``, ``--allow-changes``, ``--allow-price-drops``). ``PlanSettings.allow_*`` mean the
-override was given. Pure.
+Each guard is evaluated on its own and yields a ``Trip`` (or None): what tripped, the numbers, and what to
+do — the command-line override (``--allow-deletes``, ``--allow-changes``, ``--allow-price-drops``) or, for a
+protected resource, the catalogue edit. ``refuse`` raises one ``PlanError`` naming every trip, so a user
+sees all of them at once instead of one per run. ``PlanSettings.allow_*`` mean the override was given.
+
+Messages carry no final period: ``WcsyncError`` appends `` — <hint>``. Pure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,75 +32,127 @@ class PriceDrop:
     percent: Decimal  # positive: how much the price falls
 
 
-def check_vanished_catalogue(store: str, desired_products: int, managed_live: int, settings: PlanSettings) -> None:
+@dataclass(frozen=True)
+class Trip:
+    """One guard that refuses the plan: ``message`` (what and the numbers) and ``hint`` (what to do)."""
+
+    message: str
+    hint: str
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}"
+
+
+def refuse(trips: Iterable[Trip | None]) -> None:
+    """Raise one ``PlanError`` naming every trip (one line each when there are several); nothing when none."""
+    tripped = [t for t in trips if t is not None]
+    if not tripped:
+        return
+    if len(tripped) == 1:
+        raise PlanError(tripped[0].message, hint=tripped[0].hint)
+    listed = "\n".join(f"  - {t}" for t in tripped)
+    raise PlanError(f"{len(tripped)} guards tripped:\n{listed}")
+
+
+# -- the guards ---------------------------------------------------------------------------------------
+
+
+def vanished_catalogue_trip(
+    store: str, desired_products: int, managed_live: int, settings: PlanSettings
+) -> Trip | None:
     """An empty catalogue against a store with managed products reads as "the directory vanished"."""
     if desired_products or not managed_live or settings.allow_deletes or settings.targets:
-        return
-    raise PlanError(
+        return None
+    return Trip(
         f"The catalogue declares no products, but store {store} has {managed_live} managed product(s): "
-        "this plan would delete every one of them.",
-        hint="if the catalogue directory was moved or deleted, restore it; to really delete them all, "
+        "this plan would delete every one of them",
+        "if the catalogue directory was moved or deleted, restore it; to really delete them all, "
         "pass --allow-deletes",
     )
 
 
-def check_protected(changes: list[Change], protected: dict[tuple[str, str], str]) -> None:
-    """A delete of a resource whose catalogue entry says ``protect: true``."""
+def protected_trip(changes: list[Change], protected: dict[tuple[str, str], str]) -> Trip | None:
+    """A delete of a resource whose catalogue entry says ``protect: true`` (no override flag)."""
     hits = [
         (c, protected[(c.kind.value, c.key.casefold())])
         for c in changes
         if c.action is Action.DELETE and (c.kind.value, c.key.casefold()) in protected
     ]
     if not hits:
-        return
+        return None
     listed = "; ".join(f"{c.kind.value} {c.key} (declared at {where})" for c, where in hits)
-    raise PlanError(
-        f"The plan would delete {len(hits)} protected resource(s): {listed}.",
-        hint="remove `protect: true` from the catalogue entry first if the delete is intended",
+    return Trip(
+        f"The plan would delete {len(hits)} protected resource(s): {listed}",
+        "remove `protect: true` from the catalogue entry first if the delete is intended",
     )
 
 
-def check_deletes(changes: list[Change], settings: PlanSettings) -> None:
+def deletes_trip(changes: list[Change], settings: PlanSettings) -> Trip | None:
     deletes = [c for c in changes if c.action is Action.DELETE]
     limit = settings.max_deletes
     if limit is None or settings.allow_deletes or len(deletes) <= limit:
-        return
+        return None
     sample = ", ".join(f"{c.kind.value} {c.key}" for c in deletes[:5])
     more = f" and {len(deletes) - 5} more" if len(deletes) > 5 else ""
-    raise PlanError(
+    return Trip(
         f"Guard max_deletes tripped: the plan deletes {len(deletes)} resource(s), more than the allowed "
-        f"{limit} ({sample}{more}).",
-        hint="check the catalogue; to proceed anyway pass --allow-deletes",
+        f"{limit} ({sample}{more})",
+        "check the catalogue; to proceed anyway pass --allow-deletes",
     )
 
 
-def check_changed_percent(changes: list[Change], managed_live: int, settings: PlanSettings) -> None:
+def changed_percent_trip(changes: list[Change], managed_live: int, settings: PlanSettings) -> Trip | None:
+    """Changes to live resources over every managed live resource of the store — with ``--target`` too: the
+    base is the whole managed store, not the targeted part (or one targeted product would be 100 %)."""
     limit = settings.max_changed_percent
     if limit is None or settings.allow_changes or managed_live <= 0:
-        return
+        return None
     touched = sum(1 for c in changes if c.action is not Action.CREATE)
     pct = Decimal(touched * 100) / Decimal(managed_live)
     if pct <= Decimal(str(limit)):
-        return
-    raise PlanError(
+        return None
+    return Trip(
         f"Guard max_changed_percent tripped: the plan changes {touched} of {managed_live} managed live "
-        f"resource(s) ({pct.quantize(Decimal('0.1'))} %), more than the allowed {_num(limit)} %.",
-        hint="check the catalogue; to proceed anyway pass --allow-changes",
+        f"resource(s) ({pct.quantize(Decimal('0.1'))} %), more than the allowed {_num(limit)} %",
+        "check the catalogue; to proceed anyway pass --allow-changes",
     )
 
 
-def check_price_drops(drops: list[PriceDrop], settings: PlanSettings) -> None:
+def price_drops_trip(drops: list[PriceDrop], settings: PlanSettings) -> Trip | None:
     limit = settings.max_price_drop_percent
     if limit is None or settings.allow_price_drops:
-        return
+        return None
     over = [d for d in drops if d.percent > Decimal(str(limit))]
     if not over:
-        return
+        return None
     over.sort(key=lambda d: (-d.percent, d.kind, d.key))
     listed = "; ".join(f"{d.kind} {d.key} {d.before} → {d.after} (-{d.percent} %)" for d in over[:10])
     more = f" and {len(over) - 10} more" if len(over) > 10 else ""
-    raise PlanError(
+    return Trip(
         f"Guard max_price_drop_percent tripped: {len(over)} price(s) drop by more than {_num(limit)} %: "
-        f"{listed}{more}.",
-        hint="check the prices; to proceed anyway pass --allow-price-drops",
+        f"{listed}{more}",
+        "check the prices; to proceed anyway pass --allow-price-drops",
     )
+
+
+# -- one guard at a time (raising) ------------------------------------------------------------------
+
+
+def check_vanished_catalogue(store: str, desired_products: int, managed_live: int, settings: PlanSettings) -> None:
+    refuse([vanished_catalogue_trip(store, desired_products, managed_live, settings)])
+
+
+def check_protected(changes: list[Change], protected: dict[tuple[str, str], str]) -> None:
+    refuse([protected_trip(changes, protected)])
+
+
+def check_deletes(changes: list[Change], settings: PlanSettings) -> None:
+    refuse([deletes_trip(changes, settings)])
+
+
+def check_changed_percent(changes: list[Change], managed_live: int, settings: PlanSettings) -> None:
+    refuse([changed_percent_trip(changes, managed_live, settings)])
+
+
+def check_price_drops(drops: list[PriceDrop], settings: PlanSettings) -> None:
+    refuse([price_drops_trip(drops, settings)])

@@ -15,7 +15,7 @@ def build(**settings):
 def check_error(err):
     assert str(err) == (
         "Guard max_deletes tripped: the plan deletes 3 resource(s), more than the allowed 2 "
-        "(product GONE-0, product GONE-1, product GONE-2). — check the catalogue; to proceed anyway pass "
+        "(product GONE-0, product GONE-1, product GONE-2) — check the catalogue; to proceed anyway pass "
         "--allow-deletes"
     )
     _override()

@@ -16,7 +16,7 @@ def build(**extra):
 def check_error(err):
     assert str(err) == (
         "Guard max_changed_percent tripped: the plan changes 2 of 12 managed live resource(s) (16.7 %), "
-        "more than the allowed 10 %. — check the catalogue; to proceed anyway pass --allow-changes"
+        "more than the allowed 10 % — check the catalogue; to proceed anyway pass --allow-changes"
     )
     from tests.scenarios.builders import STORE, lines
     from wcsync.core.planner import build_plan

@@ -16,7 +16,7 @@ def build(**extra):
 def check_error(err):
     assert str(err) == (
         "Guard max_price_drop_percent tripped: 2 price(s) drop by more than 30 %: "
-        "product MUG-LOGO 25.00 → 12.50 (-50.0 %); variation HOODIE-CLASSIC-RED 90.00 → 45.00 (-50.0 %). "
+        "product MUG-LOGO 25.00 → 12.50 (-50.0 %); variation HOODIE-CLASSIC-RED 90.00 → 45.00 (-50.0 %) "
         "— check the prices; to proceed anyway pass --allow-price-drops"
     )
     from tests.scenarios.builders import STORE, change, lines

@@ -21,5 +21,5 @@ def build():
 def check_error(err):
     assert str(err) == (
         "The plan would delete 1 protected resource(s): variation HOODIE-CLASSIC[pa_color=Blue] (declared at "
-        "the catalogue). — remove `protect: true` from the catalogue entry first if the delete is intended"
+        "the catalogue) — remove `protect: true` from the catalogue entry first if the delete is intended"
     )

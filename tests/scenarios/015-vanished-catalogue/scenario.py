@@ -13,7 +13,7 @@ def build(**extra):
 def check_error(err):
     assert str(err) == (
         "The catalogue declares no products, but store test has 3 managed product(s): this plan would delete "
-        "every one of them. — if the catalogue directory was moved or deleted, restore it; to really delete "
+        "every one of them — if the catalogue directory was moved or deleted, restore it; to really delete "
         "them all, pass --allow-deletes"
     )
     from tests.scenarios.builders import STORE, lines

@@ -4,7 +4,7 @@
 (``marked``: only resources carrying wcsync's mark are updated or deleted; an unmarked live product with a
 catalogue SKU is adopted; a SKU held by a trashed product is restored), resolves references by natural key,
 writes impact notes, orders the changes by ``wcsync.core.kinds.APPLY_ORDER`` (deletes bottom-up) and applies
-the guards, raising ``PlanError`` when one trips. ``verify_convergence`` re-plans after apply and returns what
+the guards, raising one ``PlanError`` that names every guard that tripped. ``verify_convergence`` re-plans after apply and returns what
 still differs. No I/O, no clock, no environment.
 
 Protect: ``protect: true`` lives on a catalogue entry, and a resource is only deleted when no catalogue entry
@@ -37,9 +37,15 @@ def build_plan(desired: DesiredState, live: LiveState, settings: PlanSettings, *
     """Plan the changes that make ``live`` match ``desired``; raise ``PlanError`` when a guard trips."""
     ctx = _run(desired, live, settings, store)
     changes = ctx.changes
-    guards.check_protected(changes, ctx.protected)
-    guards.check_deletes(changes, settings)
-    guards.check_changed_percent(changes, ctx.managed_live, settings)
+    # every guard is evaluated; one PlanError names all that tripped
+    guards.refuse(
+        [
+            guards.protected_trip(changes, ctx.protected),
+            guards.deletes_trip(changes, settings),
+            guards.changed_percent_trip(changes, ctx.managed_total, settings),
+            guards.price_drops_trip(ctx.drops, settings),
+        ]
+    )
     return Plan(
         store=StoreRef(name=store.name, url=store.url, wc_version=store.wc_version or live.wc_version),
         catalog_version=desired.catalog_version,
@@ -80,6 +86,12 @@ def verify_convergence(
 def _run(
     desired: DesiredState, live: LiveState, settings: PlanSettings, store: StoreRef, *, with_guards: bool = True
 ) -> PlanContext:
+    # With --target, the store as a whole is planned too (without guards): its managed resources are the
+    # max_changed_percent base, and its deletes tell a targeted plan which SKU holders only widening the
+    # targets would delete.
+    whole = None
+    if with_guards and settings.targets:
+        whole = _run(desired, live, settings.model_copy(update={"targets": ()}), store, with_guards=False)
     clear_caches()
     index = LiveIndex.build(live)
     ctx = PlanContext(
@@ -90,16 +102,19 @@ def _run(
         store_name=store.name,
         protected=protected_map(desired),
     )
+    if whole is not None:
+        ctx.untargeted_deletes = frozenset(
+            (c.kind, c.live_id) for c in whole.changes if c.action is Action.DELETE and c.live_id is not None
+        )
     if with_guards:
         managed_products = sum(
             1 for p in live.products if settings.ownership == "all" or p.mark is not None
         )
         guards.check_vanished_catalogue(store.name, len(desired.products), managed_products, settings)
     plan_terms(ctx)
-    drops = plan_products(ctx)
+    ctx.drops = plan_products(ctx)
     check_taken_skus(ctx)
-    if with_guards:
-        guards.check_price_drops(drops, settings)
+    ctx.managed_total = whole.managed_live if whole is not None else ctx.managed_live
     ctx.changes = _ordered(ctx.changes)
     return ctx
 

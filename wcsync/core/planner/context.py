@@ -9,6 +9,7 @@ from typing import Any
 
 from wcsync.core.canonical import path_key, plain_text, sku_key, slug_key
 from wcsync.core.compare import CompareContext
+from wcsync.core.guards import PriceDrop
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Change, Info, PlanSettings
 from wcsync.core.records import DesiredResource, DesiredState
@@ -24,8 +25,14 @@ class PlanContext:
     store_name: str
     changes: list[Change] = field(default_factory=list)
     info: list[Info] = field(default_factory=list)
-    #: live resources the plan manages (matched by the catalogue, or deletable): the max_changed_percent base
+    #: live resources the plan manages (matched by the catalogue, or deletable), within ``--target``
     managed_live: int = 0
+    #: the same over the whole store, whatever the targets: the max_changed_percent base (set after planning)
+    managed_total: int = 0
+    #: (kind, live id) of the resources a plan without ``--target`` would delete (empty without targets)
+    untargeted_deletes: frozenset[tuple[Kind, int]] = frozenset()
+    #: price drops of the planned writes, for the max_price_drop_percent guard
+    drops: list[PriceDrop] = field(default_factory=list)
     #: (kind value, casefolded key) -> where the protected resource is declared
     protected: dict[tuple[str, str], str] = field(default_factory=dict)
 

@@ -5,7 +5,10 @@ moved between a product and a variation, cannot be created while the old holder 
 after it creates. This pass looks at every create (and SKU change) of the plan:
 
 - the holder is deleted by this plan: a variation's delete becomes permanent (a trashed one would keep the
-  SKU for ever), with a note; the create is left to the next apply, once the SKU is free (an Info says so);
+  SKU for ever), with a note; the create is left to the next apply, once the SKU is free (an Info says so and
+  asks for a second apply);
+- with ``--target``, the holder is one only a plan of the whole store deletes: the Info names the target to
+  add;
 - the holder itself gets another SKU in this plan: the SKU is taken until that write, so this one is left to
   the next apply (an Info says so) — unless they swap SKUs, which needs a temporary SKU (the Info says so);
 - otherwise (the holder is not managed, kept by ``delete: never``, a trashed product, or a product this plan
@@ -75,13 +78,16 @@ def check_taken_skus(ctx: PlanContext) -> None:
         kind, holder, described = taken[0]
         what = f"{change.kind.value} {change.key}"
         creating = change.action is Action.CREATE
+        if creating and change.kind is Kind.VARIATION and change.parent_key:
+            what += f" (under {change.parent_key})"  # a moved SKU: where it goes
+        later = "is created by the next apply" if creating else "gets it by the next apply"
+        again = f"{later}, not this one: run wcsync apply again once this plan is applied"
         at = deletes.get((kind, holder.id))
         if at is not None and (kind is Kind.VARIATION or ctx.changes[at].delete_mode is DeleteMode.FORCE):
             _make_permanent(ctx, at, sku, change)
-            outcome = "is created" if creating else "gets it"
             message = (
-                f"SKU {sku} belongs to {described}, which this plan deletes; WooCommerce refuses a SKU that is "
-                f"still taken and apply deletes after it writes, so {what} {outcome} by the next apply"
+                f"SKU {sku} belongs to {described}, which this plan deletes permanently; WooCommerce refuses a SKU "
+                f"that is still taken and apply deletes after it writes, so {what} {again}"
             )
         elif (kind, holder.id) in renamed and _in_cycle(holders, renamed, (kind, holder.id), change):
             message = (
@@ -90,10 +96,16 @@ def check_taken_skus(ctx: PlanContext) -> None:
                 "SKU in the catalogue first"
             )
         elif (kind, holder.id) in renamed:
-            outcome = "is created" if creating else "gets it"
             message = (
                 f"SKU {sku} belongs to {described}, which this plan gives another SKU; WooCommerce refuses a SKU "
-                f"that is still taken, so {what} {outcome} by the next apply"
+                f"that is still taken, so {what} {again}"
+            )
+        elif (scope := _outside_targets(ctx, kind, holder)) is not None:
+            outcome = "is not created" if creating else "keeps its current SKU"
+            message = (
+                f"SKU {sku} belongs to {described}, which is outside --target (a plan of the whole store deletes "
+                f"it permanently); WooCommerce would refuse the SKU while it is taken, so {what} {outcome}: plan "
+                f"with --target {scope} as well, or without --target, and apply twice"
             )
         else:
             outcome = "is not created" if creating else "keeps its current SKU"
@@ -102,13 +114,28 @@ def check_taken_skus(ctx: PlanContext) -> None:
                 f"would refuse it, so {what} {outcome}: change the SKU in the catalogue, or free it (delete "
                 "that resource permanently, or empty it from the trash)"
             )
-        ctx.info.append(Info(kind=change.kind, key=change.key, field="sku", message=message))
+        current = None if creating else next((fc.before for fc in change.changes if fc.field == "sku"), None)
+        ctx.info.append(
+            Info(kind=change.kind, key=change.key, field="sku", before=current, after=sku, message=message)
+        )
         kept = None if creating else _without_sku(change)
         if kept is None:
             dropped.add(i)
         else:
             ctx.changes[i] = kept
     ctx.changes = [c for i, c in enumerate(ctx.changes) if i not in dropped]
+
+
+def _outside_targets(ctx: PlanContext, kind: Kind, holder: LiveResource) -> str | None:
+    """With ``--target``: the key to add to the targets so the plan deletes ``holder`` permanently, when a plan
+    of the whole store would (a variation's delete is made permanent; a product's only under ``delete: force``).
+    None otherwise."""
+    if (kind, holder.id) not in ctx.untargeted_deletes:
+        return None
+    if kind is Kind.PRODUCT:
+        return ctx.index.display_key(Kind.PRODUCT, holder) if ctx.settings.delete is DeleteMode.FORCE else None
+    parent = ctx.index.by_id.get(Kind.PRODUCT, {}).get(holder.parent_id or -1)
+    return ctx.index.display_key(Kind.PRODUCT, parent) if parent is not None else None
 
 
 def _in_cycle(
