@@ -41,3 +41,14 @@ def test_a_new_stage_restarts_the_counts() -> None:
     assert re.fullmatch(r"  write tags done: 3 applied, 0 failed in \d+\.\d s", lines[2])
     assert lines[3] == "write variations: 2 item(s)"
     assert lines[4].startswith("  variation: 1/2 (1 in this request) · ")
+
+
+def test_aggregated_trash_requests_say_how_many_requests() -> None:
+    out = io.StringIO()
+    progress = StderrProgress(out, color=False)
+    progress.stage_started("delete products", 25)
+    progress.batch(Kind.PRODUCT, 1, 0)
+    progress.batch(Kind.PRODUCT, 10, 1, requests=10)
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("  product: 1/25 (1 in this request) · ")
+    assert re.fullmatch(r"  product: 11/25 \(10 in 10 requests, 1 failed\) · \d+\.\d items/s", lines[2])

@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from wcsync.cli.common import abort, debug_option, fail, project_option, status
+from wcsync.cli.targets import check_targets, split_targets
 from wcsync.core.plan import Plan, PlanSettings, StoreRef
 from wcsync.core.records import DesiredState, LiveState
 from wcsync.errors import ApplyError, CatalogError, PlanError, WcsyncError
@@ -40,7 +41,8 @@ from wcsync.settings import StoreSettings
 @click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
 @click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
 @click.option("--allow-price-drops", is_flag=True, help="Override the max_price_drop_percent guard.")
-@click.option("--target", "targets", multiple=True, metavar="KEY", help="Only this SKU/slug (repeatable).")
+@click.option("--target", "targets", multiple=True, metavar="KEY",
+              help="Only this SKU or slug path (repeatable or comma-separated; a product includes its variations).")
 @debug_option
 def apply(plan_file: Path | None, project_dir: str, store_name: str | None, store_url: str | None,
           auto_approve: bool, continue_on_error: bool, batch_size: int | None, report_file: Path | None,
@@ -57,7 +59,8 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
                        store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
                        batch_size=batch_size, report_file=report_file,
                        overrides={"allow_deletes": allow_deletes, "allow_changes": allow_changes,
-                                  "allow_price_drops": allow_price_drops, "targets": tuple(targets)})
+                                  "allow_price_drops": allow_price_drops,
+                                  "targets": split_targets(targets)})
     try:
         code = asyncio.run(_apply(options))
     except WcsyncError as err:
@@ -114,6 +117,7 @@ async def _apply(options: _Options) -> int:
     from wcsync.store.fetch import fetch_live_state
     from wcsync.store.writer import StoreWriter
 
+    _check_report_path(options.report_file)
     settings, psettings, desired = _load(options)
     progress = StderrProgress()
     saved: Plan | None = None
@@ -131,6 +135,7 @@ async def _apply(options: _Options) -> int:
             for (kind, key), reason in skip.items():
                 status(f"  skipped {kind.value} {key}: {reason}")
         else:
+            check_targets(psettings.targets, desired, live, store=settings.name)
             plan = build_plan(desired, live, psettings, store=_store_ref(settings, live))
             click.echo(_plan_text(plan))
             if plan.is_empty:
@@ -144,6 +149,8 @@ async def _apply(options: _Options) -> int:
         writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
         result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
                                progress=progress)
+        if result.refused is not None:
+            return _refused(result, options.report_file)
         status("Re-reading the store to check convergence …")
         proven = True
         try:
@@ -215,6 +222,8 @@ def _report(result: Any, report_file: Path | None, *, perpetual: bool = True) ->
     for item in result.items:
         if item.status is Status.FAILED:
             status(f"  failed {item.kind.value} {item.key} ({item.action}): {item.error}")
+        elif item.status is Status.SKIPPED and not item.bulk:
+            status(f"  skipped {item.kind.value} {item.key}: {item.error}")
         elif item.followup_error:
             status(f"  incomplete {item.kind.value} {item.key}: {item.followup_error}")
     for finding in result.convergence_errors:
@@ -226,6 +235,48 @@ def _report(result: Any, report_file: Path | None, *, perpetual: bool = True) ->
     _write_report(result, report_file)
 
 
+def _refused(result: Any, report_file: Path | None) -> int:
+    """The store refused writing at all: one error (the store's, saying what to do), not one per item."""
+    from wcsync.engine.model import ApplyResult, Status
+
+    assert isinstance(result, ApplyResult) and result.refused is not None
+    applied = result.count(Status.APPLIED)
+    if applied:
+        _report(result, report_file)
+        outcome = (f"{applied} change(s) had been written before; the rest were not "
+                   "(re-run apply once the key can write: it converges)")
+    else:
+        _write_report(result, report_file)
+        outcome = "nothing was written"
+    err = result.refused
+    text = f"{err.message}; {outcome}" + (f" — {err.hint}" if err.hint else "")
+    click.echo(click.style("Error: ", fg="red", bold=True) + text, err=True)
+    return result.exit_code
+
+
+def _check_report_path(report_file: Path | None) -> None:
+    """Refuse a ``--report`` path that cannot be written, before anything is written to the store."""
+    if report_file is None:
+        return
+    parent = report_file.parent if str(report_file.parent) else Path(".")
+    problem = None
+    if report_file.is_dir():
+        problem = "it is a directory"
+    elif not parent.is_dir():
+        problem = f"the directory {parent} does not exist"
+    elif not os.access(parent, os.W_OK | os.X_OK) or (report_file.exists() and not os.access(report_file, os.W_OK)):
+        problem = "it is not writable"
+    if problem:
+        raise ApplyError(f"cannot write the report file {report_file}: {problem}; nothing was written",
+                         hint="pass a --report path in an existing, writable directory")
+
+
 def _write_report(result: Any, report_file: Path | None) -> None:
-    if report_file is not None:
+    """Write the report; the store is already written, so a failure here is said, never raised."""
+    if report_file is None:
+        return
+    try:
         report_file.write_text(json.dumps(result.as_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as err:
+        status(f"Warning: could not write the report file {report_file} ({err.strerror or err}); "
+               "the results above are complete")

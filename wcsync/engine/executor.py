@@ -22,7 +22,11 @@ from wcsync.engine.handlers import HANDLERS
 from wcsync.engine.model import ApplyResult, ItemResult, Op, Status, WriteOp, Writer, WriteResult
 from wcsync.engine.order import Stage, stages
 from wcsync.engine.refs import RunRefs
+from wcsync.errors import WcsyncError
 from wcsync.store import payload
+
+#: why an item was not written after the store refused writing (the run's one error says why)
+REFUSED = "not run: the store refused writing (see the error)"
 
 
 class Progress(Protocol):
@@ -79,12 +83,17 @@ class _Run:
         plan_stages = stages(self.plan.changes)
         for index, stage in enumerate(plan_stages):
             failed = await self._stage(stage)
-            if failed and not self.keep_going:
+            if self.result.refused is not None:
+                why = REFUSED
+            elif failed and not self.keep_going:
                 self.result.stopped_after = stage.name
-                for later in plan_stages[index + 1:]:
-                    for change in later.changes:
-                        self._record(change, Status.SKIPPED, error=f"not run: stage {stage.name!r} failed")
-                break
+                why = f"not run: stage {stage.name!r} failed"
+            else:
+                continue
+            for later in plan_stages[index + 1:]:
+                for change in later.changes:
+                    self._record(change, Status.SKIPPED, error=why).bulk = True
+            break
         return self.result
 
     async def _stage(self, stage: Stage) -> int:
@@ -96,12 +105,17 @@ class _Run:
             if reason is not None:
                 self._record(change, Status.STALE, error=reason)
                 self.refs.failed[(change.kind, change.key)] = f"which was skipped: {reason}"
+                self.refs.skipped[(change.kind, change.key)] = reason
                 continue
             omit = self._deferred_links(change)
             handler = HANDLERS[(change.kind, change.action)]
             try:
                 op = handler(change, self.refs, omit)
             except payload.UnresolvedReference as exc:
+                skipped = self.refs.skipped.get((exc.kind, exc.key))
+                if skipped is not None:  # depends on a stale object: skipped with it, not a failure
+                    self._skip_dependent(change, exc, skipped)
+                    continue
                 failed += 1
                 self._fail(change, self._explain(exc))
                 continue
@@ -115,6 +129,10 @@ class _Run:
         second: list[_Pending] = []
         for (change, op, item), res in zip(pending, results, strict=True):
             item.recovered = res.recovered
+            if res.refused:  # the store refused writing at all: one error for the run, not one per item
+                item.status, item.error, item.bulk = Status.SKIPPED, REFUSED, True
+                self.refs.failed[(change.kind, change.key)] = "which was not written (the store refused writing)"
+                continue
             if not res.ok:
                 failed += 1
                 item.error = res.error or "failed"
@@ -127,12 +145,16 @@ class _Run:
             follow = self._followup(change, item, op, res)
             if follow is not None:
                 second.append(follow)
+        refusal = getattr(self.writer, "refused", None)
+        if isinstance(refusal, WcsyncError):
+            self.result.refused = refusal
         if second:
             self.progress.stage_started(f"{stage.name}: second pass (links to new products, image map)",
                                         len(second))
             await self._second_pass(stage.kind, second)
-        applied = sum(1 for c in stage.changes if self._status(c) is Status.APPLIED)
-        self.progress.stage_done(stage.name, applied, failed)
+        if self.result.refused is None:  # else the run's one error follows, not a "done" line
+            applied = sum(1 for c in stage.changes if self._status(c) is Status.APPLIED)
+            self.progress.stage_done(stage.name, applied, failed)
         return failed
 
     # -- second pass -------------------------------------------------------------------------------------
@@ -222,6 +244,13 @@ class _Run:
         self.result.items.append(item)
         self._index[(change.kind, change.key, change.action.value)] = item
         return item
+
+    def _skip_dependent(self, change: Change, exc: payload.UnresolvedReference, reason: str) -> None:
+        """``change`` needs an object that was skipped (stale): skip it too, saying which and why."""
+        what = f"its {exc.kind.value}" if exc.field == "parent" else f"{exc.field}: {exc.kind.value}"
+        self._record(change, Status.SKIPPED, error=f"not run: {what} {exc.key!r} was skipped ({reason})")
+        self.refs.failed[(change.kind, change.key)] = f"which was skipped: {reason}"
+        self.refs.skipped[(change.kind, change.key)] = reason
 
     def _fail(self, change: Change, error: str) -> None:
         self._record(change, Status.FAILED, error=error)

@@ -6,12 +6,13 @@ Pure data; no I/O. ``WriteOp``/``WriteResult`` are the seam between the executor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
 from wcsync.core.kinds import Kind
+from wcsync.errors import WcsyncError
 
 
 class Op(StrEnum):
@@ -49,14 +50,23 @@ class WriteResult:
     image_ids: tuple[int, ...] | None = None
     #: the outcome was unknown and was settled by re-reading the store
     recovered: bool = False
+    #: not written because the store refused writing at all (the writer's ``refused`` says why)
+    refused: bool = False
 
 
-#: progress callback of a writer: (kind, items in the request(s), items failed)
-BatchCallback = Callable[[Kind, int, int], None]
+class BatchCallback(Protocol):
+    """Progress callback of a writer: ``items`` written (``failed`` of them failed) in ``requests`` requests
+    (one batch; or several single trash ``DELETE`` requests reported together)."""
+
+    def __call__(self, kind: Kind, items: int, failed: int, requests: int = 1) -> None: ...
 
 
 class Writer(Protocol):
-    """Writes ops of ONE kind (and one parent for variations/terms); returns one result per op, in order."""
+    """Writes ops of ONE kind (and one parent for variations/terms); returns one result per op, in order.
+
+    A writer may also have a ``refused`` attribute: the store-wide refusal (read-only key, 401/403 on the
+    first write) after which it sends nothing more; the executor then stops the run.
+    """
 
     async def write(self, kind: Kind, ops: Sequence[WriteOp]) -> list[WriteResult]: ...
 
@@ -83,6 +93,8 @@ class ItemResult:
     recovered: bool = False
     #: the second pass (links to new products, image map) failed after the item itself was written
     followup_error: str | None = None
+    #: skipped with the rest of the run (a failed stage, a refusal): summarised, not listed one by one
+    bulk: bool = False
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind.value, "key": self.key, "action": self.action,
@@ -105,6 +117,8 @@ class ApplyResult:
     stopped_after: str | None = None
     #: "kind key: field still differs (...)" — perpetual diffs found when re-planning after apply
     convergence_errors: list[str] = field(default_factory=list)
+    #: the store refused writing at all (authentication / permission): the run stopped at once
+    refused: WcsyncError | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for i in self.items if i.status is status)
@@ -116,6 +130,9 @@ class ApplyResult:
 
     @property
     def exit_code(self) -> int:
+        """0 all applied; 1 the store refused writing and nothing was written; 3 otherwise."""
+        if self.refused is not None and not self.count(Status.APPLIED):
+            return 1
         return 0 if self.ok else 3
 
     def summary(self) -> str:
@@ -124,11 +141,16 @@ class ApplyResult:
             if n := self.count(status):
                 parts.append(f"{n} {status.value}")
         text = "Apply: " + ", ".join(parts) + "."
-        if self.stopped_after:
+        if self.refused is not None:
+            text += " Stopped: the store refused writing."
+        elif self.stopped_after:
             text += f" Stopped after the failed stage {self.stopped_after} (--continue-on-error runs the rest)."
         return text
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "summary": self.summary(), "stopped_after": self.stopped_after,
-                "convergence_errors": list(self.convergence_errors),
-                "items": [i.as_json() for i in self.items]}
+        out: dict[str, Any] = {"ok": self.ok, "summary": self.summary(), "stopped_after": self.stopped_after,
+                               "convergence_errors": list(self.convergence_errors),
+                               "items": [i.as_json() for i in self.items]}
+        if self.refused is not None:
+            out["refused"] = str(self.refused)
+        return out

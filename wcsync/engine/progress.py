@@ -1,5 +1,7 @@
 """Progress of an apply on stderr: one line per stage start, per batch (counts and rate) and per stage end.
 
+Single trash ``DELETE`` requests arrive aggregated (the writer reports several together).
+
 Plain lines when stderr is not a terminal (CI logs); coloured through rich when it is. The artifact (plan
 text) goes to stdout; this never does.
 """
@@ -34,13 +36,14 @@ class StderrProgress:
         self._stage_start = time.monotonic()
         self.console.print(f"[bold]{name}[/bold]: {items} item(s)")
 
-    def batch(self, kind: Kind, items: int, failed: int) -> None:
+    def batch(self, kind: Kind, items: int, failed: int, requests: int = 1) -> None:
         self._stage_done += items
         elapsed = max(time.monotonic() - self._stage_start, 1e-6)
         rate = self._stage_done / elapsed
         fail = f", [red]{failed} failed[/red]" if failed else ""
+        where = "in this request" if requests == 1 else f"in {requests} requests"
         self.console.print(f"  {kind.value}: {self._stage_done}/{max(self._stage_total, self._stage_done)} "
-                           f"({items} in this request{fail}) · {rate:.1f} items/s")
+                           f"({items} {where}{fail}) · {rate:.1f} items/s")
 
     def stage_done(self, name: str, applied: int, failed: int) -> None:
         elapsed = time.monotonic() - self._stage_start

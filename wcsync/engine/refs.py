@@ -19,6 +19,8 @@ class RunRefs:
                 self._ids.setdefault((change.kind, change.key), change.live_id)
         #: (kind, key) -> "create failed: …" for resources that should exist but do not
         self.failed: dict[tuple[Kind, str], str] = {}
+        #: (kind, key) -> why it was skipped (stale since planning, or depends on something skipped)
+        self.skipped: dict[tuple[Kind, str], str] = {}
 
     def __call__(self, kind: Kind, key: str) -> int | None:
         return self._ids.get((kind, key))

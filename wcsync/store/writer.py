@@ -9,14 +9,18 @@
 - a write whose outcome is unknown (``UnknownOutcome``: timeout, dropped connection, 5xx after sending; or
   an item a 2xx batch answer has no entry for) is never repeated blindly: the affected resources are re-read
   by natural key first (a product restore also in the trash); what the store already has is settled as
-  applied, only the rest is sent again. So no product or variation is ever created twice.
+  applied, only the rest is sent again. So no product or variation is ever created twice;
+- a store-wide refusal (a read-only key; any 401/403 before a write succeeded) stops every write at once:
+  ``refused`` holds the store's error, and every op not yet written answers ``refused`` instead of its own
+  copy of the same 401.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +29,16 @@ from wcsync.engine.model import BatchCallback, Op, WriteOp, WriteResult
 from wcsync.errors import StoreError
 from wcsync.store.batch import ItemResult
 from wcsync.store.client import WooClient
-from wcsync.store.errors import RequestFailed, UnknownOutcome
+from wcsync.store.errors import ReadOnlyKeyError, RequestFailed, UnknownOutcome
 
 #: rounds of (send → unknown outcome → re-read) before an item is given up as unknown
 MAX_ROUNDS = 5
 #: the error code ``wcsync.store.batch.parse_batch`` gives an item the store's answer has no entry for
 MISSING_RESULT = "wcsync_missing_result"
+#: trash progress: report every this many ``DELETE`` requests …
+TRASH_REPORT_EVERY = 10
+#: … or once this many seconds have passed since the last report (plus the first and the final count)
+TRASH_REPORT_SECONDS = 1.0
 
 
 def batch_path(kind: Kind, parent_id: int | None) -> str:
@@ -76,11 +84,16 @@ class StoreWriter:
     """Implements ``wcsync.engine.model.Writer`` over a ``WooClient``."""
 
     def __init__(self, client: WooClient, *, batch_size: int | None = None,
-                 on_batch: BatchCallback | None = None) -> None:
+                 on_batch: BatchCallback | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         limit = client.settings.batch_size
         self.batch_size = max(1, min(batch_size or limit, limit, 100))
         self.on_batch = on_batch
+        #: the store refused writing at all (read-only key; 401/403 before any write succeeded): once set,
+        #: nothing more is sent and every op not yet written answers ``refused``
+        self.refused: RequestFailed | None = None
+        self._wrote = False
+        self._clock = clock
 
     async def write(self, kind: Kind, ops: Sequence[WriteOp]) -> list[WriteResult]:
         out: list[WriteResult | None] = [None] * len(ops)
@@ -102,16 +115,25 @@ class StoreWriter:
         todo = list(range(len(ops)))
         path = batch_path(kind, ops[0].parent_id)
         for _ in range(MAX_ROUNDS):
+            if self.refused is not None:
+                break
             try:
                 answered = await self._send(path, [ops[i] for i in todo])
             except UnknownOutcome:
                 unknown = todo
+            except RequestFailed as exc:
+                if not self._refusal(exc):
+                    for i in todo:
+                        results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=str(exc))
+                    todo = []
+                break
             except StoreError as exc:
                 for i in todo:
                     results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=str(exc))
                 todo = []
                 break
             else:
+                self._wrote = True
                 # an item the answer has no entry for (a truncated answer) is as unknown as a lost answer
                 unknown = []
                 for i, res in zip(todo, answered, strict=True):
@@ -123,12 +145,26 @@ class StoreWriter:
             if not todo:
                 break
         for i in todo:
+            if self.refused is not None:
+                results[i] = self._refused(ops[i])
+                continue
             results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
                 f"the store's answer was lost {MAX_ROUNDS} times; re-run apply (it re-reads before writing)"))
         final = [r if r is not None else WriteResult(ok=False, error="not sent") for r in results]
-        if self.on_batch:
+        if self.on_batch and not all(r.refused for r in final):
             self.on_batch(kind, len(ops), sum(1 for r in final if not r.ok))
         return final
+
+    def _refusal(self, exc: RequestFailed) -> bool:
+        """Is ``exc`` the store refusing writes altogether? Then remember it (the first one) and say so."""
+        store_wide = isinstance(exc, ReadOnlyKeyError) or (exc.status in (401, 403) and not self._wrote)
+        if store_wide and self.refused is None:
+            self.refused = exc
+        return store_wide
+
+    @staticmethod
+    def _refused(op: WriteOp) -> WriteResult:
+        return WriteResult(ok=False, id=op.id or 0, error="not written: the store refused writing", refused=True)
 
     async def _settle_unknown(self, kind: Kind, ops: list[WriteOp], unknown: list[int],
                               results: list[WriteResult | None]) -> list[int]:
@@ -173,21 +209,38 @@ class StoreWriter:
     # -- trash -------------------------------------------------------------------------------------------
 
     async def _trash_many(self, kind: Kind, ops: list[WriteOp]) -> list[WriteResult]:
-        """One ``DELETE`` per op, concurrently; progress hears each request as it ends."""
+        """One ``DELETE`` per op, concurrently. Progress hears the first request, then every
+        ``TRASH_REPORT_EVERY`` requests or once per ``TRASH_REPORT_SECONDS``, and the rest at the end."""
+        counts = [0, 0]  # requests and failures not yet reported
+        last = [float("-inf")]
+
+        def report(force: bool) -> None:
+            if self.on_batch and counts[0] and (
+                    force or counts[0] >= TRASH_REPORT_EVERY or self._clock() - last[0] >= TRASH_REPORT_SECONDS):
+                self.on_batch(kind, counts[0], counts[1], requests=counts[0])
+                counts[0] = counts[1] = 0
+                last[0] = self._clock()
 
         async def one(op: WriteOp) -> WriteResult:
             result = await self._trash(kind, op)
-            if self.on_batch:
-                self.on_batch(kind, 1, 0 if result.ok else 1)
+            if not result.refused:
+                counts[0] += 1
+                counts[1] += 0 if result.ok else 1
+                report(False)
             return result
 
-        return list(await asyncio.gather(*(one(op) for op in ops)))
+        results = list(await asyncio.gather(*(one(op) for op in ops)))
+        report(True)
+        return results
 
     async def _trash(self, kind: Kind, op: WriteOp) -> WriteResult:
         path = item_path(kind, op.id, op.parent_id)
         for _ in range(MAX_ROUNDS):
+            if self.refused is not None:
+                return self._refused(op)
             try:
                 await self.client.delete(path)
+                self._wrote = True
                 return WriteResult(ok=True, id=op.id or 0)
             except UnknownOutcome:
                 try:
@@ -201,6 +254,8 @@ class StoreWriter:
                 # already in the trash (410) or already gone (404): the goal is reached
                 if exc.status in (404, 410):
                     return WriteResult(ok=True, id=op.id or 0)
+                if self._refusal(exc):
+                    return self._refused(op)
                 return WriteResult(ok=False, id=op.id or 0, error=str(exc))
             except StoreError as exc:
                 return WriteResult(ok=False, id=op.id or 0, error=str(exc))
