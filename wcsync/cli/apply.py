@@ -6,7 +6,10 @@ for another store or another catalogue version, and skips (and reports) every ob
 since planning. Afterwards it re-fetches the store and re-plans to prove convergence.
 
 Exit codes: 0 everything applied and converged, 3 some items failed / were skipped / did not converge,
-1 an error before anything was written. The plan text goes to stdout; progress and results to stderr.
+1 an error before anything was written (including an unwritable ``--report`` path, checked first, and a store
+that refuses writing altogether, e.g. a read-only key: one error, not one per item). The report is written
+even when the run fails; a report that cannot be written after the store was changed is said, never raised.
+The plan text goes to stdout; progress and results to stderr.
 """
 
 from __future__ import annotations
