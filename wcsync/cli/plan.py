@@ -8,10 +8,9 @@ changes (or changes without ``--detailed-exitcode``), 2 changes with ``--detaile
 from __future__ import annotations
 
 import asyncio
-import difflib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,8 @@ from typing import Any
 import click
 
 from wcsync.cli.common import abort, debug_option, fail, project_option, status
-from wcsync.core.canonical import path_key, sku_key, slug_key
-from wcsync.core.kinds import Kind
+from wcsync.cli.targets import check_targets, split_targets
 from wcsync.core.plan import Plan, StoreRef
-from wcsync.core.records import DesiredState, LiveState
-from wcsync.core.refs import LiveIndex, strip_pa
 from wcsync.errors import CatalogError, ConfigError, WcsyncError
 from wcsync.render import FORMATS, render, render_json
 from wcsync.settings import StoreSettings
@@ -153,62 +149,6 @@ def make_plan(
     return build_plan(desired, live, plan_settings_, store=ref)
 
 
-def check_targets(targets: Sequence[str], desired: DesiredState, live: LiveState, *, store: str) -> None:
-    """Raise ``ConfigError`` naming every ``--target`` key that matches no desired and no live resource
-    (with close matches), so a typo is an error rather than an empty plan. Keys are matched the way the
-    planner's ``PlanContext.targeted`` matches them."""
-    if not targets:
-        return
-    known: dict[str, str] = {}  # comparable key -> key as the catalogue / store spells it
-    for kind in Kind:
-        for d in desired.of_kind(kind):
-            _add_target_keys(known, kind, d.key, d.parent_key)
-    index = LiveIndex.build(live)
-    for kind in Kind:
-        for r in live.of_kind(kind):
-            if kind is Kind.VARIATION:
-                parent = index.by_id[Kind.PRODUCT].get(r.parent_id or -1)
-                _add_target_keys(known, kind, r.key or "", parent.key if parent else None)
-            else:
-                _add_target_keys(known, kind, index.display_key(kind, r), None)
-    unknown = [t for t in dict.fromkeys(t.strip() for t in targets) if t and t.casefold() not in known]
-    if not unknown:
-        return
-    hints: list[str] = []
-    for key in unknown:
-        close = difflib.get_close_matches(key.casefold(), list(known), n=3, cutoff=0.6)
-        if close:
-            guesses = " or ".join(f"'{known[c]}'" for c in close)
-            hints.append(f"did you mean {guesses}{f' (for {key})' if len(unknown) > 1 else ''}?")
-    hints.append("a target is a product or variation SKU, a category path or slug, or a tag, attribute "
-                 "or shipping-class slug")
-    verb = "matches" if len(unknown) == 1 else "match"
-    raise ConfigError(
-        f"--target {', '.join(unknown)} {verb} nothing in the catalogue or in store {store}",
-        hint="; ".join(hints),
-    )
-
-
-def _add_target_keys(known: dict[str, str], kind: Kind, key: str, parent_key: str | None) -> None:
-    """The keys ``--target`` accepts for one resource (mirrors ``PlanContext.targeted``)."""
-    if kind in (Kind.PRODUCT, Kind.VARIATION):
-        pairs = [(sku_key(key), key.strip())]
-    elif kind is Kind.CATEGORY:
-        path = path_key(key)
-        leaf = key.strip("/").rsplit("/", 1)[-1]
-        pairs = [(path, key.strip("/")), (path.rsplit("/", 1)[-1], leaf)]
-    elif kind is Kind.TERM:
-        attr, _, slug = key.partition("/")
-        pairs = [(f"{slug_key(attr)}/{slug_key(slug)}", key)]
-    elif kind is Kind.ATTRIBUTE:
-        pairs = [(slug_key(strip_pa(key)), strip_pa(key)), (f"pa_{slug_key(strip_pa(key))}", f"pa_{strip_pa(key)}")]
-    else:
-        pairs = [(slug_key(key), key)]
-    for comparable, shown in pairs:
-        if comparable:
-            known.setdefault(comparable, shown)
-
-
 def _require_project_file(directory: Path) -> None:
     """Without a store URL, the project file names the store: say once what is missing and what to do."""
     from wcsync.catalog.project import PROJECT_FILE
@@ -320,7 +260,7 @@ def plan(
         allow_deletes=allow_deletes,
         allow_changes=allow_changes,
         allow_price_drops=allow_price_drops,
-        targets=tuple(t.strip() for raw in targets for t in raw.split(",") if t.strip()),
+        targets=split_targets(targets),
     )
     progress = FetchProgress.for_stderr()
     try:
