@@ -144,7 +144,7 @@ stores:
     )
     result = invoke("import", "--project", str(project), env={"SHOP_KEY": "ck_abc", "SHOP_SECRET": SECRET})
     assert result.exit_code == 1
-    assert result.stderr.startswith("Reading store live (http://127.0.0.1:9)…\nError: ")
+    assert result.stderr.startswith("Reading store live (http://127.0.0.1:9) …\nError: ")
     assert "pw-SECRET-9" not in result.output
     assert SECRET not in result.output
     assert not (project / "catalog").exists()

@@ -96,7 +96,7 @@ def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]
     if options.batch_size:
         settings = settings.model_copy(update={"batch_size": options.batch_size})
     psettings = plan_settings(project).model_copy(update=options.overrides)
-    status(f"Loading the catalogue in {options.project_dir} …")
+    status(f"Loading the catalogue in {Path(options.project_dir).resolve()} …")
     loaded = load_catalog(options.project_dir, project)
     if loaded.desired is None or not loaded.ok:
         for diag in loaded.errors:
@@ -127,7 +127,7 @@ async def _apply(options: _Options) -> int:
     if options.plan_file is not None:
         saved = _read_plan(options.plan_file)
         _check_plan(saved, settings, desired, options.plan_file)
-    async with open_client(settings) as client:
+    async with open_client(settings, notify=status) as client:
         status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
         live = await fetch_live_state(client)
         skip: dict[Any, str] = {}

@@ -40,7 +40,7 @@ async def _fetch(settings: StoreSettings, progress: FetchProgress) -> LiveState:
     from wcsync.cli.connect import open_client
     from wcsync.store.fetch import fetch_live_state
 
-    async with open_client(settings, progress=progress.update) as client:
+    async with open_client(settings, progress=progress.update, notify=progress.status) as client:
         return await fetch_live_state(client, progress=progress.update)
 
 
@@ -68,7 +68,7 @@ def run_import(
     options = ExportOptions(meta_keys=_meta_keys(meta), only_managed=only_managed, all_fields=all_fields)
     check_output_dir(out_dir, force=force)  # before the store is read: fail fast
     progress = FetchProgress.for_stderr()
-    progress.status(f"Reading store {settings.name} ({public_url(settings)})…")
+    progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
     try:
         live = asyncio.run(_fetch(settings, progress))
     finally:
