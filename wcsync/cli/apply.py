@@ -23,7 +23,15 @@ from typing import Any
 
 import click
 
-from wcsync.cli.common import abort, debug_option, fail, project_option, status
+from wcsync.cli.common import (
+    abort,
+    debug_option,
+    fail,
+    project_option,
+    status,
+    store_option,
+    store_url_option,
+)
 from wcsync.cli.targets import check_targets, split_targets
 from wcsync.core.plan import Plan, PlanSettings, StoreRef
 from wcsync.core.records import DesiredState, LiveState
@@ -34,8 +42,8 @@ from wcsync.settings import StoreSettings
 @click.command("apply")
 @click.argument("plan_file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @project_option
-@click.option("--store", "store_name", help="Store name from wcsync.yaml (default: default_store).")
-@click.option("--store-url", help="Store URL (https://…, or sandbox:PATH), instead of a named store.")
+@store_option("store_name")
+@store_url_option
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (CI).")
 @click.option("--continue-on-error", is_flag=True, help="Run every independent stage even after a failure.")
 @click.option("--batch-size", type=click.IntRange(1, 100), help="Items per batch request (default 100).")

@@ -6,11 +6,14 @@ Artifacts (plans, schemas, JSON) go to stdout; status, progress and errors go to
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from wcsync.errors import WcsyncError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def abort(message: str, *, code: int = 1) -> NoReturn:
@@ -40,4 +43,17 @@ project_option = click.option(
     default=".",
     show_default=True,
     help="Project directory (holding wcsync.yaml and catalog/).",
+)
+
+
+def store_option(dest: str = "store") -> Callable[[F], F]:
+    """``--store NAME``: a store named in wcsync.yaml (every command that talks to a store)."""
+    return click.option("--store", dest, metavar="NAME", help="Store named in wcsync.yaml (default: default_store).")
+
+
+store_url_option = click.option(
+    "--store-url",
+    metavar="URL",
+    help="Store URL (https://…, or sandbox:PATH), instead of a named store; credentials from "
+    "WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET.",
 )

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wcsync.cli.common import abort, debug_option, fail, project_option, status
+from wcsync.cli.common import (
+    abort,
+    debug_option,
+    fail,
+    project_option,
+    status,
+    store_option,
+    store_url_option,
+)
 from wcsync.errors import CatalogError, WcsyncError
 
 if TYPE_CHECKING:
@@ -106,12 +114,8 @@ def run_import(
 
 @click.command("import")
 @project_option
-@click.option("--store", "store", metavar="NAME", help="Store named in wcsync.yaml (default: default_store).")
-@click.option(
-    "--store-url",
-    metavar="URL",
-    help="Store URL (or sandbox:PATH); credentials from WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET.",
-)
+@store_option()
+@store_url_option
 @click.option(
     "--out",
     metavar="DIR",

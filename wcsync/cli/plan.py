@@ -17,7 +17,15 @@ from typing import Any
 
 import click
 
-from wcsync.cli.common import abort, debug_option, fail, project_option, status
+from wcsync.cli.common import (
+    abort,
+    debug_option,
+    fail,
+    project_option,
+    status,
+    store_option,
+    store_url_option,
+)
 from wcsync.cli.targets import check_targets, split_targets
 from wcsync.core.plan import Plan, StoreRef
 from wcsync.errors import CatalogError, ConfigError, WcsyncError
@@ -214,12 +222,8 @@ def _write_plan_file(path: str, plan: Plan) -> None:
 
 @click.command("plan")
 @project_option
-@click.option("--store", "store", metavar="NAME", help="Store named in wcsync.yaml (default: default_store).")
-@click.option(
-    "--store-url",
-    metavar="URL",
-    help="Store URL (or sandbox:PATH); credentials from WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET.",
-)
+@store_option()
+@store_url_option
 @click.option(
     "--out", metavar="FILE", type=click.Path(dir_okay=False), help="Also write the plan as JSON to FILE."
 )
