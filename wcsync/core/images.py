@@ -7,12 +7,19 @@ which source became which attachment, so a live image maps back to its source th
 Without a mark (categories, which cannot carry one; products being adopted) a live image is matched to a
 catalogue source when its URL is the source itself (a catalogue written by ``wcsync import``) or when its
 attachment name or file name is the one WooCommerce gives that source (the ``name`` sent, else the file
-name, de-duplicated as ``a-1.jpg``, 08#2, 08#20). Pure; no I/O.
+name, de-duplicated as ``a-1.jpg``, 08#2, 08#20).
+
+A marked resource whose mark lacks a desired source (a run killed, or its second pass failed, after the
+product was created and before the image map was written) falls back to the same matching, but only where
+it is unambiguous: the source's file name is unique among the desired sources and exactly one live
+attachment could be it (and it could be no other missing source). Anything else is uploaded again. Pure;
+no I/O.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,13 +58,58 @@ def _live_item(img: Mapping[str, Any], source_of: Mapping[int, str], want: Mappi
     return item
 
 
-def known_attachments(live: Sequence[Mapping[str, Any] | None], mark: Mark | None) -> dict[str, int]:
+def known_attachments(
+    live: Sequence[Mapping[str, Any] | None], mark: Mark | None, desired: Sequence[Mapping[str, Any]] = ()
+) -> dict[str, int]:
     """The mark's source → attachment entries whose attachment is still on the resource (an attachment id
-    that is gone from it may have been deleted from the media library: re-using it would fail, 08#18)."""
+    that is gone from it may have been deleted from the media library: re-using it would fail, 08#18), plus,
+    for ``desired`` sources the mark does not list, the live attachment each unambiguously became."""
     if mark is None:
         return {}
     live_ids = {img.get("id") for img in live if img}
-    return {src: att for src, att in sorted(mark.images.items()) if att in live_ids}
+    out = {src: att for src, att in sorted(mark.images.items()) if att in live_ids}
+    missing = [d for d in desired if str(d.get("src", "")) not in mark.images]
+    if missing:
+        claimed = set(mark.images.values())  # the mark gives these to other sources: never a guess
+        free = [img for img in live if img and img.get("id") not in claimed]
+        for src, att in _unambiguous_sources(desired, missing, free).items():
+            out.setdefault(src, att)
+    return out
+
+
+def _could_be(want: Mapping[str, Any], img: Mapping[str, Any]) -> bool:
+    """Whether live image ``img`` may be the attachment WooCommerce made of desired source ``want``."""
+    src = str(want.get("src", ""))
+    url = str(img.get("src", ""))
+    expected = want.get("name") or _file_name(src)
+    return (
+        url == src
+        or _same_upload(plain_text(img.get("name")), str(expected))
+        or _same_upload(_file_name(url), _file_name(src))
+    )
+
+
+def _unambiguous_sources(
+    desired: Sequence[Mapping[str, Any]], missing: Sequence[Mapping[str, Any]], live: Sequence[Mapping[str, Any]]
+) -> dict[str, int]:
+    """``missing`` sources whose attachment cannot be mistaken: no other desired source has the same file
+    name, exactly one live attachment could be it, and that attachment could be no other missing source."""
+    names = Counter(_file_name(str(d.get("src", ""))) for d in desired)
+    candidates: dict[str, set[int]] = {}
+    for want in missing:
+        src = str(want.get("src", ""))
+        candidates[src] = {
+            att for img in live if isinstance(att := img.get("id"), int) and _could_be(want, img)
+        }
+    claims = Counter(att for atts in candidates.values() for att in atts)
+    out: dict[str, int] = {}
+    for src, atts in candidates.items():
+        if names[_file_name(src)] != 1 or len(atts) != 1:
+            continue
+        (att,) = atts
+        if claims[att] == 1:
+            out[src] = att
+    return out
 
 
 def _guess_sources(desired: list[dict[str, Any]], live: Sequence[Mapping[str, Any]]) -> dict[str, int]:
@@ -65,15 +117,11 @@ def _guess_sources(desired: list[dict[str, Any]], live: Sequence[Mapping[str, An
     out: dict[str, int] = {}
     taken: set[int] = set()
     for want in desired:
-        expected = want.get("name") or _file_name(want["src"])
         for img in live:
             att = img.get("id")
             if not isinstance(att, int) or att in taken or want["src"] in out:
                 continue
-            url = str(img.get("src", ""))
-            if url == want["src"] or _same_upload(plain_text(img.get("name")), expected) or _same_upload(
-                _file_name(url), _file_name(want["src"])
-            ):
+            if _could_be(want, img):
                 out[want["src"]] = att
                 taken.add(att)
     return out
@@ -87,7 +135,7 @@ def diff_images(
     attachment is still on the resource to its id, whether or not the images change, so apply re-uses them
     and keeps the mark's image map complete."""
     after = [_desired_item(d) for d in desired]
-    attachments = known_attachments(live, mark)
+    attachments = known_attachments(live, mark, after)
     for img in live:  # a source that is the store's own URL is that attachment (wcsync import round trip)
         att, url = img.get("id"), str(img.get("src", ""))
         if isinstance(att, int) and any(a["src"] == url for a in after):
