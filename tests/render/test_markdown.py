@@ -8,7 +8,7 @@ import re
 from syrupy.assertion import SnapshotAssertion
 
 from wcsync.core.kinds import Kind
-from wcsync.core.plan import Action, Change, FieldChange, Plan, StoreRef
+from wcsync.core.plan import Action, Change, FieldChange, Info, Plan, StoreRef
 from wcsync.render import COMMENT_LIMIT, MARKER, render_markdown
 
 
@@ -90,9 +90,87 @@ def test_every_note_appears_once(full: Plan) -> None:
 def test_info_section(full: Plan) -> None:
     md = render_markdown(full)
     assert md.endswith(
+        "#### Information (not changes; nothing is written)\n"
+        "\n"
+        "| resource | key | message | field | store | catalogue |\n"
+        "|:--|:--|:--|:--|:--|:--|\n"
         "| product | `TEE-BASIC` | store-owned field differs (left alone) | `stock_quantity` | `10` | `7` |\n"
-        "| product | `GIFT-CARD` | not in the catalogue and not managed by wcsync: left alone |  | |  |\n"
+        "| product | `GIFT-CARD` | not in the catalogue and not managed by wcsync: left alone | | | |\n"
     )
+
+
+def _info_plan(*info: Info) -> Plan:
+    return Plan(store=StoreRef(name="s", url="u"), catalog_version="v", info=info)
+
+
+def _rows(md: str) -> list[str]:
+    return md.split("#### Information (not changes; nothing is written)\n\n", 1)[1].splitlines()
+
+
+def test_info_without_fields_has_only_the_message_columns() -> None:
+    """The drift example: information about several resources (no key) and no field: three columns, a dash
+    for the key, the message in its own column."""
+    md = render_markdown(
+        _info_plan(
+            Info(
+                kind=Kind.TAG,
+                key="*",
+                message="1 live tag(s) not in the catalogue left alone (ownership: marked manages only the terms "
+                "the catalogue declares): staff-pick",
+            ),
+            Info(
+                kind=Kind.PRODUCT,
+                key="*",
+                message="1 live product(s) not managed by wcsync and not in the catalogue are left alone: "
+                "VOUCHER-PICKUP",
+            ),
+        )
+    )
+    assert _rows(md) == [
+        "| resource | key | message |",
+        "|:--|:--|:--|",
+        "| tag | — | 1 live tag(s) not in the catalogue left alone (ownership: marked manages only the terms the "
+        "catalogue declares): staff-pick |",
+        "| product | — | 1 live product(s) not managed by wcsync and not in the catalogue are left alone: "
+        "VOUCHER-PICKUP |",
+    ]
+
+
+def test_info_rows_with_and_without_key_field_and_values() -> None:
+    """Every row has as many cells as the header; a field WooCommerce ignores (no values) shows its name only;
+    a shipping class is labelled as in the changes."""
+    md = render_markdown(
+        _info_plan(
+            Info(kind=Kind.PRODUCT, key="*", message="2 live product(s) … left alone: #585, STAFF-POSTCARDS"),
+            Info(
+                kind=Kind.PRODUCT,
+                key="HOODIE",
+                field="regular_price",
+                message="WooCommerce ignores regular_price on a variable product; set prices on its variations: "
+                "not compared, not written",
+            ),
+            Info(
+                kind=Kind.PRODUCT, key="MUG", field="stock_quantity", before=None, after=7, message="differs"
+            ),
+            Info(
+                kind=Kind.SHIPPING_CLASS,
+                key="bulky",
+                message="not in the catalogue; kept because delete: never",
+            ),
+        )
+    )
+    rows = _rows(md)
+    assert rows == [
+        "| resource | key | message | field | store | catalogue |",
+        "|:--|:--|:--|:--|:--|:--|",
+        "| product | — | 2 live product(s) … left alone: \\#585, STAFF-POSTCARDS | | | |",
+        "| product | `HOODIE` | WooCommerce ignores regular\\_price on a variable product; set prices on its "
+        "variations: not compared, not written | `regular_price` | | |",
+        "| product | `MUG` | differs | `stock_quantity` | `(none)` | `7` |",
+        "| shipping class | `bulky` | not in the catalogue; kept because delete: never | | | |",
+    ]
+    for row in rows:
+        assert re.sub(r"`[^`]*`|\\\|", "", row).count("|") == 7, row
 
 
 def test_empty_plan(empty: Plan) -> None:

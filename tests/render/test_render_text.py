@@ -198,3 +198,51 @@ def test_scope_lines_for_targets_and_overridden_guards(design: Plan) -> None:
         "Guards overridden: --allow-changes --allow-price-drops.",
         "",
     ]
+
+
+def _info_text(*info: Info) -> list[str]:
+    lines = render_text(Plan(store=StoreRef(name="s", url="u"), catalog_version="v", info=info)).splitlines()
+    start = lines.index("Information (not changes; nothing is written):")
+    return lines[start + 1 : -2]
+
+
+def test_info_with_and_without_key_keeps_the_message_column() -> None:
+    """A key-less row among rows with keys shows "—" as its key, so every message starts in one column; a
+    shipping class is labelled as in the changes."""
+    assert _info_text(
+        Info(kind=Kind.PRODUCT, key="GIFT-CARD", message="not in the catalogue; kept because delete: never"),
+        Info(kind=Kind.PRODUCT, key="*", message="2 live product(s) … left alone: A, B"),
+        Info(kind=Kind.SHIPPING_CLASS, key="*", message="1 live shipping class(es) … left alone: bulky"),
+    ) == [
+        "  · product        GIFT-CARD               not in the catalogue; kept because delete: never",
+        "  · product        —                       2 live product(s) … left alone: A, B",
+        "  · shipping class —                       1 live shipping class(es) … left alone: bulky",
+    ]
+
+
+def test_info_field_lines_long_names_and_fields_without_values() -> None:
+    """A field name longer than the column keeps two spaces before "store"; a field WooCommerce ignores (no
+    values to compare) is named alone, never as "store (none) · catalogue (none)"."""
+    assert _info_text(
+        Info(
+            kind=Kind.VARIATION,
+            key="HOODIE-RED-M",
+            field="date_on_sale_from",
+            before="2026-01-01T00:00:00",
+            after=None,
+            message="store-owned field differs (left alone)",
+        ),
+        Info(
+            kind=Kind.PRODUCT,
+            key="HOODIE",
+            field="regular_price",
+            message="WooCommerce ignores regular_price on a variable product; set prices on its variations: "
+            "not compared, not written",
+        ),
+    ) == [
+        "  · variation HOODIE-RED-M            store-owned field differs (left alone)",
+        "      date_on_sale_from  store 2026-01-01T00:00:00 · catalogue (none)",
+        "  · product   HOODIE                  WooCommerce ignores regular_price on a variable product; set prices "
+        "on its variations: not compared, not written",
+        "      regular_price",
+    ]

@@ -11,7 +11,7 @@ from jinja2 import Template
 
 from wcsync.core.plan import Plan
 from wcsync.render.templating import environment
-from wcsync.render.view import Entry, PlanView, build_view
+from wcsync.render.view import Entry, InfoLine, PlanView, build_view
 
 #: action -> colour of its symbol and kind
 COLORS: dict[str, str] = {
@@ -31,7 +31,7 @@ VALUE_LIMIT = 60
 
 def _widths(view: PlanView) -> tuple[int, int]:
     kinds = [e.kind_label for e in view.entries] + [c.kind_label for e in view.entries for c in e.children]
-    kinds += [i.kind.value for i in view.info]
+    kinds += [i.kind_label for i in view.info]
     # only keys followed by a label need the column
     keys = [len(e.key) + 2 for e in view.entries if e.label] + [len(i.key) + 2 for i in view.info]
     keys += [len(c.key) + 4 for e in view.entries for c in e.children if c.label]
@@ -40,6 +40,10 @@ def _widths(view: PlanView) -> tuple[int, int]:
 
 def _field_width(entry: Entry) -> int:
     return max([MIN_FIELD_WIDTH, *(len(f.name) + 3 for f in entry.fields)])
+
+
+def _info_field_width(info: InfoLine) -> int:
+    return max(MIN_FIELD_WIDTH, len(info.field.name) + 2) if info.field else MIN_FIELD_WIDTH
 
 
 def _styled(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
@@ -67,6 +71,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         kind_width=kind_width,
         key_width=key_width,
         field_width=_field_width,
+        info_field_width=_info_field_width,
         colors=COLORS,
     )
     return text.rstrip("\n") + "\n"

@@ -89,12 +89,19 @@ class Entry:
 
 @dataclass(frozen=True)
 class InfoLine:
-    """Information: ``field.before`` is the store's value, ``field.after`` the catalogue's."""
+    """Information: ``field.before`` is the store's value, ``field.after`` the catalogue's. ``key`` is "" when
+    the information is about several resources (the message names them). ``values`` is False when the
+    information names a field without values to show (a field WooCommerce ignores: not compared)."""
 
     kind: Kind
     key: str
     message: str
     field: FieldLine | None
+    values: bool = True
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABEL.get(self.kind, self.kind.value)
 
 
 @dataclass
@@ -109,6 +116,16 @@ class PlanView:
     #: (kind label, counts per SUMMARY_COLUMNS) for every kind the plan changes, in apply order
     counts: list[tuple[str, tuple[int, ...]]]
     totals: tuple[int, ...]
+
+    @property
+    def info_keys(self) -> bool:
+        """Whether any information names one resource (else the key column is left out of the text form)."""
+        return any(i.key for i in self.info)
+
+    @property
+    def info_fields(self) -> bool:
+        """Whether any information is about a field (else the field columns are left out of the table)."""
+        return any(i.field is not None for i in self.info)
 
 
 def short_version(version: str) -> str:
@@ -334,6 +351,7 @@ def build_entries(plan: Plan, *, limit: int | None = 60) -> list[Entry]:
 
 def _info_line(info: Info, *, limit: int | None) -> InfoLine:
     line = None
+    values = info.before is not None or info.after is not None
     if info.field is not None:
         line = FieldLine(
             name=info.field,
@@ -341,7 +359,13 @@ def _info_line(info: Info, *, limit: int | None) -> InfoLine:
             after=format_value(info.kind, info.field, info.after, limit=limit),
         )
     # "*" stands for "several resources" (the message lists them)
-    return InfoLine(kind=info.kind, key="" if info.key == "*" else info.key, message=info.message, field=line)
+    return InfoLine(
+        kind=info.kind,
+        key="" if info.key == "*" else info.key,
+        message=info.message,
+        field=line,
+        values=line is not None and values,
+    )
 
 
 def _counts(plan: Plan) -> tuple[list[tuple[str, tuple[int, ...]]], tuple[int, ...]]:
