@@ -111,6 +111,38 @@ def _combo_cmp(ctx: PlanContext, value: Any, *, live: bool) -> Any:
     return canon(Kind.VARIATION, "attributes", "combo", value, ctx.cmp, live=live)[1]
 
 
+def _loose(combo: Any) -> Any:
+    """A combination's identity with local options case-insensitive: WooCommerce stores a variation's local
+    option as sent (``regular`` under the parent's ``Regular``, 06#14) and matches global ones
+    case-insensitively (06#8), so a case-only difference is the same variation (an ``attributes`` update),
+    never a create and a delete."""
+    return [(k, v.casefold() if isinstance(v, str) else v) for k, v in combo]
+
+
+def _match_combos(
+    ctx: PlanContext, pending: list[DesiredResource], live_vars: list[LiveResource], used: set[int]
+) -> list[tuple[DesiredResource, LiveResource | None]]:
+    """Pair SKU-less desired variations with live ones by attribute combination: exact matches first (so two
+    live variations that differ only in case keep their own twins), then case-insensitive local options."""
+    wants = [_combo_cmp(ctx, d.fields.get("attributes"), live=False) for d in pending]
+    free = [(v, _combo_cmp(ctx, v.fields.get("attributes"), live=True)) for v in live_vars if v.id not in used]
+    hits: list[LiveResource | None] = [None] * len(pending)
+    for loose in (False, True):
+        if loose:
+            if all(h is not None for h in hits):
+                break
+            wants = [_loose(w) for w in wants]
+            free = [(v, _loose(have)) for v, have in free]
+        for i, want in enumerate(wants):
+            if hits[i] is not None:
+                continue
+            hit = next((v for v, have in free if v.id not in used and have == want), None)
+            if hit is not None:
+                used.add(hit.id)
+                hits[i] = hit
+    return list(zip(pending, hits, strict=True))
+
+
 def _plan_variations(
     ctx: PlanContext,
     product: DesiredResource,
@@ -147,20 +179,7 @@ def _plan_variations(
             pairs.append((d, hit))
         else:
             pending.append(d)
-    for d in pending:
-        want = _combo_cmp(ctx, d.fields.get("attributes"), live=False)
-        hit = next(
-            (
-                v
-                for v in live_vars
-                if v.id not in used
-                and _combo_cmp(ctx, v.fields.get("attributes"), live=True) == want
-            ),
-            None,
-        )
-        if hit is not None:
-            used.add(hit.id)
-        pairs.append((d, hit))
+    pairs.extend(_match_combos(ctx, pending, live_vars, used))
     for d, live in pairs:
         if live is not None:
             ctx.managed_live += 1
