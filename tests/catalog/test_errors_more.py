@@ -108,8 +108,8 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
     "template_sandbox": (
         [('catalog/templates/hoodie.html.j2', '{{ name }}', '{{ name.__class__.__mro__ }}')],
         [
-            "catalog/products/clothing/hoodie.yaml:4:23: template 'hoodie.html.j2' failed: access to attribute '__class__' of 'str' object is unsafe. — see catalog/templates/hoodie.html.j2:1",
-            "catalog/templates/hoodie.html.j2:1:1: template error while rendering: access to attribute '__class__' of 'str' object is unsafe. — use only fields the product has (the context is the product's fields, also as 'product')",
+            "catalog/products/clothing/hoodie.yaml:4:23: template 'hoodie.html.j2' failed: access to attribute '__class__' of 'str' object is unsafe — see catalog/templates/hoodie.html.j2:1",
+            "catalog/templates/hoodie.html.j2:1:1: template error while rendering: access to attribute '__class__' of 'str' object is unsafe — use only fields the product has (the context is the product's fields, also as 'product')",
         ],
     ),
     "attr_too_long": (
@@ -243,5 +243,5 @@ def test_template_errors_point_at_the_template_line(shop: Path) -> None:
     template.write_text("<p>{{ name }}</p>\n\n{% for a in attributes %}\n<li>{{ a.name }}</li>\n")
     assert errors(shop) == [
         "catalog/products/clothing/hoodie.yaml:4:23: template 'hoodie.html.j2' has a syntax error — see the error in the template file",
-        "catalog/templates/hoodie.html.j2:4:1: template syntax error: Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'. — fix the Jinja2 syntax",
+        "catalog/templates/hoodie.html.j2:4:1: template syntax error: Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for' — fix the Jinja2 syntax",
     ]

@@ -227,3 +227,28 @@ def test_broken_copy_of_the_example_catalogue(tmp_path: Path) -> None:
         f"catalog/products/outdoor/backpack-trail.yaml:{dangling}:14: unknown category 'outdoor/hikking/backpacks' — did you mean 'outdoor/hiking/backpacks'?",
     ]
     assert err.startswith("✗ 4 errors, ")
+
+
+def test_a_library_message_loses_its_period_before_the_hint_in_every_format(shop: Path) -> None:
+    """Jinja's message ends with "."; text, GitHub annotations and JSON all read ``… unsafe — hint``."""
+    (shop / "catalog/templates/hoodie.html.j2").write_text("{{ name.__class__.__mro__ }}\n", encoding="utf-8")
+    unsafe = "access to attribute '__class__' of 'str' object is unsafe"
+    _, text, _ = run("--project", str(shop))
+    assert text.splitlines() == [
+        f"{H}:4:23: template 'hoodie.html.j2' failed: {unsafe} — see catalog/templates/hoodie.html.j2:1",
+        f"catalog/templates/hoodie.html.j2:1:1: template error while rendering: {unsafe} — use only fields the "
+        "product has (the context is the product's fields, also as 'product')",
+    ]
+    _, github, _ = run("--project", str(shop), "--format", "github")
+    assert github.splitlines()[0] == (
+        f"::error file={H},line=4,col=23::template 'hoodie.html.j2' failed: {unsafe} — see "
+        "catalog/templates/hoodie.html.j2:1"
+    )
+    _, out, _ = run("--project", str(shop), "--format", "json")
+    assert [(r["message"], r["hint"]) for r in json.loads(out)] == [
+        (f"template 'hoodie.html.j2' failed: {unsafe}", "see catalog/templates/hoodie.html.j2:1"),
+        (
+            f"template error while rendering: {unsafe}",
+            "use only fields the product has (the context is the product's fields, also as 'product')",
+        ),
+    ]

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from wcsync.catalog.wording import clause
 from wcsync.catalog.yamlio import PathT, YamlDoc
 from wcsync.diagnostics import Diagnostic
 
@@ -138,7 +139,7 @@ def _message(err: dict[str, Any], root: type[BaseModel], what: str) -> tuple[str
     if typ == "value_error":
         text = str(ctx.get("error", err.get("msg", "")))
         msg, _, hint = text.partition(" — ")
-        return f"{name}: {msg}", hint or None, False
+        return f"{name}: {clause(msg) if hint else msg}", hint or None, False
     if typ in ("string_type", "string_sub_type"):
         return f"{name}: expected text, got {_kind(value)}", "put the value in quotes, like \"…\"", False
     if typ in ("int_type", "int_parsing", "int_from_float"):

@@ -15,6 +15,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, Template
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from wcsync.catalog.wording import clause
 from wcsync.diagnostics import Diagnostic
 
 
@@ -103,7 +104,7 @@ class Templates:
             problem = TemplateProblem(
                 f"template '{name}' has a syntax error",
                 "see the error in the template file",
-                Diagnostic(rel, exc.lineno or 1, 1, f"template syntax error: {exc.message}", "fix the Jinja2 syntax"),
+                Diagnostic(rel, exc.lineno or 1, 1, f"template syntax error: {clause(exc.message or '')}", "fix the Jinja2 syntax"),
             )
             self._broken[name] = problem
             raise problem from None
@@ -112,9 +113,9 @@ class Templates:
         except (UndefinedError, SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             line = _template_line(exc.__traceback__, template.filename) or 1
             raise TemplateProblem(
-                f"template '{name}' failed: {exc}",
+                f"template '{name}' failed: {clause(str(exc))}",
                 f"see {rel}:{line}",
-                Diagnostic(rel, line, 1, f"template error while rendering: {exc}", "use only fields the product has (the context is the product's fields, also as 'product')"),
+                Diagnostic(rel, line, 1, f"template error while rendering: {clause(str(exc))}", "use only fields the product has (the context is the product's fields, also as 'product')"),
             ) from None
 
     def render_inline(self, source: str, context: dict[str, Any]) -> str:
@@ -128,6 +129,6 @@ class Templates:
                 template = self._inline[source] = self.inline.from_string(source)
             return str(template.render(**context)).strip()
         except TemplateSyntaxError as exc:
-            raise TemplateProblem(f"template syntax error: {exc.message}", "fix the Jinja2 syntax, e.g. {{ Color | upper }}") from None
+            raise TemplateProblem(f"template syntax error: {clause(exc.message or '')}", "fix the Jinja2 syntax, e.g. {{ Color | upper }}") from None
         except (UndefinedError, SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            raise TemplateProblem(f"template error: {exc}", "use the variation's attribute names, e.g. {{ Color }}, or parent_sku") from None
+            raise TemplateProblem(f"template error: {clause(str(exc))}", "use the variation's attribute names, e.g. {{ Color }}, or parent_sku") from None

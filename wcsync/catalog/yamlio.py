@@ -18,6 +18,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
+from wcsync.catalog.wording import clause
 from wcsync.diagnostics import Diagnostic
 
 PathT = tuple[str | int, ...]
@@ -56,7 +57,7 @@ class YamlDoc:
 
     def diag(self, path: PathT, message: str, hint: str | None = None, *, key: bool = False) -> Diagnostic:
         line, col = self.pos.of(path, key=key)
-        return Diagnostic(self.file, line, col, message, hint)
+        return Diagnostic(self.file, line, col, clause(message) if hint else message, hint)
 
 
 # Tags the composers give the nodes whose tag is implicit (no ``!tag`` written): values are built from the
@@ -291,9 +292,9 @@ def parse_text(rel: str, text: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
         msg, hint, at_context = _friendly(exc)
         mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        return None, [Diagnostic(rel, line, col, msg, hint)]
+        return None, [Diagnostic(rel, line, col, clause(msg), hint)]
     except YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        return None, [Diagnostic(rel, 1, 1, f"invalid YAML: {exc}", "fix the YAML syntax")]
+        return None, [Diagnostic(rel, 1, 1, f"invalid YAML: {clause(str(exc))}", "fix the YAML syntax")]
     pos = Positions()
     if node is None:
         return YamlDoc(rel, None, pos), []
