@@ -273,3 +273,13 @@ def test_scope_lines_sit_above_the_summary(design: Plan) -> None:
     head = md.split("**Plan:")[0]
     assert "⚠️ Only A\\_B (--target): the rest of the store was not compared.\n" in head
     assert "⚠️ Guards overridden: --allow-deletes.\n" in head
+
+
+def test_a_product_without_a_change_of_its_own_has_no_blank_symbol(full: Plan) -> None:
+    md = render_markdown(full)
+    assert (
+        "<summary>unchanged product <code>HOODIE</code> (2 variations · ⚠️ 1 note)</summary>\n"
+        "\n"
+        "No change to the product itself.\n"
+    ) in md
+    assert "<code> </code>" not in md

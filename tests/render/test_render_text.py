@@ -5,7 +5,7 @@ from __future__ import annotations
 from syrupy.assertion import SnapshotAssertion
 
 from wcsync.core.kinds import Kind
-from wcsync.core.plan import Action, Change, FieldChange, Info, Plan, StoreRef
+from wcsync.core.plan import Action, Change, FieldChange, Info, Note, Plan, StoreRef
 from wcsync.render import render_text
 
 DESIGN_TEXT = """\
@@ -76,7 +76,7 @@ def test_every_action_and_note(full: Plan) -> None:
 
 def test_variations_nest_under_their_product(full: Plan) -> None:
     lines = render_text(full).splitlines()
-    tee = lines.index('  ~ product        TEE-BASIC               "Basic Tee | "Best""')
+    tee = lines.index('  ~ product        TEE-BASIC               "Basic Tee | \\"Best\\""')
     xs = lines.index("    - variation      TEE-BASIC-XS          → delete permanently")
     assert (
         tee
@@ -245,4 +245,27 @@ def test_info_field_lines_long_names_and_fields_without_values() -> None:
         "  · product   HOODIE                  WooCommerce ignores regular_price on a variable product; set prices "
         "on its variations: not compared, not written",
         "      regular_price",
+    ]
+
+
+def test_notes_of_a_create_are_shown_its_fields_are_not() -> None:
+    plan = Plan(
+        store=StoreRef(name="s", url="u"),
+        catalog_version="v",
+        changes=(
+            Change(
+                kind=Kind.PRODUCT,
+                action=Action.CREATE,
+                key="MUG",
+                title="Mug",
+                changes=(FieldChange(field="name", after="Mug"),),
+                notes=(Note(code="sku-moves", message="its SKU MUG was held by a trashed product"),),
+            ),
+            Change(kind=Kind.TAG, action=Action.CREATE, key="sale", title="Sale"),
+        ),
+    )
+    assert render_text(plan).splitlines()[2:5] == [
+        '  + product   MUG                     "Mug"',
+        "      ! its SKU MUG was held by a trashed product",
+        '  + tag       sale                    "Sale"',
     ]

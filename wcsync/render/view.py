@@ -276,7 +276,8 @@ def format_percent(percent: float) -> str:
 
 
 def _label(change: Change) -> str:
-    title = f'"{" ".join(change.title.split())}"' if change.title else ""
+    # quoted as text values are: a title holding quotes stays readable ("Basic Tee \"Best\"")
+    title = json.dumps(" ".join(change.title.split()), ensure_ascii=False) if change.title else ""
     if change.action is Action.ADOPT:
         return "adopt (exists live, not yet managed)"
     if change.action is Action.RESTORE:
