@@ -1,0 +1,137 @@
+"""File-based plan scenarios, end to end through the CLI: each ``NNN-name/`` directory holds a project
+(``wcsync.yaml`` + ``catalog/``), a live state (``seed.json`` REST calls, or ``setup.json`` steps) and the
+exact ``wcsync plan --detailed-exitcode`` output (``expected.txt``, ``expected.exit``). See README.md here.
+
+``WCSYNC_UPDATE_SCENARIOS=1`` rewrites the expected files from what the CLI prints (review them before
+committing: the expected text is the assertion)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from click.testing import CliRunner, Result
+
+from wcsync.cli.main import cli
+from wcsync.sandbox.app import create_app
+from wcsync.sandbox.seeds import SeedCall, replay
+from wcsync.sandbox.server import reset_database
+
+_HERE = Path(__file__).parent
+SCENARIOS = sorted(p for p in _HERE.iterdir() if p.is_dir() and re.match(r"^\d{3}-[a-z0-9-]+$", p.name))
+UPDATE = os.environ.get("WCSYNC_UPDATE_SCENARIOS") == "1"
+#: files every scenario needs (plus seed.json or setup.json)
+REQUIRED = ("wcsync.yaml", "catalog", "expected.txt", "expected.exit")
+_ENV = {"WCSYNC_URL": "", "WCSYNC_CONSUMER_KEY": "", "WCSYNC_CONSUMER_SECRET": "", "NO_COLOR": "1"}
+
+
+def _run(project: Path, db: Path, *args: str) -> Result:
+    return CliRunner().invoke(
+        cli, [args[0], "--project", str(project), "--store-url", f"sandbox:{db}", *args[1:]], env=_ENV
+    )
+
+
+def _normalise(text: str, project: Path, db: Path) -> str:
+    text = text.replace(str(db), "<db>").replace(str(project.resolve()), "<project>")
+    text = text.replace(str(project), "<project>")
+    return re.sub(r"· catalog [0-9a-f]{7,64}\b", "· catalog <hash>", text)
+
+
+def _project(scenario: Path, work: Path, overlay: str | None) -> Path:
+    """A copy of the scenario's project (``wcsync.yaml`` + ``catalog/``), with ``overlay``'s files on top."""
+    target = work / (f"project-{overlay}" if overlay else "project")
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    shutil.copy(scenario / "wcsync.yaml", target / "wcsync.yaml")
+    shutil.copytree(scenario / "catalog", target / "catalog")
+    if overlay:
+        source = scenario / overlay
+        assert source.is_dir(), f"{scenario.name}: setup names overlay {overlay!r}, which is not a directory"
+        shutil.copytree(source, target, dirs_exist_ok=True)
+    return target
+
+
+def _attachments(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        (count,) = conn.execute("SELECT count(*) FROM sb_posts WHERE post_type = 'attachment'").fetchone()
+    finally:
+        conn.close()
+    return int(count)
+
+
+def _replay(db: Path, calls: list[Any]) -> None:
+    parsed = [SeedCall.model_validate(c) for c in calls]
+    anyio.run(replay, create_app(db), db, parsed)
+
+
+def _setup(scenario: Path, work: Path, db: Path) -> None:
+    steps: list[dict[str, Any]]
+    if (scenario / "setup.json").is_file():
+        steps = json.loads((scenario / "setup.json").read_text(encoding="utf-8"))
+    else:
+        steps = [{"calls": json.loads((scenario / "seed.json").read_text(encoding="utf-8"))}]
+    for step in steps:
+        if "apply" in step:
+            overlay = step["apply"] if step["apply"] != "." else None
+            result = _run(_project(scenario, work, overlay), db, "apply", "--auto-approve")
+            assert result.exit_code == 0, f"{scenario.name}: setup apply failed:\n{result.stderr}"
+        elif "calls" in step:
+            _replay(db, step["calls"])
+        else:
+            raise AssertionError(f"{scenario.name}: unknown setup step {step}")
+
+
+def test_scenarios_are_numbered_and_complete() -> None:
+    assert len(SCENARIOS) >= 10
+    numbers = [p.name[:3] for p in SCENARIOS]
+    assert len(set(numbers)) == len(numbers), numbers
+    for path in SCENARIOS:
+        missing = [name for name in REQUIRED if not (path / name).exists()]
+        if not (path / "seed.json").is_file() and not (path / "setup.json").is_file():
+            missing.append("seed.json or setup.json")
+        assert not missing, f"{path.name} lacks {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[p.name for p in SCENARIOS])
+def test_cli_scenario(scenario: Path, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    reset_database(db)
+    _setup(scenario, tmp_path, db)
+    project = _project(scenario, tmp_path, None)
+    result = _run(project, db, "plan", "--detailed-exitcode")
+    # a refused plan prints nothing on stdout: its expected text is stderr from the line "Error: …" on
+    # (the progress lines before it are not part of the contract)
+    if result.exit_code == 1:
+        stderr = result.stderr
+        start = stderr.find("\nError: ")
+        assert start >= 0, f"{scenario.name}: exit 1 without an error message:\n{stderr}"
+        assert result.stdout == ""
+        got = _normalise(stderr[start + 1:], project, db)
+    else:
+        got = _normalise(result.stdout, project, db)
+    got_exit = f"{result.exit_code}\n"
+    if UPDATE:
+        (scenario / "expected.txt").write_text(got, encoding="utf-8")
+        (scenario / "expected.exit").write_text(got_exit, encoding="utf-8")
+    assert got == (scenario / "expected.txt").read_text(encoding="utf-8"), result.stderr
+    assert got_exit == (scenario / "expected.exit").read_text(encoding="utf-8")
+
+    after = scenario / "expected.after-apply.json"
+    if after.is_file():
+        # apply the plan, then: how many attachments (image uploads) it created, and the re-plan's exit code
+        want = json.loads(after.read_text(encoding="utf-8"))
+        before = _attachments(db)
+        applied = _run(project, db, "apply", "--auto-approve")
+        assert applied.exit_code == 0, applied.stderr
+        replan = _run(project, db, "plan", "--detailed-exitcode")
+        assert {"new_attachments": _attachments(db) - before, "replan_exit": replan.exit_code} == want, (
+            replan.stdout
+        )
