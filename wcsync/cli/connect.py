@@ -7,10 +7,8 @@ The CLI may import the sandbox; ``wcsync.store`` never does — that is why this
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -22,7 +20,6 @@ from wcsync.store.client import Notify, Progress, WooClient
 #: base URL of the in-process sandbox (``.invalid`` can never resolve: nothing leaves the process)
 SANDBOX_BASE_URL = "https://sandbox.invalid"
 #: ``${VAR}`` as the whole value of a project-file credential field
-_WHOLE_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def sandbox_path(settings: StoreSettings) -> str:
@@ -33,36 +30,6 @@ def sandbox_path(settings: StoreSettings) -> str:
             hint="write it as sandbox:PATH, e.g. sandbox:.wcsync/sandbox.db",
         )
     return path
-
-
-def credentials_source(settings: StoreSettings, project: Any = None, *, url_given: bool) -> str | None:
-    """Where ``settings``' consumer key/secret came from, as error hints should name it (None: a sandbox).
-
-    ``url_given``: the store URL came from ``--store-url`` / ``WCSYNC_URL`` (credentials then come from
-    ``WCSYNC_CONSUMER_KEY`` / ``WCSYNC_CONSUMER_SECRET``); otherwise from the store's entry in ``project``
-    (a ``wcsync.catalog.project.Project``), naming the environment variables it interpolates when it does.
-    """
-    if settings.is_sandbox:
-        return None
-    if url_given:
-        return "WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET in the environment"
-    fields = ("consumer_key", "consumer_secret")
-    if settings.auth is AuthMethod.APP_PASSWORD:
-        fields = ("username", "app_password")
-    where = f"{fields[0]} / {fields[1]} of store '{settings.name}' in wcsync.yaml"
-    stores = getattr(project, "stores", None)
-    config = stores.get(settings.name) if isinstance(stores, dict) else None
-    variables: list[str] = []
-    for name in fields:
-        raw = getattr(config, name, None)
-        getter = getattr(raw, "get_secret_value", None)
-        value = getter() if getter is not None else raw
-        match = _WHOLE_VAR.fullmatch(value.strip()) if isinstance(value, str) else None
-        if match:
-            variables.append(match.group(1))
-    if len(variables) == len(fields):
-        return f"{' / '.join(variables)} (read by {where})"
-    return where
 
 
 def open_client(

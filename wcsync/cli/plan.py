@@ -116,7 +116,6 @@ def make_plan(
     diagnostics, store errors, ``PlanError`` when a guard trips)."""
     from wcsync.catalog import load_catalog
     from wcsync.catalog.project import load_project, plan_settings, resolve_store
-    from wcsync.cli.connect import credentials_source
     from wcsync.core.planner import build_plan
 
     env = os.environ if env is None else env
@@ -126,9 +125,6 @@ def make_plan(
         _require_project_file(directory)
     project = load_project(directory, required=not url_given)
     settings = resolve_store(project, store=store, store_url=store_url, env=env)
-    if settings.credentials_source is None:
-        source = credentials_source(settings, project, url_given=url_given)
-        settings = settings.model_copy(update={"credentials_source": source})
     plan_settings_ = plan_settings(project).model_copy(
         update={
             "allow_deletes": overrides.allow_deletes,

@@ -28,16 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wcsync.core.fields import (
-    ATTRIBUTE_FIELDS,
-    CATEGORY_FIELDS,
-    MARK_META_KEY,
-    PRODUCT_FIELDS,
-    SHIPPING_CLASS_FIELDS,
-    TAG_FIELDS,
-    TERM_FIELDS,
-    VARIATION_FIELDS,
-)
+from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, Mark
 
@@ -50,7 +41,7 @@ AttributeSlugs = Mapping[int, str]
 
 def wire_fields(kind: Kind) -> tuple[str, ...]:
     """The top-level wire fields to request (``_fields``) to build a complete record of ``kind``."""
-    vocabulary = _VOCABULARY[kind]
+    vocabulary = FIELDS_BY_KIND[kind]
     names = [WIRE_NAMES.get(name, name) for name in vocabulary]
     extra: tuple[str, ...] = ()
     if kind is Kind.PRODUCT:
@@ -242,21 +233,12 @@ _CONVERT: dict[str, Converter] = {
     "dict": lambda v, _: dimensions(v),
 }
 
-_VOCABULARY: dict[Kind, dict[str, str]] = {
-    Kind.PRODUCT: PRODUCT_FIELDS,
-    Kind.VARIATION: VARIATION_FIELDS,
-    Kind.CATEGORY: CATEGORY_FIELDS,
-    Kind.TAG: TAG_FIELDS,
-    Kind.ATTRIBUTE: ATTRIBUTE_FIELDS,
-    Kind.TERM: TERM_FIELDS,
-    Kind.SHIPPING_CLASS: SHIPPING_CLASS_FIELDS,
-}
 
 
 def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> dict[str, Any]:
     """Every field of ``kind``'s vocabulary that the body carries, converted to its canonical type."""
     out: dict[str, Any] = {}
-    for name, ftype in _VOCABULARY[kind].items():
+    for name, ftype in FIELDS_BY_KIND[kind].items():
         wire = WIRE_NAMES.get(name, name)
         if wire in body:
             out[name] = _CONVERT[ftype](body[wire], slugs or {})
