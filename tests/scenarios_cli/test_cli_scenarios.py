@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 from click.testing import CliRunner, Result
 
@@ -72,6 +73,32 @@ def _replay(db: Path, calls: list[Any]) -> None:
     anyio.run(replay, create_app(db), db, parsed)
 
 
+def _live_meta(db: Path, sku: str) -> dict[str, Any]:
+    """The meta of product ``sku`` as the store's REST API returns it (key -> value)."""
+    from wcsync.sandbox.db import open_db
+    from wcsync.sandbox.keys import ensure_key
+
+    conn = open_db(db)
+    try:
+        credentials = ensure_key(conn)
+    finally:
+        conn.close()
+
+    async def get() -> list[Any]:
+        transport = httpx.ASGITransport(app=create_app(db))
+        async with httpx.AsyncClient(
+            transport=transport, base_url="https://sandbox.invalid", auth=credentials
+        ) as client:
+            response = await client.get("/wp-json/wc/v3/products", params={"sku": sku})
+            response.raise_for_status()
+            found: list[Any] = response.json()
+            return found
+
+    products = anyio.run(get)
+    assert len(products) == 1, f"no single live product {sku}"
+    return {m["key"]: m["value"] for m in products[0]["meta_data"]}
+
+
 def _setup(scenario: Path, work: Path, db: Path) -> None:
     steps: list[dict[str, Any]]
     if (scenario / "setup.json").is_file():
@@ -126,12 +153,18 @@ def test_cli_scenario(scenario: Path, tmp_path: Path) -> None:
 
     after = scenario / "expected.after-apply.json"
     if after.is_file():
-        # apply the plan, then: how many attachments (image uploads) it created, and the re-plan's exit code
+        # apply the plan, then: how many attachments (image uploads) it created, the re-plan's exit code and
+        # (optionally) chosen live meta keys of products (null: the key must be absent)
         want = json.loads(after.read_text(encoding="utf-8"))
         before = _attachments(db)
         applied = _run(project, db, "apply", "--auto-approve")
         assert applied.exit_code == 0, applied.stderr
         replan = _run(project, db, "plan", "--detailed-exitcode")
-        assert {"new_attachments": _attachments(db) - before, "replan_exit": replan.exit_code} == want, (
-            replan.stdout
-        )
+        got_after: dict[str, Any] = {
+            "new_attachments": _attachments(db) - before, "replan_exit": replan.exit_code
+        }
+        if "meta" in want:
+            got_after["meta"] = {
+                sku: {key: _live_meta(db, sku).get(key) for key in keys} for sku, keys in want["meta"].items()
+            }
+        assert got_after == want, replan.stdout
