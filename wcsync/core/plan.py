@@ -76,6 +76,8 @@ class Change(_Frozen):
     changes: tuple[FieldChange, ...] = ()
     #: meta keys to delete (wcsync wrote them before and the catalogue no longer names them)
     meta_deletes: tuple[str, ...] = ()
+    #: the live values of the ``meta_deletes`` keys, so a reviewer sees what is removed (display only)
+    meta_deleted: dict[str, Any] = Field(default_factory=dict)
     #: image source -> existing attachment id to re-use instead of uploading (products, variations, categories)
     attachments: dict[str, int] = Field(default_factory=dict)
     #: the bookkeeping mark to write with this change (products/variations), without the images map,

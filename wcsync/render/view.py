@@ -309,7 +309,18 @@ def _entry(change: Change, *, limit: int | None) -> Entry:
         )
         for fc in change.changes
     ]
-    lines += [FieldLine(name=f"meta.{key}", before="", after=REMOVED_TEXT) for key in change.meta_deletes]
+    lines += [
+        FieldLine(
+            name=f"meta.{key}",
+            before=(
+                format_value(change.kind, f"meta.{key}", change.meta_deleted[key], limit=limit)
+                if key in change.meta_deleted
+                else ""
+            ),
+            after=REMOVED_TEXT,
+        )
+        for key in change.meta_deletes
+    ]
     notes = [n.message for n in change.notes if not (_inline_note(n) and n.field in shown)]
     return Entry(
         change=change,

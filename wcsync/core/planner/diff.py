@@ -26,6 +26,7 @@ class FieldDiff:
     info: list[Info] = field(default_factory=list)
     attachments: dict[str, int] = field(default_factory=dict)
     meta_deletes: list[str] = field(default_factory=list)
+    meta_deleted: dict[str, Any] = field(default_factory=dict)
     mark_meta_keys: list[str] = field(default_factory=list)
 
 
@@ -198,4 +199,5 @@ def _diff_meta(d: DesiredResource, live: LiveResource | None, out: FieldDiff) ->
         out.changes.append(FieldChange(field="meta", before=None if live is None else before, after=after))
     written = set(live.mark.meta_keys) if live is not None and live.mark is not None else set()
     out.meta_deletes = sorted(k for k in written if k not in wanted and k in live_meta and k != MARK_META_KEY)
+    out.meta_deleted = {k: jsonable(live_meta[k]) for k in out.meta_deletes}
     out.mark_meta_keys = sorted(k for k, v in wanted.items() if v is not None)

@@ -81,6 +81,7 @@ def _change(
         title=desired_title(d, product),
         changes=tuple(diff.changes),
         meta_deletes=tuple(diff.meta_deletes),
+        meta_deleted=diff.meta_deleted,
         attachments=diff.attachments,
         mark_meta_keys=tuple(diff.mark_meta_keys),
         notes=tuple(notes),
