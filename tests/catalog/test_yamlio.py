@@ -161,8 +161,9 @@ def test_c_composer_reads_like_the_pure_reference(data: object, flow: bool) -> N
     import io
 
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
-    from wcsync.catalog.yamlio import Positions, _CComposer, _plain, _pure_compose
+    from wcsync.catalog.yamlio import Positions, _CComposer, _compose, _plain, _pure_compose
 
     out = io.StringIO()
     dumper = YAML(typ="safe", pure=True)
@@ -172,6 +173,10 @@ def test_c_composer_reads_like_the_pure_reference(data: object, flow: bool) -> N
     composer = _CComposer(text)
     try:
         c_node = composer.get_single_node()
+    except YAMLError:
+        # libyaml refuses some text the pure composer reads (e.g. `{doc: 0:0}`): the loader then parses it
+        # again with the pure composer, so what it reads is still the reference's
+        c_node = _compose(text)
     finally:
         composer.dispose()
     pure_node = _pure_compose(text)
