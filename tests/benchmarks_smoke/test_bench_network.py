@@ -88,15 +88,16 @@ def test_bench_apply_writes_with_the_fewest_batches(capsys: pytest.CaptureFixtur
     assert _row(out, "write terms")[:4] == ["23", "3", "3", "1.00"]  # one endpoint per attribute
     assert _row(out, "write categories (depth 2)")[:4] == ["48", "1", "1", "1.00"]
     assert _row(out, "write products")[:4] == ["6", "1", "1", "1.00"]
-    assert _row(out, "write products: second pass (links to new products, image map)")[:4] == [
-        "6", "1", "1", "1.00"]
+    # no second pass: every uploaded image's file name is unique on its product, so the next plan finds
+    # its attachment without the mark's image map (design.md §7: one pass per batch endpoint)
+    assert "second pass" not in out
     assert _row(out, "write variations")[:4] == ["12", "3", "3", "1.00"]  # 3 variable products, 4 each
-    assert _row(out, "total")[:4] == ["126", "13", "13", "1.00"]
-    assert _row(out, "product") == ["6", "2", "1", "2.00"]  # the image-map second pass, per kind
-    # the naive baseline: 3 products (+ their second pass) and 6 variations, one request each
-    assert _row(out, "naive baseline (1 item per request), measured")[:2] == ["12", "12"]
-    assert _row(out, "wcsync (batches of 100)")[:2] == ["24", "5"]
-    assert "batching: 4.8x fewer requests" in out
+    assert _row(out, "total")[:4] == ["120", "12", "12", "1.00"]
+    assert _row(out, "product") == ["6", "1", "1", "1.00"]
+    # the naive baseline: 3 products and 6 variations, one request each
+    assert _row(out, "naive baseline (1 item per request), measured")[:2] == ["9", "9"]
+    assert _row(out, "wcsync (batches of 100)")[:2] == ["18", "4"]
+    assert "batching: 4.5x fewer requests" in out
 
 
 def test_bench_sandbox_answers_and_counts_every_request(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,7 +3,7 @@ fallback matching fills only unambiguous sources and never overrides or re-assig
 
 from __future__ import annotations
 
-from wcsync.core.images import known_attachments
+from wcsync.core.images import known_attachments, recovers
 from wcsync.core.records import Mark
 
 UP = "https://shop.example/wp-content/uploads/2026/11/"
@@ -55,3 +55,16 @@ def test_ambiguous_matches_are_left_to_upload() -> None:
 def test_the_stores_own_url_is_that_attachment() -> None:
     live = [_img(5, "a.jpg")]
     assert known_attachments(live, Mark(), [{"src": UP + "a.jpg"}]) == {UP + "a.jpg": 5}
+
+
+def test_recovers_says_whether_the_next_plan_finds_the_uploads_without_the_image_map() -> None:
+    up = "https://shop/wp-content/uploads/"
+    live = [{"id": 7, "src": up + "old.jpg", "name": "old.jpg"}, {"id": 8, "src": up + "new-1.jpg", "name": "new-1.jpg"}]
+    desired = [{"src": "https://cdn/old.jpg"}, {"src": "https://cdn/new.jpg"}]
+    mark = Mark(meta_keys=(), images={"https://cdn/old.jpg": 7})  # re-used by id; new.jpg just uploaded
+    assert recovers(live, mark, desired, {"https://cdn/new.jpg": 8}) is True
+    assert recovers(live, mark, desired, {"https://cdn/new.jpg": 9}) is False  # it would find 8, not 9
+    # two desired sources with one file name: never guessed
+    twice = [{"src": "https://cdn/a/new.jpg"}, {"src": "https://cdn/b/new.jpg"}]
+    live2 = [{"id": 8, "src": up + "new.jpg", "name": "new.jpg"}, {"id": 9, "src": up + "new-1.jpg", "name": "new-1.jpg"}]
+    assert recovers(live2, Mark(meta_keys=()), twice, {"https://cdn/a/new.jpg": 8, "https://cdn/b/new.jpg": 9}) is False

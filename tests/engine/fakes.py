@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from wcsync.core.kinds import Kind
 from wcsync.engine.model import Op, WriteOp, WriteResult
@@ -10,11 +11,14 @@ from wcsync.engine.model import Op, WriteOp, WriteResult
 
 class FakeWriter:
     def __init__(self, *, fail: dict[str, str] | None = None, first_id: int = 100,
-                 image_ids: dict[str, tuple[int, ...]] | None = None) -> None:
+                 image_ids: dict[str, tuple[int, ...]] | None = None,
+                 images: dict[str, tuple[dict[str, Any], ...]] | None = None) -> None:
         self.calls: list[tuple[Kind, list[WriteOp]]] = []
         self.fail = fail or {}
         self.next_id = first_id
         self.image_ids = image_ids or {}
+        #: the images the store answers per key (id, src, alt, name); unknown (None) unless given
+        self.images = images or {}
 
     async def write(self, kind: Kind, ops: Sequence[WriteOp]) -> list[WriteResult]:
         self.calls.append((kind, list(ops)))
@@ -29,7 +33,11 @@ class FakeWriter:
                 id_ = self.next_id
             else:
                 id_ = op.id or 0
-            out.append(WriteResult(ok=True, id=id_, image_ids=self.image_ids.get(op.key)))
+            answered = self.images.get(op.key)
+            ids = self.image_ids.get(op.key)
+            if answered is not None and ids is None:
+                ids = tuple(int(img["id"]) for img in answered)
+            out.append(WriteResult(ok=True, id=id_, image_ids=ids, images=answered))
         return out
 
     def sequence(self) -> list[tuple[str, str, str]]:

@@ -151,6 +151,64 @@ def test_image_map_is_completed_from_the_response_positions() -> None:
         "images": {"https://cdn/x.jpg": 501, "https://cdn/y.jpg": 77, "https://cdn/z.jpg": 502}}}]}
 
 
+UP = "https://shop/wp-content/uploads/2026/11/"
+
+
+def _answer(*files: tuple[int, str]) -> tuple[dict[str, Any], ...]:
+    return tuple({"id": att, "src": UP + name, "alt": "", "name": name} for att, name in files)
+
+
+def test_no_image_map_pass_when_the_next_plan_finds_the_uploads_unambiguously() -> None:
+    images = [{"src": "https://cdn/x.jpg"}, {"src": "https://cdn/y.jpg"}, {"src": "https://cdn/z.jpg"}]
+    p = plan(ch(Kind.PRODUCT, Action.CREATE, "A", name="A", images=images, mark_meta_keys=("color_note",)),
+             ch(Kind.VARIATION, Action.CREATE, "A-1", parent_key="A", image={"src": "https://cdn/v.jpg"},
+                mark_meta_keys=()))
+    # the store de-duplicated x.jpg (x-1.jpg): still one candidate per source
+    writer = FakeWriter(images={"A": _answer((501, "x-1.jpg"), (502, "y.jpg"), (503, "z.jpg")),
+                                "A-1": _answer((601, "v.jpg"))})
+    result = run(p, writer)
+    assert result.ok
+    assert [(k, [o.op for o in ops]) for k, ops in writer.calls] == [
+        (Kind.PRODUCT, [Op.CREATE]), (Kind.VARIATION, [Op.CREATE])]  # one request per endpoint, no second pass
+    # the mark written at create still lists the meta keys (the image map stays for the next plan to find)
+    assert writer.calls[0][1][0].payload["meta_data"] == [
+        {"key": "_wcsync", "value": {"v": 1, "meta_keys": ["color_note"], "images": {}}}]
+    assert all(i.followup_error is None for i in result.items)
+
+
+def test_image_map_pass_kept_when_two_sources_share_a_file_name() -> None:
+    images = [{"src": "https://cdn/a/mug.jpg"}, {"src": "https://cdn/b/mug.jpg"}]
+    p = plan(ch(Kind.PRODUCT, Action.CREATE, "A", name="A", images=images, mark_meta_keys=()))
+    writer = FakeWriter(images={"A": _answer((501, "mug.jpg"), (502, "mug-1.jpg"))})
+    assert run(p, writer).ok
+    _first, second = writer.calls
+    assert second[1][0].payload == {"meta_data": [{"key": "_wcsync", "value": {
+        "v": 1, "meta_keys": [], "images": {"https://cdn/a/mug.jpg": 501, "https://cdn/b/mug.jpg": 502}}}]}
+
+
+def test_image_map_pass_kept_when_the_stored_file_names_are_ambiguous() -> None:
+    # unique source file names, but the store renamed mug.jpg to mug-1.jpg (a mug.jpg existed already) and
+    # mug-1.jpg to mug-1-1.jpg: attachment 501 could be either source, so the map must be written
+    images = [{"src": "https://cdn/mug.jpg"}, {"src": "https://cdn/mug-1.jpg"}]
+    p = plan(ch(Kind.PRODUCT, Action.CREATE, "A", name="A", images=images, mark_meta_keys=()))
+    writer = FakeWriter(images={"A": _answer((501, "mug-1.jpg"), (502, "mug-1-1.jpg"))})
+    assert run(p, writer).ok
+    _first, second = writer.calls
+    assert second[1][0].payload["meta_data"][0]["value"]["images"] == {
+        "https://cdn/mug.jpg": 501, "https://cdn/mug-1.jpg": 502}
+
+
+def test_links_still_take_the_second_pass_without_the_image_map() -> None:
+    p = plan(ch(Kind.PRODUCT, Action.CREATE, "A", name="A", upsells=["B"], images=[{"src": "https://cdn/x.jpg"}],
+                mark_meta_keys=()),
+             ch(Kind.PRODUCT, Action.CREATE, "B", name="B"))
+    writer = FakeWriter(images={"A": _answer((501, "x.jpg"))})
+    assert run(p, writer).ok
+    _first, second = writer.calls
+    # the links need the second pass; the image map is not needed (the next plan finds x.jpg)
+    assert [(o.op, o.id, o.payload) for o in second[1]] == [(Op.UPDATE, 101, {"upsell_ids": [102]})]
+
+
 def test_no_second_pass_when_nothing_was_uploaded() -> None:
     p = plan(ch(Kind.PRODUCT, Action.UPDATE, "A", live_id=40, images=[{"src": "s", "alt": ""}],
                 attachments={"s": 9}, mark_meta_keys=()))

@@ -77,6 +77,19 @@ def known_attachments(
     return out
 
 
+def recovers(
+    live: Sequence[Mapping[str, Any] | None],
+    mark: Mark,
+    desired: Sequence[Mapping[str, Any]],
+    uploaded: Mapping[str, int],
+) -> bool:
+    """Whether the next plan, reading ``live`` images and ``mark``, finds each ``uploaded`` source's
+    attachment by itself (``known_attachments``' unambiguous matching): apply then need not write those
+    entries of the mark's image map in a second request."""
+    found = known_attachments(live, mark, [_desired_item(d) for d in desired])
+    return all(found.get(src) == att for src, att in uploaded.items())
+
+
 def _could_be(want: Mapping[str, Any], img: Mapping[str, Any]) -> bool:
     """Whether live image ``img`` may be the attachment WooCommerce made of desired source ``want``."""
     src = str(want.get("src", ""))

@@ -4,7 +4,8 @@
 - references to resources created earlier in the run resolve to their new ids (``RunRefs``);
 - independent writes run concurrently: terms of different attributes, variations of different parents;
 - product links (upsells, cross-sells, grouped children) to products created in this run, and the ``_wcsync``
-  images map of freshly uploaded images, are written in a second pass once their ids are known;
+  images map of freshly uploaded images, are written in a second pass once their ids are known; the image
+  map only where the next plan could not find those attachments by itself (``_next_plan_recovers``);
 - partial success is normal: every change gets an ``ItemResult``; by default the run stops after the first
   stage with a failure, ``continue_on_error`` runs every stage (items whose dependencies failed fail alone).
 """
@@ -14,10 +15,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
+from wcsync.core.images import recovers
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, Plan
+from wcsync.core.records import Mark
 from wcsync.engine.handlers import HANDLERS
 from wcsync.engine.model import ApplyResult, ItemResult, Op, Status, WriteOp, Writer, WriteResult
 from wcsync.engine.order import Stage, stages
@@ -51,6 +54,20 @@ class _Pending:
     item: ItemResult
     links: dict[str, list[str]] = field(default_factory=dict)
     assigned: dict[int, int] = field(default_factory=dict)
+
+
+def _next_plan_recovers(change: Change, images: Sequence[Mapping[str, Any] | None], assigned: Mapping[int, int],
+                        res: WriteResult) -> bool:
+    """Whether the next plan finds the attachments of the images uploaded by ``src`` (``assigned``:
+    position → attachment id) from the store's answer and the mark the first pass wrote (re-used
+    attachments only), by the planner's own unambiguous matching (``wcsync.core.images.recovers``).
+    Then writing them into the mark's image map would cost a second request on the batch endpoint
+    for nothing; later updates complete the map from the plan's ``Change.attachments``."""
+    if res.images is None or not payload.wants_mark(change):
+        return False
+    written = Mark(meta_keys=tuple(sorted(set(change.mark_meta_keys or ()))), images=payload.mark_images(change))
+    uploaded = {str(img.get("src") or ""): assigned[pos] for pos, img in enumerate(images) if img and pos in assigned}
+    return recovers(res.images, written, [img for img in images if img], uploaded)
 
 
 async def execute(
@@ -180,6 +197,8 @@ class _Run:
                 ids = res.image_ids or ()
                 compact = [i for i, img in enumerate(images) if img]
                 pend.assigned = {pos: ids[n] for n, pos in enumerate(compact) if n < len(ids) and pos in uploaded}
+                if pend.assigned and _next_plan_recovers(change, images, pend.assigned, res):
+                    pend.assigned = {}  # the first pass's mark is enough: no second request for the map
         return pend if (pend.links or pend.assigned) else None
 
     async def _second_pass(self, kind: Kind, pending: Sequence[_Pending]) -> None:

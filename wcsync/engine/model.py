@@ -48,6 +48,9 @@ class WriteResult:
     error: str | None = None
     #: attachment ids of the written resource's images in order (variation/category: the one image)
     image_ids: tuple[int, ...] | None = None
+    #: the written resource's images as the store answered them (``wcsync.store.wire.image`` form: id, src,
+    #: alt, name), as a fetch would read them; None when the answer is not known
+    images: tuple[dict[str, Any], ...] | None = None
     #: the outcome was unknown and was settled by re-reading the store
     recovered: bool = False
     #: not written because the store refused writing at all (the writer's ``refused`` says why)

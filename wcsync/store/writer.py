@@ -30,6 +30,8 @@ from wcsync.errors import StoreError
 from wcsync.store.batch import ItemResult
 from wcsync.store.client import WooClient
 from wcsync.store.errors import ReadOnlyKeyError, RequestFailed, UnknownOutcome
+from wcsync.store.wire import image as wire_image
+from wcsync.store.wire import images as wire_images
 
 #: rounds of (send → unknown outcome → re-read) before an item is given up as unknown
 MAX_ROUNDS = 5
@@ -70,6 +72,21 @@ def image_ids(kind: Kind, body: dict[str, Any] | None) -> tuple[int, ...] | None
     if isinstance(image, dict) and image.get("id"):
         return (int(image["id"]),)
     return ()
+
+
+def written_images(kind: Kind, body: dict[str, Any] | None) -> tuple[dict[str, Any], ...] | None:
+    """A written product's or variation's images as a fetch would read them, from the store's answer."""
+    if not body or kind not in (Kind.PRODUCT, Kind.VARIATION):
+        return None
+    if kind is Kind.PRODUCT:
+        return wire_images(body.get("images"))
+    one = wire_image(body.get("image"))
+    return (one,) if one else ()
+
+
+def _ok(kind: Kind, id_: int, body: dict[str, Any] | None, *, recovered: bool = False) -> WriteResult:
+    return WriteResult(ok=True, id=id_, image_ids=image_ids(kind, body), images=written_images(kind, body),
+                       recovered=recovered)
 
 
 def describe_error(error: dict[str, Any] | None) -> str:
@@ -264,7 +281,7 @@ class StoreWriter:
 
 def _result(op: WriteOp, item: ItemResult) -> WriteResult:
     if item.ok:
-        return WriteResult(ok=True, id=item.id or op.id or 0, image_ids=image_ids(op.kind, item.body))
+        return _ok(op.kind, item.id or op.id or 0, item.body)
     error = describe_error(item.error)
     if op.op is Op.DELETE and item.error and (item.error.get("data") or {}).get("status") == 404:
         return WriteResult(ok=True, id=op.id or 0)  # already gone: the goal of a delete is reached
@@ -276,7 +293,7 @@ def _settle(kind: Kind, op: WriteOp, found: Found | None) -> WriteResult | None:
     if op.op is Op.CREATE:
         if found is None:
             return None
-        return WriteResult(ok=True, id=found.id, image_ids=image_ids(kind, found.body), recovered=True)
+        return _ok(kind, found.id, found.body, recovered=True)
     if op.op is Op.DELETE:
         return WriteResult(ok=True, id=op.id or 0, recovered=True) if found is None else None
     # update: applied if the store changed the object since planning; else sending again is harmless
@@ -285,7 +302,7 @@ def _settle(kind: Kind, op: WriteOp, found: Found | None) -> WriteResult | None:
     if found.status == "trash" and op.payload.get("status", "trash") != "trash":
         return None  # a restore that did not happen: still in the trash, send it again
     if op.date_modified and found.date_modified and found.date_modified != op.date_modified:
-        return WriteResult(ok=True, id=found.id, image_ids=image_ids(kind, found.body), recovered=True)
+        return _ok(kind, found.id, found.body, recovered=True)
     return None
 
 
