@@ -10,7 +10,7 @@ import sqlite3
 from typing import Any
 
 from wcsync.sandbox import store
-from wcsync.sandbox.db import next_id
+from wcsync.sandbox.db import iso, next_id, now, unix
 from wcsync.sandbox.errors import ApiError, invalid_type, not_in_enum
 from wcsync.sandbox.text import format_decimal, post_html, sanitize_sku, to_float
 
@@ -181,10 +181,29 @@ def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:
 
 
 def meta_value(value: Any) -> Any:
-    """What a meta value reads back as: scalars become strings (``true`` → ``"1"``, ``false`` → ``""``)."""
+    """What a meta value reads back as: scalars become strings (``true`` → ``"1"``, ``false`` → ``""``);
+    arrays and objects go through PHP (:func:`php_json`), so ``{}`` comes back ``[]`` (11#1-4)."""
     if isinstance(value, dict | list):
-        return value
+        return php_json(value)
     return as_str(value)
+
+
+_PHP_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
+
+
+def php_json(value: Any) -> Any:
+    """A JSON value after PHP's ``json_decode(…, true)`` + ``json_encode``: objects become PHP arrays, whose
+    decimal-integer keys become integers, and an array whose keys are exactly 0, 1, … n-1 in order
+    (the empty one included) is encoded back as a JSON list. Nested scalars keep their JSON type."""
+    if isinstance(value, list):
+        return [php_json(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    keys = [int(k) if _PHP_INT_KEY.fullmatch(k) and -2**63 <= int(k) < 2**63 else k for k in value]
+    items = [php_json(v) for v in value.values()]
+    if keys == list(range(len(keys))):
+        return items
+    return {str(k): v for k, v in zip(keys, items, strict=True)}
 
 
 def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[Any]) -> None:
@@ -276,3 +295,16 @@ def check_lookup(conn: sqlite3.Connection, sku: str) -> None:
         raise ApiError(400, "woocommerce_rest_product_not_created",
                        f"The product with SKU ({sku}) you are trying to insert is already present in the lookup "
                        "table")
+
+
+def trash(conn: sqlite3.Connection, post_id: int, props: dict[str, Any], row: sqlite3.Row) -> None:
+    """WordPress ``wp_trash_post``: status ``trash``, the ``_wp_trash_meta_*`` rows, and for a post with a slug
+    ``_wp_desired_post_slug`` + the ``__trashed`` suffix (products 05#125; variations 11#27)."""
+    add_meta(conn, props, "_wp_trash_meta_status", str(props.get("status", "publish")))
+    add_meta(conn, props, "_wp_trash_meta_time", str(unix(now())))
+    if props.get("slug"):
+        add_meta(conn, props, "_wp_desired_post_slug", props["slug"])
+        props["slug"] = props["slug"] + "__trashed"
+    props["status"] = "trash"
+    store.save(conn, post_id, row["post_type"], row["parent_id"], props, created=row["date_created"],
+               modified=iso(now()) or "", price=str(row["price"] or ""))

@@ -267,8 +267,9 @@ def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = Fals
         raise ApiError(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
     props = store.load_defaults("variation")
     variation_id = next_id(ctx.conn, "post")
+    # no lookup-table refusal here: WooCommerce's variation data store creates without the SKU lock of
+    # ``WC_Product_Data_Store_CPT::create`` (a trashed variation's SKU is reusable, 11#30-33)
     apply(ctx, parent_id, props, data, variation_id, creating=True)
-    product_fields.check_lookup(ctx.conn, props.get("sku", ""))
     save(ctx, variation_id, parent_id, props, iso(now()) or "")
     return variation_id
 
@@ -290,12 +291,12 @@ def update(ctx: Ctx, parent_id: int, variation_id: int, data: dict[str, Any], *,
 
 def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[str, Any]:
     row, props = get_loaded(ctx, parent_id, variation_id)
+    if not force and props.get("status") == "trash":
+        raise ApiError(410, "woocommerce_rest_already_trashed", "The product_variation has already been deleted.")
     result = body(ctx, variation_id, context="edit", deleted=force)
     if force:
         ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (variation_id,))
     else:
-        props["status"] = "trash"
-        store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=row["date_created"],
-                   modified=iso(now()) or "", price=str(row["price"] or ""))
+        product_fields.trash(ctx.conn, variation_id, props, row)
     sync_or_defer(ctx, parent_id)
     return result
