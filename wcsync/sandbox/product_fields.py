@@ -160,7 +160,8 @@ def apply_common(props: dict[str, Any], data: dict[str, Any], conn: sqlite3.Conn
         row = conn.execute("SELECT id FROM sb_terms WHERE taxonomy = 'product_shipping_class' AND slug = ?",
                            (as_str(data["shipping_class"]),)).fetchone()
         props["shipping_class_id"] = int(row["id"]) if row else 0
-    if "menu_order" in data:
+    if "menu_order" in data and (as_int(data["menu_order"]) or "image_id" not in props):
+        # the variations controller sets menu_order only when truthy: 0 leaves it as it was (11#39-42)
         props["menu_order"] = as_int(data["menu_order"]) or 0
     if "stock_status" in data and data["stock_status"] in ("instock", "outofstock", "onbackorder"):
         props["stock_status"] = data["stock_status"]
@@ -172,8 +173,11 @@ def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:
             props["stock_quantity"] = as_int(data["stock_quantity"])
         if "inventory_delta" in data and as_int(data["inventory_delta"]) is not None:
             props["stock_quantity"] = int(props.get("stock_quantity") or 0) + int(as_int(data["inventory_delta"]) or 0)
-        if props.get("stock_quantity") is None:
-            props["stock_quantity"] = 0
+        # WC_Product::validate_props stores the status of a managed stock (a quantity never sent stays null
+        # and counts as 0, 11#46); an unmanaged product keeps the status it had (11#50)
+        above = int(props.get("stock_quantity") or 0) > 0
+        props["stock_status"] = "instock" if above else (
+            "onbackorder" if props.get("backorders", "no") != "no" else "outofstock")
     else:  # WC_Product::validate_props
         props["stock_quantity"] = None
         props["backorders"] = "no"

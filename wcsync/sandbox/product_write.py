@@ -30,6 +30,7 @@ from wcsync.sandbox.product_fields import (
     validate,
 )
 from wcsync.sandbox.text import (
+    decode_entities,
     post_html,
     product_name,
     sanitize_text_field,
@@ -117,8 +118,16 @@ def _apply_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
                 stored.append({"id": attribute_id, "name": "", "options": term_ids, **common})
         elif entry.get("name") and "options" in entry:
             name = sanitize_text_field(as_str(entry["name"]))
-            stored.append({"id": 0, "name": name, "options": [as_str(o) for o in options], **common})
+            stored.append({"id": 0, "name": name, "options": text_options([as_str(o) for o in options]), **common})
     props["attributes"] = stored
+
+
+def text_options(options: list[str]) -> list[str]:
+    """A local attribute's options as WooCommerce reads them back: stored joined by ``" | "``
+    (``wc_implode_text_attributes``) and split again by ``wc_get_text_attributes`` (entities decoded, parts
+    trimmed, empty parts dropped), so an option containing ``|`` becomes two (11#68)."""
+    joined = decode_entities(" | ".join(options))
+    return [part.strip() for part in joined.split("|") if part.strip() != ""]
 
 
 def _apply_default_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:

@@ -16,7 +16,7 @@ from wcsync.sandbox.http import (
     Ctx,
     links,
 )
-from wcsync.sandbox.text import sanitize_title, to_float, wpautop
+from wcsync.sandbox.text import sanitize_text_field, sanitize_title, term_name, to_float, wpautop
 
 
 def invalid_id() -> ApiError:
@@ -205,10 +205,13 @@ def apply(ctx: Ctx, parent_id: int, props: dict[str, Any], data: dict[str, Any],
             attr = known.get(query)
             if attr is None:
                 continue
-            value = product_fields.as_str(entry.get("option", "")).strip()
+            value = sanitize_text_field(product_fields.as_str(entry.get("option", "")))  # wc_clean
             if attr["id"]:
+                # get_term_by('name'): the name as WordPress stores it (entities encoded), compared by the
+                # database's case-insensitive collation; the term's slug is stored (11#69-75)
+                stored_name = term_name(value).casefold()
                 found = conn.execute("SELECT slug, name FROM sb_terms WHERE taxonomy = ?", (attr["key"],)).fetchall()
-                match = next((t["slug"] for t in found if t["name"].casefold() == value.casefold()), None)
+                match = next((t["slug"] for t in found if t["name"].casefold() == stored_name), None)
                 value = match or sanitize_title(value)
             by_key[attr["key"]] = value
         props["attributes"] = by_key
@@ -256,8 +259,9 @@ def sync_or_defer(ctx: Ctx, parent_id: int) -> None:
 def sync_parent(conn: sqlite3.Connection, parent_id: int) -> None:
     """A variation save re-syncs (and so re-saves) its parent: new modified time, new lowest price."""
     prices = [pricing.active_price(p, now()) for p in products.child_props(conn, parent_id)]
-    conn.execute("UPDATE sb_posts SET date_modified = ?, price = ? WHERE id = ? AND post_type = 'product'",
-                 (iso(now()), to_float(products.lowest(prices)), parent_id))
+    price = products.lowest(prices)
+    conn.execute("UPDATE sb_posts SET date_modified = ?, price = ?, data = json_set(data, '$.synced_price', ?) "
+                 "WHERE id = ? AND post_type = 'product'", (iso(now()), to_float(price), price, parent_id))
 
 
 def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = False) -> int:
