@@ -258,6 +258,10 @@ def _save(ctx: Ctx, post_id: int, props: dict[str, Any], data: dict[str, Any], c
                                          (number,)).fetchone():
                 tag_ids.append(number)
         store.set_terms(conn, post_id, "product_tag", tag_ids)
+    brand_ids = [i for i in _ids([b for b in data.get("brands") or [] if isinstance(b, dict)]) if conn.execute(
+        "SELECT 1 FROM sb_terms WHERE id = ? AND taxonomy = 'product_brand'", (i,)).fetchone()]
+    if brand_ids:  # brands: [] (or only unknown ids) leaves the brands alone (11#100)
+        store.set_terms(conn, post_id, "product_brand", brand_ids)
     option_ids = [t for attr in props.get("attributes", []) if attr.get("id") for t in attr["options"]]
     store.set_terms(conn, post_id, "pa:%", option_ids)
     store.set_terms(conn, post_id, "product_shipping_class",
