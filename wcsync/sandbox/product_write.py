@@ -25,8 +25,8 @@ from wcsync.sandbox.product_fields import (
     check_lookup,
     check_sku,
     merge_meta,
-    trash,
     to_bool,
+    trash,
     validate,
 )
 from wcsync.sandbox.text import (
