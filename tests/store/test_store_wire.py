@@ -139,7 +139,8 @@ def test_mark_parsed_from_object_or_string_meta() -> None:
     raw["meta_data"] = [{"id": 1, "key": "_wcsync", "value": json.dumps(mark)}]
     assert wire.product(raw).mark == Mark(v=1, meta_keys=("plain_key",), images={"https://cdn.example/a.jpg": 429})
     raw["meta_data"] = [{"id": 1, "key": "_wcsync", "value": "not json"}]
-    assert wire.product(raw).mark == Mark()
+    # present but unreadable: managed, with the reason (not "wrote nothing")
+    assert wire.product(raw).mark == Mark(unreadable="it is not JSON")
 
 
 def test_scalars() -> None:

@@ -35,11 +35,15 @@ class Mark(_Frozen):
     - ``meta_keys``: the meta keys wcsync has written, so only those are ever deleted;
     - ``images``: image source URL (as written in the catalogue) -> attachment id it became, so an unchanged
       image is re-used by id and never uploaded twice.
+
+    ``unreadable`` is not stored: it says why a mark that is present could not be read (not JSON, wrong shape);
+    such a mark still marks the resource as managed, but its bookkeeping is unknown (not "wrote nothing").
     """
 
     v: int = 1
     meta_keys: tuple[str, ...] = ()
     images: dict[str, int] = Field(default_factory=dict)
+    unreadable: str | None = Field(default=None, exclude=True)
 
 
 class DesiredResource(_Frozen):

@@ -324,6 +324,12 @@ class Exporter:
     def meta(self, r: LiveResource, target: str) -> dict[str, Any]:
         live_meta = dict(r.fields.get("meta") or {})
         keys = set(self.opts.meta_keys) | set(r.mark.meta_keys if r.mark is not None else ())
+        if r.mark is not None and r.mark.unreadable:
+            kind = "variation" if target == "variation" else "product"
+            what = f"{kind} {r.key} (#{r.id})" if r.key else f"{kind} #{r.id}"
+            self.result.warnings.append(Skipped(what, (
+                f"its wcsync bookkeeping (meta _wcsync) could not be read ({r.mark.unreadable}), so the meta keys "
+                "wcsync wrote are unknown and not imported: name them with --meta KEY")))
         out: dict[str, Any] = {}
         for key in sorted(keys - NEVER_EXPORTED_META):
             value = live_meta.get(key)

@@ -107,23 +107,55 @@ def meta_map(rows: Any) -> dict[str, Any]:
     return out
 
 
-def parse_mark(meta: Mapping[str, Any]) -> Mark | None:
-    """The ``_wcsync`` bookkeeping meta (a JSON object, or a JSON string); present but unreadable still marks
-    the resource as managed, with empty bookkeeping."""
-    if MARK_META_KEY not in meta:
-        return None
-    raw = meta[MARK_META_KEY]
+def php_empty(value: Any, *, mapping: bool) -> Any:
+    """PHP stores an empty JSON object as an empty array and returns it as ``[]``, nested too (11#1-4): a part
+    wcsync wrote as a map (``mapping``) reads ``[]`` as ``{}``; a list part reads ``{}`` as ``[]``."""
+    if mapping and isinstance(value, list) and not value:
+        return {}
+    if not mapping and isinstance(value, dict) and not value:
+        return []
+    return value
+
+
+def _mark_json(raw: Any) -> tuple[Any, str | None]:
+    """The mark's JSON value, or why it is not one."""
     if isinstance(raw, str):
         try:
             raw = json.loads(raw)
         except ValueError:
-            return Mark()
+            return None, "it is not JSON"
+    raw = php_empty(raw, mapping=True)
     if not isinstance(raw, dict):
-        return Mark()
-    try:
-        return Mark.model_validate({k: v for k, v in raw.items() if k in Mark.model_fields})
-    except ValidationError:
-        return Mark()
+        what = "a list" if isinstance(raw, list) else "empty" if raw in (None, "") else "not a JSON object"
+        return None, f"it is {what}, not a JSON object"
+    return raw, None
+
+
+def parse_mark(meta: Mapping[str, Any]) -> Mark | None:
+    """The ``_wcsync`` bookkeeping meta (a JSON object, or a JSON string), read whether each map-valued part
+    comes back as ``{}`` or as PHP's ``[]``. None when absent. A mark that is present but unreadable (not JSON,
+    a part of the wrong shape) still marks the resource as managed, with no bookkeeping at all (a part that
+    reads cannot be trusted beside one that does not); ``Mark.unreadable`` says why."""
+    if MARK_META_KEY not in meta:
+        return None
+    raw, problem = _mark_json(meta[MARK_META_KEY])
+    if raw is None:
+        return Mark(unreadable=problem)
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, info in Mark.model_fields.items():
+        if name == "unreadable" or name not in raw:
+            continue
+        value = php_empty(raw[name], mapping=info.default_factory is dict)
+        try:
+            Mark.model_validate({name: value})
+        except ValidationError:
+            problems.append(f"its {name!r} has the wrong shape")
+            continue
+        values[name] = value
+    if problems:
+        return Mark(unreadable="; ".join(problems))
+    return Mark.model_validate(values)
 
 
 def image(value: Any) -> dict[str, Any] | None:

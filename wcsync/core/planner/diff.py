@@ -140,12 +140,26 @@ def diff_record(
         out.changes.append(FieldChange(field=name, before=before, after=after))
     if kind in (Kind.PRODUCT, Kind.VARIATION):
         _diff_meta(d, live, out)
+        if live is not None and live.mark is not None and live.mark.unreadable:
+            out.info.append(unreadable_mark_info(kind, d.key, live.mark.unreadable))
         if live is not None:
             # keep the mark's image map whole even when the images are unmanaged or unchanged
             live_imgs = live.fields.get("images") if kind is Kind.PRODUCT else [live.fields.get("image")]
             for src, att in known_attachments(list(live_imgs or ()), live.mark).items():
                 out.attachments.setdefault(src, att)
     return out
+
+
+def unreadable_mark_info(kind: Kind, key: str, why: str) -> Info:
+    """The plan's word on a mark that is present but could not be read: the resource is managed, but which meta
+    keys wcsync wrote is unknown, so none of them can be deleted."""
+    return Info(
+        kind=kind,
+        key=key,
+        field="meta",
+        message=f"its wcsync bookkeeping (meta {MARK_META_KEY}) could not be read ({why}), so meta deletions "
+        "cannot be planned for it; the next write to it stores the bookkeeping again",
+    )
 
 
 def _diff_images(
