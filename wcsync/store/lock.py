@@ -187,10 +187,8 @@ class StoreLock:
     async def _renew_loop(self) -> None:
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
-            try:
+            with suppress(StoreError):  # the apply itself reports a store that stopped answering
                 await self.renew()
-            except StoreError:  # the apply itself reports a store that stopped answering
-                pass
 
     async def release(self) -> None:
         """Give the lock back (only ours, by id)."""
