@@ -11,12 +11,15 @@ Each runs the same ``wcsync`` commands a user would (``runner.run_wcsync``), so 
 from __future__ import annotations
 
 import json
+import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
+from wcsync.errors import WcsyncError
 from wcsync.github import annotations as notes
 from wcsync.github.applied import apply_comment, merged_pull_request, reviewed_plan
 from wcsync.github.client import GitHubClient
@@ -52,16 +55,23 @@ class Target:
             out += ["--store-url", self.store_url]
         return out
 
-    def store_name(self) -> str:
+    def store_name(self, env: Mapping[str, str] | None = None) -> str:
+        """The store's name as ``wcsync plan`` names it (the comment marker and the drift issue use it)."""
+        env = os.environ if env is None else env
         if self.store:
             return self.store
+        url = self.store_url or env.get("WCSYNC_URL")
+        if url:
+            return "sandbox" if url.startswith("sandbox:") else urlparse(url).hostname or "store"
         from wcsync.catalog.project import load_project
 
         try:
             project = load_project(self.project, required=False)
-        except Exception:  # the wrapped command reports a broken project file
+        except WcsyncError:  # the wrapped command reports a broken project file
             return "default"
-        return str(getattr(project, "default_store", None) or "default")
+        if project.default_store:
+            return project.default_store
+        return next(iter(project.stores)) if len(project.stores) == 1 else "default"
 
 
 def _load(target: Target) -> tuple[Any, list[Any]]:
