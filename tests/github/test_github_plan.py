@@ -11,6 +11,8 @@ from tests.github.conftest import READ_TOKEN, TOKEN, Runs, mug, wcsync
 from tests.github.fake_api import FakeGitHub
 from wcsync.github.comments import marker
 
+pytestmark = [pytest.mark.e2e]
+
 SHA1, SHA2 = "a1" * 20, "b2" * 20
 
 
