@@ -9,7 +9,13 @@ from pydantic import SecretStr
 
 from tests.github.conftest import READ_TOKEN, TOKEN
 from tests.github.fake_api import FakeGitHub
-from wcsync.github.client import GitHubClient, GitHubError, GitHubPermissionError, GitHubRateLimited, next_link
+from wcsync.github.client import (
+    GitHubClient,
+    GitHubError,
+    GitHubPermissionError,
+    GitHubRateLimited,
+    next_link,
+)
 from wcsync.github.comments import upsert_comment
 from wcsync.github.context import RunContext
 
