@@ -113,3 +113,48 @@ def test_the_lock_product_is_invisible_to_plans(sandbox_app: Any) -> None:
         return [p.key for p in (*live.products, *live.trashed_products)]
 
     assert run(sandbox_app, body) == ["MUG-1"]
+
+
+
+class RacyStore:
+    """Just enough of a store for the lock, whose SKU check lets a create through while another is in flight
+    (as WooCommerce's read-then-insert can): ``get`` of the second runner sees nothing yet."""
+
+    def __init__(self) -> None:
+        self.products: dict[int, dict[str, Any]] = {}
+        self.blind_reads = 0
+
+    async def get(self, path: str, params: dict[str, Any]) -> Any:
+        if self.blind_reads:
+            self.blind_reads -= 1
+            return []
+        return [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])
+                if p["sku"] == params["sku"] and (p["status"] == "trash") == (params["status"] == "trash")]
+
+    async def post(self, path: str, json: Any = None) -> Any:
+        pid = 100 + len(self.products)
+        self.products[pid] = {"id": pid, "sku": json["sku"], "status": json["status"], "meta_data": json["meta_data"]}
+        return self.products[pid]
+
+    async def put(self, path: str, json: Any = None) -> Any:
+        raise AssertionError("not renewed in this test")
+
+    async def delete(self, path: str, params: Any = None) -> Any:
+        return self.products.pop(int(path.split("/")[1]))
+
+
+def test_two_creates_that_raced_past_the_sku_check_leave_one_holder() -> None:
+    store = RacyStore()
+
+    async def body() -> str:
+        first = StoreLock(store, store="s", holder="first runner", renew=False)  # type: ignore[arg-type]
+        second = StoreLock(store, store="s", holder="second runner", renew=False)  # type: ignore[arg-type]
+        await first.acquire()
+        store.blind_reads = 2  # the second runner's reads (any, trash) happened before the first create
+        with pytest.raises(LockHeld) as refused:
+            await second.acquire()
+        assert second.id is None and first.id in store.products
+        return str(refused.value)
+
+    assert "locked by another wcsync apply: first runner" in asyncio.run(body())
+    assert [p["id"] for p in store.products.values()] == [100]

@@ -5,8 +5,11 @@ WooCommerce has no lock or option the REST API can create, so the lock is a prod
 shoppers), carrying the meta row ``_wcsync_lock`` = JSON ``{"owner", "holder", "expires", "acquired"}``.
 
 - **Acquire** = create that product. WooCommerce refuses a second product with the same SKU
-  (``product_invalid_sku``), so of two runners that both saw the store free, exactly one gets the lock; the
-  other re-reads and is refused with the holder and expiry.
+  (``woocommerce_rest_product_not_created``), so of two runners that both saw the store free, one gets the lock;
+  the other re-reads and is refused with the holder and expiry. WooCommerce checks uniqueness with a read
+  before its insert (no database constraint), so two creates at the very same instant can both succeed: after
+  creating, the holder re-reads, and only the lowest id keeps the lock (the other deletes its own and is
+  refused).
 - **Held** (another owner, ``expires`` in the future) → ``LockHeld`` naming the holder and the expiry.
 - **Expired** → deleted by id (``force=true``: a trashed product would still hold the SKU), then acquired.
   Deleting by id means a runner never removes a lock someone else has just re-created.
@@ -153,6 +156,16 @@ class StoreLock:
                     return _parse(body)
         return None
 
+    async def _first_holder(self) -> _Seen | None:
+        """The lock product with the lowest id (WooCommerce checks SKU uniqueness with a read before the write,
+        so two exactly simultaneous creates can both succeed; the older one is the lock)."""
+        bodies = await self._client.get(
+            "products", {"sku": LOCK_SKU, "status": "any", "context": "edit", "_fields": "id,sku,meta_data",
+                         "orderby": "id", "order": "asc"}
+        )
+        locks = [b for b in (bodies if isinstance(bodies, list) else []) if isinstance(b, dict) and is_lock_product(b)]
+        return _parse(min(locks, key=lambda b: int(b.get("id") or 0))) if locks else None
+
     async def acquire(self) -> None:
         """Take the lock or raise ``LockHeld``."""
         for _ in range(3):
@@ -173,6 +186,11 @@ class StoreLock:
                     continue  # another runner created it between our read and our create: re-read, report
                 raise
             self.id = int(body["id"])
+            winner = await self._first_holder()
+            if winner is not None and winner.id != self.id:  # two creates raced past the SKU check: lowest id wins
+                lock_id, self.id = self.id, None
+                await self._delete(lock_id)
+                raise LockHeld(self.store, winner.holder, winner.expires)
             if self._renew:
                 self._task = asyncio.create_task(self._renew_loop())
             return
