@@ -130,3 +130,41 @@ def test_a_guard_trip_still_posts_the_full_plan(runs: Runs, fake_github: FakeGit
     assert "A guard refused this plan" in body and "--allow-deletes" in body
     assert "MUG-2" in body and "Plan: 0 to create, 0 to update, 0 to adopt, 1 to delete." in body
     assert "::error file=wcsync.yaml,line=9" in result.stdout
+
+
+def test_a_refused_plan_file_as_the_contract_shapes_it_is_posted_in_full(
+    runs: Runs, fake_github: FakeGitHub, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until e-plans12 lands (the xfail above), `wcsync plan` is stood in for by the real plan with the override
+    plus the contract's keys (CONTRACTS point 2) and exit 1: what `wcsync github plan` does with it."""
+    import json
+
+    from wcsync.github import flows
+    from wcsync.github.runner import Ran, run_wcsync
+
+    mug(project, "MUG-2")
+    assert wcsync(project, "apply", "--auto-approve").exit_code == 0
+    (project / "catalog" / "products" / "mug-2.yaml").unlink()
+
+    def refused_plan(args: list[str]) -> Ran:
+        ran = run_wcsync([*args, "--allow-deletes"])
+        out = Path(args[args.index("--out") + 1])
+        data = json.loads(out.read_text(encoding="utf-8"))
+        data["refused"] = True
+        data["guards"] = [{"guard": "max_deletes", "message": "Guard max_deletes tripped: the plan deletes 1 "
+                           "resource(s), more than the allowed 0 (product MUG-2)",
+                           "hint": "check the catalogue; to proceed anyway pass --allow-deletes",
+                           "override": "--allow-deletes", "resources": [{"kind": "product", "key": "MUG-2"}]}]
+        out.write_text(json.dumps(data), encoding="utf-8")
+        return Ran(1, ran.stdout, ran.stderr)
+
+    monkeypatch.setattr(flows, "run_wcsync", refused_plan)
+    fake_github.add_pull(15, head_sha=SHA1)
+    result = runs.pr("plan", 15, SHA1)
+    assert result.exit_code == 1
+    [comment] = wcsync_comments(fake_github, 15)
+    body = str(comment["body"])
+    assert "A guard refused this plan" in body and "Override: `--allow-deletes`" in body
+    assert "MUG-2" in body and "Plan: 0 to create, 0 to update, 0 to adopt, 1 to delete." in body
+    assert "::error file=wcsync.yaml,line=9,col=1,title=wcsync guard max_deletes::Guard max_deletes tripped" \
+        in result.stdout
