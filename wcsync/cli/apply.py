@@ -52,13 +52,15 @@ from wcsync.settings import StoreSettings
 @click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
 @click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
 @click.option("--allow-price-drops", is_flag=True, help="Override the max_price_drop_percent guard.")
+@click.option("--lock", is_flag=True,
+              help="Hold the store's apply lock while applying; refuse if another apply holds it (CI).")
 @click.option("--target", "targets", multiple=True, metavar="KEY",
               help="Only this SKU or slug path (repeatable or comma-separated; a product includes its variations).")
 @debug_option
 def apply(plan_file: Path | None, project_dir: str, store_name: str | None, store_url: str | None,
           auto_approve: bool, continue_on_error: bool, batch_size: int | None, report_file: Path | None,
-          allow_deletes: bool, allow_changes: bool, allow_price_drops: bool, targets: tuple[str, ...],
-          debug: bool) -> None:
+          allow_deletes: bool, allow_changes: bool, allow_price_drops: bool, lock: bool,
+          targets: tuple[str, ...], debug: bool) -> None:
     """Make the store match the catalogue.
 
     Without PLAN_FILE: plan, show the plan and ask y/N (--auto-approve for CI). With PLAN_FILE (from
@@ -68,7 +70,7 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     """
     options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
                        store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
-                       batch_size=batch_size, report_file=report_file,
+                       batch_size=batch_size, report_file=report_file, lock=lock,
                        overrides={"allow_deletes": allow_deletes, "allow_changes": allow_changes,
                                   "allow_price_drops": allow_price_drops,
                                   "targets": split_targets(targets)})
@@ -92,6 +94,7 @@ class _Options:
         self.batch_size: int | None = kw["batch_size"]
         self.report_file: Path | None = kw["report_file"]
         self.overrides: dict[str, Any] = kw["overrides"]
+        self.lock: bool = kw.get("lock", False)
 
 
 def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]:
@@ -126,6 +129,7 @@ async def _apply(options: _Options) -> int:
     from wcsync.engine.progress import StderrProgress
     from wcsync.engine.stale import stale_changes
     from wcsync.store.fetch import fetch_live_state
+    from wcsync.store.lock import apply_lock
     from wcsync.store.writer import StoreWriter
 
     _check_report_path(options.report_file)
@@ -135,7 +139,8 @@ async def _apply(options: _Options) -> int:
     if options.plan_file is not None:
         saved = _read_plan(options.plan_file)
         _check_plan(saved, settings, desired, options.plan_file)
-    async with open_client(settings, notify=status) as client:
+    async with open_client(settings, notify=status) as client, \
+            apply_lock(client, settings.name, enabled=options.lock, notify=status):
         status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
         live = await fetch_live_state(client)
         skip: dict[Any, str] = {}

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "apply": "wcsync.cli.apply:apply",
     "import": "wcsync.cli.importer:import_",
     "sandbox": "wcsync.cli.sandbox:sandbox",
+    "github": "wcsync.cli.github:github",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -29,6 +30,7 @@ SHORT_HELP: dict[str, str] = {
     "apply": "Make the store match the catalogue.",
     "import": "Write the catalogue from a live store.",
     "sandbox": "Run and manage the embedded WooCommerce-compatible sandbox store.",
+    "github": "Pull-request plan comments, apply on merge and drift issues in GitHub Actions.",
 }
 
 

@@ -23,6 +23,7 @@ from wcsync.core.records import LiveResource, LiveState
 from wcsync.store import wire
 from wcsync.store.client import Progress, WooClient
 from wcsync.store.concurrent import first_error, gather_all
+from wcsync.store.lock import is_lock_product
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
 
 #: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
@@ -70,6 +71,9 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
     categories, tags, shipping = categories_task.result(), tags_task.result(), shipping_task.result()
     attributes, terms = attributes_task.result()
     product_bodies, trash_bodies = products_task.result(), trash_task.result()
+    # the apply lock (wcsync.store.lock) is a private product the store holds for wcsync: never planned
+    product_bodies = [b for b in product_bodies if not is_lock_product(b)]
+    trash_bodies = [b for b in trash_bodies if not is_lock_product(b)]
     variation_bodies = variations_task.result()
     if not info.has_store_variations:
         variation_bodies = await _variations_per_parent(client, product_bodies, progress)

@@ -1,0 +1,160 @@
+"""The apply lock the store holds (``wcsync.store.lock``), against the in-process sandbox: one holder at a time,
+refusal naming holder and expiry, takeover only after expiry, renewal, release, and invisibility to plans."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import pytest
+from pydantic import SecretStr
+
+from wcsync.settings import StoreSettings
+from wcsync.store.client import WooClient
+from wcsync.store.fetch import fetch_live_state
+from wcsync.store.lock import LOCK_SKU, LockHeld, StoreLock
+from wcsync.store.retry import RetryPolicy
+
+T = TypeVar("T")
+START = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def run(sandbox_app: Any, body: Callable[[WooClient], Awaitable[T]]) -> T:
+    async def go() -> T:
+        settings = StoreSettings(url=sandbox_app.base_url, consumer_key=SecretStr(sandbox_app.consumer_key),
+                                 consumer_secret=SecretStr(sandbox_app.consumer_secret))
+        async with WooClient(settings, transport=sandbox_app.transport, base_url=sandbox_app.base_url,
+                             retry=RetryPolicy(base=0.0)) as client:
+            return await body(client)
+
+    return asyncio.run(go())
+
+
+def lock_products(sandbox_app: Any) -> list[dict[str, Any]]:
+    response = sandbox_app.call("GET", "/wp-json/wc/v3/products",
+                                params={"sku": LOCK_SKU, "status": "any", "context": "edit"})
+    rows: list[dict[str, Any]] = response.json()
+    return rows
+
+
+def test_a_second_runner_is_refused_with_holder_and_expiry(sandbox_app: Any) -> None:
+    clock = Clock()
+
+    async def body(client: WooClient) -> LockHeld:
+        first = StoreLock(client, store="production", holder="CI run 41", clock=clock, renew=False)
+        await first.acquire()
+        second = StoreLock(client, store="production", holder="alice@laptop", clock=clock, renew=False)
+        clock.now = START + timedelta(minutes=14)
+        with pytest.raises(LockHeld) as refused:
+            await second.acquire()
+        return refused.value
+
+    refused = run(sandbox_app, body)
+    message = str(refused)
+    assert "store production is locked by another wcsync apply: CI run 41, until 2026-05-01 12:15:00 UTC" in message
+    assert "nothing was written" in message
+    [held] = lock_products(sandbox_app)
+    assert held["status"] == "private" and held["catalog_visibility"] == "hidden"
+
+
+def test_an_expired_lock_is_taken_over_and_released_by_its_new_holder(sandbox_app: Any) -> None:
+    clock = Clock()
+
+    async def body(client: WooClient) -> tuple[int, int]:
+        dead = StoreLock(client, store="s", holder="killed run", clock=clock, renew=False)
+        await dead.acquire()  # never released: the run was killed
+        assert dead.id is not None
+        clock.now = START + timedelta(minutes=15, seconds=1)
+        heir = StoreLock(client, store="s", holder="next run", clock=clock, renew=False)
+        await heir.acquire()
+        assert heir.id is not None
+        ids = (dead.id, heir.id)
+        await heir.release()
+        return ids
+
+    dead_id, heir_id = run(sandbox_app, body)
+    assert dead_id != heir_id
+    assert lock_products(sandbox_app) == []
+
+
+def test_renewal_moves_the_expiry_forward(sandbox_app: Any) -> None:
+    clock = Clock()
+
+    async def body(client: WooClient) -> str:
+        holder = StoreLock(client, store="s", holder="long run", clock=clock, renew=False)
+        await holder.acquire()
+        clock.now = START + timedelta(minutes=10)
+        await holder.renew()
+        clock.now = START + timedelta(minutes=20)  # past the first expiry, within the renewed one
+        other = StoreLock(client, store="s", holder="other", clock=clock, renew=False)
+        with pytest.raises(LockHeld) as refused:
+            await other.acquire()
+        return str(refused.value)
+
+    assert "until 2026-05-01 12:25:00 UTC" in run(sandbox_app, body)
+
+
+def test_the_lock_product_is_invisible_to_plans(sandbox_app: Any) -> None:
+    async def body(client: WooClient) -> list[str]:
+        await client.post("products", {"name": "Mug", "sku": "MUG-1"})
+        holder = StoreLock(client, store="s", renew=False)
+        await holder.acquire()
+        live = await fetch_live_state(client)
+        return [p.key for p in (*live.products, *live.trashed_products)]
+
+    assert run(sandbox_app, body) == ["MUG-1"]
+
+
+
+class RacyStore:
+    """Just enough of a store for the lock, whose SKU check lets a create through while another is in flight
+    (as WooCommerce's read-then-insert can): ``get`` of the second runner sees nothing yet."""
+
+    def __init__(self) -> None:
+        self.products: dict[int, dict[str, Any]] = {}
+        self.blind_reads = 0
+
+    async def get(self, path: str, params: dict[str, Any]) -> Any:
+        if self.blind_reads:
+            self.blind_reads -= 1
+            return []
+        return [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])
+                if p["sku"] == params["sku"] and (p["status"] == "trash") == (params["status"] == "trash")]
+
+    async def post(self, path: str, json: Any = None) -> Any:
+        pid = 100 + len(self.products)
+        self.products[pid] = {"id": pid, "sku": json["sku"], "status": json["status"], "meta_data": json["meta_data"]}
+        return self.products[pid]
+
+    async def put(self, path: str, json: Any = None) -> Any:
+        raise AssertionError("not renewed in this test")
+
+    async def delete(self, path: str, params: Any = None) -> Any:
+        return self.products.pop(int(path.split("/")[1]))
+
+
+def test_two_creates_that_raced_past_the_sku_check_leave_one_holder() -> None:
+    store = RacyStore()
+
+    async def body() -> str:
+        first = StoreLock(store, store="s", holder="first runner", renew=False)  # type: ignore[arg-type]
+        second = StoreLock(store, store="s", holder="second runner", renew=False)  # type: ignore[arg-type]
+        await first.acquire()
+        store.blind_reads = 2  # the second runner's reads (any, trash) happened before the first create
+        with pytest.raises(LockHeld) as refused:
+            await second.acquire()
+        assert second.id is None and first.id in store.products
+        return str(refused.value)
+
+    assert "locked by another wcsync apply: first runner" in asyncio.run(body())
+    assert [p["id"] for p in store.products.values()] == [100]

@@ -1,0 +1,29 @@
+"""Run a ``wcsync`` command as its own process, exactly as a user would, passing its output through to the job
+log and keeping it for the comment (the end of stderr says what went wrong)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import click
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_wcsync(args: Sequence[str]) -> Ran:
+    """``wcsync ARGS`` with this interpreter; its stdout and stderr are echoed to ours."""
+    done = subprocess.run([sys.executable, "-m", "wcsync.cli.main", *args], capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", check=False)
+    if done.stdout:
+        click.echo(done.stdout, nl=False)
+    if done.stderr:
+        click.echo(done.stderr, nl=False, err=True)
+    return Ran(done.returncode, done.stdout, done.stderr)
