@@ -20,6 +20,8 @@ COMMANDS: dict[str, str] = {
     "apply": "wcsync.cli.apply:apply",
     "import": "wcsync.cli.importer:import_",
     "sandbox": "wcsync.cli.sandbox:sandbox",
+    "webhooks": "wcsync.cli.webhooks:webhooks",
+    "watch": "wcsync.cli.watch:watch",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -29,6 +31,8 @@ SHORT_HELP: dict[str, str] = {
     "apply": "Make the store match the catalogue.",
     "import": "Write the catalogue from a live store.",
     "sandbox": "Run and manage the embedded WooCommerce-compatible sandbox store.",
+    "webhooks": "Install, list or remove the store's webhooks for drift alerts.",
+    "watch": "Receive the store's webhooks and alert when it drifts from the catalogue.",
 }
 
 

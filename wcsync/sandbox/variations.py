@@ -17,6 +17,7 @@ from wcsync.sandbox.http import (
     links,
 )
 from wcsync.sandbox.text import sanitize_title, to_float, wpautop
+from wcsync.sandbox.webhooks import product_event
 
 
 def invalid_id() -> ApiError:
@@ -270,6 +271,7 @@ def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = Fals
     apply(ctx, parent_id, props, data, variation_id, creating=True)
     product_fields.check_lookup(ctx.conn, props.get("sku", ""))
     save(ctx, variation_id, parent_id, props, iso(now()) or "")
+    product_event(ctx, variation_id, "created")
     return variation_id
 
 
@@ -286,6 +288,7 @@ def update(ctx: Ctx, parent_id: int, variation_id: int, data: dict[str, Any], *,
         product_fields.validate(data, variation=True)
     apply(ctx, parent_id, props, data, variation_id, creating=False)
     save(ctx, variation_id, parent_id, props, row["date_created"])
+    product_event(ctx, variation_id, "updated")
 
 
 def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[str, Any]:
@@ -297,5 +300,6 @@ def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[
         props["status"] = "trash"
         store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=row["date_created"],
                    modified=iso(now()) or "", price=str(row["price"] or ""))
+        product_event(ctx, variation_id, "deleted")
     sync_or_defer(ctx, parent_id)
     return result
