@@ -49,6 +49,8 @@ class SqliteState:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
             self._conn.execute("PRAGMA busy_timeout = 30000")
+            self._conn.execute("PRAGMA journal_mode = WAL")  # survives a receiver crash; no fsync per claim
+            self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, expires REAL NOT NULL)")
             self._conn.execute("CREATE TABLE IF NOT EXISTS pending (item TEXT PRIMARY KEY)")
         except (OSError, sqlite3.Error) as err:
