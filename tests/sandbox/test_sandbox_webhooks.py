@@ -34,7 +34,7 @@ def recorder() -> Iterator[Recorder]:
     rec = Recorder()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             rec.requests.append({"headers": dict(self.headers.items()), "body": body})
             status = rec.statuses.pop(0) if rec.statuses else 200

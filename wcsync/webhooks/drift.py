@@ -16,7 +16,7 @@ import io
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +108,7 @@ class DriftChecker:
     """Plans products of one store against the catalogue of one project (optionally at a git ref)."""
 
     def __init__(self, project_dir: str | Path, settings: StoreSettings, open_client: ClientFactory, *,
-                 ref: str | None = None, env: Mapping[str, str] | None = None) -> None:
+                 ref: str | None = None) -> None:
         self.project_dir = Path(project_dir)
         self.settings = settings
         self.ref = ref
