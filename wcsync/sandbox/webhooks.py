@@ -84,8 +84,12 @@ def product_event(ctx: Ctx, post_id: int, event: str) -> None:
 
 
 def _enqueue(conn: sqlite3.Connection, arg: int, topic: str, base: str) -> int:
-    ensure_schema(conn)
-    hooks = conn.execute("SELECT id FROM sb_webhooks WHERE status = 'active' AND topic = ?", (topic,)).fetchall()
+    try:
+        hooks = conn.execute("SELECT id FROM sb_webhooks WHERE status = 'active' AND topic = ?", (topic,)).fetchall()
+    except sqlite3.OperationalError as err:
+        if "no such table" in str(err):
+            return 0  # no webhook was ever created in this store: one failed lookup, nothing to queue
+        raise
     queued = 0
     for (webhook_id,) in hooks:
         pending = conn.execute(
