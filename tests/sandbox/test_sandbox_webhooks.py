@@ -219,3 +219,19 @@ def test_a_webhook_problem_never_breaks_the_write(sandbox_app: Any, recorder: Re
     product = _product(sandbox_app)
     edited = _ok(sandbox_app.call("PUT", f"{API}/products/{product['id']}", json={"regular_price": "13.00"}))
     assert edited["regular_price"] == "13.00"
+
+
+@pytest.mark.e2e
+def test_a_served_store_runs_its_queue_by_itself(sandbox_server: Any, recorder: Recorder) -> None:
+    import time
+
+    with sandbox_server.client() as client:
+        _ok(client.post(f"{API}/webhooks", json={"topic": "product.created", "delivery_url": recorder.url,
+                                                 "secret": SECRET}), 201)
+        created = _ok(client.post(f"{API}/products", json={"name": "Auto", "sku": "AUTO-1"}), 201)
+    deadline = time.monotonic() + 60  # an upper bound for the background runner, not a timing assertion
+    while len(recorder.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ping, delivery = recorder.requests
+    assert ping["body"].startswith(b"webhook_id=")
+    assert json.loads(delivery["body"])["id"] == created["id"]

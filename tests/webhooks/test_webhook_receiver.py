@@ -189,6 +189,14 @@ def test_stdout_and_chat_sinks() -> None:
     assert logs == ["chat alert not sent: the chat webhook answered HTTP 500 (the alert is on stdout)"]
     assert not any("T0K3N" in line for line in logs)
 
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    logs.clear()
+    asyncio.run(ChatSink("https://chat.example/hooks/T0K3N", logs.append, transport=httpx.MockTransport(down))
+                .send(alert))
+    assert logs == ["chat alert not sent: the chat webhook could not be reached (the alert is on stdout)"]
+
 
 @pytest.mark.parametrize("listen", ["nohost", "127.0.0.1:notaport", "127.0.0.1:70000"])
 def test_watch_refuses_a_bad_listen_address(listen: str, tmp_path: Path) -> None:

@@ -82,6 +82,9 @@ def watch(project_dir: str, store: str | None, store_url: str | None, listen: st
     sinks: list[Sink] = [StdoutSink()]
     chat = chat_url or os.environ.get(CHAT_ENV)
     if chat:
+        if not chat.startswith(("https://", "http://")):
+            abort("the chat webhook URL must start with https:// (or http://) — check --chat-url or "
+                  f"{CHAT_ENV}")
         sinks.append(ChatSink(chat, _log))
     checker = DriftChecker(project_dir, settings, open_client, ref=ref)
     watcher = Watcher(state, checker, sinks, store=settings.name, window=window, log=_log)

@@ -78,8 +78,8 @@ class ChatSink:
         try:
             async with httpx.AsyncClient(timeout=15.0, transport=self._transport) as client:
                 response = await client.post(self._url, json={"text": alert.summary(), "alert": alert.to_json()})
-        except httpx.HTTPError as exc:
-            self._log(f"chat alert not sent: {type(exc).__name__} (the alert is on stdout)")
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError):
+            self._log("chat alert not sent: the chat webhook could not be reached (the alert is on stdout)")
             return
         if response.status_code >= 300:
             self._log(f"chat alert not sent: the chat webhook answered HTTP {response.status_code} "
