@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -15,11 +16,11 @@ from wcsync.cli.main import cli
 from wcsync.webhooks.drift import DriftChecker
 
 
-def _project(tmp_path: Path) -> Path:
+def _project(tmp_path: Path, db: str = ".wcsync/sandbox.db") -> Path:
     project = tmp_path / "shop"
     project.mkdir()
     (project / "wcsync.yaml").write_text(
-        "default_store: local\nstores:\n  local:\n    url: sandbox:.wcsync/sandbox.db\nownership: marked\n",
+        f"default_store: local\nstores:\n  local:\n    url: sandbox:{db}\nownership: marked\n",
         encoding="utf-8")
     small_catalogue(project, ["D-1", "D-2"], price="10.00")
     result = CliRunner().invoke(cli, ["apply", "--auto-approve", "--project", str(project)], catch_exceptions=False)
@@ -34,10 +35,10 @@ def _checker(project: Path, ref: str | None = None) -> DriftChecker:
     return DriftChecker(project, settings, open_client, ref=ref)
 
 
-def _ids(project: Path) -> dict[str, int]:
+def _ids(project: Path, db: Path | None = None) -> dict[str, int]:
     from wcsync.sandbox.db import open_db
 
-    conn = open_db(project / ".wcsync" / "sandbox.db")
+    conn = open_db(db or project / ".wcsync" / "sandbox.db")
     try:
         return {r["sku"]: r["id"] for r in conn.execute("SELECT id, sku FROM sb_posts WHERE post_type = 'product'")}
     finally:
@@ -67,3 +68,11 @@ def test_the_catalogue_at_a_git_ref(tmp_path: Path) -> None:
     assert at_head.drifted == [] and at_head.checked == ["D-1"]
     working_tree = asyncio.run(_checker(project).check([ids["D-1"]]))
     assert [d.sku for d in working_tree.drifted] == ["D-1"]
+
+
+def test_a_trashed_product_and_a_variation_count_for_their_catalogue_product(tmp_path: Path, sandbox_app: Any) -> None:
+    project = _project(tmp_path, str(sandbox_app.db_path))
+    ids = _ids(project, sandbox_app.db_path)
+    assert sandbox_app.call("DELETE", f"/wp-json/wc/v3/products/{ids['D-1']}").status_code == 200  # to the trash
+    result = asyncio.run(_checker(project).check([ids["D-1"]]))  # product.deleted carries only the id
+    assert [(d.sku, d.action) for d in result.drifted] == [("D-1", "restore")]

@@ -19,7 +19,7 @@ from wcsync.webhooks.coalesce import Watcher
 from wcsync.webhooks.drift import CheckResult, FieldDrift, ProductDrift
 from wcsync.webhooks.receiver import create_receiver
 from wcsync.webhooks.signature import sign, verify
-from wcsync.webhooks.state import SqliteState
+from wcsync.webhooks.state import RedisState, SqliteState
 
 SECRET = "receiver-test-secret-abcdefgh"
 
@@ -53,9 +53,10 @@ def _drift(sku: str, price: str) -> ProductDrift:
 
 
 class Rig:
-    def __init__(self, tmp_path: Path, checker: FakeChecker, window: float = 3600) -> None:
+    def __init__(self, tmp_path: Path, checker: FakeChecker, window: float = 3600, redis_url: str | None = None
+                 ) -> None:
         self.logs: list[str] = []
-        self.state = SqliteState(tmp_path / "state.db")
+        self.state: Any = RedisState(redis_url) if redis_url else SqliteState(tmp_path / "state.db")
         self.sink = Sink()
         self.watcher = Watcher(self.state, checker, [self.sink], store="test", window=window, log=self.logs.append)
         self.app = create_receiver(SECRET, self.state, self.watcher, self.logs.append)
@@ -207,3 +208,25 @@ def test_watch_refuses_a_bad_listen_address(listen: str, tmp_path: Path) -> None
     result = CliRunner().invoke(cli, ["watch", "--listen", listen, "--store-url", "sandbox:x.db"],
                                 env={"WCSYNC_WEBHOOK_SECRET": SECRET})
     assert result.exit_code == 1 and "is not HOST:PORT" in result.output
+
+
+def test_two_receivers_behind_a_load_balancer_alert_once(tmp_path: Path, redis_url: str) -> None:
+    drift = {i: _drift(f"SKU-{i}", "7.00") for i in range(1, 11)}
+    checkers = [FakeChecker(drift), FakeChecker(drift)]
+    rigs = [Rig(tmp_path, checker, redis_url=redis_url) for checker in checkers]
+
+    async def go() -> list[int]:
+        statuses = []
+        for product_id in range(1, 11):  # the balancer alternates
+            body, headers = _delivery(product_id, delivery_id=f"d{product_id}")
+            statuses.append((await rigs[product_id % 2].post(body, headers)).status_code)
+        body, headers = _delivery(3, delivery_id="d3")  # a redelivery that reaches the other receiver
+        statuses.append((await rigs[0].post(body, headers)).status_code)
+        for rig in rigs:
+            await rig.watcher.close()
+        return statuses
+
+    assert asyncio.run(go()) == [202] * 10 + [200]
+    assert [c.calls for c in checkers] == [[list(range(1, 11))], []]  # the first to flush takes every product
+    assert [len(r.sink.alerts) for r in rigs] == [1, 0]
+    assert len(rigs[0].sink.alerts[0].products) == 10
