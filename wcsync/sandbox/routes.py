@@ -11,16 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wcsync.sandbox import (
-    attributes,
-    batch,
-    misc,
-    product_handlers,
-    term_handlers,
-    terms,
-    variation_handlers,
-    webhooks,
-)
+from wcsync.sandbox import attributes, batch, misc, product_handlers, term_handlers, terms, variation_handlers
+from wcsync.sandbox import webhooks as webhook_routes
 from wcsync.sandbox.http import Ctx, Reply
 
 Handler = Callable[[Ctx], Reply]
@@ -115,11 +107,7 @@ def build_routes() -> list[Route]:
         _r(r"/variations", {"GET": variation_handlers.store_list_handler}, "GET", "collection", min_version=(10, 3)),
         _r(r"/system_status", {"GET": misc.system_status_handler}, "GET", "other"),
         _r(r"/taxes/classes", {"GET": misc.tax_classes_handler}, COLLECTION, "collection"),
-        _r(r"/webhooks", {"GET": webhooks.list_handler, "POST": webhooks.create_handler}, COLLECTION, "collection"),
-        _r(r"/webhooks/(?P<id>\d+)", {
-            "GET": webhooks.get_handler, "POST": webhooks.update_handler, "PUT": webhooks.update_handler,
-            "PATCH": webhooks.update_handler, "DELETE": webhooks.delete_handler,
-        }, ITEM, "item", exists_after=webhooks.item_exists),
+        *webhook_routes.routes(),
     ]
     return routes
 

@@ -247,3 +247,15 @@ def delete_handler(ctx: Ctx) -> Reply:
 
 def item_exists(ctx: Ctx) -> bool:
     return _load(ctx.conn, int(ctx.params["id"])) is not None
+
+
+def routes() -> list[Any]:
+    """The ``/wc/v3/webhooks`` routes, for ``wcsync.sandbox.routes``."""
+    from wcsync.sandbox.routes import COLLECTION, ITEM, _r
+
+    update = update_handler
+    return [
+        _r(r"/webhooks", {"GET": list_handler, "POST": create_handler}, COLLECTION, "collection"),
+        _r(r"/webhooks/(?P<id>\d+)", {"GET": get_handler, "POST": update, "PUT": update, "PATCH": update,
+                                       "DELETE": delete_handler}, ITEM, "item", exists_after=item_exists),
+    ]
