@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "import": "wcsync.cli.importer:import_",
     "sandbox": "wcsync.cli.sandbox:sandbox",
     "github": "wcsync.cli.github:github",
+    "webhooks": "wcsync.cli.webhooks:webhooks",
+    "watch": "wcsync.cli.watch:watch",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -31,6 +33,8 @@ SHORT_HELP: dict[str, str] = {
     "import": "Write the catalogue from a live store.",
     "sandbox": "Run and manage the embedded WooCommerce-compatible sandbox store.",
     "github": "Pull-request plan comments, apply on merge and drift issues in GitHub Actions.",
+    "webhooks": "Install, list or remove the store's webhooks for drift alerts.",
+    "watch": "Receive the store's webhooks and alert when it drifts from the catalogue.",
 }
 
 

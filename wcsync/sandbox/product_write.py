@@ -38,6 +38,7 @@ from wcsync.sandbox.text import (
     term_name,
     to_float,
 )
+from wcsync.sandbox.webhooks import product_event
 
 DRAFTS = ("draft", "pending", "auto-draft")
 
@@ -320,6 +321,7 @@ def create(ctx: Ctx, data: dict[str, Any], *, batch: bool = False) -> int:
     check_lookup(ctx.conn, props.get("sku", ""))
     stamp = iso(now()) or ""
     _save(ctx, post_id, props, data, stamp, True)
+    product_event(ctx, post_id, "created")
     return post_id
 
 
@@ -344,6 +346,7 @@ def update(ctx: Ctx, product_id: int, data: dict[str, Any], *, batch: bool = Fal
     if props["type"] == "grouped":
         _grouped_price(ctx, product_id, props)
     _save(ctx, product_id, props, data, row["date_created"], "categories" in data)
+    product_event(ctx, product_id, "restored" if old_status == "trash" and props.get("status") != "trash" else "updated")
 
 
 def _restore(props: dict[str, Any]) -> None:
@@ -371,6 +374,7 @@ def delete_product(ctx: Ctx, product_id: int, *, force: bool) -> dict[str, Any]:
     if props.get("status") == "trash":
         raise ApiError(410, "woocommerce_rest_already_trashed", "The product has already been deleted.")
     trash(ctx.conn, product_id, props, row)
+    product_event(ctx, product_id, "deleted")
     for child in store.children(ctx.conn, product_id):
         loaded_child = store.load(ctx.conn, child["id"])
         assert loaded_child is not None

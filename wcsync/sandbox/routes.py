@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from wcsync.sandbox import attributes, batch, misc, product_handlers, term_handlers, terms, variation_handlers
+from wcsync.sandbox import webhooks as webhook_routes
 from wcsync.sandbox.http import Ctx, Reply
 
 Handler = Callable[[Ctx], Reply]
@@ -107,6 +108,7 @@ def build_routes() -> list[Route]:
         _r(r"/variations", {"GET": variation_handlers.store_list_handler}, "GET", "collection", min_version=(10, 3)),
         _r(r"/system_status", {"GET": misc.system_status_handler}, "GET", "other"),
         _r(r"/taxes/classes", {"GET": misc.tax_classes_handler}, COLLECTION, "collection"),
+        *webhook_routes.routes(),
     ]
     return routes
 

@@ -10,7 +10,8 @@ Control endpoints:
 - ``GET /__sandbox/stats`` (``?log=0`` leaves the request log out), ``POST /__sandbox/stats/reset``;
 - ``POST /__sandbox/reset`` — empty the store to a fresh WooCommerce (API keys are kept);
 - ``POST /__sandbox/seed`` ``{"name": "demo", "reset": true}`` — load a named seed (``wcsync.sandbox.seeds``);
-- ``GET /__sandbox/faults``, ``POST /__sandbox/faults`` with a ``FaultConfig`` (replaces it; ``{}`` = off).
+- ``GET /__sandbox/faults``, ``POST /__sandbox/faults`` with a ``FaultConfig`` (replaces it; ``{}`` = off);
+- ``GET|POST /__sandbox/webhooks``, ``POST /__sandbox/webhooks/run`` — webhook queue (``webhook_delivery``).
 
 Two ways in: ``asgi_transport(db_path)`` for in-process clients (``httpx.AsyncClient(transport=…,
 base_url=IN_PROCESS_BASE_URL)`` — HTTPS, so Basic auth applies), or uvicorn (``wcsync sandbox serve``).
@@ -33,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wcsync.sandbox.faults import CONTROL_PREFIX, FaultConfig, FaultInjector, FaultMiddleware
 from wcsync.sandbox.stats import StatsMiddleware, StatsRecorder
+from wcsync.sandbox.webhook_delivery import control_routes as webhook_control_routes
 
 #: base URL of the in-process store; ``.invalid`` can never resolve, so nothing leaves the process
 IN_PROCESS_BASE_URL = "https://sandbox.invalid"
@@ -72,6 +74,7 @@ class SandboxASGI:
                 Route(CONTROL_PREFIX + "seed", self._seed, methods=["POST"]),
                 Route(CONTROL_PREFIX + "faults", self._get_faults, methods=["GET"]),
                 Route(CONTROL_PREFIX + "faults", self._set_faults, methods=["POST"]),
+                *webhook_control_routes(CONTROL_PREFIX, self.db_path, wc_version, serve=not in_process),
             ]
         )
 

@@ -17,6 +17,7 @@ from wcsync.sandbox.http import (
     links,
 )
 from wcsync.sandbox.text import sanitize_text_field, sanitize_title, term_name, to_float, wpautop
+from wcsync.sandbox.webhooks import product_event
 
 
 def invalid_id() -> ApiError:
@@ -275,6 +276,7 @@ def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = Fals
     # ``WC_Product_Data_Store_CPT::create`` (a trashed variation's SKU is reusable, 11#30-33)
     apply(ctx, parent_id, props, data, variation_id, creating=True)
     save(ctx, variation_id, parent_id, props, iso(now()) or "")
+    product_event(ctx, variation_id, "created")
     return variation_id
 
 
@@ -291,6 +293,7 @@ def update(ctx: Ctx, parent_id: int, variation_id: int, data: dict[str, Any], *,
         product_fields.validate(data, variation=True)
     apply(ctx, parent_id, props, data, variation_id, creating=False)
     save(ctx, variation_id, parent_id, props, row["date_created"])
+    product_event(ctx, variation_id, "updated")
 
 
 def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[str, Any]:
@@ -302,5 +305,6 @@ def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[
         ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (variation_id,))
     else:
         product_fields.trash(ctx.conn, variation_id, props, row)
+        product_event(ctx, variation_id, "deleted")
     sync_or_defer(ctx, parent_id)
     return result
