@@ -212,7 +212,8 @@ class _Run:
                 pend.item.followup_error = self._explain(exc)
             if pend.assigned and payload.wants_mark(pend.change):
                 images = payload.mark_images(pend.change, pend.assigned)
-                body["meta_data"] = [payload.mark_row(pend.change.mark_meta_keys or (), images)]
+                body["meta_data"] = [payload.mark_row(pend.change.mark_meta_keys or (), images,
+                                                      pend.change.mark_fields)]
             if not body:
                 continue
             ops.append(WriteOp(kind=kind, op=Op.UPDATE, key=pend.change.key, payload=body, id=pend.item.id,
