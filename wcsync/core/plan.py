@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from wcsync.core.kinds import Kind
 
@@ -44,8 +44,16 @@ class FieldChange(_Frozen):
     before: Any = None
     after: Any = None
     #: why the field changes when the catalogue did not ask for this value: ``removed from the catalogue``
-    #: (a field wcsync managed, reset to WooCommerce's default; see ``wcsync.core.ownership``)
+    #: (a field wcsync managed, reset to WooCommerce's default; see ``wcsync.core.ownership``); left out of
+    #: the JSON when None
     reason: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_reason(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("reason") is None:
+            data.pop("reason", None)
+        return data
 
 
 class Note(_Frozen):

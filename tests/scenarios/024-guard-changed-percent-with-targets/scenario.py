@@ -18,8 +18,8 @@ def build(targets=("MUG-LOGO",), **extra):
 
 def check(plan):
     from tests.scenarios.builders import STORE, lines
-    from wcsync.core.planner import build_plan
     from wcsync.core.guards import refusal
+    from wcsync.core.planner import build_plan
 
     # 1 of 13 (7.7 %): under the limit, no --allow-changes needed
     assert lines(plan) == ["update product MUG-LOGO [name]"]

@@ -21,8 +21,8 @@ _MAX_LISTED = 10
 #: a mark written before field ownership: this write records the fields wcsync manages
 OWNERSHIP_NOTE = Note(
     code="ownership-recorded",
-    message="field ownership will be recorded with this write (the mark predates it): from then on, a field "
-    "line deleted from the catalogue resets the field",
+    message="its mark predates field ownership: this write records the fields wcsync manages (a field line "
+    "deleted from the catalogue before it is not reset)",
 )
 
 
