@@ -185,7 +185,7 @@ class Plan(_Frozen):
         when the plan restores trashed products)."""
         if self.is_empty:
             if self.info:
-                return "No changes. The store matches the catalogue (the information above is not a change)."
+                return "No changes. The store matches the catalogue; the information shown is not a change."
             return "No changes. The store matches the catalogue."
         create = self.count(Action.CREATE)
         update = self.count(Action.UPDATE)

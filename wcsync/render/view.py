@@ -26,10 +26,11 @@ SYMBOLS: dict[Action, str] = {
     Action.DELETE: "-",
 }
 
-#: the summary's columns; restores count as updates, as in ``Plan.summary()``
+#: the summary's columns; a restore column only when the plan restores, as in ``Plan.summary()``
 SUMMARY_COLUMNS: tuple[tuple[str, tuple[Action, ...]], ...] = (
     ("create", (Action.CREATE,)),
-    ("update", (Action.UPDATE, Action.RESTORE)),
+    ("update", (Action.UPDATE,)),
+    ("restore", (Action.RESTORE,)),
     ("adopt", (Action.ADOPT,)),
     ("delete", (Action.DELETE,)),
 )
@@ -136,9 +137,11 @@ class PlanView:
     #: the tripped guards of a refused plan, shown above it (empty when not refused)
     guards: list[GuardLine]
     guards_title: str
-    #: (kind label, counts per SUMMARY_COLUMNS) for every kind the plan changes, in apply order
+    #: (kind label, counts per ``columns``) for every kind the plan changes, in apply order
     counts: list[tuple[str, tuple[int, ...]]]
     totals: tuple[int, ...]
+    #: the names of the summary table's count columns
+    columns: list[str] = field(default_factory=list)
 
     @property
     def info_keys(self) -> bool:
@@ -413,14 +416,20 @@ def _info_line(info: Info, *, limit: int | None) -> InfoLine:
     )
 
 
+def summary_columns(plan: Plan) -> list[tuple[str, tuple[Action, ...]]]:
+    restores = plan.count(Action.RESTORE)
+    return [col for col in SUMMARY_COLUMNS if col[0] != "restore" or restores]
+
+
 def _counts(plan: Plan) -> tuple[list[tuple[str, tuple[int, ...]]], tuple[int, ...]]:
     rows: list[tuple[str, tuple[int, ...]]] = []
+    columns = summary_columns(plan)
     for kind in Kind:
         of_kind = [c for c in plan.changes if c.kind is kind]
         if of_kind:
-            counts = tuple(sum(1 for c in of_kind if c.action in actions) for _, actions in SUMMARY_COLUMNS)
+            counts = tuple(sum(1 for c in of_kind if c.action in actions) for _, actions in columns)
             rows.append((KIND_LABEL.get(kind, kind.value), counts))
-    totals = tuple(sum(row[1][i] for row in rows) for i in range(len(SUMMARY_COLUMNS)))
+    totals = tuple(sum(row[1][i] for row in rows) for i in range(len(columns)))
     return rows, totals
 
 
@@ -437,4 +446,5 @@ def build_view(plan: Plan, *, limit: int | None = 60) -> PlanView:
         guards_title=banner_title(plan),
         counts=counts,
         totals=totals,
+        columns=[name for name, _ in summary_columns(plan)],
     )
