@@ -211,7 +211,7 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
     "dup_combination": (
         [(H, '    - when: {Größe: M}\n      regular_price: "48.00"\n', ''), (H, 'variation_matrix:\n  sku: "HOODIE-{{ Color | upper }}-{{ Größe }}"\n  regular_price: 45\n  overrides:\n', 'variations:\n  - sku: A\n    regular_price: 1\n    attributes: {Color: Red, Größe: S}\n  - sku: B\n    regular_price: 1\n    attributes: {color: red, grose: s}\n'), (H, 'variations:\n  - sku: HOODIE-RED-S\n    sale_price: "39.00"\n', '')],
         [
-            'catalog/products/clothing/hoodie.yaml:27:17: two variations of HOODIE have the same attributes {Color: Red, Größe: S} — see variations[0]: remove or change one of them',
+            'catalog/products/clothing/hoodie.yaml:27:17: two variations of HOODIE have the same attributes {Color: Red, Größe: S} — the other one is at line 22: remove or change one of them',
         ],
     ),
     "default_attr": (
