@@ -235,3 +235,70 @@ def test_a_plan_file_of_another_format_version_is_refused_clearly(tmp_path: Path
         f"Error: {saved} is a plan file of format_version 7, but this wcsync reads format_version 1 — make the "
         "plan again with this wcsync (`wcsync plan --out plan.json`), or apply it with the wcsync that wrote it")
     assert all(p["sku"] not in ("MUG", "TEE") for p in all_products(sandbox_server))
+
+
+RICH = """sku: RICH
+name: Rich
+type: simple
+short_description: Many fields.
+regular_price: "30.00"
+catalog_visibility: search
+reviews_allowed: false
+purchase_note: Thanks.
+menu_order: 3
+tax_class: reduced-rate
+weight: 1.5
+dimensions: {length: 10, width: 5, height: 2}
+tags: [winter]
+categories: [clothing]
+sold_individually: true
+"""
+
+RICH_TEE = """sku: RTEE
+name: Rich tee
+type: variable
+short_description: A tee.
+attributes:
+  - name: Size
+    options: [S]
+    variation: true
+variation_matrix:
+  sku: "RTEE-{{ Size }}"
+  regular_price: "20.00"
+  weight: 0.3
+  tax_class: reduced-rate
+  description: Soft.
+"""
+
+
+def test_every_reset_converges_to_what_woocommerce_holds_by_default(tmp_path: Path, sandbox_server: Any) -> None:
+    """Each released field is written as WooCommerce's default and reads back as it: apply converges (exit 0)
+    and the next plan is empty."""
+    project = make_project(tmp_path, sandbox_server, catalog=False)
+    catalog = project / "catalog"
+    (catalog / "products").mkdir(parents=True)
+    (catalog / "categories.yaml").write_text("categories:\n  - name: Clothing\n    slug: clothing\n", encoding="utf-8")
+    (catalog / "tags.yaml").write_text("tags:\n  - name: Winter\n    slug: winter\n", encoding="utf-8")
+    rich = catalog / "products" / "rich.yaml"
+    rich.write_text(RICH, encoding="utf-8")
+    tee = catalog / "products" / "tee.yaml"
+    tee.write_text(RICH_TEE, encoding="utf-8")
+    first = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert first.exit_code == 0, first.output
+    rich.write_text("\n".join(RICH.splitlines()[:5]) + "\n", encoding="utf-8")
+    tee.write_text(RICH_TEE.replace("  weight: 0.3\n  tax_class: reduced-rate\n  description: Soft.\n", ""),
+                   encoding="utf-8")
+    plan = wcsync(project, sandbox_server, "plan")
+    reasons = [line for line in plan.stdout.splitlines() if line.endswith("removed from the catalogue")]
+    assert len(reasons) == 13, plan.stdout  # 10 product fields, 3 of the variation
+    applied = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    live = _product(sandbox_server, "RICH")
+    assert (live["catalog_visibility"], live["reviews_allowed"], live["purchase_note"], live["menu_order"],
+            live["tax_class"], live["weight"], live["sold_individually"]) == ("visible", True, "", 0, "", "", False)
+    assert live["dimensions"] == {"length": "", "width": "", "height": ""}
+    assert [t["slug"] for t in live["tags"]] == []
+    assert [c["slug"] for c in live["categories"]] == ["uncategorized"]
+    variation = _variation(sandbox_server, "RTEE", "RTEE-S")
+    assert (variation["tax_class"], variation["weight"], variation["description"]) == ("parent", "", "")
+    assert wcsync(project, sandbox_server, "plan", "--detailed-exitcode").exit_code == 0
