@@ -66,9 +66,10 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     """Make the store match the catalogue.
 
     Without PLAN_FILE: plan, show the plan and ask y/N (--auto-approve for CI). With PLAN_FILE (from
-    `wcsync plan --out`): apply exactly that plan; objects changed in the store since planning are skipped and
-    reported. Afterwards the store is re-read to prove it matches. Exit codes: 0 all applied, 3 some items
-    failed or were skipped, 1 error before anything was written.
+    `wcsync plan --out`): print and apply exactly that plan; objects changed in the store since planning are
+    skipped and reported, those already as the plan wanted count as already applied. Afterwards the store is
+    re-read to prove it matches. Exit codes: 0 all applied or already applied, 3 some items failed or were
+    skipped, 1 error before anything was written.
     """
     options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
                        store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,

@@ -257,7 +257,8 @@ def plan(
     """Show what `wcsync apply` would change in the store.
 
     The plan goes to stdout (text, markdown for a pull-request comment, or json); progress and errors go to
-    stderr. Exit codes: 0 no changes, 2 changes (with --detailed-exitcode; 0 without), 1 error.
+    stderr. Exit codes: 0 no changes, 2 changes (with --detailed-exitcode; 0 without), 1 error or a guard
+    refused the plan (the whole plan is still printed, under a banner naming the guard and its flag).
     """
     overrides = Overrides(
         allow_deletes=allow_deletes,
