@@ -343,7 +343,10 @@ def test_the_guard_example_is_the_recorded_guard_error() -> None:
     example = [line.strip() for line in blocks(text.replace("\n  ", "\n"), "")[0].splitlines()]
     assert example[0] == "$ wcsync plan"
     recorded = (ROOT / "plan-examples/guard/error.txt").read_text(encoding="utf-8").splitlines()
-    assert recorded[0] == "$ wcsync plan" and example[1] == recorded[1]
+    assert recorded[0] == "$ wcsync plan" and example[-1] == recorded[2]
+    # the banner is the recorded plan's, and the "…" stands for the rest of that plan
+    shown = [line.strip() for line in (ROOT / "plan-examples/guard/plan.txt").read_text(encoding="utf-8").splitlines()]
+    assert example[1:5] == shown[2:6] and example[5] == "…"
 
 
 # ------------------------------------------------------------------------------------- models and tables
@@ -377,9 +380,9 @@ def test_the_store_settings_named_exist() -> None:
     assert {"auth", "verify_tls", "ca_bundle", "batch_size", "max_retries", "username"} <= names
 
 
-def test_a_tripped_guard_prints_no_plan_and_names_its_flag(project: Path) -> None:
+def test_a_tripped_guard_prints_the_whole_plan_and_names_its_flag(project: Path) -> None:
     assert (
-        "A\n  tripped guard is an error (exit 1) naming the guard and its flag, and nothing is printed on stdout"
+        "A\n  tripped guard never hides the plan: the whole plan is printed, in every format, under a banner naming"
         in (section("`wcsync plan`"))
     )
     assert run("wcsync apply --auto-approve").exit_code == 0
@@ -388,7 +391,8 @@ def test_a_tripped_guard_prints_no_plan_and_names_its_flag(project: Path) -> Non
 
     refused = run("wcsync plan")
     assert refused.exit_code == 1
-    assert refused.stdout == ""
+    assert re.search(r"regular_price +24.00 → 9.00", refused.stdout)
+    assert "      override:  --allow-price-drops" in refused.stdout.splitlines()
     assert (
         "Guard max_price_drop_percent tripped" in refused.stderr and "--allow-price-drops" in refused.stderr
     )

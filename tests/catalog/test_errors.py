@@ -141,7 +141,7 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
     "dangling_template": (
         [(H, 'description_template: hoodie.html.j2', 'description_template: hoody.html.j2')],
         [
-            "catalog/products/clothing/hoodie.yaml:4:23: template 'hoody.html.j2' not found in catalog/templates/ — check the file name",
+            "catalog/products/clothing/hoodie.yaml:4:23: template 'hoody.html.j2' not found in catalog/templates/ — did you mean 'hoodie.html.j2'?",
         ],
     ),
     "template_undefined": (
@@ -211,7 +211,7 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
     "dup_combination": (
         [(H, '    - when: {Größe: M}\n      regular_price: "48.00"\n', ''), (H, 'variation_matrix:\n  sku: "HOODIE-{{ Color | upper }}-{{ Größe }}"\n  regular_price: 45\n  overrides:\n', 'variations:\n  - sku: A\n    regular_price: 1\n    attributes: {Color: Red, Größe: S}\n  - sku: B\n    regular_price: 1\n    attributes: {color: red, grose: s}\n'), (H, 'variations:\n  - sku: HOODIE-RED-S\n    sale_price: "39.00"\n', '')],
         [
-            'catalog/products/clothing/hoodie.yaml:27:17: two variations of HOODIE have the same attributes {Color: Red, Größe: S} — see variations[0]: remove or change one of them',
+            'catalog/products/clothing/hoodie.yaml:27:17: two variations of HOODIE have the same attributes {Color: Red, Größe: S} — the other one is at line 22: remove or change one of them',
         ],
     ),
     "default_attr": (
@@ -283,7 +283,7 @@ def test_fixture_is_valid(shop: Path) -> None:
 def test_catalogue_without_products_is_an_error(shop: Path) -> None:
     shutil.rmtree(shop / "catalog" / "products")
     assert errors(shop) == [
-        "catalog:1:1: the catalogue has no products — add product files under catalog/products/; wcsync never treats "
+        "catalog: the catalogue has no products — add product files under catalog/products/; wcsync never treats "
         "an empty catalogue as 'delete everything'"
     ]
 
@@ -293,7 +293,7 @@ def test_empty_product_list_is_an_error(shop: Path) -> None:
     (shop / "catalog" / "products").mkdir()
     (shop / "catalog" / "products" / "all.yaml").write_text("products: []\n")
     assert errors(shop) == [
-        "catalog/products:1:1: the catalogue has no products — add product files under catalog/products/; wcsync "
+        "catalog/products: the catalogue has no products — add product files under catalog/products/; wcsync "
         "never treats an empty catalogue as 'delete everything'"
     ]
 
@@ -303,7 +303,7 @@ def test_empty_catalogue_hint_names_the_configured_catalogue_directory(shop: Pat
     shutil.rmtree(shop / "shopdata" / "products")
     edit(shop, "wcsync.yaml", "ownership:", "catalog: shopdata\nownership:")
     assert errors(shop) == [
-        "shopdata:1:1: the catalogue has no products — add product files under shopdata/products/; wcsync never "
+        "shopdata: the catalogue has no products — add product files under shopdata/products/; wcsync never "
         "treats an empty catalogue as 'delete everything'"
     ]
 
@@ -311,14 +311,14 @@ def test_empty_catalogue_hint_names_the_configured_catalogue_directory(shop: Pat
 def test_missing_catalogue_directory_is_an_error(shop: Path) -> None:
     shutil.rmtree(shop / "catalog")
     assert errors(shop) == [
-        "catalog:1:1: catalogue directory 'catalog' does not exist — create it, or set 'catalog:' in wcsync.yaml; "
+        "catalog: catalogue directory 'catalog' does not exist — create it, or set 'catalog:' in wcsync.yaml; "
         "wcsync never treats a missing catalogue as empty"
     ]
 
 
 def test_a_directory_without_project_file_or_catalogue_is_not_a_project(tmp_path: Path) -> None:
     assert errors(tmp_path) == [
-        f"wcsync.yaml:1:1: {tmp_path} is not a wcsync project: it has no wcsync.yaml and no catalog/ — run wcsync "
+        f"wcsync.yaml: {tmp_path} is not a wcsync project: it has no wcsync.yaml and no catalog/ — run wcsync "
         "in the project directory or pass --project DIR; or create wcsync.yaml and catalog/products/ here (to "
         "start a project, see Quick start in wcsync's README)"
     ]
@@ -327,7 +327,7 @@ def test_a_directory_without_project_file_or_catalogue_is_not_a_project(tmp_path
 def test_a_missing_project_directory_is_said(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     assert errors(missing) == [
-        f"{missing}:1:1: project directory '{missing}' does not exist — pass --project DIR naming the directory "
+        f"{missing}: project directory '{missing}' does not exist — pass --project DIR naming the directory "
         "that holds wcsync.yaml and catalog/ (to start a project, see Quick start in wcsync's README)"
     ]
 

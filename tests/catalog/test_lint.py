@@ -53,6 +53,16 @@ def test_variation_rules(shop: Path) -> None:
     ]
 
 
+def test_a_matrix_image_without_alt_is_reported_once_at_the_image_entry(shop: Path) -> None:
+    """Not at each variation (nor at an explicit override entry that has no image): once, where the image is."""
+    edit(shop, H, "  regular_price: 45\n", "  regular_price: 45\n  image:\n    src: https://cdn.example.com/v.jpg\n")
+    assert warnings(shop) == [
+        "catalog/products/clothing/hoodie.yaml:25:5: 4 variations (HOODIE-RED-S, HOODIE-RED-M, HOODIE-BLUE-S, "
+        "HOODIE-BLUE-M): image https://cdn.example.com/v.jpg has no alt text [image-missing-alt] — add 'alt:' "
+        "describing the image",
+    ]
+
+
 def test_content_rules(shop: Path) -> None:
     edit(shop, M, "    short_description: A mug.\n", "")
     edit(shop, M, "        alt: Mug\n", "      - src: https://cdn.example.com/mug.jpg\n")

@@ -88,7 +88,7 @@ def test_missing_project_file(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as exc:
         load_project(tmp_path)
     assert [str(d) for d in exc.value.diagnostics] == [
-        f"wcsync.yaml:1:1: no wcsync.yaml in {tmp_path} — create one, or point --project at the project directory"
+        f"wcsync.yaml: no wcsync.yaml in {tmp_path} — create one, or point --project at the project directory"
     ]
 
 

@@ -49,6 +49,7 @@ def test_empty_and_null_prices_clear() -> None:
     ("value", "message"),
     [
         ("12,50", "price '12,50' contains a comma — use a dot for decimals and no thousands separator, like \"12.50\" (WooCommerce would read '12,50' as a different number)"),
+        ("1.250,00", "price '1.250,00' contains a comma — use a dot for decimals and no thousands separator, like \"45.00\" (WooCommerce would read '1.250,00' as a different number)"),
         ("-5", "price cannot be negative ('-5') — use 0 or a positive amount"),
         (-5, "price cannot be negative (-5) — use 0 or a positive amount"),
         ("abc", "price 'abc' is not a number — write it like \"45.00\""),
@@ -60,6 +61,21 @@ def test_empty_and_null_prices_clear() -> None:
 def test_bad_prices_are_rejected_with_a_hint(value: object, message: str) -> None:
     with pytest.raises(ValueError) as exc:
         parse_price(value)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1,5 kg", "weight '1,5 kg' contains a comma — use a dot for decimals and no thousands separator, like \"1.5\" (WooCommerce would read '1,5 kg' as a different number)"),
+        ("heavy", "weight 'heavy' is not a number — write it like \"1.5\""),
+    ],
+)
+def test_a_weight_error_shows_a_measure_not_a_price(value: object, message: str) -> None:
+    from wcsync.catalog.values import parse_decimal
+
+    with pytest.raises(ValueError) as exc:
+        parse_decimal(value, what="weight")
     assert str(exc.value) == message
 
 

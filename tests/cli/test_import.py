@@ -190,7 +190,7 @@ def test_first_apply_adopts_then_the_plan_is_empty(tmp_path: Path) -> None:
     assert applied.exit_code == 0, applied.output
     again = invoke("plan", "--project", str(project), "--store-url", f"sandbox:{db}", "--detailed-exitcode")
     assert again.exit_code == 0, again.output
-    assert "No changes. The store matches the catalogue." in again.stdout
+    assert "No changes. The store matches the catalogue" in again.stdout
 
 
 def test_example_catalogue_store_round_trip_is_empty(tmp_path: Path) -> None:

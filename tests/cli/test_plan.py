@@ -227,7 +227,11 @@ def test_guard_trips_with_the_override_flag_named(store: FakeStore, project: Pat
     store.live = LiveState(wc_version="11.0.1", categories=(MUGS,), products=(live_mug("19.00"),))
     result = run(project, "--detailed-exitcode")
     assert result.exit_code == 1
-    assert result.stdout == ""
+    # the guard never hides the plan: the whole of it on stdout, under the banner
+    out = result.stdout.splitlines()
+    assert out[2].startswith("Refused by 1 guard: ") and out[2].endswith("without --allow-price-drops.")
+    assert "      resources: product MUG-1" in out and "      override:  --allow-price-drops" in out
+    assert "      regular_price   19.00 → 9.50  (-50.0 %)" in out
     assert result.stderr.splitlines()[-1].startswith("Error: ")
     assert "--allow-price-drops" in result.stderr
     assert "MUG-1" in result.stderr

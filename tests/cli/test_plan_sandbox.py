@@ -109,7 +109,8 @@ def test_delete_guard_names_its_override(project: Path, tmp_path: Path) -> None:
     second.unlink()
     refused = run(project, db, "plan", "--detailed-exitcode")
     assert refused.exit_code == 1
-    assert refused.stdout == ""
+    assert '  - product   MUG-2                   "Old Mug" → trash' in refused.stdout.splitlines()
+    assert "      override:  --allow-deletes" in refused.stdout.splitlines()
     assert refused.stderr.splitlines()[-1].startswith("Error: ")
     assert "--allow-deletes" in refused.stderr
     allowed = run(project, db, "plan", "--detailed-exitcode", "--allow-deletes")

@@ -143,7 +143,7 @@ def test_missing_catalogue(tmp_path: Path) -> None:
     code, out, _ = run("--project", str(tmp_path))
     assert code == 1
     assert out == (
-        "catalog:1:1: catalogue directory 'catalog' does not exist — create it, or set 'catalog:' in wcsync.yaml; "
+        "catalog: catalogue directory 'catalog' does not exist — create it, or set 'catalog:' in wcsync.yaml; "
         "wcsync never treats a missing catalogue as empty\n"
     )
 
@@ -153,7 +153,7 @@ def test_an_empty_directory_is_said_not_to_be_a_project(tmp_path: Path, monkeypa
     code, out, err = run()
     assert code == 1
     assert out == (
-        f"wcsync.yaml:1:1: {Path.cwd()} is not a wcsync project: it has no wcsync.yaml and no catalog/ — run wcsync "
+        f"wcsync.yaml: {Path.cwd()} is not a wcsync project: it has no wcsync.yaml and no catalog/ — run wcsync "
         "in the project directory or pass --project DIR; or create wcsync.yaml and catalog/products/ here (to "
         "start a project, see Quick start in wcsync's README)\n"
     )
@@ -167,8 +167,8 @@ def test_a_nonexistent_project_directory_is_said(tmp_path: Path) -> None:
     assert json.loads(out) == [
         {
             "file": str(missing),
-            "line": 1,
-            "col": 1,
+            "line": None,  # no made-up position: the problem is the whole directory
+            "col": None,
             "severity": "error",
             "rule": None,
             "message": f"project directory '{missing}' does not exist",
@@ -177,6 +177,8 @@ def test_a_nonexistent_project_directory_is_said(tmp_path: Path) -> None:
         }
     ]
     assert not missing.exists()
+    code, out, _ = run("--project", str(missing), "--format", "github")
+    assert out.startswith(f"::error file={missing}::project directory")  # no line=1,col=1
 
 
 def _line_of(path: Path, needle: str) -> int:

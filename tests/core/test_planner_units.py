@@ -18,7 +18,7 @@ from tests.scenarios.builders import (
     render,
     state,
 )
-from wcsync.core.guards import PriceDrop, check_price_drops, check_vanished_catalogue
+from wcsync.core.guards import PriceDrop, check_price_drops, check_vanished_catalogue, refusal
 from wcsync.core.kinds import Kind
 from wcsync.core.notes import field_notes, percent_change
 from wcsync.core.plan import Action, FieldChange, Plan, PlanSettings
@@ -56,8 +56,13 @@ def test_vanished_catalogue_ignores_unmanaged_products_under_marked() -> None:
     live = LiveState(products=(live_product(1, "PLUGIN", marked=False),))
     plan = build_plan(state(), live, PlanSettings(), store=STORE)
     assert plan.changes == ()
+    refused = build_plan(state(), live, PlanSettings(ownership="all"), store=STORE)
+    assert refused.refused and [g.guard for g in refused.guards] == ["vanished_catalogue"]
+    # the plan is whole under the refusal: the delete it refuses is in it, and named as the trip's resource
+    assert lines(refused) == ["delete product PLUGIN"]
+    assert [(r.kind.value, r.key) for r in refused.guards[0].resources] == [("product", "PLUGIN")]
     with pytest.raises(PlanError, match="1 managed product"):
-        build_plan(state(), live, PlanSettings(ownership="all"), store=STORE)
+        raise refusal(refused) or AssertionError("not refused")
 
 
 def test_price_drop_guard_lists_biggest_first_and_respects_override() -> None:

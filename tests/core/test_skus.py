@@ -69,7 +69,7 @@ def test_variation_sku_change_to_a_taken_sku_keeps_the_other_changes() -> None:
     live = LiveState(
         products=(live_product(1, "TEE", name="Tee", type="variable", attributes=live_attrs),
                   live_product(2, "TEE-RED", name="Red Tee", marked=False, regular_price="9.00")),
-        variations=(LiveResource(kind=Kind.VARIATION, id=3, key="TR-OLD", parent_id=1, mark=Mark(),
+        variations=(LiveResource(kind=Kind.VARIATION, id=3, key="TR-OLD", parent_id=1, mark=Mark(fields=("sku",)),
                                  fields={"sku": "TR-OLD", "attributes": {"Color": "Red"}, "regular_price": "8.00"}),),
     )
     plan = build_plan(desired, live, PlanSettings(), store=STORE)

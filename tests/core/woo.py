@@ -170,7 +170,9 @@ class WooRenderer:
                 out[name] = {k: (None if v is None else str(v)) for k, v in value.items()}
             else:
                 out[name] = value
-        return out, Mark(meta_keys=meta_keys, images=mark_images)
+        # as wcsync writes it: the fields the catalogue names are recorded as managed
+        managed = tuple(sorted(n for n in fields if n != "meta")) or None
+        return out, Mark(meta_keys=meta_keys, images=mark_images, fields=managed)
 
     def _term_slug(self, attr: str, option: str) -> str:
         return self.term_slugs.get((slug_key(attr), option.casefold()), slugify(option))

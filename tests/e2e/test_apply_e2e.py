@@ -24,7 +24,7 @@ def _applied(project: Path, server: Any) -> None:
 def _plan_is_empty(project: Path, server: Any) -> None:
     run = wcsync(project, server, "plan", "--detailed-exitcode")
     assert run.exit_code == 0, run.output
-    assert "No changes. The store matches the catalogue." in run.stdout
+    assert "No changes. The store matches the catalogue" in run.stdout
 
 
 def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, sandbox_server: Any) -> None:
@@ -285,7 +285,7 @@ def test_product_back_in_the_catalogue_is_restored_from_the_trash(tmp_path: Path
     candle.write_text(kept, encoding="utf-8")
     run = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert run.exit_code == 0, run.output
-    assert "Plan: 0 to create, 1 to update, 0 to adopt, 0 to delete." in run.stdout
+    assert "Plan: 0 to create, 0 to update, 1 to restore, 0 to adopt, 0 to delete." in run.stdout
     assert "restore (in the trash: untrash, then update)" in run.stdout
     restored = [p for p in all_products(sandbox_server) if p["sku"] == "CANDLE-PINE"]
     assert [(p["id"], p["status"]) for p in restored] == [(trashed["id"], "draft")]  # the catalogue's status

@@ -1,6 +1,6 @@
 """Newcomer review of ``wcsync apply`` over real HTTP: an unwritable ``--report`` path is refused before any
 write, comma-separated and unknown ``--target`` keys, a read-only key stops the run as one error, and a spent
-plan file skips (not fails) the variations of its stale parents."""
+plan file re-applied after a cut-short run finishes what is missing."""
 
 from __future__ import annotations
 
@@ -35,7 +35,11 @@ def _writes(server: Any) -> list[str]:
     return sorted(k for k in server.stats(log=False)["counts"] if k.startswith(("POST", "PUT", "DELETE")))
 
 
-def test_spent_plan_skips_the_variations_of_a_stale_parent(tmp_path: Path, sandbox_server: Any) -> None:
+def test_spent_plan_finishes_the_variations_of_an_already_applied_parent(tmp_path: Path,
+                                                                          sandbox_server: Any) -> None:
+    """Re-applying a plan whose first run was cut short: what the store already holds is "already applied"
+    (not stale), and the rest (the variations the first run did not write) is written under the parent the
+    first run created."""
     project = make_project(tmp_path, sandbox_server, catalog=False)
     small_catalogue(project, ["S-1"])
     (project / "catalog" / "products" / "variable.yaml").write_text(VARIABLE, encoding="utf-8")
@@ -53,18 +57,18 @@ def test_spent_plan_skips_the_variations_of_a_stale_parent(tmp_path: Path, sandb
     sandbox_server.reset_stats()
     report = tmp_path / "r.json"
     again = wcsync(project, sandbox_server, "apply", str(plan_file), "--report", str(report))
-    assert again.exit_code == 3, again.output
-    assert "skipped product VAR: already exists in the store (created since planning); plan again" in again.stderr
-    assert ("skipped variation VAR-S: not run: its product 'VAR' was skipped (already exists in the store "
-            "(created since planning); plan again)") in again.stderr
-    assert "failed" not in again.stderr.replace("failed in", "")
-    assert "Apply: 0 applied, 2 stale, 2 skipped." in again.stderr
+    assert again.exit_code == 0, again.output
+    assert "2 change(s) already applied: the store already holds what the plan wanted" in again.stderr
+    assert "skipped" not in again.stderr and "failed" not in again.stderr.replace("failed in", "")
+    assert "Apply: 2 applied, 2 already applied." in again.stderr
     items = {i["key"]: i for i in json.loads(report.read_text())["items"]}
     assert {k: i["status"] for k, i in items.items()} == {
-        "S-1": "stale", "VAR": "stale", "VAR-S": "skipped", "VAR-M": "skipped"}
-    assert items["VAR-M"]["error"] == ("not run: its product 'VAR' was skipped (already exists in the store "
-                                       "(created since planning); plan again)")
-    assert _writes(sandbox_server) == []
+        "S-1": "already applied", "VAR": "already applied", "VAR-S": "applied", "VAR-M": "applied"}
+    assert items["VAR"]["id"] == var["id"]
+    assert _writes(sandbox_server) == [f"POST {API}/products/{{id}}/variations/batch"]
+    with sandbox_server.client() as client:
+        skus = sorted(v["sku"] for v in client.get(f"{API}/products/{var['id']}/variations").json())
+    assert skus == ["VAR-M", "VAR-S"]
 
 
 def test_unwritable_report_path_is_refused_before_anything_is_written(tmp_path: Path,

@@ -149,17 +149,52 @@ def test_drift_shows_exactly_the_wp_admin_edits(gen: ModuleType, files: dict[str
     assert text.endswith("Plan: 0 to create, 3 to update, 0 to adopt, 0 to delete.\n")
 
 
-def test_guard_refuses_and_names_the_override(gen: ModuleType, files: dict[str, str]) -> None:
+def test_guard_refuses_but_shows_the_whole_plan(gen: ModuleType, files: dict[str, str]) -> None:
     error = files["guard/error.txt"]
-    assert error.startswith("$ wcsync plan\nError: ")
+    assert error.startswith("$ wcsync plan\n(stdout: the whole plan, as in plan.txt)\nError: ")
     assert "--allow-price-drops" in error
     assert gen.PRICE_SKU in error
     assert error.endswith("(exit code 1)\n")
     plan = _plan(files, "guard")
-    assert plan["settings"]["allow_price_drops"] is True
+    assert plan["settings"]["allow_price_drops"] is False
+    assert plan["refused"] is True
+    [guard] = plan["guards"]
+    assert guard["guard"] == "max_price_drop_percent" and guard["override"] == "--allow-price-drops"
+    assert guard["resources"] == [{"kind": "product", "key": gen.PRICE_SKU}]
     [change] = plan["changes"]
     assert change["key"] == gen.PRICE_SKU
     assert change["changes"] == [{"field": "regular_price", "before": "72.00", "after": "24.00"}]
+    # the plan under a banner naming the guard, the product and the override, in text and Markdown
+    text = files["guard/plan.txt"].splitlines()
+    banner = text.index("Refused by 1 guard: the whole plan is shown below, but wcsync apply will not apply it "
+                        "without --allow-price-drops.")
+    assert text[banner + 2:banner + 4] == [f"      resources: product {gen.PRICE_SKU}", "      override:  --allow-price-drops"]
+    assert text.index("      regular_price   72.00 → 24.00  (-66.7 %)") > banner
+    markdown = files["guard/plan.md"]
+    assert "> [!CAUTION]" in markdown and "override: `--allow-price-drops`" in markdown
+    assert markdown.index("> [!CAUTION]") < markdown.index("| `regular_price` | `72.00` | `24.00` (-66.7 %) |")
+
+
+def test_removed_field_lines_reset_with_the_reason_and_groups(gen: ModuleType, files: dict[str, str]) -> None:
+    plan = _plan(files, "removed-field")
+    by_key = {c["key"]: c for c in plan["changes"]}
+    assert by_key[gen.PRICE_SKU]["changes"] == [
+        {"field": "featured", "before": True, "after": False, "reason": "removed from the catalogue"},
+        {"field": "sale_price", "before": "19.00", "after": None, "reason": "removed from the catalogue"},
+    ]
+    assert by_key["HOODIE-CLASSIC-BLUE-L"]["changes"] == [
+        {"field": "sale_price", "before": "44.00", "after": None, "reason": "removed from the catalogue"}
+    ]
+    # JSON: one entry per variation; text and Markdown: the same change shown once for the four
+    raised = [k for k, c in by_key.items() if c["changes"] == [{"field": "regular_price", "before": "43.00", "after": "45.00"}]]
+    assert sorted(raised) == [f"HOODIE-CLASSIC-{c}-{s}" for c in ("BLUE", "RED") for s in ("M", "S")]
+    text = files["removed-field/plan.txt"].splitlines()
+    assert "      sale_price      19.00 → (none)  removed from the catalogue" in text
+    assert "    ~ 4 variations (Blue M, Blue S, Red M, Red S)" in text
+    assert text.count("        regular_price   43.00 → 45.00  (+4.7 %)") == 1
+    markdown = files["removed-field/plan.md"]
+    assert "**<code>~</code> update 4 variations** — Blue M, Blue S, Red M, Red S" in markdown
+    assert "| `sale_price` | `19.00` | `(none)` — removed from the catalogue |" in markdown
 
 
 def test_demo_seed_shows_exactly_the_seeded_drift(files: dict[str, str]) -> None:

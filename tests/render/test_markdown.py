@@ -51,7 +51,7 @@ def test_user_text_cannot_break_the_table_or_inject_html(full: Plan) -> None:
     assert "Hat &lt;script&gt;x&lt;/script&gt;" in md
     assert "<code>HAT-&lt;b&gt;</code>" in md
     # a backtick inside a value gets a longer code fence; table rows keep their column count
-    assert "``[https://cdn.example.com/a.jpg, https://cdn.example.com/b`c.jpg]``" in md
+    assert "``[a.jpg, b`c.jpg]``" in md
     for line in md.splitlines():
         if line.startswith("| `"):
             cells = re.split(r"(?<!\\)\|", line)[1:-1]

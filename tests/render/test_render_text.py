@@ -71,7 +71,7 @@ def test_every_action_and_note(full: Plan) -> None:
     ):
         assert sum(1 for line in lines if line.strip() == f"! {message}") == 1, message
     assert "      meta._old_flag   (removed)" in lines
-    assert lines[-1] == "Plan: 3 to create, 6 to update, 1 to adopt, 3 to delete."
+    assert lines[-1] == "Plan: 3 to create, 5 to update, 1 to restore, 1 to adopt, 3 to delete."
 
 
 def test_variations_nest_under_their_product(full: Plan) -> None:
@@ -106,7 +106,7 @@ def test_info_is_a_separate_section_after_the_changes(full: Plan) -> None:
         "      stock_quantity  store 10 · catalogue 7",
         "  · product        GIFT-CARD               not in the catalogue and not managed by wcsync: left alone",
         "",
-        "Plan: 3 to create, 6 to update, 1 to adopt, 3 to delete.",
+        "Plan: 3 to create, 5 to update, 1 to restore, 1 to adopt, 3 to delete.",
     ]
     assert start > max(i for i, line in enumerate(lines) if line.startswith("  - "))
 
@@ -131,7 +131,7 @@ def test_empty_plan_with_info_only() -> None:
         "Information (not changes; nothing is written):\n"
         "  · tag       sale                    unmanaged: left alone\n"
         "\n"
-        "No changes. The store matches the catalogue.\n"
+        "No changes. The store matches the catalogue; the information shown is not a change.\n"
     )
 
 

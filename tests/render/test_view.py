@@ -39,8 +39,10 @@ def test_money(value: object, expected: str) -> None:
         (Kind.PRODUCT, "name", 'Hoodie "Pro" & Co', '"Hoodie \\"Pro\\" & Co"'),
         (Kind.PRODUCT, "categories", ("clothing", "clothing/hoodies"), "[clothing, clothing/hoodies]"),
         (Kind.PRODUCT, "categories", (), "[]"),
-        (Kind.PRODUCT, "images", ({"src": "https://x/a.jpg", "alt": ""}, {"id": 7}), "[https://x/a.jpg, #7]"),
-        (Kind.VARIATION, "image", {"src": "https://x/a.jpg"}, "https://x/a.jpg"),
+        (Kind.PRODUCT, "images", ({"src": "https://x/a.jpg", "alt": ""}, {"id": 7}), "[a.jpg, #7]"),
+        (Kind.VARIATION, "image", {"src": "https://x/a.jpg"}, "a.jpg"),
+        # image changes name files, not whole URLs (the JSON plan keeps the URL)
+        (Kind.VARIATION, "image", {"src": "https://x/p/b.jpg?v=2"}, "b.jpg"),
         (Kind.PRODUCT, "attributes", ({"name": "Size", "options": ("S", "M")},), "[Size (S, M)]"),
         (Kind.VARIATION, "attributes", {"pa_size": "M"}, '{pa_size: "M"}'),
         (Kind.PRODUCT, "dimensions", {"length": "10", "width": "2"}, '{length: "10", width: "2"}'),

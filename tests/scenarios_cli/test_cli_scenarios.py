@@ -30,6 +30,8 @@ SCENARIOS = sorted(p for p in _HERE.iterdir() if p.is_dir() and re.match(r"^\d{3
 UPDATE = os.environ.get("WCSYNC_UPDATE_SCENARIOS") == "1"
 #: files every scenario needs (plus seed.json or setup.json)
 REQUIRED = ("wcsync.yaml", "catalog", "expected.txt", "expected.exit")
+#: between stdout and stderr in the expected text of an exit-1 scenario
+STDERR_RULE = "--- stderr ---\n"
 _ENV = {"WCSYNC_URL": "", "WCSYNC_CONSUMER_KEY": "", "WCSYNC_CONSUMER_SECRET": "", "NO_COLOR": "1"}
 
 
@@ -134,12 +136,12 @@ def test_cli_scenario(scenario: Path, tmp_path: Path) -> None:
     _setup(scenario, tmp_path, db)
     project = _project(scenario, tmp_path, None)
     result = _run(project, db, "plan", "--detailed-exitcode")
-    # a refused plan prints nothing on stdout: its expected text is the whole of stderr (progress, the
-    # diagnostics and the "Error: …" line), as the user sees it
+    # exit 1: the expected text is stdout (a plan refused by a guard is still shown whole; a catalogue error
+    # prints none) followed by the whole of stderr (progress, the diagnostics and the "Error: …" line), as
+    # the user sees them
     if result.exit_code == 1:
         assert "\nError: " in result.stderr, f"{scenario.name}: exit 1 without an error:\n{result.stderr}"
-        assert result.stdout == ""
-        got = _normalise(result.stderr, project, db)
+        got = _normalise(result.stdout + STDERR_RULE + result.stderr, project, db)
     else:
         got = _normalise(result.stdout, project, db)
     got_exit = f"{result.exit_code}\n"

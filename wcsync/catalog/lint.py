@@ -94,6 +94,7 @@ class _Linter:
             if img.src in seen:
                 self.emit("duplicate-image", loc, ("images", i), f"{what}: image {img.src} is listed twice", "remove the second entry (WooCommerce would upload it twice)")
             seen.add(img.src)
+        missing_alt: dict[tuple[str | int, ...], list[str]] = {}
         for m in rp.members:
             vwhat = f"variation {m.sku or m.combo}"
             self.prices(loc, m.sub, m.values, vwhat)
@@ -103,7 +104,42 @@ class _Linter:
                 self.emit("variation-without-price", loc, m.sub, f"{vwhat} of {p.sku} has no regular price", "WooCommerce will not sell it: set regular_price")
             vimg = m.values.get("image")
             if vimg is not None and not (vimg.alt or "").strip():
-                self.emit("image-missing-alt", loc, (*m.sub, "image"), f"{vwhat}: image {vimg.src} has no alt text", "add 'alt:' describing the image")
+                # at the image entry where it is written (an explicit variation's, else the matrix's), once
+                missing_alt.setdefault(_image_path(loc, m.sub, vimg.src), []).append(vwhat)
+        for path, whats in missing_alt.items():
+            src = _value_at(loc, (*path, "src"))
+            self.emit("image-missing-alt", loc, path, f"{_listed(whats)}: image {src} has no alt text",
+                      "add 'alt:' describing the image")
+
+
+def _value_at(loc: Loc[Any], sub: tuple[str | int, ...]) -> Any:
+    data: Any = loc.doc.data
+    for part in (*loc.path, *sub):
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _image_path(loc: Loc[Any], sub: tuple[str | int, ...], src: str) -> tuple[str | int, ...]:
+    """Where a variation's image is written: its own entry, a matrix override, or the matrix."""
+    overrides = _value_at(loc, ("variation_matrix", "overrides"))
+    candidates: list[tuple[str | int, ...]] = [(*sub, "image")]
+    candidates += [("variation_matrix", "overrides", i, "image") for i in range(len(overrides or ()))]
+    candidates.append(("variation_matrix", "image"))
+    for path in candidates:
+        image = _value_at(loc, path)
+        if isinstance(image, dict) and str(image.get("src") or "").strip() == src:
+            return path
+    return (*sub, "image")
+
+
+def _listed(whats: list[str]) -> str:
+    if len(whats) == 1:
+        return whats[0]
+    names = [w.removeprefix("variation ") for w in whats]
+    return f"{len(whats)} variations ({', '.join(names[:6])}{' …' if len(names) > 6 else ''})"
 
 
 def lint_products(

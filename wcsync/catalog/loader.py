@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from wcsync.catalog.models import Attribute, Category, MetaField, Product, ShippingClass, Tag
 from wcsync.catalog.problems import validate_model, validate_partial
 from wcsync.catalog.yamlio import PathT, YamlDoc, parse_bytes, parse_file
-from wcsync.diagnostics import Diagnostic
+from wcsync.diagnostics import NO_LINE, Diagnostic
 
 T = TypeVar("T", bound=BaseModel)
 _SKU_RE = re.compile(r"^[ \t-]*sku:[ \t]*[\"']?([^\"'#\s]+)", re.MULTILINE)
@@ -151,24 +151,24 @@ def _missing_catalog(project_dir: Path, rel_dir: str) -> Diagnostic:
     if not project_dir.is_dir():
         return Diagnostic(
             str(project_dir),
-            1,
-            1,
+            NO_LINE,
+            NO_LINE,
             f"project directory '{project_dir}' does not exist",
             f"pass --project DIR naming the directory that holds wcsync.yaml and {rel_dir}/ ({_START})",
         )
     if not (project_dir / "wcsync.yaml").is_file():
         return Diagnostic(
             "wcsync.yaml",
-            1,
-            1,
+            NO_LINE,
+            NO_LINE,
             f"{os.path.abspath(project_dir)} is not a wcsync project: it has no wcsync.yaml and no {rel_dir}/",
             f"run wcsync in the project directory or pass --project DIR; or create wcsync.yaml and "
             f"{rel_dir}/products/ here ({_START})",
         )
     return Diagnostic(
         rel_dir,
-        1,
-        1,
+        NO_LINE,
+        NO_LINE,
         f"catalogue directory '{rel_dir}' does not exist",
         "create it, or set 'catalog:' in wcsync.yaml; wcsync never treats a missing catalogue as empty",
     )
@@ -258,8 +258,8 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
         diags.append(
             Diagnostic(
                 f"{rel_dir}/products" if pdir.is_dir() else rel_dir,
-                1,
-                1,
+                NO_LINE,
+                NO_LINE,
                 "the catalogue has no products",
                 f"add product files under {rel_dir}/products/; wcsync never treats an empty catalogue as "
                 "'delete everything'",

@@ -22,7 +22,7 @@ from wcsync.catalog.problems import suggestion_hint, validate_model
 from wcsync.catalog.yamlio import YamlDoc, parse_file
 from wcsync.core.fields import PRODUCT_FIELDS, VARIATION_FIELDS
 from wcsync.core.plan import DeleteMode, PlanSettings
-from wcsync.diagnostics import Diagnostic, sort_diagnostics
+from wcsync.diagnostics import NO_LINE, Diagnostic, sort_diagnostics
 from wcsync.errors import CatalogError, ConfigError
 from wcsync.settings import AuthMethod, StoreSettings
 
@@ -136,7 +136,7 @@ def load_project(project_dir: Path, *, required: bool = True) -> Project:
         if not required:
             return Project()
         diag = Diagnostic(
-            PROJECT_FILE, 1, 1, f"no {PROJECT_FILE} in {project_dir}", "create one, or point --project at the project directory"
+            PROJECT_FILE, NO_LINE, NO_LINE, f"no {PROJECT_FILE} in {project_dir}", "create one, or point --project at the project directory"
         )
         raise CatalogError(f"no {PROJECT_FILE} in {project_dir}", [diag], hint="create one or pass --project DIR")
     doc, diags = parse_file(path, PROJECT_FILE)

@@ -15,6 +15,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, Template
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
+from wcsync.catalog.problems import suggestion_hint
 from wcsync.catalog.wording import clause
 from wcsync.diagnostics import Diagnostic
 
@@ -99,7 +100,7 @@ class Templates:
         try:
             template = self.env.get_template(name)
         except TemplateNotFound:
-            raise TemplateProblem(f"template '{name}' not found in {self.rel_dir}/templates/", "check the file name") from None
+            raise TemplateProblem(f"template '{name}' not found in {self.rel_dir}/templates/", self._name_hint(name)) from None
         except TemplateSyntaxError as exc:
             problem = TemplateProblem(
                 f"template '{name}' has a syntax error",
@@ -117,6 +118,13 @@ class Templates:
                 f"see {rel}:{line}",
                 Diagnostic(rel, line, 1, f"template error while rendering: {clause(str(exc))}", "use only fields the product has (the context is the product's fields, also as 'product')"),
             ) from None
+
+    def _name_hint(self, name: str) -> str:
+        """``did you mean 'apparel.html.j2'?`` for a mistyped name, else the templates there are."""
+        known = self.env.list_templates() if self.directory.is_dir() else []
+        if not known:
+            return f"add it to {self.rel_dir}/templates/, or check the file name"
+        return suggestion_hint(name, known) or f"templates there: {', '.join(sorted(known)[:12])}"
 
     def render_inline(self, source: str, context: dict[str, Any]) -> str:
         """Render a one-line template (variation SKU); raises TemplateProblem without a file diagnostic."""

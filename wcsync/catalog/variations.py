@@ -182,7 +182,8 @@ def build_variations(
             diags.append(loc.diag((*sub, "attributes"), f"variation collides with matrix variation {other.sku or _combo_text(combo, attrs)}", hint))
             continue
         if ckey in explicit_combos:
-            diags.append(loc.diag((*sub, "attributes"), f"two variations of {p.sku} have the same attributes {_combo_text(combo, attrs)}", f"see variations[{explicit_combos[ckey]}]: remove or change one of them"))
+            first_line, _ = loc.doc.pos.of((*loc.path, "variations", explicit_combos[ckey]))
+            diags.append(loc.diag((*sub, "attributes"), f"two variations of {p.sku} have the same attributes {_combo_text(combo, attrs)}", f"the other one is at line {first_line}: remove or change one of them"))
             continue
         explicit_combos[ckey] = i
         m = Member(combo=combo, values=_set_fields(v), loc=loc, sub=sub, sku=v.sku, meta=dict(v.meta or {}))

@@ -19,7 +19,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from wcsync.catalog.wording import clause
-from wcsync.diagnostics import Diagnostic
+from wcsync.diagnostics import NO_LINE, Diagnostic
 
 PathT = tuple[str | int, ...]
 
@@ -319,7 +319,7 @@ def decode(rel: str, content: bytes) -> tuple[str | None, list[Diagnostic]]:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(rel, 1, 1, f"file is not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
+        return None, [Diagnostic(rel, NO_LINE, NO_LINE, f"file is not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, []
@@ -336,5 +336,5 @@ def parse_file(path: Path, rel: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return None, [Diagnostic(rel, 1, 1, f"cannot read file: {exc.strerror}", "check the file permissions")]
+        return None, [Diagnostic(rel, NO_LINE, NO_LINE, f"cannot read file: {exc.strerror}", "check the file permissions")]
     return parse_bytes(rel, content)

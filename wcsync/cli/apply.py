@@ -2,8 +2,11 @@
 
 Without a file it plans (exactly as ``wcsync plan`` does), shows the plan and asks ``y/N`` (``--auto-approve``
 for CI; never prompts without a terminal). With a file it applies exactly that plan: it refuses a plan made
-for another store or another catalogue version, and skips (and reports) every object changed in the store
-since planning. Afterwards it re-fetches the store and re-plans to prove convergence.
+for another store or another catalogue version, a plan file of another ``format_version``, and a plan refused
+by a guard unless that guard's override flag is given; it skips (and reports) every object changed in the
+store since planning into something else, and counts as already applied every object that already holds
+what the plan wanted (re-applying the same plan exits 0). Either way the plan applied is printed first.
+Afterwards it re-fetches the store and re-plans to prove convergence.
 
 Exit codes: 0 everything applied and converged, 3 some items failed / were skipped / did not converge,
 1 an error before anything was written (including an unwritable ``--report`` path, checked first, and a store
@@ -33,7 +36,8 @@ from wcsync.cli.common import (
     store_url_option,
 )
 from wcsync.cli.targets import check_targets, split_targets
-from wcsync.core.plan import Plan, PlanSettings, StoreRef
+from wcsync.core.guards import refusal
+from wcsync.core.plan import PLAN_FORMAT_VERSION, Plan, PlanSettings, StoreRef
 from wcsync.core.records import DesiredState, LiveState
 from wcsync.errors import ApplyError, CatalogError, PlanError, WcsyncError
 from wcsync.settings import StoreSettings
@@ -64,9 +68,10 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     """Make the store match the catalogue.
 
     Without PLAN_FILE: plan, show the plan and ask y/N (--auto-approve for CI). With PLAN_FILE (from
-    `wcsync plan --out`): apply exactly that plan; objects changed in the store since planning are skipped and
-    reported. Afterwards the store is re-read to prove it matches. Exit codes: 0 all applied, 3 some items
-    failed or were skipped, 1 error before anything was written.
+    `wcsync plan --out`): print and apply exactly that plan; objects changed in the store since planning are
+    skipped and reported, those already as the plan wanted count as already applied. Afterwards the store is
+    re-read to prove it matches. Exit codes: 0 all applied or already applied, 3 some items failed or were
+    skipped, 1 error before anything was written.
     """
     options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
                        store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
@@ -127,7 +132,7 @@ async def _apply(options: _Options) -> int:
     from wcsync.engine import execute
     from wcsync.engine.converge import convergence_errors
     from wcsync.engine.progress import StderrProgress
-    from wcsync.engine.stale import stale_changes
+    from wcsync.engine.stale import already_applied, stale_changes
     from wcsync.store.fetch import fetch_live_state
     from wcsync.store.lock import apply_lock
     from wcsync.store.writer import StoreWriter
@@ -139,21 +144,32 @@ async def _apply(options: _Options) -> int:
     if options.plan_file is not None:
         saved = _read_plan(options.plan_file)
         _check_plan(saved, settings, desired, options.plan_file)
+        _check_refused(saved, psettings, options.plan_file)
     async with open_client(settings, notify=status) as client, \
             apply_lock(client, settings.name, enabled=options.lock, notify=status):
         status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
         live = await fetch_live_state(client)
         skip: dict[Any, str] = {}
+        already: dict[Any, int] = {}
         if saved is not None:
             plan = saved
+            click.echo(_plan_text(plan))
             status(f"Applying {options.plan_file}: {plan.summary()}")
             skip = stale_changes(plan, live)
+            remaining = verify_convergence(desired, live, plan.settings, _store_ref(settings, live))
+            already = already_applied(plan, live, skip, remaining)
+            for where in already:
+                skip.pop(where, None)
+            if already:
+                status(f"  {len(already)} change(s) already applied: the store already holds what the plan wanted")
             for (kind, key), reason in skip.items():
                 status(f"  skipped {kind.value} {key}: {reason}")
         else:
             check_targets(psettings.targets, desired, live, store=settings.name)
             plan = build_plan(desired, live, psettings, store=_store_ref(settings, live))
             click.echo(_plan_text(plan))
+            if plan.refused:
+                raise refusal(plan) or PlanError("a guard refused the plan")
             if plan.is_empty:
                 from wcsync.engine.model import ApplyResult
 
@@ -164,7 +180,7 @@ async def _apply(options: _Options) -> int:
                 return 1
         writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
         result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
-                               progress=progress)
+                               progress=progress, already=already)
         if result.refused is not None:
             return _refused(result, options.report_file)
         status("Re-reading the store to check convergence …")
@@ -190,7 +206,15 @@ def _shown_url(settings: StoreSettings) -> str:
 
 def _read_plan(path: Path) -> Plan:
     try:
-        return Plan.model_validate_json(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        version = json.loads(text).get("format_version") if text.lstrip().startswith("{") else None
+        if version is not None and version != PLAN_FORMAT_VERSION:
+            raise ApplyError(
+                f"{path} is a plan file of format_version {json.dumps(version)}, but this wcsync reads "
+                f"format_version {PLAN_FORMAT_VERSION}",
+                hint="make the plan again with this wcsync (`wcsync plan --out plan.json`), or apply it with "
+                "the wcsync that wrote it")
+        return Plan.model_validate_json(text)
     except (OSError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ApplyError(f"{path} is not a wcsync plan file ({first})",
@@ -208,6 +232,23 @@ def _check_plan(plan: Plan, settings: StoreSettings, desired: DesiredState, path
             f"{path} was made from catalogue version {plan.catalog_version[:12]}, but the catalogue is now "
             f"{desired.catalog_version[:12]}",
             hint="the catalogue changed since planning: run `wcsync plan --out plan.json` again")
+
+
+def _check_refused(plan: Plan, psettings: PlanSettings, path: Path) -> None:
+    """A plan saved while a guard refused it is applied only with that guard's override flag."""
+    if not plan.refused:
+        return
+    given = {"--allow-deletes": psettings.allow_deletes, "--allow-changes": psettings.allow_changes,
+             "--allow-price-drops": psettings.allow_price_drops}
+    missing = [g for g in plan.guards if not (g.override and given.get(g.override))]
+    if not plan.guards or missing:
+        flags = sorted({g.override for g in missing if g.override})
+        what = "; ".join(g.message for g in missing) or "a guard refused it"
+        hint = (f"review the plan above; to apply it anyway pass {' '.join(flags)}" if flags and
+                all(g.override for g in missing) else "fix the catalogue and plan again")
+        click.echo(_plan_text(plan))
+        raise PlanError(f"{path} was refused by a guard when it was planned: {what}; nothing was written",
+                        hint=hint)
 
 
 def _plan_text(plan: Plan) -> str:

@@ -1,7 +1,9 @@
 """``wcsync plan``: load the project and catalogue, read the store, plan, print the plan.
 
 The artifact (text, Markdown or JSON) goes to stdout; progress and status go to stderr. Exit codes: 0 no
-changes (or changes without ``--detailed-exitcode``), 2 changes with ``--detailed-exitcode``, 1 error.
+changes (or changes without ``--detailed-exitcode``), 2 changes with ``--detailed-exitcode``, 1 error. A plan
+refused by a guard is still rendered in full (under a banner naming each guard, its resources and its
+override flag; ``--out`` writes it marked ``refused``), then the command exits 1.
 ``make_plan`` is the same sequence as a plain function, for ``wcsync apply`` and library users.
 """
 
@@ -113,7 +115,8 @@ def make_plan(
     progress: FetchProgress | None = None,
 ) -> Plan:
     """Project + catalogue + live store → ``Plan``. Raises ``WcsyncError`` subclasses (catalogue errors with
-    diagnostics, store errors, ``PlanError`` when a guard trips)."""
+    diagnostics, store errors); a plan refused by a guard is returned with ``refused`` set
+    (``wcsync.core.guards.refusal`` gives its ``PlanError``)."""
     from wcsync.catalog import load_catalog
     from wcsync.catalog.project import load_project, plan_settings, resolve_store
     from wcsync.core.planner import build_plan
@@ -254,7 +257,8 @@ def plan(
     """Show what `wcsync apply` would change in the store.
 
     The plan goes to stdout (text, markdown for a pull-request comment, or json); progress and errors go to
-    stderr. Exit codes: 0 no changes, 2 changes (with --detailed-exitcode; 0 without), 1 error.
+    stderr. Exit codes: 0 no changes, 2 changes (with --detailed-exitcode; 0 without), 1 error or a guard
+    refused the plan (the whole plan is still printed, under a banner naming the guard and its flag).
     """
     overrides = Overrides(
         allow_deletes=allow_deletes,
@@ -293,5 +297,9 @@ def plan(
     color = fmt == "text" and _color_stdout()
     text = render(result, fmt, color=color, full_plan_hint=_ci_hint(os.environ))
     click.echo(text, nl=False, color=color)
+    if result.refused:
+        from wcsync.core.guards import refusal
+
+        fail(refusal(result) or WcsyncError("a guard refused the plan"), debug=False)
     if detailed_exitcode and not result.is_empty:
         sys.exit(2)

@@ -19,7 +19,7 @@ from wcsync.errors import CatalogError
 
 def format_text(d: Diagnostic) -> str:
     if d.severity is Severity.WARNING:
-        text = f"{d.file}:{d.line}:{d.col}: warning: {d.message}"
+        text = f"{d.where}: warning: {d.message}"
         return text + (f" — {d.hint}" if d.hint else "")
     return d.format()
 
@@ -35,7 +35,7 @@ def format_github(d: Diagnostic) -> str:
     """A GitHub Actions workflow command: ``::error file=…,line=…,col=…::message — hint``."""
     level = "error" if d.severity is Severity.ERROR else "warning"
     body = d.message + (f" — {d.hint}" if d.hint else "")
-    props = f"file={_gh_escape(d.file, prop=True)},line={d.line},col={d.col}"
+    props = f"file={_gh_escape(d.file, prop=True)}" + (f",line={d.line},col={d.col}" if d.line > 0 else "")
     if d.rule:
         props += f",title={_gh_escape(d.rule, prop=True)}"
     return f"::{level} {props}::{_gh_escape(body)}"
@@ -46,8 +46,8 @@ def as_json(diags: list[Diagnostic]) -> str:
     rows = [
         {
             "file": d.file,
-            "line": d.line,
-            "col": d.col,
+            "line": d.line or None,  # null: about the whole file or directory
+            "col": d.col or None,
             "severity": d.severity.value,
             "rule": d.rule,
             "message": d.message,

@@ -30,7 +30,9 @@ Canonical value types:
     meta      dict key -> value (desired: only keys the catalogue names; live: every meta row, first row
               per key wins; values as WooCommerce returns them: strings, or parsed JSON for lists/objects)
 
-"absent = unmanaged": a field missing from a desired record's ``fields`` is not managed and never written.
+"absent = unmanaged": a field missing from a desired record's ``fields`` is not managed and never written —
+unless wcsync wrote it before (a product's or variation's mark records its managed fields): then it is reset
+to WooCommerce's default (``wcsync.core.ownership``).
 "null = clear": a field present with value None (or () for refs) is managed and cleared.
 """
 

@@ -1,9 +1,11 @@
 """Guards: refuse a plan that deletes, changes or discounts more than the project allows (design.md §3).
 
-Each guard is evaluated on its own and yields a ``Trip`` (or None): what tripped, the numbers, and what to
-do — the command-line override (``--allow-deletes``, ``--allow-changes``, ``--allow-price-drops``) or, for a
-protected resource, the catalogue edit. ``refuse`` raises one ``PlanError`` naming every trip, so a user
-sees all of them at once instead of one per run. ``PlanSettings.allow_*`` mean the override was given.
+Each guard is evaluated on its own and yields a ``Trip`` (or None): what tripped, the numbers, the resources
+and what to do — the command-line override (``--allow-deletes``, ``--allow-changes``, ``--allow-price-drops``)
+or, for a protected resource, the catalogue edit. A guard never hides the plan: the planner records the trips
+in the plan (``Plan.guards``, ``Plan.refused``) and the commands render it in full under a banner, then
+refuse with ``refusal(plan)``: one ``PlanError`` naming every trip, so a user sees all of them at once instead
+of one per run. ``PlanSettings.allow_*`` mean the override was given.
 
 Messages carry no final period: ``WcsyncError`` appends `` — <hint>``. Pure.
 """
@@ -14,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from wcsync.core.plan import Action, Change, PlanSettings
+from wcsync.core.kinds import Kind
+from wcsync.core.plan import Action, Change, GuardResource, GuardTrip, Plan, PlanSettings
 from wcsync.errors import PlanError
 
 
@@ -38,20 +41,49 @@ class Trip:
 
     message: str
     hint: str
+    guard: str = ""
+    #: the flag that overrides it (None: no flag does)
+    override: str | None = None
+    resources: tuple[tuple[Kind, str], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.message} — {self.hint}"
 
+    def as_plan(self) -> GuardTrip:
+        return GuardTrip(
+            guard=self.guard,
+            message=self.message,
+            hint=self.hint,
+            override=self.override,
+            resources=tuple(GuardResource(kind=k, key=key) for k, key in self.resources),
+        )
+
+
+def _error(trips: list[tuple[str, str]]) -> PlanError | None:
+    if not trips:
+        return None
+    if len(trips) == 1:
+        return PlanError(trips[0][0], hint=trips[0][1])
+    listed = "\n".join(f"  - {message} — {hint}" for message, hint in trips)
+    return PlanError(f"{len(trips)} guards tripped:\n{listed}")
+
 
 def refuse(trips: Iterable[Trip | None]) -> None:
     """Raise one ``PlanError`` naming every trip (one line each when there are several); nothing when none."""
-    tripped = [t for t in trips if t is not None]
-    if not tripped:
-        return
-    if len(tripped) == 1:
-        raise PlanError(tripped[0].message, hint=tripped[0].hint)
-    listed = "\n".join(f"  - {t}" for t in tripped)
-    raise PlanError(f"{len(tripped)} guards tripped:\n{listed}")
+    err = _error([(t.message, t.hint) for t in trips if t is not None])
+    if err is not None:
+        raise err
+
+
+def refusal(plan: Plan) -> PlanError | None:
+    """The ``PlanError`` that refuses ``plan`` (every guard that tripped), or None when it is not refused."""
+    if not plan.refused:
+        return None
+    return _error([(g.message, g.hint) for g in plan.guards]) or PlanError("a guard refused the plan")
+
+
+def _keys(changes: Iterable[Change]) -> tuple[tuple[Kind, str], ...]:
+    return tuple((c.kind, c.key) for c in changes)
 
 
 # -- the guards ---------------------------------------------------------------------------------------
@@ -68,6 +100,8 @@ def vanished_catalogue_trip(
         "this plan would delete every one of them",
         "if the catalogue directory was moved or deleted, restore it; to really delete them all, "
         "pass --allow-deletes",
+        guard="vanished_catalogue",
+        override="--allow-deletes",
     )
 
 
@@ -84,6 +118,8 @@ def protected_trip(changes: list[Change], protected: dict[tuple[str, str], str])
     return Trip(
         f"The plan would delete {len(hits)} protected resource(s): {listed}",
         "remove `protect: true` from the catalogue entry first if the delete is intended",
+        guard="protect",
+        resources=_keys(c for c, _ in hits),
     )
 
 
@@ -98,6 +134,9 @@ def deletes_trip(changes: list[Change], settings: PlanSettings) -> Trip | None:
         f"Guard max_deletes tripped: the plan deletes {len(deletes)} resource(s), more than the allowed "
         f"{limit} ({sample}{more})",
         "check the catalogue; to proceed anyway pass --allow-deletes",
+        guard="max_deletes",
+        override="--allow-deletes",
+        resources=_keys(deletes),
     )
 
 
@@ -107,7 +146,8 @@ def changed_percent_trip(changes: list[Change], managed_live: int, settings: Pla
     limit = settings.max_changed_percent
     if limit is None or settings.allow_changes or managed_live <= 0:
         return None
-    touched = sum(1 for c in changes if c.action is not Action.CREATE)
+    changed = [c for c in changes if c.action is not Action.CREATE]
+    touched = len(changed)
     pct = Decimal(touched * 100) / Decimal(managed_live)
     if pct <= Decimal(str(limit)):
         return None
@@ -115,6 +155,9 @@ def changed_percent_trip(changes: list[Change], managed_live: int, settings: Pla
         f"Guard max_changed_percent tripped: the plan changes {touched} of {managed_live} managed live "
         f"resource(s) ({pct.quantize(Decimal('0.1'))} %), more than the allowed {_num(limit)} %",
         "check the catalogue; to proceed anyway pass --allow-changes",
+        guard="max_changed_percent",
+        override="--allow-changes",
+        resources=_keys(changed),
     )
 
 
@@ -132,6 +175,9 @@ def price_drops_trip(drops: list[PriceDrop], settings: PlanSettings) -> Trip | N
         f"Guard max_price_drop_percent tripped: {len(over)} price(s) drop by more than {_num(limit)} %: "
         f"{listed}{more}",
         "check the prices; to proceed anyway pass --allow-price-drops",
+        guard="max_price_drop_percent",
+        override="--allow-price-drops",
+        resources=tuple((Kind(d.kind), d.key) for d in over),
     )
 
 

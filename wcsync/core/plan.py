@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from wcsync.core.kinds import Kind
 
@@ -43,6 +43,17 @@ class FieldChange(_Frozen):
     field: str
     before: Any = None
     after: Any = None
+    #: why the field changes when the catalogue did not ask for this value: ``removed from the catalogue``
+    #: (a field wcsync managed, reset to WooCommerce's default; see ``wcsync.core.ownership``); left out of
+    #: the JSON when None
+    reason: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_reason(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("reason") is None:
+            data.pop("reason", None)
+        return data
 
 
 class Note(_Frozen):
@@ -83,6 +94,8 @@ class Change(_Frozen):
     #: the bookkeeping mark to write with this change (products/variations), without the images map,
     #: which apply completes from the store's response
     mark_meta_keys: tuple[str, ...] | None = None
+    #: the fields the mark records as managed after this change (``wcsync.core.ownership``); None: keep none
+    mark_fields: tuple[str, ...] | None = None
     #: delete only: how
     delete_mode: DeleteMode | None = None
     notes: tuple[Note, ...] = ()
@@ -99,6 +112,26 @@ class Info(_Frozen):
     field: str | None = None
     before: Any = None
     after: Any = None
+
+
+class GuardResource(_Frozen):
+    """A resource that made a guard trip."""
+
+    kind: Kind
+    key: str
+
+
+class GuardTrip(_Frozen):
+    """A guard that refuses the plan: which (``max_deletes``, ``max_changed_percent``,
+    ``max_price_drop_percent``, ``vanished_catalogue``, ``protect``), what and the numbers (``message``), what
+    to do (``hint``), the command-line flag that overrides it (None: none does, e.g. ``protect: true``), and
+    the resources that tripped it."""
+
+    guard: str
+    message: str
+    hint: str
+    override: str | None = None
+    resources: tuple[GuardResource, ...] = ()
 
 
 class StoreRef(_Frozen):
@@ -129,6 +162,10 @@ class Plan(_Frozen):
     format_version: int = PLAN_FORMAT_VERSION
     store: StoreRef
     catalog_version: str
+    #: a guard refused the plan: it is shown in full, but apply refuses it without the override flags
+    refused: bool = False
+    #: every guard that tripped (empty when none did)
+    guards: tuple[GuardTrip, ...] = ()
     #: changes in dependency order (see wcsync.core.kinds.APPLY_ORDER; deletes last, bottom-up)
     changes: tuple[Change, ...] = ()
     info: tuple[Info, ...] = ()
@@ -144,11 +181,16 @@ class Plan(_Frozen):
         return not self.changes
 
     def summary(self) -> str:
-        """``Plan: N to create, N to update, N to adopt, N to delete.`` (restores count as updates)."""
+        """``Plan: N to create, N to update, N to adopt, N to delete.`` (``N to restore`` after the updates
+        when the plan restores trashed products)."""
         if self.is_empty:
+            if self.info:
+                return "No changes. The store matches the catalogue; the information shown is not a change."
             return "No changes. The store matches the catalogue."
         create = self.count(Action.CREATE)
-        update = self.count(Action.UPDATE) + self.count(Action.RESTORE)
+        update = self.count(Action.UPDATE)
+        restore = self.count(Action.RESTORE)
         adopt = self.count(Action.ADOPT)
         delete = self.count(Action.DELETE)
-        return f"Plan: {create} to create, {update} to update, {adopt} to adopt, {delete} to delete."
+        restored = f" {restore} to restore," if restore else ""
+        return f"Plan: {create} to create, {update} to update,{restored} {adopt} to adopt, {delete} to delete."

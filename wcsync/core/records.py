@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from wcsync.core.kinds import Kind
 
@@ -34,7 +34,10 @@ class Mark(_Frozen):
     - presence: the resource is managed (created or adopted by wcsync);
     - ``meta_keys``: the meta keys wcsync has written, so only those are ever deleted;
     - ``images``: image source URL (as written in the catalogue) -> attachment id it became, so an unchanged
-      image is re-used by id and never uploaded twice.
+      image is re-used by id and never uploaded twice;
+    - ``fields``: the fields wcsync manages (``wcsync.core.ownership``), sorted; None for a mark written
+      before field ownership was recorded (absent, or PHP's empty ``[]``/``{}``): nothing is released on its
+      account.
 
     ``unreadable`` is not stored: it says why a mark that is present could not be read (not JSON, wrong shape);
     such a mark still marks the resource as managed, but its bookkeeping is unknown (not "wrote nothing").
@@ -44,6 +47,16 @@ class Mark(_Frozen):
     meta_keys: tuple[str, ...] = ()
     images: dict[str, int] = Field(default_factory=dict)
     unreadable: str | None = Field(default=None, exclude=True)
+    fields: tuple[str, ...] | None = None
+
+    @field_validator("fields", mode="before")
+    @classmethod
+    def _tolerant_fields(cls, value: Any) -> Any:
+        # read tolerantly: only a non-empty list of names is a field list (PHP may answer [] or {} for none)
+        if not isinstance(value, list | tuple) or not value:
+            return None
+        names = sorted({v for v in value if isinstance(v, str) and v})
+        return tuple(names) or None
 
 
 class DesiredResource(_Frozen):

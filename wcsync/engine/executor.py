@@ -77,9 +77,13 @@ async def execute(
     continue_on_error: bool = False,
     skip: Mapping[tuple[Kind, str], str] | None = None,
     progress: Progress | None = None,
+    already: Mapping[tuple[Kind, str], int] | None = None,
 ) -> ApplyResult:
-    """Apply ``plan``. ``skip`` maps (kind, key) → reason for changes left alone (stale since planning)."""
-    return await _Run(plan, writer, continue_on_error, dict(skip or {}), progress or _Quiet()).run()
+    """Apply ``plan``. ``skip`` maps (kind, key) → reason for changes left alone (stale since planning);
+    ``already`` maps (kind, key) → live id for changes the store already holds (recorded, not written)."""
+    run = _Run(plan, writer, continue_on_error, dict(skip or {}), progress or _Quiet())
+    run.already = dict(already or {})
+    return await run.run()
 
 
 class _Run:
@@ -89,6 +93,7 @@ class _Run:
         self.writer = writer
         self.keep_going = keep_going
         self.skip = skip
+        self.already: dict[tuple[Kind, str], int] = {}
         self.progress = progress
         self.refs = RunRefs(plan)
         self.result = ApplyResult()
@@ -118,6 +123,12 @@ class _Run:
         pending: list[tuple[Change, WriteOp, ItemResult]] = []
         failed = 0
         for change in stage.changes:
+            done = self.already.get((change.kind, change.key))
+            if done is not None:  # an earlier run applied it: nothing to write, and its id serves later stages
+                self._record(change, Status.ALREADY_APPLIED, id_=done)
+                if change.action is Action.CREATE and done:
+                    self.refs.created(change.kind, change.key, done)
+                continue
             reason = self.skip.get((change.kind, change.key))
             if reason is not None:
                 self._record(change, Status.STALE, error=reason)
@@ -212,7 +223,8 @@ class _Run:
                 pend.item.followup_error = self._explain(exc)
             if pend.assigned and payload.wants_mark(pend.change):
                 images = payload.mark_images(pend.change, pend.assigned)
-                body["meta_data"] = [payload.mark_row(pend.change.mark_meta_keys or (), images)]
+                body["meta_data"] = [payload.mark_row(pend.change.mark_meta_keys or (), images,
+                                                      pend.change.mark_fields)]
             if not body:
                 continue
             ops.append(WriteOp(kind=kind, op=Op.UPDATE, key=pend.change.key, payload=body, id=pend.item.id,

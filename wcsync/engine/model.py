@@ -81,6 +81,8 @@ class Status(StrEnum):
     SKIPPED = "skipped"
     #: changed in the store since the plan was made; left alone
     STALE = "stale"
+    #: a saved plan's change the store already holds (an earlier run applied it): nothing to write
+    ALREADY_APPLIED = "already applied"
 
 
 @dataclass
@@ -128,7 +130,8 @@ class ApplyResult:
 
     @property
     def ok(self) -> bool:
-        return (all(i.status is Status.APPLIED and not i.followup_error for i in self.items)
+        done = (Status.APPLIED, Status.ALREADY_APPLIED)
+        return (all(i.status in done and not i.followup_error for i in self.items)
                 and not self.convergence_errors)
 
     @property
@@ -140,7 +143,7 @@ class ApplyResult:
 
     def summary(self) -> str:
         parts = [f"{self.count(Status.APPLIED)} applied"]
-        for status in (Status.FAILED, Status.STALE, Status.SKIPPED):
+        for status in (Status.ALREADY_APPLIED, Status.FAILED, Status.STALE, Status.SKIPPED):
             if n := self.count(status):
                 parts.append(f"{n} {status.value}")
         text = "Apply: " + ", ".join(parts) + "."

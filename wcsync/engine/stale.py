@@ -2,13 +2,18 @@
 
 A change is stale when the object it updates or deletes is gone or has another ``date_modified`` than the plan
 recorded, or when the object it creates already exists. Stale changes are skipped and reported one by one;
-the rest of the plan proceeds. Pure: compares a plan with a freshly fetched ``LiveState``.
+the rest of the plan proceeds. A change whose object moved *into what the plan wanted* (an earlier run of the
+same plan applied it) is not stale but already applied: ``already_applied`` tells them apart with a fresh plan
+of the same catalogue against the store (``remaining``), in which an applied change no longer appears. Pure:
+compares a plan with a freshly fetched ``LiveState``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from wcsync.core.kinds import Kind
-from wcsync.core.plan import Action, Plan
+from wcsync.core.plan import Action, Change, Plan
 from wcsync.core.records import LiveResource, LiveState
 
 
@@ -65,3 +70,31 @@ def stale_changes(plan: Plan, live: LiveState) -> dict[tuple[Kind, str], str]:
             out[where] = (f"changed in the store since planning (modified {current.date_modified}, "
                           f"plan saw {change.date_modified}); plan again")
     return out
+
+
+def already_applied(
+    plan: Plan, live: LiveState, stale: Iterable[tuple[Kind, str]], remaining: Iterable[Change]
+) -> dict[tuple[Kind, str], int]:
+    """(kind, key) → live id (0 when gone) of the saved plan's changes the store already holds: stale ones
+    (and deletes of objects already gone) that a fresh plan (``remaining``) no longer has."""
+    ids = _by_id(live)
+    still = {(c.kind, _norm(c.kind, c.key)) for c in remaining}
+    candidates = set(stale)
+    out: dict[tuple[Kind, str], int] = {}
+    for change in plan.changes:
+        where = (change.kind, change.key)
+        gone = change.action is Action.DELETE and change.live_id and (change.kind, change.live_id) not in ids
+        if where not in candidates and not gone:
+            continue
+        if (change.kind, _norm(change.kind, change.key)) in still:
+            continue
+        out[where] = 0 if gone else (change.live_id or _live_id(live, change.kind, change.key))
+    return out
+
+
+def _live_id(live: LiveState, kind: Kind, key: str) -> int:
+    wanted = _norm(kind, key)
+    for res in live.of_kind(kind):
+        if res.key and _norm(kind, res.key) == wanted:
+            return res.id
+    return 0

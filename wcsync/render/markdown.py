@@ -104,7 +104,7 @@ def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, full_plan_hint: s
         if len(out) + len(block) + len(worst) > limit:
             break
         out += block
-        shown += (entry.change is not None) + len(entry.children)
+        shown += (entry.change is not None) + entry.children_total
     note = _tidy(module.truncated(shown, total, hint))
     result = out + note
     if len(result) > limit:  # a hint so long that not even the head fits: keep the marker and the summary

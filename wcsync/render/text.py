@@ -30,11 +30,13 @@ VALUE_LIMIT = 60
 
 
 def _widths(view: PlanView) -> tuple[int, int]:
-    kinds = [e.kind_label for e in view.entries] + [c.kind_label for e in view.entries for c in e.children]
+    # a group's label ("4 variations") is followed by its members, not by a key column: it sets no width
+    kinds = [e.kind_label for e in view.entries]
+    kinds += [c.kind_label for e in view.entries for c in e.children if not c.members]
     kinds += [i.kind_label for i in view.info]
     # only keys followed by a label need the column
     keys = [len(e.key) + 2 for e in view.entries if e.label] + [len(i.key) + 2 for i in view.info]
-    keys += [len(c.key) + 4 for e in view.entries for c in e.children if c.label]
+    keys += [len(c.key) + 4 for e in view.entries for c in e.children if c.label and not c.members]
     return max([MIN_KIND_WIDTH, *map(len, kinds)]), max([MIN_KEY_WIDTH, *keys])
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from wcsync.core.fields import FIELDS_BY_KIND
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, DeleteMode, Info, Note, Plan
+from wcsync.render.groups import GuardLine, banner, banner_title, group_siblings, members_text
 
 SYMBOLS: dict[Action, str] = {
     Action.CREATE: "+",
@@ -25,10 +26,11 @@ SYMBOLS: dict[Action, str] = {
     Action.DELETE: "-",
 }
 
-#: the summary's columns; restores count as updates, as in ``Plan.summary()``
+#: the summary's columns; a restore column only when the plan restores, as in ``Plan.summary()``
 SUMMARY_COLUMNS: tuple[tuple[str, tuple[Action, ...]], ...] = (
     ("create", (Action.CREATE,)),
-    ("update", (Action.UPDATE, Action.RESTORE)),
+    ("update", (Action.UPDATE,)),
+    ("restore", (Action.RESTORE,)),
     ("adopt", (Action.ADOPT,)),
     ("delete", (Action.DELETE,)),
 )
@@ -48,6 +50,8 @@ class FieldLine:
     after: str
     #: e.g. ``(+12.5 %)`` from a price-change note, or ""
     suffix: str = ""
+    #: why the field changes though the catalogue did not ask for a value (``removed from the catalogue``)
+    reason: str = ""
 
 
 @dataclass
@@ -64,6 +68,8 @@ class Entry:
     fields: list[FieldLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     children: list[Entry] = field(default_factory=list)
+    #: sibling variations with this same change, shown once (``wcsync.render.groups``); empty: just this one
+    members: list[str] = field(default_factory=list)
 
     @property
     def action(self) -> str:
@@ -71,7 +77,22 @@ class Entry:
 
     @property
     def kind_label(self) -> str:
+        if self.members:
+            return f"{len(self.members)} {self.kind.value}s"
         return KIND_LABEL.get(self.kind, self.kind.value)
+
+    @property
+    def members_text(self) -> str:
+        return members_text(self.members)
+
+    @property
+    def size(self) -> int:
+        """How many resources this entry stands for (a group: its members)."""
+        return len(self.members) or 1
+
+    @property
+    def children_total(self) -> int:
+        return sum(c.size for c in self.children)
 
     @property
     def title(self) -> str | None:
@@ -113,9 +134,14 @@ class PlanView:
     entries: list[Entry]
     info: list[InfoLine]
     summary: str
-    #: (kind label, counts per SUMMARY_COLUMNS) for every kind the plan changes, in apply order
+    #: the tripped guards of a refused plan, shown above it (empty when not refused)
+    guards: list[GuardLine]
+    guards_title: str
+    #: (kind label, counts per ``columns``) for every kind the plan changes, in apply order
     counts: list[tuple[str, tuple[int, ...]]]
     totals: tuple[int, ...]
+    #: the names of the summary table's count columns
+    columns: list[str] = field(default_factory=list)
 
     @property
     def info_keys(self) -> bool:
@@ -205,11 +231,17 @@ def _format_decimal(value: Any) -> str:
         return str(value)
 
 
+def _file_name(src: str) -> str:
+    """An image URL as a reader tells images apart: its file name (the JSON plan has the whole URL)."""
+    path = src.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    return path.rsplit("/", 1)[-1] or src
+
+
 def _image_text(value: Any) -> str:
     if isinstance(value, dict):
         src = value.get("src")
         if src:
-            return str(src)
+            return _file_name(str(src))
         if value.get("id") is not None:
             return f"#{value['id']}"
     return _plain(value, None)
@@ -306,6 +338,7 @@ def _entry(change: Change, *, limit: int | None) -> Entry:
             before=None if creating else format_value(change.kind, fc.field, fc.before, limit=limit),
             after=format_value(change.kind, fc.field, fc.after, limit=limit),
             suffix=suffixes.get(fc.field, ""),
+            reason=fc.reason or "",
         )
         for fc in change.changes
     ]
@@ -358,6 +391,9 @@ def build_entries(plan: Plan, *, limit: int | None = 60) -> list[Entry]:
                 entries.append(products[change.key])
         else:
             entries.append(_entry(change, limit=limit))
+    for entry in entries:
+        if len(entry.children) > 1:
+            entry.children = group_siblings(entry.children)
     return entries
 
 
@@ -380,14 +416,20 @@ def _info_line(info: Info, *, limit: int | None) -> InfoLine:
     )
 
 
+def summary_columns(plan: Plan) -> list[tuple[str, tuple[Action, ...]]]:
+    restores = plan.count(Action.RESTORE)
+    return [col for col in SUMMARY_COLUMNS if col[0] != "restore" or restores]
+
+
 def _counts(plan: Plan) -> tuple[list[tuple[str, tuple[int, ...]]], tuple[int, ...]]:
     rows: list[tuple[str, tuple[int, ...]]] = []
+    columns = summary_columns(plan)
     for kind in Kind:
         of_kind = [c for c in plan.changes if c.kind is kind]
         if of_kind:
-            counts = tuple(sum(1 for c in of_kind if c.action in actions) for _, actions in SUMMARY_COLUMNS)
+            counts = tuple(sum(1 for c in of_kind if c.action in actions) for _, actions in columns)
             rows.append((KIND_LABEL.get(kind, kind.value), counts))
-    totals = tuple(sum(row[1][i] for row in rows) for i in range(len(SUMMARY_COLUMNS)))
+    totals = tuple(sum(row[1][i] for row in rows) for i in range(len(columns)))
     return rows, totals
 
 
@@ -399,7 +441,10 @@ def build_view(plan: Plan, *, limit: int | None = 60) -> PlanView:
         scope=scope_lines(plan),
         entries=build_entries(plan, limit=limit),
         info=[_info_line(i, limit=limit) for i in plan.info],
-        summary=plan.summary(),
+        summary=plan.summary() + (" Refused by a guard (see above)." if plan.refused else ""),
+        guards=banner(plan),
+        guards_title=banner_title(plan),
         counts=counts,
         totals=totals,
+        columns=[name for name, _ in summary_columns(plan)],
     )

@@ -147,9 +147,15 @@ def meta_rows(meta: Mapping[str, Any] | None, deletes: Iterable[str]) -> list[di
     return rows
 
 
-def mark_row(meta_keys: Iterable[str], images: Mapping[str, int]) -> dict[str, Any]:
+def mark_row(meta_keys: Iterable[str], images: Mapping[str, int],
+             fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The ``_wcsync`` meta row; ``fields`` is the managed-field list (``wcsync.core.ownership``), left out
+    when None."""
     mark = Mark(meta_keys=tuple(sorted(set(meta_keys))), images=dict(images))
-    return {"key": MARK_META_KEY, "value": mark.model_dump(mode="json")}
+    value = mark.model_dump(mode="json", exclude={"fields"})
+    if fields is not None:
+        value["fields"] = sorted(set(fields))
+    return {"key": MARK_META_KEY, "value": value}
 
 
 def desired(change: Change) -> dict[str, Any]:
@@ -227,7 +233,7 @@ def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
 def _add_meta(body: dict[str, Any], change: Change, values: Mapping[str, Any]) -> None:
     rows = meta_rows(values.get("meta"), change.meta_deletes)
     if wants_mark(change):
-        rows.append(mark_row(change.mark_meta_keys or (), mark_images(change)))
+        rows.append(mark_row(change.mark_meta_keys or (), mark_images(change), change.mark_fields))
     if rows:
         body["meta_data"] = rows
 

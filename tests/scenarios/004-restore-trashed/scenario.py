@@ -23,7 +23,7 @@ def check(plan):
     assert [n.code for n in c.notes] == ["publish"]
     assert c.mark_meta_keys == ()
     assert c.date_modified == "2026-11-01T09:00:00"
-    assert plan.summary() == "Plan: 0 to create, 1 to update, 0 to adopt, 0 to delete."
+    assert plan.summary() == "Plan: 0 to create, 0 to update, 1 to restore, 0 to adopt, 0 to delete."
 
 
 def _variations_of_a_restored_product_wait_for_the_next_run():

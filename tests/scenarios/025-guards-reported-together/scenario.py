@@ -36,15 +36,11 @@ def check_error(err):
     assert str(err) == f"3 guards tripped:\n  - {DELETES}\n  - {CHANGES}\n  - {PRICES}"
     assert err.hint is None  # each line carries its own override
     from tests.scenarios.builders import STORE, lines
+    from wcsync.core import guards
     from wcsync.core.planner import build_plan
-    from wcsync.errors import PlanError
 
     def refusal(**overrides):
-        try:
-            build_plan(*build(**overrides), store=STORE)
-        except PlanError as e:
-            return e
-        return None
+        return guards.refusal(build_plan(*build(**overrides), store=STORE))
 
     # one override leaves the other two, still together
     assert str(refusal(allow_price_drops=True)) == f"2 guards tripped:\n  - {DELETES}\n  - {CHANGES}"
@@ -53,7 +49,17 @@ def check_error(err):
     assert single is not None and str(single) == CHANGES
     assert (single.message, single.hint) == tuple(CHANGES.split(" — "))
     assert refusal(allow_price_drops=True, allow_deletes=True, allow_changes=True) is None
+    refused = build_plan(*build(), store=STORE)
+    # the guards as data: which, the override flag, the resources that tripped each
+    assert [(g.guard, g.override) for g in refused.guards] == [
+        ("max_deletes", "--allow-deletes"),
+        ("max_changed_percent", "--allow-changes"),
+        ("max_price_drop_percent", "--allow-price-drops"),
+    ]
+    assert [(r.kind.value, r.key) for r in refused.guards[0].resources] == [("product", "GONE-0"), ("product", "GONE-1")]
+    assert [(r.kind.value, r.key) for r in refused.guards[2].resources] == [("product", "MUG-LOGO")]
     plan = build_plan(*build(allow_price_drops=True, allow_deletes=True, allow_changes=True), store=STORE)
+    assert not plan.refused and plan.guards == ()
     assert lines(plan) == [
         "update product MUG-LOGO [regular_price]", "delete product GONE-0", "delete product GONE-1"
     ]

@@ -4,8 +4,9 @@
 (``marked``: only resources carrying wcsync's mark are updated or deleted; an unmarked live product with a
 catalogue SKU is adopted; a SKU held by a trashed product is restored), resolves references by natural key,
 writes impact notes, orders the changes by ``wcsync.core.kinds.APPLY_ORDER`` (deletes bottom-up) and applies
-the guards, raising one ``PlanError`` that names every guard that tripped. ``verify_convergence`` re-plans after apply and returns what
-still differs. No I/O, no clock, no environment.
+the guards: a tripped guard never hides the plan, it is recorded in it (``Plan.guards``, ``Plan.refused``;
+``wcsync.core.guards.refusal`` turns it into the one ``PlanError`` naming every trip). ``verify_convergence``
+re-plans after apply and returns what still differs. No I/O, no clock, no environment.
 
 Protect: ``protect: true`` lives on a catalogue entry, and a resource is only deleted when no catalogue entry
 matches it, so a protected entry protects against deletes that still happen with the entry present (a
@@ -17,6 +18,7 @@ vanished-catalogue guard and ``max_deletes`` cover that case.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from wcsync.core import guards
@@ -34,21 +36,34 @@ __all__ = ["build_plan", "plan_changes", "verify_convergence"]
 
 
 def build_plan(desired: DesiredState, live: LiveState, settings: PlanSettings, *, store: StoreRef) -> Plan:
-    """Plan the changes that make ``live`` match ``desired``; raise ``PlanError`` when a guard trips."""
+    """Plan the changes that make ``live`` match ``desired``. Every guard is evaluated; the tripped ones are
+    recorded in the plan, which is then ``refused`` (see ``wcsync.core.guards.refusal``)."""
     ctx = _run(desired, live, settings, store)
     changes = ctx.changes
-    # every guard is evaluated; one PlanError names all that tripped
-    guards.refuse(
-        [
+    managed_products = sum(1 for p in live.products if settings.ownership == "all" or p.mark is not None)
+    vanished = guards.vanished_catalogue_trip(store.name, len(desired.products), managed_products, settings)
+    if vanished is not None:
+        product_deletes = tuple(
+            (c.kind, c.key) for c in changes if c.kind is Kind.PRODUCT and c.action is Action.DELETE
+        )
+        vanished = replace(vanished, resources=product_deletes)
+    trips = [
+        t
+        for t in (
+            vanished,
             guards.protected_trip(changes, ctx.protected),
-            guards.deletes_trip(changes, settings),
+            # a vanished catalogue is the deletes guard's worst case: one refusal, not two
+            guards.deletes_trip(changes, settings) if vanished is None else None,
             guards.changed_percent_trip(changes, ctx.managed_total, settings),
             guards.price_drops_trip(ctx.drops, settings),
-        ]
-    )
+        )
+        if t is not None
+    ]
     return Plan(
         store=StoreRef(name=store.name, url=store.url, wc_version=store.wc_version or live.wc_version),
         catalog_version=desired.catalog_version,
+        refused=bool(trips),
+        guards=tuple(t.as_plan() for t in trips),
         changes=tuple(changes),
         info=tuple(ctx.info),
         refs=_collect_refs(changes, ctx.index),
@@ -106,11 +121,6 @@ def _run(
         ctx.untargeted_deletes = frozenset(
             (c.kind, c.live_id) for c in whole.changes if c.action is Action.DELETE and c.live_id is not None
         )
-    if with_guards:
-        managed_products = sum(
-            1 for p in live.products if settings.ownership == "all" or p.mark is not None
-        )
-        guards.check_vanished_catalogue(store.name, len(desired.products), managed_products, settings)
     plan_terms(ctx)
     ctx.drops = plan_products(ctx)
     check_taken_skus(ctx)

@@ -12,6 +12,7 @@ from wcsync.core.compare import canon, same_text
 from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
 from wcsync.core.images import diff_image, diff_images, known_attachments
 from wcsync.core.kinds import Kind
+from wcsync.core.ownership import REMOVED_REASON, managed_fields, released_fields
 from wcsync.core.plan import FieldChange, Info
 from wcsync.core.planner.context import PlanContext
 from wcsync.core.quirks import ignored_fields
@@ -28,6 +29,10 @@ class FieldDiff:
     meta_deletes: list[str] = field(default_factory=list)
     meta_deleted: dict[str, Any] = field(default_factory=dict)
     mark_meta_keys: list[str] = field(default_factory=list)
+    #: products/variations: the fields the mark records after a write (``wcsync.core.ownership``)
+    mark_fields: tuple[str, ...] | None = None
+    #: the live mark has no field list yet (written before field ownership): it is recorded on this write
+    records_ownership: bool = False
 
 
 #: kind -> field name -> its position in the vocabulary (changes are listed in that order)
@@ -97,15 +102,25 @@ def diff_record(
     types = FIELDS_BY_KIND[kind]
     out = FieldDiff()
     owned = ctx.store_owned
-    ignored = ignored_fields(kind, d.fields, live.fields if live is not None else None)
+    # fields wcsync managed that the catalogue no longer names go back to WooCommerce's default
+    mark = live.mark if live is not None else None
+    released = released_fields(kind, mark.fields, d.fields, owned) if mark is not None else {}
+    wanted = {**d.fields, **released} if released else d.fields
+    if kind in (Kind.PRODUCT, Kind.VARIATION):
+        out.mark_fields = managed_fields(kind, d.fields, owned)
+        out.records_ownership = mark is not None and mark.fields is None
+    ignored = ignored_fields(kind, wanted, live.fields if live is not None else None)
     for name, reason in sorted(ignored.items()):
         if not reason:
             continue  # the store already does what the catalogue asks
         out.info.append(Info(kind=kind, key=d.key, field=name, message=f"{reason}: not compared, not written"))
-    for name in _field_order(kind, [n for n in d.fields if n != "meta" and n not in ignored]):
-        value = d.fields[name]
+    for name in _field_order(kind, [n for n in wanted if n != "meta" and n not in ignored]):
+        value = wanted[name]
         if name in _IMAGE_FIELDS:
+            before_count = len(out.changes)
             _diff_images(ctx, d, live, name, value, out)
+            if name in released and len(out.changes) > before_count:
+                out.changes[-1] = out.changes[-1].model_copy(update={"reason": REMOVED_REASON})
             continue
         ftype = types.get(name, "json")
         if live is None:
@@ -137,7 +152,8 @@ def diff_record(
                 )
             )
             continue
-        out.changes.append(FieldChange(field=name, before=before, after=after))
+        why = REMOVED_REASON if name in released else None
+        out.changes.append(FieldChange(field=name, before=before, after=after, reason=why))
     if kind in (Kind.PRODUCT, Kind.VARIATION):
         _diff_meta(d, live, out)
         if live is not None and live.mark is not None and live.mark.unreadable:

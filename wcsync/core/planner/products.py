@@ -18,6 +18,12 @@ from wcsync.core.planner.diff import FieldDiff, diff_record
 from wcsync.core.records import DesiredResource, LiveResource
 
 _MAX_LISTED = 10
+#: a mark written before field ownership: this write records the fields wcsync manages
+OWNERSHIP_NOTE = Note(
+    code="ownership-recorded",
+    message="its mark predates field ownership: this write records the fields wcsync manages (a field line "
+    "deleted from the catalogue before it is not reset)",
+)
 
 
 def plan_products(ctx: PlanContext) -> list[PriceDrop]:
@@ -84,7 +90,8 @@ def _change(
         meta_deleted=diff.meta_deleted,
         attachments=diff.attachments,
         mark_meta_keys=tuple(diff.mark_meta_keys),
-        notes=tuple(notes),
+        mark_fields=diff.mark_fields,
+        notes=tuple(notes) + ((OWNERSHIP_NOTE,) if diff.records_ownership else ()),
         date_modified=live.date_modified if live is not None else None,
     )
 
