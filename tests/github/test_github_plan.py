@@ -117,7 +117,6 @@ def test_a_70000_character_plan_is_split_between_comment_and_job_summary(runs: R
     assert "The plan is longer than a comment" in result.stdout
 
 
-@pytest.mark.xfail(reason="needs e-plans12: guard-refused plan output", strict=True)
 def test_a_guard_trip_still_posts_the_full_plan(runs: Runs, fake_github: FakeGitHub, project: Path) -> None:
     mug(project, "MUG-2")
     assert wcsync(project, "apply", "--auto-approve").exit_code == 0
@@ -135,8 +134,8 @@ def test_a_guard_trip_still_posts_the_full_plan(runs: Runs, fake_github: FakeGit
 def test_a_refused_plan_file_as_the_contract_shapes_it_is_posted_in_full(
     runs: Runs, fake_github: FakeGitHub, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Until e-plans12 lands (the xfail above), `wcsync plan` is stood in for by the real plan with the override
-    plus the contract's keys (CONTRACTS point 2) and exit 1: what `wcsync github plan` does with it."""
+    """A plan file shaped by the guard contract alone (`refused`, `guards`, exit 1) is posted in full: the
+    github commands read the plan file's contract, not wcsync's internals."""
     import json
 
     from wcsync.github import flows
