@@ -10,7 +10,7 @@ import sqlite3
 from typing import Any
 
 from wcsync.sandbox import store
-from wcsync.sandbox.db import next_id
+from wcsync.sandbox.db import iso, next_id, now, unix
 from wcsync.sandbox.errors import ApiError, invalid_type, not_in_enum
 from wcsync.sandbox.text import format_decimal, post_html, sanitize_sku, to_float
 
@@ -160,7 +160,8 @@ def apply_common(props: dict[str, Any], data: dict[str, Any], conn: sqlite3.Conn
         row = conn.execute("SELECT id FROM sb_terms WHERE taxonomy = 'product_shipping_class' AND slug = ?",
                            (as_str(data["shipping_class"]),)).fetchone()
         props["shipping_class_id"] = int(row["id"]) if row else 0
-    if "menu_order" in data:
+    if "menu_order" in data and (as_int(data["menu_order"]) or "image_id" not in props):
+        # the variations controller sets menu_order only when truthy: 0 leaves it as it was (11#39-42)
         props["menu_order"] = as_int(data["menu_order"]) or 0
     if "stock_status" in data and data["stock_status"] in ("instock", "outofstock", "onbackorder"):
         props["stock_status"] = data["stock_status"]
@@ -172,8 +173,11 @@ def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:
             props["stock_quantity"] = as_int(data["stock_quantity"])
         if "inventory_delta" in data and as_int(data["inventory_delta"]) is not None:
             props["stock_quantity"] = int(props.get("stock_quantity") or 0) + int(as_int(data["inventory_delta"]) or 0)
-        if props.get("stock_quantity") is None:
-            props["stock_quantity"] = 0
+        # WC_Product::validate_props stores the status of a managed stock (a quantity never sent stays null
+        # and counts as 0, 11#46); an unmanaged product keeps the status it had (11#50)
+        above = int(props.get("stock_quantity") or 0) > 0
+        props["stock_status"] = "instock" if above else (
+            "onbackorder" if props.get("backorders", "no") != "no" else "outofstock")
     else:  # WC_Product::validate_props
         props["stock_quantity"] = None
         props["backorders"] = "no"
@@ -181,10 +185,29 @@ def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:
 
 
 def meta_value(value: Any) -> Any:
-    """What a meta value reads back as: scalars become strings (``true`` → ``"1"``, ``false`` → ``""``)."""
+    """What a meta value reads back as: scalars become strings (``true`` → ``"1"``, ``false`` → ``""``);
+    arrays and objects go through PHP (:func:`php_json`), so ``{}`` comes back ``[]`` (11#1-4)."""
     if isinstance(value, dict | list):
-        return value
+        return php_json(value)
     return as_str(value)
+
+
+_PHP_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
+
+
+def php_json(value: Any) -> Any:
+    """A JSON value after PHP's ``json_decode(…, true)`` + ``json_encode``: objects become PHP arrays, whose
+    decimal-integer keys become integers, and an array whose keys are exactly 0, 1, … n-1 in order
+    (the empty one included) is encoded back as a JSON list. Nested scalars keep their JSON type."""
+    if isinstance(value, list):
+        return [php_json(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    keys = [int(k) if _PHP_INT_KEY.fullmatch(k) and -2**63 <= int(k) < 2**63 else k for k in value]
+    items = [php_json(v) for v in value.values()]
+    if keys == list(range(len(keys))):
+        return items
+    return {str(k): v for k, v in zip(keys, items, strict=True)}
 
 
 def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[Any]) -> None:
@@ -276,3 +299,16 @@ def check_lookup(conn: sqlite3.Connection, sku: str) -> None:
         raise ApiError(400, "woocommerce_rest_product_not_created",
                        f"The product with SKU ({sku}) you are trying to insert is already present in the lookup "
                        "table")
+
+
+def trash(conn: sqlite3.Connection, post_id: int, props: dict[str, Any], row: sqlite3.Row) -> None:
+    """WordPress ``wp_trash_post``: status ``trash``, the ``_wp_trash_meta_*`` rows, and for a post with a slug
+    ``_wp_desired_post_slug`` + the ``__trashed`` suffix (products 05#125; variations 11#27)."""
+    add_meta(conn, props, "_wp_trash_meta_status", str(props.get("status", "publish")))
+    add_meta(conn, props, "_wp_trash_meta_time", str(unix(now())))
+    if props.get("slug"):
+        add_meta(conn, props, "_wp_desired_post_slug", props["slug"])
+        props["slug"] = props["slug"] + "__trashed"
+    props["status"] = "trash"
+    store.save(conn, post_id, row["post_type"], row["parent_id"], props, created=row["date_created"],
+               modified=iso(now()) or "", price=str(row["price"] or ""))

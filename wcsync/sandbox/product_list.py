@@ -40,7 +40,6 @@ def list_products(ctx: Ctx, *, variations_only: bool = False) -> Reply:
     search_sku = ctx.query.get("search_sku", "").strip().casefold()
     if variations_only:
         where.append("p.post_type = 'product_variation'")
-        where.append("EXISTS (SELECT 1 FROM sb_posts parent WHERE parent.id = p.parent_id AND parent.status != 'trash')")
     elif skus or search_sku:
         where.append("p.post_type IN ('product', 'product_variation')")
     else:

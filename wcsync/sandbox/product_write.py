@@ -11,13 +11,12 @@ from typing import Any
 from urllib.parse import quote
 
 from wcsync.sandbox import images, pricing, products, store, terms
-from wcsync.sandbox.db import DEFAULT_CATEGORY_ID, iso, next_id, now, unix
+from wcsync.sandbox.db import DEFAULT_CATEGORY_ID, iso, next_id, now
 from wcsync.sandbox.errors import ApiError
 from wcsync.sandbox.http import Ctx
 from wcsync.sandbox.product_fields import (
     STATUSES,
     TYPES,
-    add_meta,
     apply_common,
     apply_stock,
     as_int,
@@ -26,10 +25,12 @@ from wcsync.sandbox.product_fields import (
     check_lookup,
     check_sku,
     merge_meta,
+    trash,
     to_bool,
     validate,
 )
 from wcsync.sandbox.text import (
+    decode_entities,
     post_html,
     product_name,
     sanitize_text_field,
@@ -117,8 +118,16 @@ def _apply_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
                 stored.append({"id": attribute_id, "name": "", "options": term_ids, **common})
         elif entry.get("name") and "options" in entry:
             name = sanitize_text_field(as_str(entry["name"]))
-            stored.append({"id": 0, "name": name, "options": [as_str(o) for o in options], **common})
+            stored.append({"id": 0, "name": name, "options": text_options([as_str(o) for o in options]), **common})
     props["attributes"] = stored
+
+
+def text_options(options: list[str]) -> list[str]:
+    """A local attribute's options as WooCommerce reads them back: stored joined by ``" | "``
+    (``wc_implode_text_attributes``) and split again by ``wc_get_text_attributes`` (entities decoded, parts
+    trimmed, empty parts dropped), so an option containing ``|`` becomes two (11#68)."""
+    joined = decode_entities(" | ".join(options))
+    return [part.strip() for part in joined.split("|") if part.strip() != ""]
 
 
 def _apply_default_attributes(ctx: Ctx, props: dict[str, Any], value: Any) -> None:
@@ -355,17 +364,6 @@ def delete_product(ctx: Ctx, product_id: int, *, force: bool) -> dict[str, Any]:
         assert loaded_child is not None
         trash(ctx.conn, child["id"], loaded_child[1], loaded_child[0])
     return body
-
-
-def trash(conn: sqlite3.Connection, post_id: int, props: dict[str, Any], row: sqlite3.Row) -> None:
-    add_meta(conn, props, "_wp_trash_meta_status", str(props.get("status", "publish")))
-    add_meta(conn, props, "_wp_trash_meta_time", str(unix(now())))
-    if props.get("slug"):
-        add_meta(conn, props, "_wp_desired_post_slug", props["slug"])
-        props["slug"] = props["slug"] + "__trashed"
-    props["status"] = "trash"
-    store.save(conn, post_id, row["post_type"], row["parent_id"], props, created=row["date_created"],
-               modified=iso(now()) or "", price=str(row["price"] or ""))
 
 
 def _purge(conn: sqlite3.Connection, post_id: int) -> None:

@@ -23,8 +23,8 @@ def invalid_id(status: int) -> ApiError:
 def stock_status(props: dict[str, Any]) -> str:
     if props.get("type") == "external":
         return "instock"
-    if props.get("manage_stock") and props.get("stock_quantity") is not None:
-        if int(props["stock_quantity"]) > 0:
+    if props.get("manage_stock"):
+        if int(props.get("stock_quantity") or 0) > 0:
             return "instock"
         return "onbackorder" if props.get("backorders", "no") != "no" else "outofstock"
     return str(props.get("stock_status") or "instock")
@@ -147,8 +147,11 @@ def computed(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any]) -> dict[str, Any
     if kind in ("variable", "grouped"):
         kids = children_prices(ctx, props, row)
         if kind == "variable":
-            price = lowest([p for p, _, _ in kids])
-            status = _variable_stock(ctx, row) if kids else "outofstock"
+            # with no live variation the parent keeps the price of its last sync (a restored parent whose
+            # variations are still in the trash, 11#17); a parent managing its stock has its own status (11#35)
+            price = lowest([p for p, _, _ in kids]) if kids else str(props.get("synced_price", ""))
+            status = stock_status(props) if props.get("manage_stock") else (
+                _variable_stock(ctx, row) if kids else "outofstock")
         else:
             price = str(props.get("grouped_price", ""))
             status = stock_status(props)

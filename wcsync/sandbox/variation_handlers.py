@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from wcsync.sandbox import product_fields, store, variations
@@ -19,11 +20,11 @@ def list_handler(ctx: Ctx) -> Reply:
     page = page_params(ctx)
     order = order_param(ctx, "desc")
     parent_id = int(ctx.params["product_id"])
-    parent = store.load(ctx.conn, parent_id)
-    rows = store.children(ctx.conn, parent_id) if parent and parent[1].get("status") != "trash" else []
+    rows = store.children(ctx.conn, parent_id, include_trash=True)
     status = ctx.query.get("status", "any")
-    if status != "any":
-        rows = [r for r in rows if r["status"] == status]
+    # trashed variations (a trashed parent's included) show only with status=trash (11#8-10)
+    rows = [r for r in rows if r["status"] == status or (status == "any" and r["status"] != "trash")]
+    rows = _attribute_filter(ctx, rows)
     skus = {s.strip().casefold() for s in ctx.query.get("sku", "").split(",") if s.strip()}
     if skus:
         rows = [r for r in rows if r["sku_lower"] in skus]
@@ -42,6 +43,33 @@ def list_handler(ctx: Ctx) -> Reply:
     rows = sorted(rows, key=key, reverse=order == "desc")
     chunk = rows[page.start: page.start + page.per_page]
     return list_reply(ctx, [variations.body(ctx, r["id"], context=context) for r in chunk], len(rows), page)
+
+
+def _attribute_filter(ctx: Ctx, rows: list[Any]) -> list[Any]:
+    """``attributes[i][attribute]`` + ``attributes[i][term]``: the stored value must equal the term as sent
+    (a global attribute stores the term slug, so its name finds nothing, 11#74-76)."""
+    wanted: dict[str, dict[str, str]] = {}
+    for key, value in ctx.query.items():
+        match = re.fullmatch(r"attributes\[(\d+)\]\[(attribute|term)\]", key)
+        if match:
+            wanted.setdefault(match.group(1), {})[match.group(2)] = value
+    pairs = [(w["attribute"], w["term"]) for w in wanted.values() if "attribute" in w and "term" in w]
+    if not pairs:
+        return rows
+    out = []
+    for row in rows:
+        values = store.props_of(row).get("attributes", {})
+        if all(_stored_value(ctx, values, attribute).casefold() == term.casefold() for attribute, term in pairs):
+            out.append(row)
+    return out
+
+
+def _stored_value(ctx: Ctx, values: dict[str, Any], attribute: str) -> str:
+    key = attribute
+    if attribute.startswith("pa_"):
+        found = ctx.conn.execute("SELECT id FROM sb_attributes WHERE slug = ?", (attribute[3:],)).fetchone()
+        key = f"pa:{found['id']}" if found else attribute
+    return str(values.get(key, ""))
 
 
 def store_list_handler(ctx: Ctx) -> Reply:

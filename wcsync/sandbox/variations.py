@@ -16,7 +16,7 @@ from wcsync.sandbox.http import (
     Ctx,
     links,
 )
-from wcsync.sandbox.text import sanitize_title, to_float, wpautop
+from wcsync.sandbox.text import sanitize_text_field, sanitize_title, term_name, to_float, wpautop
 
 
 def invalid_id() -> ApiError:
@@ -205,10 +205,13 @@ def apply(ctx: Ctx, parent_id: int, props: dict[str, Any], data: dict[str, Any],
             attr = known.get(query)
             if attr is None:
                 continue
-            value = product_fields.as_str(entry.get("option", "")).strip()
+            value = sanitize_text_field(product_fields.as_str(entry.get("option", "")))  # wc_clean
             if attr["id"]:
+                # get_term_by('name'): the name as WordPress stores it (entities encoded), compared by the
+                # database's case-insensitive collation; the term's slug is stored (11#69-75)
+                stored_name = term_name(value).casefold()
                 found = conn.execute("SELECT slug, name FROM sb_terms WHERE taxonomy = ?", (attr["key"],)).fetchall()
-                match = next((t["slug"] for t in found if t["name"].casefold() == value.casefold()), None)
+                match = next((t["slug"] for t in found if t["name"].casefold() == stored_name), None)
                 value = match or sanitize_title(value)
             by_key[attr["key"]] = value
         props["attributes"] = by_key
@@ -256,8 +259,9 @@ def sync_or_defer(ctx: Ctx, parent_id: int) -> None:
 def sync_parent(conn: sqlite3.Connection, parent_id: int) -> None:
     """A variation save re-syncs (and so re-saves) its parent: new modified time, new lowest price."""
     prices = [pricing.active_price(p, now()) for p in products.child_props(conn, parent_id)]
-    conn.execute("UPDATE sb_posts SET date_modified = ?, price = ? WHERE id = ? AND post_type = 'product'",
-                 (iso(now()), to_float(products.lowest(prices)), parent_id))
+    price = products.lowest(prices)
+    conn.execute("UPDATE sb_posts SET date_modified = ?, price = ?, data = json_set(data, '$.synced_price', ?) "
+                 "WHERE id = ? AND post_type = 'product'", (iso(now()), to_float(price), price, parent_id))
 
 
 def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = False) -> int:
@@ -267,8 +271,9 @@ def create(ctx: Ctx, parent_id: int, data: dict[str, Any], *, batch: bool = Fals
         raise ApiError(404, "woocommerce_rest_product_invalid_id", "Invalid ID.")
     props = store.load_defaults("variation")
     variation_id = next_id(ctx.conn, "post")
+    # no lookup-table refusal here: WooCommerce's variation data store creates without the SKU lock of
+    # ``WC_Product_Data_Store_CPT::create`` (a trashed variation's SKU is reusable, 11#30-33)
     apply(ctx, parent_id, props, data, variation_id, creating=True)
-    product_fields.check_lookup(ctx.conn, props.get("sku", ""))
     save(ctx, variation_id, parent_id, props, iso(now()) or "")
     return variation_id
 
@@ -290,12 +295,12 @@ def update(ctx: Ctx, parent_id: int, variation_id: int, data: dict[str, Any], *,
 
 def delete(ctx: Ctx, parent_id: int, variation_id: int, *, force: bool) -> dict[str, Any]:
     row, props = get_loaded(ctx, parent_id, variation_id)
+    if not force and props.get("status") == "trash":
+        raise ApiError(410, "woocommerce_rest_already_trashed", "The product_variation has already been deleted.")
     result = body(ctx, variation_id, context="edit", deleted=force)
     if force:
         ctx.conn.execute("DELETE FROM sb_posts WHERE id = ?", (variation_id,))
     else:
-        props["status"] = "trash"
-        store.save(ctx.conn, variation_id, "product_variation", parent_id, props, created=row["date_created"],
-                   modified=iso(now()) or "", price=str(row["price"] or ""))
+        product_fields.trash(ctx.conn, variation_id, props, row)
     sync_or_defer(ctx, parent_id)
     return result
