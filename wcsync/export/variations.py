@@ -48,7 +48,7 @@ VARIATION_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("date_on_sale_to", None, same),
     ("tax_status", "taxable", same),
     ("tax_class", "parent", text_value),
-    ("manage_stock", False, same),
+    ("manage_stock", False, lambda v: v is True),  # "parent": the variation does not manage its own (11#36)
     ("stock_quantity", None, same),
     ("stock_status", "instock", same),
     ("backorders", "no", same),
