@@ -12,13 +12,13 @@ import pytest
 
 from tests.core.captures import answered, sent
 from tests.export.livestate import live_state, product
+from tests.scenarios.builders import STORE
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import PlanSettings
 from wcsync.core.planner import build_plan
 from wcsync.core.records import DesiredResource, DesiredState, LiveState, Mark
 from wcsync.export import export_catalog
 from wcsync.store import payload, wire
-from tests.scenarios.builders import STORE
 
 
 def php(value: Any) -> Any:
