@@ -344,3 +344,14 @@ def test_a_variation_restore_whose_request_was_lost_is_found_in_the_trash_and_se
     (result,) = asyncio.run(go())
     assert (result.ok, result.id) == (True, 5) and variation["status"] == "publish"
     assert [(m, s) for m, _, s in requests] == [("POST", None), ("GET", None), ("GET", "trash"), ("POST", None)]
+
+
+def test_a_sku_less_variation_with_an_entity_encoded_term_name_is_found_again() -> None:
+    from tests.core.captures import answered, sent
+    from wcsync.store.writer import _match_variation
+
+    # the store answers the global option as the term's entity-encoded name (11#72)
+    rows = [answered("11#72")]
+    op = WriteOp(kind=Kind.VARIATION, op=Op.CREATE, key="F-TEXT[…]", parent_id=448,
+                 payload={"attributes": [{**a, "id": 1} if "id" in a else a for a in sent("11#69")["attributes"]]})
+    assert _match_variation(op, rows) == rows[0]

@@ -399,7 +399,8 @@ def _combo(attrs: Any) -> set[tuple[str, str]]:
         if not isinstance(attr, dict):
             continue
         ref = str(attr["id"]) if attr.get("id") else str(attr.get("name") or "").lower()
-        out.add((ref, str(attr.get("option") or "").lower()))
+        # a global option comes back as the term's entity-encoded name (``Rot &amp; Weiß``, 11#72)
+        out.add((ref, html.unescape(str(attr.get("option") or "")).lower()))
     return out
 
 
