@@ -17,6 +17,8 @@ from wcsync.engine.model import ApplyResult, Status
 
 
 def _short(value: Any) -> str:
+    if value is None:
+        return "no value"
     text = json.dumps(value, default=str, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "..."
 
