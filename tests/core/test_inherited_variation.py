@@ -86,3 +86,16 @@ def test_import_writes_no_inherited_stock_for_the_variation() -> None:
     files = export_catalog(live.model_copy(update={"products": (parent,), "variations": (variation,)})).files
     (item,) = files["products/c-parent.yaml"]["variations"]
     assert "manage_stock" not in item and "stock_quantity" not in item and "backorders" not in item
+    assert "weight" not in item and "dimensions" not in item and "shipping_class" not in item
+
+
+def test_a_date_only_sale_end_is_midnight_on_both_sides() -> None:
+    from wcsync.catalog.values import parse_datetime
+
+    request, stored = sent("11#82"), answered("11#83")
+    product = wire.product({**stored, "sku": "G", "meta_data": _MARK})
+    assert product.fields["date_on_sale_to"] == "2030-01-31T00:00:00"  # the start of that day (11#83)
+    desired = DesiredState(products=(DesiredResource(kind=Kind.PRODUCT, key="G", fields={
+        "date_on_sale_from": parse_datetime(request["date_on_sale_from"]),
+        "date_on_sale_to": parse_datetime(request["date_on_sale_to"])}),))
+    assert build_plan(desired, LiveState(products=(product,)), PlanSettings(), store=STORE).changes == ()
