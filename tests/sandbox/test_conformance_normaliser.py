@@ -57,3 +57,18 @@ def test_tie_reordering_only_moves_items_it_can_identify() -> None:
     expected = [{"id": 20, "name": "Hoodies"}, {"id": 19, "name": "Hoodies"}]
     actual = [{"id": 119, "name": "Hoodies"}, {"id": 120, "name": "Hoodies"}]
     assert reorder_ties(expected, actual, ids, "term") == [actual[1], actual[0]]
+
+
+def test_download_ids_match_through_their_own_bijection() -> None:
+    ids = IdMap()
+
+    def download(uuid: str, name: str = "Manual") -> dict[str, object]:
+        return {"downloads": [{"id": uuid, "name": name, "file": "http://store.test/a.jpg"}]}
+
+    assert compare(download("cap-1"), download("sb-1"), ids) == []  # the store's random UUID vs the sandbox's
+    assert compare(download("cap-1"), download("sb-1"), ids) == []  # kept where the store kept it
+    assert compare(download("cap-1"), download("sb-2"), ids) != []  # the sandbox renewed a kept id
+    assert compare(download("cap-2"), download("sb-1"), ids) != []  # the sandbox kept an id the store renewed
+    assert compare(download("cap-2"), download("sb-2"), ids) == []
+    assert compare(download("cap-2"), download("sb-2", "Other"), ids) != []  # everything else is compared
+    assert compare(download("cap-3"), download(""), ids) != []  # an id must be there

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import sqlite3
+import uuid
 from typing import Any
 
 from wcsync.sandbox import store
@@ -57,7 +58,7 @@ def validate(data: dict[str, Any], *, variation: bool = False) -> None:
             isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value) is not None)
         if not ok:
             raise invalid_type("stock_quantity", "integer")
-    for name in ("meta_data", "images", "upsell_ids", "cross_sell_ids", "categories", "tags", "attributes",
+    for name in ("meta_data", "images", "downloads", "brands", "upsell_ids", "cross_sell_ids", "categories", "tags", "attributes",
                  "default_attributes", "grouped_products"):
         if name in data and not isinstance(data[name], list):
             raise invalid_type(name, "array")
@@ -83,6 +84,14 @@ def validate(data: dict[str, Any], *, variation: bool = False) -> None:
                                                "data": {"param": f"dimensions[{key}]"}}}})
     if "menu_order" in data and not isinstance(data["menu_order"], int | str):
         raise invalid_type("menu_order", "integer")
+    if not variation and isinstance(data.get("brands"), list):
+        for index, entry in enumerate(data["brands"]):
+            if not isinstance(entry, dict):
+                message = f"brands[{index}] is not of type object."
+                raise ApiError(400, "rest_invalid_param", "Invalid parameter(s): brands", {
+                    "params": {"brands": message},
+                    "details": {"brands": {"code": "rest_invalid_type", "message": message,
+                                           "data": {"param": f"brands[{index}]"}}}})
 
 
 def as_str(value: Any) -> str:
@@ -165,6 +174,26 @@ def apply_common(props: dict[str, Any], data: dict[str, Any], conn: sqlite3.Conn
         props["menu_order"] = as_int(data["menu_order"]) or 0
     if "stock_status" in data and data["stock_status"] in ("instock", "outofstock", "onbackorder"):
         props["stock_status"] = data["stock_status"]
+    if isinstance(data.get("downloads"), list):
+        props["downloads"] = downloads(data["downloads"])
+    for name in ("download_limit", "download_expiry"):
+        if name in data:  # WC_Product::set_download_limit / set_download_expiry
+            number = as_int(data[name])
+            props[name] = -1 if number is None or number == -1 else abs(number)
+
+
+def downloads(entries: list[Any]) -> list[dict[str, str]]:
+    """``WC_REST_Products_Controller::save_downloadable_files``: entries without a file are dropped, a sent
+    ``id`` is kept, a missing one gets a new UUID (so re-sending a download without its id renews it,
+    11#112-115); the name defaults to the file's base name."""
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not as_str(entry.get("file")).strip():
+            continue
+        file = as_str(entry["file"]).strip()
+        name = as_str(entry.get("name")) or file.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        out.append({"id": as_str(entry.get("id")) or str(uuid.uuid4()), "name": name, "file": file})
+    return out
 
 
 def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:

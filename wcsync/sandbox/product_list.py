@@ -63,6 +63,10 @@ def list_products(ctx: Ctx, *, variations_only: bool = False) -> Reply:
     if search_sku:
         where.append("instr(p.sku_lower, ?) > 0")
         args.append(search_sku)
+    gtins = [g.strip() for g in ctx.query.get("global_unique_id", "").split(",") if g.strip()]
+    if gtins:  # products only: the variation's GTIN is not what 11#111 looked for
+        where.append(f"json_extract(p.data, '$.global_unique_id') IN ({','.join('?' * len(gtins))})")
+        args.extend(gtins)
     search = ctx.query.get("search", "").strip().casefold()
     if search:
         where.append("instr(p.search, ?) > 0")
@@ -80,11 +84,12 @@ def list_products(ctx: Ctx, *, variations_only: bool = False) -> Reply:
         where.append(f"p.parent_id IN ({','.join('?' * len(parents)) or '0'})")
         args.extend(parents)
     for name, taxonomy in (("category", "product_cat"), ("tag", "product_tag"),
-                           ("shipping_class", "product_shipping_class")):
+                           ("shipping_class", "product_shipping_class"), ("brand", "product_brand")):
         if name in ctx.query:
             ids: list[int] = []
             for term_id in id_list(ctx.query[name]):
-                ids.extend(terms.descendants(ctx.conn, taxonomy, term_id) if name == "category" else [term_id])
+                ids.extend(terms.descendants(ctx.conn, taxonomy, term_id) if name in ("category", "brand")
+                           else [term_id])
             where.append("EXISTS (SELECT 1 FROM sb_term_relationships r WHERE r.post_id = p.id AND r.term_id IN "
                          f"({','.join('?' * len(ids)) or 'NULL'}))")
             args.extend(ids)

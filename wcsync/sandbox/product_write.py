@@ -25,8 +25,8 @@ from wcsync.sandbox.product_fields import (
     check_lookup,
     check_sku,
     merge_meta,
-    trash,
     to_bool,
+    trash,
     validate,
 )
 from wcsync.sandbox.text import (
@@ -213,6 +213,15 @@ def _apply(ctx: Ctx, props: dict[str, Any], data: dict[str, Any], post_id: int, 
         merge_meta(conn, props, data["meta_data"])
 
 
+def _brand_ids(conn: sqlite3.Connection, brands: list[Any]) -> list[int]:
+    """``WC_Brands::rest_api_add_brands_to_product``: ``[{"id": N}, …]`` or (a batch item, not schema-checked)
+    plain ids, then ``wp_set_object_terms`` replaces the product's brands, skipping unknown ids."""
+    by_object = isinstance(brands[0], dict) and "id" in brands[0]
+    ids = [abs(as_int(b.get("id") if isinstance(b, dict) else None if by_object else b) or 0) for b in brands]
+    return [i for i in ids if i and conn.execute(
+        "SELECT 1 FROM sb_terms WHERE id = ? AND taxonomy = 'product_brand'", (i,)).fetchone()]
+
+
 def _esc_url(value: str) -> str:
     value = value.strip()
     if not value:
@@ -258,6 +267,9 @@ def _save(ctx: Ctx, post_id: int, props: dict[str, Any], data: dict[str, Any], c
                                          (number,)).fetchone():
                 tag_ids.append(number)
         store.set_terms(conn, post_id, "product_tag", tag_ids)
+    brands = data.get("brands")
+    if isinstance(brands, list) and brands:  # brands: [] leaves the brands alone (11#100)
+        store.set_terms(conn, post_id, "product_brand", _brand_ids(conn, brands))
     option_ids = [t for attr in props.get("attributes", []) if attr.get("id") for t in attr["options"]]
     store.set_terms(conn, post_id, "pa:%", option_ids)
     store.set_terms(conn, post_id, "product_shipping_class",

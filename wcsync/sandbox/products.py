@@ -227,7 +227,7 @@ def serialise(ctx: Ctx, row: sqlite3.Row, props: dict[str, Any], context: str) -
         "reviews_allowed": bool(props.get("reviews_allowed")), "average_rating": "0.00" if view else "0",
         "rating_count": 0, "upsell_ids": props.get("upsell_ids", []), "cross_sell_ids": props.get("cross_sell_ids", []),
         "parent_id": row["parent_id"], "purchase_note": html("purchase_note"),
-        "categories": store.term_refs(conn, row["id"], "product_cat"), "brands": [],
+        "categories": store.term_refs(conn, row["id"], "product_cat"), "brands": store.term_refs(conn, row["id"], "product_brand"),
         "tags": store.term_refs(conn, row["id"], "product_tag"),
         "images": [i for i in image_list if i is not None],
         "attributes": attributes_body(conn, props), "default_attributes": default_attributes_body(conn, props),

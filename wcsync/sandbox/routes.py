@@ -78,6 +78,7 @@ def build_routes() -> list[Route]:
         _r(r"/products/batch", dict.fromkeys(("POST", "PUT", "PATCH"), batch.product_batch_handler), BATCH,
            "batch"),
         *_crud(r"/products/categories", terms.CATEGORY),
+        *_crud(r"/products/brands", terms.BRAND),
         *_crud(r"/products/tags", terms.TAG),
         *_crud(r"/products/shipping_classes", terms.SHIPPING_CLASS),
         _r(r"/products/attributes", {"GET": attributes.list_handler, "POST": attributes.create_handler},

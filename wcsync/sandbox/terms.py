@@ -34,6 +34,9 @@ class TermKind:
 
 
 CATEGORY = TermKind("category", "product_cat", "/products/categories", True)
+#: WooCommerce brands (``product_brand``): shaped like categories (11#93-103)
+BRAND = TermKind("brand", "product_brand", "/products/brands", True)
+CATEGORY_LIKE = (CATEGORY, BRAND)
 TAG = TermKind("tag", "product_tag", "/products/tags")
 SHIPPING_CLASS = TermKind("shipping_class", "product_shipping_class", "/products/shipping_classes")
 ATTRIBUTE_TERM = TermKind("attribute_term", "", "/products/attributes/{attribute_id}/terms")
@@ -82,7 +85,7 @@ def descendants(conn: sqlite3.Connection, taxonomy: str, term_id: int) -> list[i
 def count(conn: sqlite3.Connection, row: sqlite3.Row, *, padded: bool = False) -> int:
     """Published products with the term (``padded``: or with one of its descendants, as ``hide_empty``
     lists of categories show)."""
-    ids = descendants(conn, row["taxonomy"], row["id"]) if padded and row["taxonomy"] == "product_cat" else [row["id"]]
+    ids = descendants(conn, row["taxonomy"], row["id"]) if padded and row["taxonomy"] in ("product_cat", "product_brand") else [row["id"]]
     marks = ",".join("?" * len(ids))
     value = conn.execute(
         f"SELECT COUNT(DISTINCT r.post_id) FROM sb_term_relationships r JOIN sb_posts p ON p.id = r.post_id "
@@ -95,7 +98,7 @@ def count(conn: sqlite3.Connection, row: sqlite3.Row, *, padded: bool = False) -
 def serialise(ctx: Ctx, kind: TermKind, row: sqlite3.Row, *, deleted: bool = False,
               padded: bool = False) -> dict[str, Any]:
     body: dict[str, Any] = {"id": row["id"], "name": row["name"], "slug": row["slug"]}
-    if kind is CATEGORY:
+    if kind in CATEGORY_LIKE:
         image = images.image_body(ctx.conn, ctx.base, row["image_id"], full=False) if row["image_id"] else None
         body.update({"parent": row["parent"], "description": row["description"], "display": row["display"],
                      "image": image, "menu_order": row["menu_order"],
@@ -106,7 +109,7 @@ def serialise(ctx: Ctx, kind: TermKind, row: sqlite3.Row, *, deleted: bool = Fal
     else:
         body.update({"description": row["description"], "count": count(ctx.conn, row)})
     base = base_path(ctx, kind)
-    extra = {"up": f"{base}/{row['parent']}"} if kind is CATEGORY and row["parent"] else None
+    extra = {"up": f"{base}/{row['parent']}"} if kind in CATEGORY_LIKE and row["parent"] else None
     body["_links"] = links(ctx, f"{base}/{row['id']}", base, allow=not deleted, extra=extra)
     return body
 
@@ -135,7 +138,7 @@ def unique_slug(conn: sqlite3.Connection, slug: str, taxonomy: str, parent: int,
     if not _slug_taken(conn, slug, taxonomy, exclude):
         return slug
     suffix = ""
-    if taxonomy == "product_cat" and parent:
+    if taxonomy in ("product_cat", "product_brand") and parent:
         current = parent
         while current:
             parent_row = get_row(conn, taxonomy, current)
@@ -190,7 +193,7 @@ def create(ctx: Ctx, kind: TermKind, data: dict[str, Any], *, batch: bool = Fals
         if batch:
             raise ApiError(400, "empty_term_name", "A name is required for this term.")
         raise missing_params("name")
-    if kind is CATEGORY and "display" in data and data["display"] not in DISPLAY:
+    if kind in CATEGORY_LIKE and "display" in data and data["display"] not in DISPLAY:
         raise not_in_enum("display", DISPLAY)
     name = term_name(str(data.get("name") or ""))
     if not name:
@@ -217,7 +220,7 @@ def create(ctx: Ctx, kind: TermKind, data: dict[str, Any], *, batch: bool = Fals
                                "taxonomy.", {"resource_id": matches[0]["id"]})
     slug = unique_slug(conn, slug, taxonomy, parent)
     term_id = next_id(conn, "term")
-    image_id = _set_image(ctx, None, data.get("image")) if kind is CATEGORY else None
+    image_id = _set_image(ctx, None, data.get("image")) if kind in CATEGORY_LIKE else None
     conn.execute(
         "INSERT INTO sb_terms (id, taxonomy, name, slug, parent, description, menu_order, display, image_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -234,7 +237,7 @@ def update(ctx: Ctx, kind: TermKind, term_id: int, data: dict[str, Any], *, batc
     row = get_row(conn, taxonomy, term_id)
     if row is None:
         raise not_found()
-    if kind is CATEGORY and "display" in data and data["display"] not in DISPLAY:
+    if kind in CATEGORY_LIKE and "display" in data and data["display"] not in DISPLAY:
         raise not_in_enum("display", DISPLAY)
     values: dict[str, Any] = {}
     if "name" in data and data["name"] is not None:
@@ -256,9 +259,9 @@ def update(ctx: Ctx, kind: TermKind, term_id: int, data: dict[str, Any], *, batc
         values["description"] = term_description(str(data["description"] or ""))
     if "menu_order" in data:
         values["menu_order"] = _int(data["menu_order"], "menu_order", strict=not batch)
-    if "display" in data and kind is CATEGORY:
+    if "display" in data and kind in CATEGORY_LIKE:
         values["display"] = data["display"]
-    if "image" in data and kind is CATEGORY:
+    if "image" in data and kind in CATEGORY_LIKE:
         values["image_id"] = _set_image(ctx, term_id, data["image"])
     if values:
         sets = ", ".join(f"{k} = ?" for k in values)

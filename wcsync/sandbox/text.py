@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
-from urllib.parse import quote
+
+from wcsync.sandbox.slugs import remove_accents as remove_accents
+from wcsync.sandbox.slugs import sanitize_title as sanitize_title
 
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 
@@ -106,7 +107,6 @@ def kses(text: str, allowed: dict[str, set[str]]) -> str:
 
 _SCRIPT_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1>", re.S | re.I)
 _ANY_TAG = re.compile(r"<[^>]*>")
-_PLAIN_SLUG = re.compile(r"[a-z0-9 _-]*")
 
 
 def strip_all_tags(text: str) -> str:
@@ -192,68 +192,9 @@ def wpautop(text: str) -> str:
     return text
 
 
-# --- slugs --------------------------------------------------------------------------------------------
+# --- slugs ------------------------------------------------------------------------------------------
 
-_SPECIAL_FOLD = {
-    "ß": "s", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
-    "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "ı": "i", "ĳ": "ij", "Ĳ": "IJ",
-}
-
-
-def remove_accents(text: str) -> str:
-    out = []
-    for char in text:
-        if char in _SPECIAL_FOLD:
-            out.append(_SPECIAL_FOLD[char])
-            continue
-        if ord(char) < 128:
-            out.append(char)
-            continue
-        decomposed = unicodedata.normalize("NFD", char)
-        base = decomposed[0]
-        if ord(base) < 128 and len(decomposed) > 1:
-            out.append(base)
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def sanitize_title(text: str, limit: int = 200) -> str:
-    """WordPress ``sanitize_title`` (save context) → a slug."""
-    lowered = text.lower().strip()
-    if _PLAIN_SLUG.fullmatch(lowered):  # fast path: nothing to fold, encode or drop
-        return _cut_encoded(re.sub(r"-+", "-", re.sub(r"\s+", "-", lowered)).strip("-"), limit)
-    text = strip_all_tags(text)
-    text = remove_accents(text)
-    text = re.sub(r"%([a-fA-F0-9]{2})", r"---\1---", text)
-    text = text.replace("%", "")
-    text = re.sub(r"---([a-fA-F0-9]{2})---", r"%\1", text)
-    text = text.lower()
-    text = "".join(quote(c, safe="").lower() if ord(c) > 127 else c for c in text)
-    for dash in ("%c2%a0", "%e2%80%93", "%e2%80%94", "%e2%80%92", "%e2%80%90", "%e2%80%91"):
-        text = text.replace(dash, "-")
-    for junk in ("%c2%a1", "%c2%bf", "%c2%ab", "%c2%bb", "%e2%80%98", "%e2%80%99", "%e2%80%9c",
-                 "%e2%80%9d", "%e2%80%a6", "%c2%a9", "%c2%ae", "%c2%b0", "%e2%84%a2", "%e2%80%a2"):
-        text = text.replace(junk, "")
-    text = text.replace("%c3%97", "x").replace("/", "-")
-    text = re.sub(r"&.+?;", "", text)
-    text = text.replace(".", "-")
-    text = re.sub(r"[^%a-z0-9 _-]", "", text)
-    text = re.sub(r"\s+", "-", text)
-    text = re.sub(r"-+", "-", text)
-    text = text.strip("-")
-    return _cut_encoded(text, limit)
-
-
-def _cut_encoded(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    # never leave half of a %xx octet
-    tail = cut.rfind("%")
-    if tail != -1 and tail > limit - 3:
-        cut = cut[:tail]
-    return cut.rstrip("-")
+# ``remove_accents`` and ``sanitize_title`` live in ``slugs`` (a port of WordPress' own), re-exported above.
 
 
 # --- numbers ------------------------------------------------------------------------------------------
