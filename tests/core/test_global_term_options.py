@@ -13,8 +13,8 @@ from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, PlanSettings
 from wcsync.core.planner import build_plan
 from wcsync.core.records import DesiredResource, DesiredState, LiveState
-from wcsync.export import export_catalog
 from wcsync.engine.handlers import HANDLERS
+from wcsync.export import export_catalog
 from wcsync.store import wire
 
 _MARK = [{"id": 1, "key": "_wcsync", "value": {"v": 1, "meta_keys": [], "images": []}}]
