@@ -74,3 +74,13 @@ def test_html_the_post_filter_removes_is_refused_unless_lowered(shop: Path) -> N
     assert errors(shop) == [found]
     edit(shop, "wcsync.yaml", "ownership: marked\n", "ownership: marked\nlint:\n  html-removed-by-woocommerce: warning\n")
     assert errors(shop) == [] and warnings(shop) == [found]
+
+
+def test_a_default_for_a_non_variation_attribute_is_refused(shop: Path) -> None:
+    # WooCommerce keeps only the entry for the variation attribute (11#62-63)
+    edit(shop, H, "default_attributes: {Color: Red, Größe: M}\n", "default_attributes: {Color: Red, Größe: M, Fit: Regular}\n")
+    assert errors(shop) == [
+        "catalog/products/clothing/hoodie.yaml:20:44: default_attributes names 'Fit', which is not a variation "
+        "attribute of HOODIE — WooCommerce keeps defaults only for attributes with 'variation: true' and drops this "
+        "one (every plan would show it again): remove it, or set 'variation: true' on the attribute",
+    ]
