@@ -84,3 +84,12 @@ def test_a_default_for_a_non_variation_attribute_is_refused(shop: Path) -> None:
         "attribute of HOODIE — WooCommerce keeps defaults only for attributes with 'variation: true' and drops this "
         "one (every plan would show it again): remove it, or set 'variation: true' on the attribute",
     ]
+
+
+def test_a_slug_longer_than_200_characters_is_refused(shop: Path) -> None:
+    # WooCommerce cuts it to 200 (10#22); a derived slug counts its %-encoded letters
+    edit(shop, M, "    name: Mug\n", "    name: Mug\n    slug: " + "m" * 250 + "\n")
+    edit(shop, "catalog/tags.yaml", "- name: Winter\n", "- name: Winter\n- name: " + "帽" * 30 + "\n")
+    found = [e for e in errors(shop) if "cuts slugs to 200" in e]
+    assert [e.split(": ", 1)[0] for e in found] == ["catalog/products/mugs.yaml:4:11", "catalog/tags.yaml:2:9"]
+    assert "tag slug '%e5%b8%bd" in found[1] and "is 270 characters long" in found[1]

@@ -5,6 +5,8 @@ option split in two. ``wcsync validate`` refuses them at file:line and says what
 - names of products (``wp_filter_post_kses``: tags outside the post allowlist removed, backslashes dropped) and of
   categories, tags, attribute terms and shipping classes (``sanitize_text_field`` + ``wp_filter_kses``: every
   tag removed, whitespace collapsed) — errors;
+- a category, tag, term or shipping class slug (given or derived from the name) longer than 200 characters
+  (10#22; a product's own slug is checked where it is read) — an error;
 - a local attribute option containing ``|``: WooCommerce's delimiter splits it into two options on the product
   (11#68, 11#70) while a variation keeps it whole (11#69) — an error;
 - HTML that WordPress's post filter removes from descriptions, short descriptions and purchase notes
@@ -21,7 +23,7 @@ from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.loader import Loc, ParsedCatalog
 from wcsync.catalog.products import ResolvedProduct
 from wcsync.catalog.taxonomy import Taxonomy
-from wcsync.catalog.values import plain_text
+from wcsync.catalog.values import plain_text, slugify
 from wcsync.catalog.yamlio import PathT
 from wcsync.core.canonical import removed_by_post_filter, stored_product_name, stored_term_name
 from wcsync.diagnostics import Diagnostic, Severity
@@ -30,6 +32,8 @@ from wcsync.diagnostics import Diagnostic, Severity
 DELIMITER = "|"
 _HTML_FIELDS = ("description", "short_description", "purchase_note")
 _MAX_SHOWN = 3
+#: WordPress cuts a slug to 200 characters (``sanitize_title`` → ``utf8_uri_encode``, 10#22)
+MAX_SLUG = 200
 
 
 def _name(loc: Loc[Any], sub: PathT, what: str, written: str, kept: str) -> Diagnostic | None:
@@ -43,16 +47,32 @@ def _name(loc: Loc[Any], sub: PathT, what: str, written: str, kept: str) -> Diag
     )
 
 
+def _slug(loc: Loc[Any], sub: PathT, what: str, given: str | None, name: str) -> Diagnostic | None:
+    slug = given if given is not None else slugify(plain_text(name))
+    if len(slug) <= MAX_SLUG:
+        return None
+    where = (*sub, "slug") if given is not None else (*sub, "name")
+    return loc.diag(
+        where,
+        f"{what} slug {slug[:40]!r}… is {len(slug)} characters long: WooCommerce cuts slugs to {MAX_SLUG} (10#22)",
+        "the store would keep another slug than the catalogue, so every plan would show it again: give a shorter "
+        "'slug:' (non-Latin letters count as their %-encoded form)",
+    )
+
+
 def _term_names(pc: ParsedCatalog, tx: Taxonomy) -> list[Diagnostic]:
     out: list[Diagnostic | None] = []
     for loc in tx.category_locs:
         out.append(_name(loc, ("name",), "category", loc.model.name, stored_term_name(loc.model.name)))
+        out.append(_slug(loc, (), "category", loc.model.slug, loc.model.name))
     for what, locs in (("tag", pc.tags), ("shipping class", pc.shipping_classes)):
         for tloc in locs:
             out.append(_name(tloc, ("name",), what, tloc.model.name, stored_term_name(tloc.model.name)))
+            out.append(_slug(tloc, (), what, tloc.model.slug, tloc.model.name))
     for aloc in pc.attributes:
         for i, term in enumerate(aloc.model.terms):
             out.append(_name(aloc, ("terms", i, "name"), "term", term.name, stored_term_name(term.name)))
+            out.append(_slug(aloc, ("terms", i), "term", term.slug, term.name))
     return [d for d in out if d is not None]
 
 
