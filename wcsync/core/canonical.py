@@ -165,13 +165,13 @@ def stored_term_name(value: Any) -> str:
     ``sanitize_text_field`` then ``wp_filter_kses``): entity-decoded, script/style elements dropped with their
     content (02#15), every tag and tag-looking fragment removed (``A <b>bold</b>`` → ``A bold``, 11#64-65;
     ``<3 > 2`` → ``2``, 02#16), runs of whitespace collapsed, percent-encoded octets removed, trimmed. A lone
-    ``<`` with no ``>`` after it is kept (``wp_pre_kses_less_than``; WordPress source, not captured)."""
+    ``<`` with no ``>`` after it is kept (``wp_pre_kses_less_than``; ``_sanitize_text_fields`` in WordPress formatting.php, not captured)."""
     text = html.unescape(str(value or ""))
     text = _SCRIPT_STYLE_ELEMENT.sub("", text)
     text = _TAG.sub("", text)
     text = _WS.sub(" ", text)
     while _OCTET.search(text):
-        text = _OCTET.sub("", text)
+        text = _WS.sub(" ", _OCTET.sub("", text))
     return text.strip()
 
 
