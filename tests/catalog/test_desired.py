@@ -190,9 +190,9 @@ def test_desired_is_none_when_there_are_errors(shop: Path) -> None:
 
 
 def test_default_attributes_by_slug_and_pa_slug(shop: Path) -> None:
-    edit(shop, H, "default_attributes: {Color: Red, Größe: M}", "default_attributes: {pa_color: blue, grose: m, fit: regular}")
+    edit(shop, H, "default_attributes: {Color: Red, Größe: M}", "default_attributes: {pa_color: blue, grose: m}")
     hoodie = _one(_desired(shop), Kind.PRODUCT, "HOODIE")
-    assert hoodie.fields["default_attributes"] == {"pa_color": "Blue", "pa_grose": "M", "Fit": "Regular"}
+    assert hoodie.fields["default_attributes"] == {"pa_color": "Blue", "pa_grose": "M"}
 
 
 def test_catalog_directory_from_project_file(shop: Path) -> None:

@@ -218,6 +218,7 @@ CASES: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {
         [(H, 'default_attributes: {Color: Red, Größe: M}', 'default_attributes: {Color: Green, Fit: Regular, Size: M}')],
         [
             "catalog/products/clothing/hoodie.yaml:20:29: default 'Green' is not an option of 'Color' — options: Red, Blue",
+            "catalog/products/clothing/hoodie.yaml:20:36: default_attributes names 'Fit', which is not a variation attribute of HOODIE — WooCommerce keeps defaults only for attributes with 'variation: true' and drops this one (every plan would show it again): remove it, or set 'variation: true' on the attribute",
             "catalog/products/clothing/hoodie.yaml:20:50: default_attributes names 'Size', which is not an attribute of HOODIE — expected one of: Color, Fit, Größe",
         ],
     ),

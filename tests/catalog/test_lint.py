@@ -102,6 +102,7 @@ def test_rule_ids_are_stable() -> None:
         "duplicate-image",
         "empty-categories",
         "empty-short-description",
+        "html-removed-by-woocommerce",
         "image-missing-alt",
         "low-stock-amount-without-manage-stock",
         "product-without-price",

@@ -281,3 +281,23 @@ def test_a_store_without_products_is_imported_with_a_warning(tmp_path: Path) -> 
     ) in result.stderr.splitlines()
     assert sorted(p.name for p in catalog.iterdir()) == ["attributes.yaml", "categories.yaml", "products", "tags.yaml"]
     assert "name: Uncategorized" in (catalog / "categories.yaml").read_text(encoding="utf-8")
+
+
+def test_meta_survives_the_round_trip_when_the_store_returns_marks_php_shaped(tmp_path: Path) -> None:
+    db = tmp_path / "example.db"
+    example = tmp_path / "example"
+    example.mkdir()
+    shutil.copytree(REPO / "catalog", example / "catalog")
+    applied = invoke("apply", "--project", str(example), "--store-url", f"sandbox:{db}", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    marks = [m["value"] for p in store_call(db, "GET", "products") for m in p["meta_data"] if m["key"] == "_wcsync"]
+    assert any(mark["images"] == [] for mark in marks)  # an empty map comes back as PHP's [] (11#1-4)
+    project = tmp_path / "imported"
+    result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}")
+    assert result.exit_code == 0, result.output
+    assert "bookkeeping" not in result.stderr
+    declared = (project / "catalog" / "meta-fields.yaml").read_text(encoding="utf-8")
+    assert "key: gtin" in declared and "key: care_instructions" in declared
+    assert "meta:" in (project / "catalog" / "products" / "apron-canvas.yaml").read_text(encoding="utf-8")
+    plan = invoke("plan", "--project", str(project), "--store-url", f"sandbox:{db}", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output

@@ -39,6 +39,22 @@ def test_stale_object_by_object() -> None:
     }
 
 
+def test_a_saved_plan_restoring_trashed_variations_is_not_stale() -> None:
+    plan = _plan(
+        Change(kind=Kind.PRODUCT, action=Action.RESTORE, key="VAR", live_id=1, date_modified="2026-01-01T00:00:00"),
+        Change(kind=Kind.VARIATION, action=Action.RESTORE, key="VAR-S", parent_key="VAR", live_id=2,
+               live_parent_id=1, date_modified="2026-01-01T00:00:00"),
+    )
+    in_trash = {"status": "trash", "date_modified": "2026-01-01T00:00:00"}
+    live = LiveState(
+        trashed_products=(LiveResource(kind=Kind.PRODUCT, id=1, key="VAR", **in_trash),),
+        trashed_variations=(LiveResource(kind=Kind.VARIATION, id=2, key="VAR-S", parent_id=1, **in_trash),),
+    )
+    assert stale_changes(plan, live) == {}
+    assert stale_changes(plan, live.model_copy(update={"trashed_variations": ()})) == {
+        (Kind.VARIATION, "VAR-S"): "no longer exists in the store (id 2); plan again"}
+
+
 def test_convergence_names_resource_and_field_only_for_written_items() -> None:
     result = ApplyResult(items=[
         ItemResult(kind=Kind.PRODUCT, key="A", action="update", status=Status.APPLIED, id=1),

@@ -310,3 +310,48 @@ def test_items_missing_from_the_answer_are_re_read_not_failed_or_created_twice(f
     assert sorted(p["sku"] for p in store.products.values()) == ["SKU-0", "SKU-1", "SKU-2"]
     sent_again = [("POST", "products/batch", 2)] if fault == "half" else []
     assert store.requests == [("POST", "products/batch", 3), ("GET", "products", 0), *sent_again]
+
+
+def test_a_variation_restore_whose_request_was_lost_is_found_in_the_trash_and_sent_again() -> None:
+    # a trashed variation is listed only with status=trash (11#9); a lost restore is looked for there
+    variation = {"id": 5, "sku": "V-S", "status": "trash", "date_modified_gmt": "2026-01-01T00:00:00",
+                 "attributes": [{"id": 0, "name": "Size", "option": "S"}]}
+    requests: list[tuple[str, str, str | None]] = []
+    posts = [0]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/wp-json/wc/v3/")
+        status = request.url.params.get("status")
+        requests.append((request.method, path, status))
+        if request.method == "POST" and path == "products/1/variations/batch":
+            posts[0] += 1
+            if posts[0] == 1:
+                raise httpx.ReadError("connection reset")
+            item = json.loads(request.content)["update"][0]
+            variation.update({k: v for k, v in item.items() if k != "id"}, date_modified_gmt="2026-02-02T00:00:00")
+            return httpx.Response(200, json={"update": [variation]})
+        rows = [variation] if (variation["status"] == "trash") == (status == "trash") else []
+        return httpx.Response(200, json=rows, headers={"X-WP-TotalPages": "1", "X-WP-Total": str(len(rows))})
+
+    async def go() -> list[Any]:
+        settings = StoreSettings(url="https://shop.test", consumer_key="ck_x", consumer_secret="cs_y")
+        client = WooClient(settings, transport=httpx.MockTransport(handler), retry=RetryPolicy(sleep=_no_sleep))
+        async with client:
+            op = WriteOp(kind=Kind.VARIATION, op=Op.UPDATE, key="V-S", id=5, parent_id=1,
+                         payload={"status": "publish"}, date_modified="2026-01-01T00:00:00")
+            return await StoreWriter(client).write(Kind.VARIATION, [op])
+
+    (result,) = asyncio.run(go())
+    assert (result.ok, result.id) == (True, 5) and variation["status"] == "publish"
+    assert [(m, s) for m, _, s in requests] == [("POST", None), ("GET", None), ("GET", "trash"), ("POST", None)]
+
+
+def test_a_sku_less_variation_with_an_entity_encoded_term_name_is_found_again() -> None:
+    from tests.core.captures import answered, sent
+    from wcsync.store.writer import _match_variation
+
+    # the store answers the global option as the term's entity-encoded name (11#72)
+    rows = [answered("11#72")]
+    op = WriteOp(kind=Kind.VARIATION, op=Op.CREATE, key="F-TEXT[…]", parent_id=448,
+                 payload={"attributes": [{**a, "id": 1} if "id" in a else a for a in sent("11#69")["attributes"]]})
+    assert _match_variation(op, rows) == rows[0]

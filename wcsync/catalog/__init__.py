@@ -66,6 +66,7 @@ def _load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
     from wcsync.catalog.lint import lint_products
     from wcsync.catalog.loader import parse_catalog
     from wcsync.catalog.products import ProductResolver
+    from wcsync.catalog.rewrites import check_rewrites
     from wcsync.catalog.taxonomy import resolve_taxonomy
     from wcsync.catalog.templates import Templates
     from wcsync.core.kinds import Kind
@@ -81,6 +82,7 @@ def _load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
     resolved = [resolver.resolve(loc) for loc in pc.products]
     resolved = [resolver.link(rp) for rp in resolved]
     diags.extend(lint_products(resolved, project.lint, tx.category_locs))
+    diags.extend(check_rewrites(pc, tx, [rp for rp in resolved if not rp.loc.partial], project.lint))
     diags = sort_diagnostics(diags)
     if any(d.severity is Severity.ERROR for d in diags):
         return LoadedCatalog(diagnostics=diags, desired=None)

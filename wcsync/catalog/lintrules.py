@@ -43,4 +43,9 @@ RULES: Final[dict[str, tuple[Severity, str]]] = {
     ),
     "stock-management-on-grouped": (Severity.WARNING, "manage_stock on a grouped product (WooCommerce turns it off)"),
     "empty-categories": (Severity.WARNING, "categories: [] (WooCommerce puts the product into Uncategorized)"),
+    "html-removed-by-woocommerce": (
+        Severity.ERROR,
+        "HTML WordPress's post filter removes from a description or purchase note on save (script, iframe, unknown "
+        "tags, on* attributes; the text between them stays)",
+    ),
 }

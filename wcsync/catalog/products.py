@@ -194,6 +194,9 @@ class ProductResolver:
                 if a is None:
                     self.diags.append(loc.diag(("default_attributes", name), f"default_attributes names '{name}', which is not an attribute of {p.sku}", suggestion_hint(name, [x.name for x in attrs]), key=True))
                     continue
+                if not a.variation and any(x.variation for x in attrs):  # (none at all: reported on its own)
+                    self.diags.append(loc.diag(("default_attributes", name), f"default_attributes names '{name}', which is not a variation attribute of {p.sku}", "WooCommerce keeps defaults only for attributes with 'variation: true' and drops this one (every plan would show it again): remove it, or set 'variation: true' on the attribute", key=True))
+                    continue
                 opt = a.option(value)
                 if opt is None:
                     self.diags.append(loc.diag(("default_attributes", name), f"default '{value}' is not an option of '{a.name}'", suggestion_hint(value, a.options, fallback="options: " + ", ".join(a.options))))

@@ -26,7 +26,6 @@ _BETWEEN_TAGS_WS = re.compile(r">\s+<")
 _SCRIPT_TAG = re.compile(r"</?\s*script[^>]*>", re.IGNORECASE)
 _SPACED_FRAGMENT = re.compile(r"<\s+([^<>]*?)\s+>")
 _SCRIPT_STYLE_ELEMENT = re.compile(r"<(script|style)[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_OPEN_FRAGMENT = re.compile(r"<[^<>]*$")
 
 #: how many distinct strings each text canonicaliser remembers (a large catalogue repeats term names, option
 #: values, category paths and descriptions many times; the bound keeps memory flat on unique names)
@@ -140,27 +139,46 @@ def plain_text(value: Any) -> str:
     return html.unescape(str(value)).strip()
 
 
-@_str_cached
-def product_name(value: Any) -> str:
-    """A product name as WooCommerce stores it (05#65-77): entity-decoded, ``<script>`` tags removed (their text
-    stays), stray ``< … >`` turned into a tag-looking fragment kept verbatim, backslashes dropped, trimmed."""
+def stored_product_name(value: Any) -> str:
+    """The text WooCommerce stores for a product name (``wp_filter_post_kses``): entity-decoded, backslashes
+    dropped, ``< b >`` tightened to ``<b>`` (05#71), tags outside the post allowlist removed with their text kept
+    (``<script>x</script>`` → ``x``, 05#67; ``<Limited>`` → nothing, 11#68: two spaces are left where it stood),
+    trimmed."""
     text = html.unescape(str(value or ""))
-    text = _SCRIPT_TAG.sub("", text)
     text = text.replace("\\", "")
     text = _SPACED_FRAGMENT.sub(r"<\1>", text)
-    return _WS.sub(" ", text).strip()
+    text = _TAG.sub(_filter_tag, text)
+    return text.strip()
+
+
+@_str_cached
+def product_name(value: Any) -> str:
+    """A product name as WooCommerce stores it (05#65-77, 11#68), whitespace runs collapsed."""
+    return _WS.sub(" ", stored_product_name(value)).strip()
+
+
+_OCTET = re.compile(r"%[a-fA-F0-9]{2}")
+
+
+def stored_term_name(value: Any) -> str:
+    """The text WordPress stores for a category/tag/term/shipping class name (``pre_term_name``:
+    ``sanitize_text_field`` then ``wp_filter_kses``): entity-decoded, script/style elements dropped with their
+    content (02#15), every tag and tag-looking fragment removed (``A <b>bold</b>`` → ``A bold``, 11#64-65;
+    ``<3 > 2`` → ``2``, 02#16), runs of whitespace collapsed, percent-encoded octets removed, trimmed. A lone
+    ``<`` with no ``>`` after it is kept (``wp_pre_kses_less_than``; ``_sanitize_text_fields`` in WordPress formatting.php, not captured)."""
+    text = html.unescape(str(value or ""))
+    text = _SCRIPT_STYLE_ELEMENT.sub("", text)
+    text = _TAG.sub("", text)
+    text = _WS.sub(" ", text)
+    while _OCTET.search(text):
+        text = _WS.sub(" ", _OCTET.sub("", text))
+    return text.strip()
 
 
 @_str_cached
 def term_name(value: Any) -> str:
-    """A category/tag/term name (02#15-16): entity-decoded, script/style elements and every tag and
-    tag-looking fragment removed."""
-    text = html.unescape(str(value or ""))
-    # wp_strip_all_tags drops script/style elements with their content (02#15)
-    text = _SCRIPT_STYLE_ELEMENT.sub("", text)
-    text = _TAG.sub("", text)
-    text = _OPEN_FRAGMENT.sub("", text)
-    return _WS.sub(" ", text).strip()
+    """A category/tag/term name as WordPress stores it."""
+    return stored_term_name(value)
 
 
 @_str_cached
@@ -193,6 +211,15 @@ def _filter_tag(match: re.Match[str]) -> str:
     if name.group(1).lower() not in _POST_ALLOWED_TAGS:
         return ""  # script, iframe, style, unknown tags: the tag goes, its text stays (05#78)
     return _EVENT_ATTR.sub("", tag)
+
+
+def removed_by_post_filter(value: Any) -> list[str]:
+    """The tags (and ``on*`` attributes) WordPress's post filter removes from HTML, as written (05#78, 11#70)."""
+    out: list[str] = []
+    for match in _TAG.finditer(str(value or "")):
+        if _filter_tag(match) != match.group(0):
+            out.append(match.group(0))
+    return out
 
 
 @_str_cached

@@ -30,6 +30,11 @@ def format_percent(pct: Decimal) -> str:
     return f"{sign}{pct} %"
 
 
+def _shown(value: object) -> str:
+    """A value in a note: never Python's ``None``."""
+    return "(none)" if value is None or value == "" else str(value)
+
+
 def field_notes(changes: Iterable[FieldChange]) -> list[Note]:
     """Notes that follow from the changed fields of an update (not of a create)."""
     notes: list[Note] = []
@@ -38,16 +43,16 @@ def field_notes(changes: Iterable[FieldChange]) -> list[Note]:
             notes.append(
                 Note(
                     code="slug-change",
-                    message=f"slug {ch.before} → {ch.after}: links to the old URL break",
+                    message=f"slug {ch.before} → {_shown(ch.after)}: links to the old URL break",
                     field="slug",
                 )
             )
         elif ch.field == "sku" and ch.before:
             notes.append(
-                Note(code="sku-change", message=f"SKU {ch.before} → {ch.after}: orders, feeds and integrations keyed by SKU see a new item")
+                Note(code="sku-change", message=f"SKU {ch.before} → {_shown(ch.after)}: orders, feeds and integrations keyed by SKU see a new item")
             )
         elif ch.field == "type" and ch.before:
-            notes.append(Note(code="type-change", message=f"product type {ch.before} → {ch.after}"))
+            notes.append(Note(code="type-change", message=f"product type {ch.before} → {_shown(ch.after)}"))
         elif ch.field in PRICE_FIELDS:
             notes.append(_price_note(ch))
         elif ch.field == "status":

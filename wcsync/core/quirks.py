@@ -73,7 +73,7 @@ def _sale_not_below_regular(desired: Mapping[str, Any], live: Mapping[str, Any] 
 
 
 def _manages_stock(value: Any) -> bool:
-    # a variation reports manage_stock "parent" when its parent manages the stock: not its own
+    # a variation reports manage_stock "parent" when its parent manages the stock (11#36-38): not its own
     return value is True or value in ("true", "1", 1)
 
 
@@ -92,8 +92,8 @@ def _stock(
         managing = _manages_stock(desired.get("manage_stock"))
     else:
         managing = _manages_stock((live or {}).get("manage_stock"))
+    inherits = kind is Kind.VARIATION and live is not None and live.get("manage_stock") == "parent"
     if not managing:
-        inherits = kind is Kind.VARIATION and live is not None and live.get("manage_stock") == "parent"
         for name, cleared in _STOCK_CLEARED.items():
             if name not in desired:
                 continue
@@ -113,4 +113,9 @@ def _stock(
     elif managing:
         out["stock_status"] = (
             "WooCommerce recomputes stock_status from stock_quantity and backorders when manage_stock is true"
+        )
+    elif inherits:
+        out["stock_status"] = (
+            "WooCommerce derives the stock_status of a variation whose parent manages the stock from the parent's "
+            "stock (it reports manage_stock \"parent\")"
         )

@@ -121,6 +121,10 @@ class LiveState(_Frozen):
     variations: tuple[LiveResource, ...] = ()
     #: trashed products (status ``trash``), fetched separately: they still hold their SKUs
     trashed_products: tuple[LiveResource, ...] = ()
+    #: trashed variations (status ``trash``) of the parents a restore brings back: trashed variable products and
+    #: variable products restored before (they carry ``_wp_trash_meta_status``); restoring a parent leaves its
+    #: variations in the trash (11#14-17), so the plan restores them too
+    trashed_variations: tuple[LiveResource, ...] = ()
 
     def of_kind(self, kind: Kind) -> tuple[LiveResource, ...]:
         records: tuple[LiveResource, ...] = _by_kind(self, kind)

@@ -33,6 +33,8 @@ class LiveIndex:
     trashed_by_sku: dict[str, LiveResource] = field(default_factory=dict)
     category_paths: dict[int, str] = field(default_factory=dict)
     variations_by_parent: dict[int, list[LiveResource]] = field(default_factory=dict)
+    #: parent id -> its variations in the trash (only fetched for parents a restore brings back)
+    trashed_variations_by_parent: dict[int, list[LiveResource]] = field(default_factory=dict)
     #: attribute slug (comparable) -> term name casefold -> term slug, and term slug -> name
     term_slug_by_name: dict[str, dict[str, str]] = field(default_factory=dict)
     term_name_by_slug: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -62,6 +64,11 @@ class LiveIndex:
             if v.parent_id is not None:
                 parents[v.parent_id].append(v)
         index.variations_by_parent = dict(parents)
+        trashed: dict[int, list[LiveResource]] = defaultdict(list)
+        for v in sorted(state.trashed_variations, key=lambda r: r.id):
+            if v.parent_id is not None:
+                trashed[v.parent_id].append(v)
+        index.trashed_variations_by_parent = dict(trashed)
         for term in state.terms:
             attr = index.by_id[Kind.ATTRIBUTE].get(term.parent_id or -1)
             if attr is None or not term.key:

@@ -1,4 +1,5 @@
-"""Convergence: after apply, what a fresh re-plan still wants to change among the resources apply wrote.
+"""Convergence: after apply, what a fresh re-plan still wants to change among the resources apply wrote (and
+the variations of the products it restored).
 
 A resource apply wrote successfully that still differs is a perpetual diff: the canonical forms (or the
 payload) are wrong, and every future plan would show it again. Each finding names the resource and field.
@@ -10,11 +11,14 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change
 from wcsync.engine.model import ApplyResult, Status
 
 
 def _short(value: Any) -> str:
+    if value is None:
+        return "no value"
     text = json.dumps(value, default=str, ensure_ascii=False)
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -25,6 +29,8 @@ def describe(change: Change) -> str:
         return f"{what}: still missing from the store after apply created it"
     if change.action is Action.DELETE:
         return f"{what}: still in the store after apply deleted it"
+    if change.action is Action.RESTORE:
+        return f"{what}: still in the trash after apply"
     if not change.changes:
         return f"{what}: still planned as {change.action.value} after apply"
     fields = "; ".join(f"{fc.field} is {_short(fc.before)}, catalogue wants {_short(fc.after)}"
@@ -37,4 +43,9 @@ def convergence_errors(remaining: Iterable[Change], result: ApplyResult) -> list
     second pass (links, image map) failed is left out: its ``followup_error`` already says why it differs,
     and calling it a perpetual diff would be wrong."""
     written = {(i.kind, i.key) for i in result.items if i.status is Status.APPLIED and not i.followup_error}
-    return [describe(c) for c in remaining if (c.kind, c.key) in written]
+    # a restored product brings its variations back: whatever the re-plan still wants of them is a finding too
+    # (a restore that leaves variations in the trash has not converged)
+    restored = {i.key.casefold() for i in result.items
+                if i.kind is Kind.PRODUCT and i.action == Action.RESTORE.value and i.status is Status.APPLIED}
+    return [describe(c) for c in remaining if (c.kind, c.key) in written
+            or (c.kind is Kind.VARIATION and (c.parent_key or "").casefold() in restored)]

@@ -24,6 +24,8 @@ def _by_id(live: LiveState) -> dict[tuple[Kind, int], LiveResource]:
             out[(kind, res.id)] = res
     for res in live.trashed_products:
         out.setdefault((Kind.PRODUCT, res.id), res)
+    for res in live.trashed_variations:  # what a saved plan restores with its parent
+        out.setdefault((Kind.VARIATION, res.id), res)
     return out
 
 

@@ -104,7 +104,8 @@ def left_out_fields(ptype: str, f: dict[str, Any], *, all_fields: bool) -> set[s
     below the regular price (05#106), a sale that ends before it starts, a status the catalogue cannot hold; and,
     unless ``all_fields``, the stock quantity (counted by orders)."""
     skip: set[str] = set()
-    managing = bool(f.get("manage_stock")) and ptype not in ("grouped", "external")
+    # a variation reports manage_stock "parent" when only its parent manages the stock (11#36-38)
+    managing = f.get("manage_stock") is True and ptype not in ("grouped", "external")
     if ptype in ("grouped", "external"):
         skip.add("manage_stock")
     if not managing:

@@ -48,7 +48,7 @@ VARIATION_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("date_on_sale_to", None, same),
     ("tax_status", "taxable", same),
     ("tax_class", "parent", text_value),
-    ("manage_stock", False, same),
+    ("manage_stock", False, lambda v: v is True),  # "parent": the variation does not manage its own (11#36)
     ("stock_quantity", None, same),
     ("stock_status", "instock", same),
     ("backorders", "no", same),
@@ -100,6 +100,10 @@ def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]
             item["sku"] = own
         item["attributes"] = combo
         skip = left_out_fields("variation", v.fields, all_fields=ex.opts.all_fields)
+        # a variation that sets none of them reports its parent's weight, dimensions and shipping class (11#36-38):
+        # written, they would stop following the parent
+        skip |= {n for n in ("weight", "dimensions", "shipping_class")
+                 if v.fields.get(n) not in (None, "", {}) and v.fields.get(n) == p.fields.get(n)}
         for name, default, conv in VARIATION_SCALARS:
             if name not in skip:
                 ex.scalar(item, v.fields, name, default, conv)

@@ -6,6 +6,8 @@ Requests for a full fetch (P products, V variations, A global attributes):
     GET /wp-json/ (unauthenticated) + GET system_status                       store checks, version
     categories, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
     products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1)
+    trashed variations: one ``status=trash`` list per variable product in the trash or restored before (none
+                when there is no such product)
     variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, seen in the REST index routes),
                 else ⌈n/100⌉ per variable product, concurrently
 
@@ -77,6 +79,7 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
     variation_bodies = variations_task.result()
     if not info.has_store_variations:
         variation_bodies = await _variations_per_parent(client, product_bodies, progress)
+    trashed_variation_bodies = await _trashed_variations(client, restorable_parents(product_bodies, trash_bodies))
 
     slugs = wire.attribute_slugs(attributes)
     products = [wire.product(b, slugs) for b in product_bodies]
@@ -85,6 +88,10 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
     variations = [
         wire.variation(b, slugs, parent_id=b.get("parent_id"), parent_sku=parent_skus.get(b.get("parent_id") or 0))
         for b in variation_bodies
+    ]
+    trashed_variations = [
+        wire.variation(b, slugs, parent_id=b.get("parent_id"), parent_sku=parent_skus.get(b.get("parent_id") or 0))
+        for b in trashed_variation_bodies
     ]
     return LiveState(
         wc_version=version_task.result(),
@@ -96,7 +103,39 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
         products=tuple(products),
         variations=tuple(variations),
         trashed_products=tuple(trashed),
+        trashed_variations=tuple(trashed_variations),
     )
+
+
+#: meta row WordPress adds when it trashes a post; it stays after a restore (05#135, 11#21)
+TRASH_META = "_wp_trash_meta_status"
+
+
+def restorable_parents(products: Sequence[dict[str, Any]], trash: Sequence[dict[str, Any]]) -> list[int]:
+    """Variable products whose variations may be in the trash while the plan wants them back: those in the trash
+    (trashing a parent trashes its variations, and restoring it leaves them there, 11#7-17) and live ones that
+    were trashed and restored before (they carry ``_wp_trash_meta_status``)."""
+    def variable(body: dict[str, Any]) -> bool:
+        return body.get("type") == "variable" and isinstance(body.get("id"), int)
+
+    def restored(body: dict[str, Any]) -> bool:
+        rows = body.get("meta_data")
+        return any(isinstance(r, dict) and r.get("key") == TRASH_META for r in (rows if isinstance(rows, list) else ()))
+
+    ids = [b["id"] for b in trash if variable(b)] + [b["id"] for b in products if variable(b) and restored(b)]
+    return sorted(set(ids))
+
+
+async def _trashed_variations(client: WooClient, parents: Sequence[int]) -> list[dict[str, Any]]:
+    """The trashed variations of ``parents``: only ``status=trash`` lists them (11#8-10, 11#15-16); one list per
+    parent, concurrently, ``parent_id`` filled in."""
+    fields = wire.wire_fields(Kind.VARIATION)
+    lists = await gather_all(
+        client.list_all(f"products/{pid}/variations", {"status": "trash"}, fields=fields, progress=_silent)
+        for pid in parents
+    )
+    return [{**b, "parent_id": b.get("parent_id") or pid} for pid, bodies in zip(parents, lists, strict=True)
+            for b in bodies if b.get("status") == "trash"]
 
 
 def _silent(path: str, done: int, total: int) -> None:

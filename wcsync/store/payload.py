@@ -226,6 +226,8 @@ def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
             body["sku"] = value or ""
         else:
             body[name] = _common(name, value)
+    if change.action is Action.RESTORE and "status" not in body:
+        body["status"] = "publish"  # a variations batch update with a status restores a trashed one (11#27-29)
     _add_meta(body, change, values)
     return body
 

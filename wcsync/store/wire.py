@@ -94,8 +94,13 @@ def integer(value: Any) -> int | None:
 
 
 def boolean(value: Any) -> bool:
-    # a variation reports manage_stock "parent" when its parent manages the stock: not its own
     return value is True or value in ("true", "1", 1)
+
+
+def stock_managed(value: Any) -> bool | str:
+    """``manage_stock`` in its three states: True, False, or ``"parent"`` — what a variation that does not manage
+    its own stock reports when its parent does (11#36-38); ``wcsync.core.quirks`` reads that state."""
+    return "parent" if value == "parent" else boolean(value)
 
 
 def meta_map(rows: Any) -> dict[str, Any]:
@@ -274,6 +279,8 @@ def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | N
         wire = WIRE_NAMES.get(name, name)
         if wire in body:
             out[name] = _CONVERT[ftype](body[wire], slugs or {})
+    if "manage_stock" in out:
+        out["manage_stock"] = stock_managed(body.get("manage_stock"))
     return out
 
 

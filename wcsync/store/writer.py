@@ -338,8 +338,15 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[
             found.update(await _products_by_sku(client, lost, "trash"))
         return found
     if kind is Kind.VARIATION:
-        rows = await client.list_all(f"products/{ops[0].parent_id}/variations")
-        return {op.key: _found(row) for op in ops if (row := _match_variation(op, rows)) is not None}
+        path = f"products/{ops[0].parent_id}/variations"
+        rows = await client.list_all(path)
+        found = {op.key: _found(row) for op in ops if (row := _match_variation(op, rows)) is not None}
+        # a restore that did not happen leaves the variation in the trash, listed only with status=trash (11#9)
+        lost = [op for op in ops if op.op is Op.UPDATE and op.key not in found]
+        if lost:
+            trashed = await client.list_all(path, {"status": "trash"})
+            found.update({op.key: _found(row) for op in lost if (row := _match_variation(op, trashed)) is not None})
+        return found
     if kind is Kind.ATTRIBUTE:
         rows = await client.list_all("products/attributes")
         slugs = {str(r.get("slug") or "").removeprefix("pa_"): r for r in rows}
@@ -392,7 +399,8 @@ def _combo(attrs: Any) -> set[tuple[str, str]]:
         if not isinstance(attr, dict):
             continue
         ref = str(attr["id"]) if attr.get("id") else str(attr.get("name") or "").lower()
-        out.add((ref, str(attr.get("option") or "").lower()))
+        # a global option comes back as the term's entity-encoded name (``Rot &amp; Weiß``, 11#72)
+        out.add((ref, html.unescape(str(attr.get("option") or "")).lower()))
     return out
 
 

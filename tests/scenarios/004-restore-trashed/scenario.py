@@ -15,7 +15,7 @@ def build():
 
 
 def check(plan):
-    _variations_of_a_restored_product_wait_for_the_next_run()
+    _variations_of_a_restored_product_are_restored_with_it()
     assert lines(plan) == ["restore product MUG-OLD [status]"]
     c = change(plan, Kind.PRODUCT, "MUG-OLD")
     assert c.action is Action.RESTORE and c.live_id == 31
@@ -26,16 +26,18 @@ def check(plan):
     assert plan.summary() == "Plan: 0 to create, 0 to update, 1 to restore, 0 to adopt, 0 to delete."
 
 
-def _variations_of_a_restored_product_wait_for_the_next_run():
+def _variations_of_a_restored_product_are_restored_with_it():
     from tests.scenarios.builders import STORE, variation
     from wcsync.core.planner import build_plan
+    from wcsync.core.records import LiveResource
 
     desired = state(products=[product("HOODIE-OLD", "Old Hoodie", type="variable")],
                     variations=[variation("HOODIE-OLD", "HOODIE-OLD-RED", {"pa_color": "Red"})])
     trashed = live_product(40, "HOODIE-OLD", marked=True, name="Old Hoodie", type="variable", status="trash")
-    plan = build_plan(desired, LiveState(trashed_products=(trashed,)), PlanSettings(), store=STORE)
-    assert lines(plan) == ["restore product HOODIE-OLD [status]"]
-    assert [i.message for i in plan.info] == [
-        "the 1 variation(s) of HOODIE-OLD are planned after it is restored: run wcsync apply again once this "
-        "plan is applied"
-    ]
+    # restoring the parent leaves its variations in the trash (11#14-17): the plan restores them too
+    in_trash = LiveResource(kind=Kind.VARIATION, id=41, key="HOODIE-OLD-RED", parent_id=40, status="trash",
+                            fields={"sku": "HOODIE-OLD-RED", "status": "trash", "attributes": {"pa_color": "Red"}})
+    plan = build_plan(desired, LiveState(trashed_products=(trashed,), trashed_variations=(in_trash,)),
+                      PlanSettings(), store=STORE)
+    assert lines(plan) == ["restore product HOODIE-OLD [status]", "restore variation HOODIE-OLD-RED"]
+    assert plan.info == ()

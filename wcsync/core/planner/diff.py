@@ -147,8 +147,8 @@ def diff_record(
                     field=name,
                     before=before,
                     after=after,
-                    message=f"store-owned field {name} differs from the catalogue ({before!r} live, "
-                    f"{after!r} in the catalogue); not written",
+                    message=f"store-owned field {name} differs from the catalogue ({_shown(before)} live, "
+                    f"{_shown(after)} in the catalogue); not written",
                 )
             )
             continue
@@ -164,6 +164,13 @@ def diff_record(
             for src, att in known_attachments(list(live_imgs or ()), live.mark).items():
                 out.attachments.setdefault(src, att)
     return out
+
+
+def _shown(value: Any) -> str:
+    """A value inside an information message: strings quoted, no value said in words (never ``None``)."""
+    if value is None or value == "":
+        return "no value"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def unreadable_mark_info(kind: Kind, key: str, why: str) -> Info:

@@ -151,6 +151,26 @@ def _match_combos(
     return list(zip(pending, hits, strict=True))
 
 
+def _pair(
+    ctx: PlanContext, desired: list[DesiredResource], candidates: list[LiveResource], parent: LiveResource | None
+) -> list[tuple[DesiredResource, LiveResource | None]]:
+    """Each desired variation with its live twin among ``candidates`` (by own SKU, else by combination)."""
+    by_sku = {sku_key(s): v for v in candidates if (s := _own_sku(v, parent))}
+    pairs: list[tuple[DesiredResource, LiveResource | None]] = []
+    used: set[int] = set()
+    pending: list[DesiredResource] = []
+    for d in desired:
+        sku = d.fields.get("sku")
+        hit = by_sku.get(sku_key(sku)) if sku else None
+        if hit is not None and hit.id not in used:
+            used.add(hit.id)
+            pairs.append((d, hit))
+        else:
+            pending.append(d)
+    pairs.extend(_match_combos(ctx, pending, candidates, used))
+    return pairs
+
+
 def _plan_variations(
     ctx: PlanContext,
     product: DesiredResource,
@@ -162,36 +182,22 @@ def _plan_variations(
 ) -> list[PriceDrop]:
     drops: list[PriceDrop] = []
     live_vars = list(ctx.index.variations_by_parent.get(parent.id, [])) if parent is not None else []
-    if parent_action is Action.RESTORE and not live_vars and desired:
-        # A trashed product's variations are trashed with it and hidden from the variations list; restoring
-        # the product brings them back. Creating them now could duplicate them (SKU-less ones) or be refused
-        # (their SKUs stay taken), so they are planned by the next run, once they are visible again.
-        ctx.info.append(
-            Info(
-                kind=Kind.VARIATION,
-                key=product.key,
-                message=f"the {len(desired)} variation(s) of {product.key} are planned after it is restored: "
-                "run wcsync apply again once this plan is applied",
-            )
-        )
-        return drops
-    by_sku = {sku_key(s): v for v in live_vars if (s := _own_sku(v, parent))}
-    pairs: list[tuple[DesiredResource, LiveResource | None]] = []
-    used: set[int] = set()
-    pending: list[DesiredResource] = []
-    for d in sorted(desired, key=lambda r: r.key.casefold()):
-        sku = d.fields.get("sku")
-        hit = by_sku.get(sku_key(sku)) if sku else None
-        if hit is not None and hit.id not in used:
-            used.add(hit.id)
-            pairs.append((d, hit))
-        else:
-            pending.append(d)
-    pairs.extend(_match_combos(ctx, pending, live_vars, used))
+    pairs = _pair(ctx, sorted(desired, key=lambda r: r.key.casefold()), live_vars, parent)
+    # Restoring a parent leaves its variations in the trash (11#14-17), where they keep their SKUs: the
+    # catalogue variations no live one matches are matched against them and restored (a variations batch
+    # update with a status, 11#27-29) rather than created again.
+    trashed = ctx.index.trashed_variations_by_parent.get(parent.id, []) if parent is not None else []
+    missing = [d for d, hit in pairs if hit is None]
+    if trashed and missing:
+        found = {id(d): hit for d, hit in _pair(ctx, missing, list(trashed), parent) if hit is not None}
+        pairs = [(d, hit if hit is not None else found.get(id(d))) for d, hit in pairs]
+    used = {hit.id for _, hit in pairs if hit is not None}
     for d, live in pairs:
         if live is not None:
             ctx.managed_live += 1
-            if parent_action is Action.ADOPT or (ctx.settings.ownership != "all" and live.mark is None):
+            if live.status == "trash":
+                action = Action.RESTORE
+            elif parent_action is Action.ADOPT or (ctx.settings.ownership != "all" and live.mark is None):
                 action = Action.ADOPT
             else:
                 action = Action.UPDATE
