@@ -57,7 +57,7 @@ def test_a_variable_product_brought_back_is_restored_with_its_variations_in_one_
     variable.write_text(VARIABLE, encoding="utf-8")
     back = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert back.exit_code == 0, back.output
-    assert "Plan: 0 to create, 3 to update, 0 to adopt, 0 to delete." in back.stdout
+    assert "Plan: 0 to create, 0 to update, 3 to restore, 0 to adopt, 0 to delete." in back.stdout
     assert "Apply: 3 applied." in back.stderr
     assert "not converged" not in back.stderr
     # the same variations, out of the trash: no new ones, none left behind

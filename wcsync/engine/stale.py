@@ -77,17 +77,17 @@ def stale_changes(plan: Plan, live: LiveState) -> dict[tuple[Kind, str], str]:
 def already_applied(
     plan: Plan, live: LiveState, stale: Iterable[tuple[Kind, str]], remaining: Iterable[Change]
 ) -> dict[tuple[Kind, str], int]:
-    """(kind, key) → live id (0 when gone) of the saved plan's changes the store already holds: stale ones
-    (and deletes of objects already gone) that a fresh plan (``remaining``) no longer has."""
+    """(kind, key) → live id (0 when gone) of the saved plan's changes the store already holds: those that a
+    fresh plan of the same catalogue (``remaining``) no longer has, whether their fingerprint moved (``stale``)
+    or not — ``date_modified`` has one-second resolution, so a write in the planning second leaves it as it
+    was, and such a change must not be written a second time."""
+    del stale  # every change is a candidate: a fresh plan decides, not the fingerprint
     ids = _by_id(live)
     still = {(c.kind, _norm(c.kind, c.key)) for c in remaining}
-    candidates = set(stale)
     out: dict[tuple[Kind, str], int] = {}
     for change in plan.changes:
         where = (change.kind, change.key)
         gone = change.action is Action.DELETE and change.live_id and (change.kind, change.live_id) not in ids
-        if where not in candidates and not gone:
-            continue
         if (change.kind, _norm(change.kind, change.key)) in still:
             continue
         out[where] = 0 if gone else (change.live_id or _live_id(live, change.kind, change.key))
