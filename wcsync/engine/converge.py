@@ -1,7 +1,9 @@
 """Convergence: after apply, what a fresh re-plan still wants to change among the resources apply wrote.
 
-A resource apply wrote successfully that still differs is a perpetual diff: the canonical forms (or the
-payload) are wrong, and every future plan would show it again. Each finding names the resource and field.
+A resource whose write provably landed as sent (the store answered it) and that still differs is a perpetual
+diff: the canonical forms (or the payload) are wrong, and every future plan would show it again. A resource
+whose write's outcome was unknown (settled by re-reading the store) is not such proof: something else may
+have written it since (``perpetual`` leaves it out). Each finding names the resource and field.
 """
 
 from __future__ import annotations
@@ -38,3 +40,11 @@ def convergence_errors(remaining: Iterable[Change], result: ApplyResult) -> list
     and calling it a perpetual diff would be wrong."""
     written = {(i.kind, i.key) for i in result.items if i.status is Status.APPLIED and not i.followup_error}
     return [describe(c) for c in remaining if (c.kind, c.key) in written]
+
+
+def perpetual(remaining: Iterable[Change], result: ApplyResult) -> list[str]:
+    """The findings of ``convergence_errors`` on resources whose write the store answered (not settled by
+    re-reading after an unknown outcome): only those prove a perpetual diff."""
+    proven = {(i.kind, i.key) for i in result.items
+              if i.status is Status.APPLIED and not i.followup_error and not i.recovered}
+    return [describe(c) for c in remaining if (c.kind, c.key) in proven]
