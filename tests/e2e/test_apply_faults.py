@@ -80,7 +80,7 @@ def test_lost_batch_answer_is_settled_by_rereading_not_by_sending_again(tmp_path
     stats = sandbox_server.stats(log=False)
     assert stats["faults"] == {"fail_after_commit": 1}
     # the lost create batch, then only the second pass: nothing was created twice
-    assert count(stats, f"POST {API}/products/batch") == 2
+    assert count(stats, f"POST {API}/products/batch") == 2, run.stderr
     assert duplicate_skus(sandbox_server) == []
     assert len([p for p in all_products(sandbox_server) if p["type"] != "variation"]) == 34
 

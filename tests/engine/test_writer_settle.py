@@ -149,3 +149,12 @@ def test_a_taken_sku_held_by_a_foreign_or_trashed_product_is_said_in_words() -> 
                                 "again — run `wcsync plan` again: it plans to restore that product")
     assert all("product_invalid_sku" not in (r.error or "") for r in results)
     assert store.products[5]["name"] == "Hand-made &amp; Poster"  # never touched
+
+
+def test_a_global_option_answered_as_its_term_slug_is_what_was_sent() -> None:
+    body = {"default_attributes": [{"id": 4, "name": "Sock Size", "option": "39-42"},
+                                   {"id": 5, "name": "Farbe", "option": "rot-weiss"}]}
+    sent = {"default_attributes": [{"id": 4, "option": "39–42"}, {"id": 5, "option": "Rot & Weiß"}]}
+    assert unsent(sent, body) == {}
+    assert unsent({"default_attributes": [{"id": 4, "option": "43–46"}, {"id": 5, "option": "Rot & Weiß"}]},
+                  body) != {}

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -254,9 +255,16 @@ def _same_options(sent: Any, got: Any) -> bool:
         return False
     for row in sent or ():
         have = _find_attr(row, live)
-        if have is None or _text(row.get("option")).lower() != _text(have.get("option")).lower():
+        if have is None or _option(row.get("option")) != _option(have.get("option")):
             return False
     return True
+
+
+def _option(value: Any) -> str:
+    """An attribute option as text or as the slug WooCommerce may answer for a global one (``39–42`` →
+    ``39-42``, ``Rot & Weiß`` → ``rot-weiss``): compared without case, accents, punctuation or spaces."""
+    text = unicodedata.normalize("NFKD", _text(value).lower().replace("ß", "ss"))
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def _find_attr(row: Mapping[str, Any], live: list[dict[str, Any]]) -> dict[str, Any] | None:
