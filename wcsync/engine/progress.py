@@ -66,5 +66,5 @@ def duration(seconds: float) -> str:
         return f"{seconds:.2f} s" if seconds >= 0.005 else "< 0.01 s"
     if seconds < 60:
         return f"{seconds:.1f} s"
-    minutes, rest = divmod(int(round(seconds)), 60)
+    minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min {rest:02d} s"
