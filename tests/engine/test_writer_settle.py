@@ -158,3 +158,14 @@ def test_a_global_option_answered_as_its_term_slug_is_what_was_sent() -> None:
     assert unsent(sent, body) == {}
     assert unsent({"default_attributes": [{"id": 4, "option": "43–46"}, {"id": 5, "option": "Rot & Weiß"}]},
                   body) != {}
+
+
+def test_a_trash_whose_answer_was_lost_is_said_on_stderr() -> None:
+    store = MiniStore()
+    store.products = {1: {"id": 1, "sku": "A", "status": "publish"}}
+    store.faults = {-1: "drop-after-commit"}
+    (result,), said = _run(store, [WriteOp(kind=Kind.PRODUCT, op=Op.TRASH, key="A", id=1)])
+    assert (result.ok, result.recovered) == (True, True)
+    assert said == ["product A: moving it to the trash had an unknown outcome (the connection failed after sending: "
+                    "the connection was reset while waiting for the answer (connection reset after commit)); "
+                    "re-read: it is in the trash"]

@@ -313,14 +313,18 @@ class StoreWriter:
                 await self.client.delete(path)
                 self._wrote = True
                 return WriteResult(ok=True, id=op.id or 0)
-            except UnknownOutcome:
+            except UnknownOutcome as lost:
                 try:
                     found = await reread(self.client, kind, [op])
                 except StoreError as exc:
                     return WriteResult(ok=False, id=op.id or 0, error=f"outcome unknown, re-read failed: {exc}")
                 state = found.get(op.key)
                 if state is None or state.status == "trash" or state.id != op.id:
+                    self._say(f"{kind.value} {op.key}: moving it to the trash had an unknown outcome "
+                              f"({lost.reason}); re-read: it is in the trash")
                     return WriteResult(ok=True, id=op.id or 0, recovered=True)
+                self._say(f"{kind.value} {op.key}: moving it to the trash had an unknown outcome ({lost.reason}); "
+                          "re-read: not in the trash yet, sending it again")
             except RequestFailed as exc:
                 # already in the trash (410) or already gone (404): the goal is reached
                 if exc.status in (404, 410):
