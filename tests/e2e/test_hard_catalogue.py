@@ -102,7 +102,11 @@ def test_the_hard_catalogue_applies_converges_and_round_trips_through_import(tmp
                    "slugify still derive 'rot-weis'", strict=True)
 def test_a_global_term_with_sharp_s_gets_the_slug_woocommerce_derives(tmp_path: Path, sandbox_server: Any) -> None:
     project = tmp_path / "hard"
-    shutil.copytree(HARD / "catalog", project / "catalog")
+    (project / "catalog").mkdir(parents=True)
+    shutil.copy(HARD / "catalog" / "attributes.yaml", project / "catalog")  # the terms and one product: quick
+    (project / "catalog" / "products").mkdir()
+    (project / "catalog" / "products" / "p.yaml").write_text(
+        "sku: P-1\nname: P\nregular_price: 1\nshort_description: P.\n", encoding="utf-8")
     (project / "wcsync.yaml").write_text(_project_file(sandbox_server), encoding="utf-8")
     assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
     with sandbox_server.client() as client:
