@@ -253,3 +253,13 @@ def test_same_text_shortcut_agrees_with_the_canonical_forms(kind: Kind, name: st
                 assert equal, (a, b)
             if ftype == "money":
                 assert same_text(kind, name, ftype, a, b) == equal, (a, b)
+
+
+def test_lt_and_gt_written_as_entities_stay_text_in_html() -> None:
+    """``Für Tassen &lt; 300 ml`` decoded would be sent as ``Für Tassen < 300 ml`` and WordPress's filter would
+    eat everything after the ``<`` (05#78): the canonical form keeps ``&lt;``/``&gt;`` in any spelling."""
+    from wcsync.core.canonical import html_text
+
+    assert html_text("<p>Für Tassen &lt; 300 ml &amp; mehr &#60;3 &#x3E;</p>") == "<p>Für Tassen &lt; 300 ml & mehr &lt;3 &gt;</p>"
+    assert html_text("Tassen &LT; 300") == html_text("Tassen &lt; 300")
+    assert html_text("a &amp;lt; b") == "a &lt; b"  # one level of decoding, as before

@@ -64,9 +64,14 @@ def test_a_failed_re_read_after_writing_is_exit_3_not_1(tmp_path: Path, sandbox_
     report = tmp_path / "report.json"
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
     assert run.exit_code == 3, run.output
-    finding = ("could not re-read the store to check convergence (could not connect to the store for GET "
-               "/wp-json/wc/v3/products); run `wcsync plan` to check")
-    assert f"  not converged: {finding}" in run.stderr
-    assert "Apply: 1 applied." in run.stderr
+    reason = ("the store could not be re-read to check convergence: could not connect to the store for GET "
+              "/wp-json/wc/v3/products")
+    assert f"  convergence unproven: {reason}" in run.stderr
+    # the summary line says it, with what to do: exit 3 is "convergence unproven", documented as such
+    assert ("Apply: 1 applied. Convergence unproven: the store could not be re-read afterwards; run `wcsync plan` "
+            "to check.") in run.stderr
     assert "perpetual diff" not in run.stderr  # nothing is known to differ: it is unproven, not wrong
-    assert json.loads(report.read_text(encoding="utf-8"))["convergence_errors"] == [finding]
+    assert "not converged" not in run.stderr
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["convergence_unproven"] == reason and written["convergence_errors"] == []
+    assert written["ok"] is False

@@ -3,6 +3,7 @@ the store converges, no SKU exists twice, and products wcsync does not manage ar
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from pathlib import Path
@@ -63,6 +64,11 @@ def test_apply_converges_under_faults(tmp_path: Path, sandbox_server: Any, fault
     assert len(faulted_writes) >= 1 and len([e for e in log if e["fault"]]) >= 3, log
     assert run.exit_code == 0, run.output
     assert "Apply: 194 applied." in run.stderr
+    # told in words: no Python exception name, no perpetual diff, lost answers settled out loud
+    assert re.search(r"\b[A-Z]\w*(Error|Exception|Timeout)\(", run.output) is None, run.output
+    assert "perpetual" not in run.stderr
+    if [e for e in faulted_writes if e["method"] == "POST" and e["fault"] not in ("429", "503")]:
+        assert "settled by re-reading:" in run.stderr  # a batch whose answer was lost is said, like a retry
     assert duplicate_skus(sandbox_server) == []
     _unchanged(sandbox_server, unmanaged)
     plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")
@@ -80,7 +86,7 @@ def test_lost_batch_answer_is_settled_by_rereading_not_by_sending_again(tmp_path
     stats = sandbox_server.stats(log=False)
     assert stats["faults"] == {"fail_after_commit": 1}
     # the lost create batch, then only the second pass: nothing was created twice
-    assert count(stats, f"POST {API}/products/batch") == 2
+    assert count(stats, f"POST {API}/products/batch") == 2, run.stderr
     assert duplicate_skus(sandbox_server) == []
     assert len([p for p in all_products(sandbox_server) if p["type"] != "variation"]) == 34
 
@@ -111,12 +117,11 @@ def test_killed_apply_is_resumed(tmp_path: Path, sandbox_server: Any) -> None:
     assert len(partial) == 35
     resumed = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert resumed.exit_code == 0, resumed.output
-    import re
-
     match = re.search(r"Plan: (\d+) to create, (\d+) to update", resumed.stdout)
     assert match, resumed.output
     creates, updates = int(match.group(1)), int(match.group(2))
     assert creates <= 86 and creates + updates > 0  # at most the variations: only what the run had not finished
+    assert "perpetual" not in resumed.stderr and "product_invalid_sku" not in resumed.stderr
     assert duplicate_skus(sandbox_server) == []
     _unchanged(sandbox_server, unmanaged)
     plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")

@@ -87,3 +87,28 @@ def test_a_failed_second_pass_is_not_called_a_perpetual_diff() -> None:
     assert convergence_errors(remaining, result) == [
         'product B: still differs after apply: upsells is [], catalogue wants ["B"]']
     assert result.exit_code == 3  # A's failed second pass alone makes the run incomplete
+
+
+def test_only_a_write_the_store_answered_proves_a_perpetual_diff() -> None:
+    from wcsync.engine.converge import perpetual
+
+    result = ApplyResult(items=[
+        ItemResult(kind=Kind.PRODUCT, key="ANSWERED", action="update", status=Status.APPLIED, id=1),
+        ItemResult(kind=Kind.PRODUCT, key="SETTLED", action="create", status=Status.APPLIED, id=2, recovered=True),
+    ])
+    remaining = [Change(kind=Kind.PRODUCT, action=Action.UPDATE, key=k,
+                        changes=(FieldChange(field="name", before="x", after="y"),)) for k in ("ANSWERED", "SETTLED")]
+    assert len(convergence_errors(remaining, result)) == 2
+    assert perpetual(remaining, result) == ['product ANSWERED: still differs after apply: name is "x", catalogue '
+                                            'wants "y"']
+    assert perpetual(remaining[1:], result) == []
+
+
+def test_unproven_convergence_is_exit_3_and_said_in_the_summary() -> None:
+    result = ApplyResult(items=[ItemResult(kind=Kind.PRODUCT, key="A", action="update", status=Status.APPLIED)])
+    assert result.exit_code == 0 and result.summary() == "Apply: 1 applied."
+    result.unproven = "the store could not be re-read to check convergence: the connection dropped"
+    assert result.exit_code == 3 and not result.ok
+    assert result.summary() == ("Apply: 1 applied. Convergence unproven: the store could not be re-read afterwards; "
+                                "run `wcsync plan` to check.")
+    assert result.as_json()["convergence_unproven"] == result.unproven

@@ -32,6 +32,7 @@ class MiniStore:
         self.faults: dict[int, str] = {}
         self.batch_posts = 0
         self.deletes = 0
+        self.last_batch: Any = None
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/wp-json/wc/v3/")
@@ -40,6 +41,7 @@ class MiniStore:
         self.requests.append((request.method, path, n_items))
         if request.method == "POST" and path == "products/batch":
             self.batch_posts += 1
+            self.last_batch = body
             fault = self.faults.get(self.batch_posts)
             if fault == "drop-before":
                 raise httpx.ReadError("connection reset")
@@ -91,7 +93,8 @@ class MiniStore:
                                                              "data": {"status": 400}}})
                     continue
                 self.next_id += 1
-                images = [{"id": 900 + i, "src": "u"} for i, _ in enumerate(item.get("images", []))]
+                images = [{"id": 900 + i, "src": "https://shop.test/wp-content/uploads/2026/12/"
+                           + str(img.get("src", "u")).rsplit("/", 1)[-1]} for i, img in enumerate(item.get("images", []))]
                 prod = {"id": self.next_id, "status": "publish", "date_modified_gmt": "2026-01-01T00:00:00",
                         **item, "images": images}
                 self.products[self.next_id] = prod
@@ -156,7 +159,10 @@ def test_per_item_failure_is_matched_by_position() -> None:
            WriteOp(kind=Kind.PRODUCT, op=Op.UPDATE, key="GONE", id=5, payload={"name": "x"})]
     results = run_write(store, ops)
     assert [(r.ok, r.id, r.error) for r in results] == [
-        (True, 11, None), (True, 12, None), (False, 0, "product_invalid_sku: Invalid or duplicated SKU."),
+        (True, 11, None), (True, 12, None),
+        (False, 0, 'the SKU SKU-0 is already used by product #11 "P0", which wcsync does not manage (it has no '
+                   "_wcsync mark; made in the store after the plan?) — run `wcsync plan` again: it offers to adopt "
+                   "it; or give this product another SKU in the catalogue"),
         (False, 5, "woocommerce_rest_product_invalid_id: Invalid ID.")]
 
 

@@ -124,7 +124,10 @@ def test_one_pool_with_keep_alive_over_a_socket(sandbox_server: Any) -> None:
         in_flight = asyncio.run(read(concurrency))
         stats = sandbox_server.stats(log=False)
         assert stats["total"] == 6  # six pages
-        assert stats["connections"] == in_flight == stats["max_in_flight"] == concurrency
+        assert in_flight == concurrency  # the client's own count: one event loop, deterministic
+        # what the server sees depends on timing (a loaded machine may finish one request before the next
+        # arrives): kept-alive connections, never more than the concurrency, never one per request
+        assert 1 <= stats["connections"] <= concurrency and 1 <= stats["max_in_flight"] <= concurrency
 
 
 def test_trashed_products_are_read_separately_with_the_sku_they_hold(sandbox_app: Any) -> None:

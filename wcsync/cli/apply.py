@@ -8,8 +8,9 @@ store since planning into something else, and counts as already applied every ob
 what the plan wanted (re-applying the same plan exits 0). Either way the plan applied is printed first.
 Afterwards it re-fetches the store and re-plans to prove convergence.
 
-Exit codes: 0 everything applied and converged, 3 some items failed / were skipped / did not converge,
-1 an error before anything was written (including an unwritable ``--report`` path, checked first, and a store
+Exit codes: 0 everything applied and converged, 3 some items failed / were skipped / did not converge, or
+convergence is unproven (the store could not be re-read afterwards: the summary says so), 1 an error before
+anything was written (including an unwritable ``--report`` path, checked first, and a store
 that refuses writing altogether, e.g. a read-only key: one error, not one per item). The report is written
 even when the run fails; a report that cannot be written after the store was changed is said, never raised.
 The plan text goes to stdout; progress and results to stderr.
@@ -70,8 +71,9 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     Without PLAN_FILE: plan, show the plan and ask y/N (--auto-approve for CI). With PLAN_FILE (from
     `wcsync plan --out`): print and apply exactly that plan; objects changed in the store since planning are
     skipped and reported, those already as the plan wanted count as already applied. Afterwards the store is
-    re-read to prove it matches. Exit codes: 0 all applied or already applied, 3 some items failed or were
-    skipped, 1 error before anything was written.
+    re-read to prove it matches. Exit codes: 0 all applied or already applied, and converged, 3 some items
+    failed, were skipped or did not converge, or convergence is unproven (the store could not be re-read
+    afterwards), 1 error before anything was written.
     """
     options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
                        store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
@@ -130,7 +132,7 @@ async def _apply(options: _Options) -> int:
     from wcsync.cli.connect import open_client
     from wcsync.core.planner import build_plan, verify_convergence
     from wcsync.engine import execute
-    from wcsync.engine.converge import convergence_errors
+    from wcsync.engine.converge import convergence_errors, perpetual
     from wcsync.engine.progress import StderrProgress
     from wcsync.engine.stale import already_applied, stale_changes
     from wcsync.store.fetch import fetch_live_state
@@ -184,17 +186,16 @@ async def _apply(options: _Options) -> int:
         if result.refused is not None:
             return _refused(result, options.report_file)
         status("Re-reading the store to check convergence …")
-        proven = True
+        diffs: list[str] = []
         try:
             after = await fetch_live_state(client)
         except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
-            proven = False
-            result.convergence_errors = [f"could not re-read the store to check convergence ({err}); "
-                                         "run `wcsync plan` to check"]
+            result.unproven = f"the store could not be re-read to check convergence: {err}"
         else:
             remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
             result.convergence_errors = convergence_errors(remaining, result)
-    _report(result, options.report_file, perpetual=proven)
+            diffs = perpetual(remaining, result)
+    _report(result, options.report_file, perpetual=diffs)
     return result.exit_code
 
 
@@ -272,7 +273,7 @@ def _approved(auto_approve: bool) -> bool:
     return click.confirm("Apply these changes?", default=False, err=True)
 
 
-def _report(result: Any, report_file: Path | None, *, perpetual: bool = True) -> None:
+def _report(result: Any, report_file: Path | None, *, perpetual: list[str] | None = None) -> None:
     from wcsync.engine.model import ApplyResult, Status
 
     assert isinstance(result, ApplyResult)
@@ -285,9 +286,15 @@ def _report(result: Any, report_file: Path | None, *, perpetual: bool = True) ->
             status(f"  incomplete {item.kind.value} {item.key}: {item.followup_error}")
     for finding in result.convergence_errors:
         status(f"  not converged: {finding}")
-    if result.convergence_errors and perpetual:
-        status("A resource that was written still differs: its canonical form is wrong (a perpetual diff). "
-               "Please report it.")
+    if result.unproven is not None:
+        status(f"  convergence unproven: {result.unproven}")
+    if perpetual:
+        status("A resource that was written as sent still differs: its canonical form is wrong (a perpetual "
+               "diff). Please report it.")
+    elif result.convergence_errors:
+        status("Each resource that did not converge had a write whose answer was lost; wcsync settled it by "
+               "re-reading the store, and something changed it since (another apply still running?). Run "
+               "`wcsync apply` again: it converges.")
     status(result.summary())
     _write_report(result, report_file)
 

@@ -37,7 +37,8 @@ from wcsync.settings import StoreSettings
 
 class FetchProgress:
     """Progress of reading the store, on stderr: a rich progress display on a terminal, else one plain line
-    per finished list (CI logs stay readable)."""
+    per finished list (CI logs stay readable). The display is redrawn on each page read, not by a refresh
+    thread: nothing changes between pages, and what is shown never depends on timing."""
 
     def __init__(self, *, live: bool, console: Any = None) -> None:
         self._live = live
@@ -48,7 +49,9 @@ class FetchProgress:
 
     @classmethod
     def for_stderr(cls) -> FetchProgress:
-        return cls(live=sys.stderr.isatty())
+        # a dumb terminal cannot redraw a display in place: plain lines there too
+        dumb = os.environ.get("TERM", "").lower() in ("dumb", "unknown")
+        return cls(live=sys.stderr.isatty() and not dumb)
 
     def status(self, message: str) -> None:
         if self._progress is not None:
@@ -72,12 +75,13 @@ class FetchProgress:
                 MofNCompleteColumn(),
                 console=self._console or Console(stderr=True),
                 transient=True,
+                auto_refresh=False,
             )
             self._progress.start()
         task = self._tasks.get(path)
         if task is None:
             task = self._tasks[path] = self._progress.add_task(path, total=total)
-        self._progress.update(task, completed=done, total=total)
+        self._progress.update(task, completed=done, total=total, refresh=True)
 
     def finish(self) -> None:
         if self._progress is not None:

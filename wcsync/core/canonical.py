@@ -222,6 +222,22 @@ def removed_by_post_filter(value: Any) -> list[str]:
     return out
 
 
+#: ``<`` and ``>`` written as entities in HTML: text, not markup. Decoded they would be sent as markup and eaten
+#: by WordPress's filter (``Für Tassen &lt; 300 ml`` must not become ``Für Tassen < 300 ml`` → ``Für Tassen``)
+_LT_GT_ENTITY = re.compile(r"&(?:lt|#0*60|#x0*3c);|&(?:gt|#0*62|#x0*3e);", re.IGNORECASE)
+
+
+def _unescape_html(text: str) -> str:
+    """Entities decoded, except ``&lt;``/``&gt;`` (in any spelling), kept as ``&lt;``/``&gt;``."""
+    parts = _LT_GT_ENTITY.split(text)
+    found = _LT_GT_ENTITY.findall(text)
+    out = [html.unescape(parts[0])]
+    for entity, rest in zip(found, parts[1:], strict=True):
+        out.append("&lt;" if html.unescape(entity) == "<" else "&gt;")
+        out.append(html.unescape(rest))
+    return "".join(out)
+
+
 @_str_cached
 def html_text(value: Any) -> str:
     """Canonical HTML (descriptions, purchase notes): WooCommerce's filtering (05#78-79) applied — tags
@@ -231,7 +247,7 @@ def html_text(value: Any) -> str:
     if value is None:
         return ""
     text = _TAG.sub(_filter_tag, str(value))
-    text = html.unescape(text)
+    text = _unescape_html(text)
     text = text.replace("\r\n", "\n")
     text = _BETWEEN_TAGS_WS.sub("><", text)
     return _WS.sub(" ", text).strip()

@@ -1,8 +1,10 @@
 """Convergence: after apply, what a fresh re-plan still wants to change among the resources apply wrote (and
 the variations of the products it restored).
 
-A resource apply wrote successfully that still differs is a perpetual diff: the canonical forms (or the
-payload) are wrong, and every future plan would show it again. Each finding names the resource and field.
+A resource whose write provably landed as sent (the store answered it) and that still differs is a perpetual
+diff: the canonical forms (or the payload) are wrong, and every future plan would show it again. A resource
+whose write's outcome was unknown (settled by re-reading the store) is not such proof: something else may
+have written it since (``perpetual`` leaves it out). Each finding names the resource and field.
 """
 
 from __future__ import annotations
@@ -49,3 +51,11 @@ def convergence_errors(remaining: Iterable[Change], result: ApplyResult) -> list
                 if i.kind is Kind.PRODUCT and i.action == Action.RESTORE.value and i.status is Status.APPLIED}
     return [describe(c) for c in remaining if (c.kind, c.key) in written
             or (c.kind is Kind.VARIATION and (c.parent_key or "").casefold() in restored)]
+
+
+def perpetual(remaining: Iterable[Change], result: ApplyResult) -> list[str]:
+    """The findings of ``convergence_errors`` on resources whose write the store answered (not settled by
+    re-reading after an unknown outcome): only those prove a perpetual diff."""
+    proven = {(i.kind, i.key) for i in result.items
+              if i.status is Status.APPLIED and not i.followup_error and not i.recovered}
+    return [describe(c) for c in remaining if (c.kind, c.key) in proven]

@@ -124,6 +124,8 @@ class ApplyResult:
     convergence_errors: list[str] = field(default_factory=list)
     #: the store refused writing at all (authentication / permission): the run stopped at once
     refused: WcsyncError | None = None
+    #: why convergence could not be checked (the store could not be re-read after the writes): unproven
+    unproven: str | None = None
 
     def count(self, status: Status) -> int:
         return sum(1 for i in self.items if i.status is status)
@@ -132,11 +134,13 @@ class ApplyResult:
     def ok(self) -> bool:
         done = (Status.APPLIED, Status.ALREADY_APPLIED)
         return (all(i.status in done and not i.followup_error for i in self.items)
-                and not self.convergence_errors)
+                and not self.convergence_errors and self.unproven is None)
 
     @property
     def exit_code(self) -> int:
-        """0 all applied; 1 the store refused writing and nothing was written; 3 otherwise."""
+        """0 all applied and converged; 1 the store refused writing and nothing was written; 3 otherwise (an
+        item failed, was skipped or did not converge, or convergence is unproven: the store could not be
+        re-read afterwards)."""
         if self.refused is not None and not self.count(Status.APPLIED):
             return 1
         return 0 if self.ok else 3
@@ -151,6 +155,10 @@ class ApplyResult:
             text += " Stopped: the store refused writing."
         elif self.stopped_after:
             text += f" Stopped after the failed stage {self.stopped_after} (--continue-on-error runs the rest)."
+        if self.convergence_errors:
+            text += f" {len(self.convergence_errors)} resource(s) did not converge."
+        if self.unproven is not None:
+            text += " Convergence unproven: the store could not be re-read afterwards; run `wcsync plan` to check."
         return text
 
     def as_json(self) -> dict[str, Any]:
@@ -159,4 +167,6 @@ class ApplyResult:
                                "items": [i.as_json() for i in self.items]}
         if self.refused is not None:
             out["refused"] = str(self.refused)
+        if self.unproven is not None:
+            out["convergence_unproven"] = self.unproven
         return out

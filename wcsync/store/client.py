@@ -12,31 +12,34 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from wcsync import __version__
-from wcsync.errors import ConfigError
+from wcsync.errors import ConfigError, StoreError
 from wcsync.settings import StoreSettings
+from wcsync.store import failures
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
 from wcsync.store.concurrent import gather_all
 from wcsync.store.errors import (
-    CertificateError,
-    NotTlsError,
     NotWordPressError,
     RequestInfo,
-    StoreTimeout,
-    StoreUnreachable,
-    UnknownOutcome,
     classify_error,
     redact_url,
 )
 from wcsync.store.limiter import AdaptiveLimiter
 from wcsync.store.responses import application_error, json_or_none, lenient_json, location, wire_params
-from wcsync.store.retry import PUSHBACK_STATUSES, RETRY_STATUSES, RetryPolicy, parse_retry_after
-from wcsync.store.tls import is_cert_error, is_connection_refused, is_not_tls, tls_verify
+from wcsync.store.retry import (
+    PUSHBACK_STATUSES,
+    RETRY_STATUSES,
+    Attempts,
+    RetryPolicy,
+    parse_retry_after,
+    status_kind,
+    transport_reason,
+)
+from wcsync.store.tls import is_cert_error, is_not_tls, tls_verify
 
 API_PREFIX = "/wp-json/wc/v3/"
 PER_PAGE = 100
@@ -234,10 +237,11 @@ class WooClient:
         url = path if path.startswith("/") else API_PREFIX + path
         timeout = self._write_timeout if info.is_write else self._read_timeout
         attempt = 0
+        history = Attempts()
         while True:
             attempt += 1
             retry_after: float | None = None
-            failure: Exception | None = None
+            failure: StoreError | None = None
             reason = ""
             async with self.limiter.slot() as epoch:
                 self.attempts += 1
@@ -250,33 +254,37 @@ class WooClient:
                         auth=self._auth if authenticate else None,
                         timeout=timeout,
                     )
-                except httpx.ConnectTimeout as exc:
-                    failure = self._timeout_error(info, exc, "connect", self.settings.connect_timeout)
+                except httpx.ConnectTimeout:
+                    failure = failures.timeout_error(self.store, info, "connect", self.settings.connect_timeout)
                     reason = f"no connection within {self.settings.connect_timeout:g} s"
+                    history.add("no connection (timeout)")
                 except httpx.ConnectError as exc:
                     if is_cert_error(exc):
-                        raise self._cert_error(info, exc) from exc
+                        raise failures.cert_error(self.store, info, exc) from exc
                     if is_not_tls(exc):
-                        raise self._not_tls_error(info) from exc
-                    failure, reason = self._connect_error(info, exc, attempt)
-                except httpx.WriteTimeout as exc:
+                        raise failures.not_tls_error(self.base_url, self.store, info) from exc
+                    failure, reason = failures.connect_error(self.base_url, self.store, info, exc, attempt)
+                    history.add(reason)
+                except httpx.WriteTimeout:
                     # the request never finished uploading, so the store cannot have processed it
-                    failure = self._timeout_error(info, exc, "write", timeout.write or 0.0)
+                    failure = failures.timeout_error(self.store, info, "write", timeout.write or 0.0)
                     reason = f"upload not finished within {timeout.write or 0.0:g} s"
+                    history.add("upload timed out")
                 except httpx.TimeoutException as exc:
                     used = timeout.read or 0.0
                     if info.is_write:
-                        raise self._unknown(info, f"no answer within the {used:g} s read timeout") from exc
-                    failure = self._timeout_error(info, exc, "read", used)
+                        why = f"no answer within the {used:g} s read timeout"
+                        raise failures.unknown_outcome(self.store, info, why) from exc
+                    failure = failures.timeout_error(self.store, info, "read", used)
                     reason = f"no answer within {used:g} s"
+                    history.add("no answer in time")
                 except httpx.TransportError as exc:
                     if info.is_write:
-                        raise self._unknown(info, f"the connection failed after sending ({exc!r})") from exc
-                    failure = StoreUnreachable(
-                        f"the connection to {self.store} failed during {info.describe()}: {exc!r}",
-                        hint="the store or a proxy dropped the connection; try again, or lower `concurrency`",
-                    )
+                        why = f"the connection failed after sending: {transport_reason(exc)}"
+                        raise failures.unknown_outcome(self.store, info, why) from exc
+                    failure = failures.dropped(self.store, info, exc)
                     reason = "the connection dropped"
+                    history.add(reason)
                 else:
                     status = response.status_code
                     if status < 300:
@@ -286,8 +294,11 @@ class WooClient:
                         self.limiter.pushed_back(epoch)
                     body = json_or_none(response)
                     final = application_error(status, body)
+                    history.add(status_kind(status), rate_limited=status == 429 or (
+                        status == 503 and response.headers.get("Retry-After") is not None))
                     if status in RETRY_STATUSES and not final and info.is_write and status not in PUSHBACK_STATUSES:
-                        raise self._unknown(info, f"the store answered {status} after receiving it")
+                        why = f"the store answered {status} after receiving it"
+                        raise failures.unknown_outcome(self.store, info, why)
                     if final or status not in RETRY_STATUSES or attempt > self.settings.max_retries:
                         if not raise_for_status:
                             return response
@@ -300,10 +311,13 @@ class WooClient:
                             attempts=attempt,
                             location=location(response),
                             credentials=self.settings.credentials_source,
+                            history=history,
                         )
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
                     reason = f"HTTP {status}"
             if failure is not None and attempt > self.settings.max_retries:
+                if history.mixed:  # say what happened to every attempt, not only the last one
+                    failure.message += f" (after {attempt} attempts: {history.summary()})"
                 raise failure
             delay = self.retry.delay(attempt, retry_after)
             if self.notify is not None:
@@ -342,55 +356,3 @@ class WooClient:
         if raw is not None and raw.strip().isdigit():
             return int(raw)
         return None
-
-    def _timeout_error(self, info: RequestInfo, exc: Exception, phase: str, used: float) -> StoreTimeout:
-        setting = {"connect": "connect_timeout", "write": "write_timeout"}.get(phase, "read_timeout")
-        what = {"connect": "connection", "write": "upload of the request"}.get(phase, "answer")
-        return StoreTimeout(
-            f"{info.describe()} on {self.store} timed out: no {what} within the {phase} timeout of {used:g} s",
-            hint=f"the store is slow or unreachable; raise `{setting}` in wcsync.yaml, or lower `concurrency`",
-            timeout=used,
-            phase=phase,
-        )
-
-    def _cert_error(self, info: RequestInfo, exc: Exception) -> CertificateError:
-        return CertificateError(
-            f"the TLS certificate of {self.store} could not be verified ({info.describe()}): {exc}",
-            hint="if the store uses a private or self-signed CA, point WCSYNC_CA_BUNDLE (or `ca_bundle` in "
-            "wcsync.yaml) at its PEM file; renew the certificate if it expired",
-        )
-
-    def _connect_error(self, info: RequestInfo, exc: Exception, attempt: int) -> tuple[StoreUnreachable, str]:
-        """The error to raise if no retry is left, and the short reason for a retry line."""
-        if is_connection_refused(exc):
-            parts = urlsplit(self.base_url)
-            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-            tries = f" ({attempt} attempts)" if attempt > 1 else ""
-            return StoreUnreachable(
-                f"could not connect to {self.store} for {info.describe()}: connection refused — nothing is "
-                f"listening on {parts.hostname} port {port}{tries}",
-                hint="check the port in the store URL, and that the web server is running",
-            ), "connection refused"
-        return StoreUnreachable(
-            f"could not connect to {self.store} for {info.describe()}: {exc or type(exc).__name__}",
-            hint="check the store URL, DNS and that the site is up",
-        ), str(exc) or type(exc).__name__
-
-    def _not_tls_error(self, info: RequestInfo) -> NotTlsError:
-        parts = urlsplit(self.base_url)
-        port = parts.port or 443
-        host = parts.hostname or "?"
-        return NotTlsError(
-            f"{self.store} did not speak TLS on port {port} ({info.describe()}): the server answered, but not "
-            "with a TLS handshake — this is most likely a plain-HTTP port",
-            hint=f"if the store has no HTTPS, use http://{host}:{port} with `auth: oauth1` (WCSYNC_AUTH=oauth1 "
-            "with --store-url); otherwise use the port that serves HTTPS (443 unless it was changed)",
-        )
-
-    def _unknown(self, info: RequestInfo, what: str) -> UnknownOutcome:
-        return UnknownOutcome(
-            f"{info.describe()} on {self.store}: outcome unknown — {what}; the change may or may not have "
-            "been applied",
-            request=info,
-            hint="wcsync re-reads the store before deciding; it never repeats such a write blindly",
-        )

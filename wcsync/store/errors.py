@@ -121,9 +121,11 @@ class UnknownOutcome(StoreError):
     Never retried blindly: the caller re-reads the store (``wcsync.store.fetch.reread``) and decides.
     """
 
-    def __init__(self, message: str, *, request: RequestInfo, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, request: RequestInfo, hint: str | None = None, reason: str = "") -> None:
         super().__init__(message, hint=hint)
         self.request = request
+        #: what happened, in a few words ("the connection dropped after sending")
+        self.reason = reason or "the answer was lost"
 
 
 class RequestFailed(StoreError):
@@ -183,9 +185,11 @@ def classify_error(
     attempts: int = 1,
     location: str | None = None,
     credentials: str | None = None,
+    history: Any = None,
 ) -> RequestFailed:
     """Map an error response to the most helpful error class and message. ``credentials`` says where the
-    store's credentials came from (``StoreSettings.credentials_source``), so a hint names the right place."""
+    store's credentials came from (``StoreSettings.credentials_source``), so a hint names the right place;
+    ``history`` (``wcsync.store.retry.Attempts``) what happened to each attempt, said when retries ran out."""
     code, text = error_body(body)
     where = f"{request.describe()} on {store}"
     if 300 <= status < 400:
@@ -270,9 +274,15 @@ def classify_error(
             **kw,
         )
     if status in {429, 500, 502, 503, 504} and attempts > 1:
+        if history is not None:
+            each = f"; attempts: {history.summary()}" if history.mixed else ""
+            return RetriesExhausted(f"{where} still failed after {attempts} attempts ({said}{each})",
+                                    hint=history.hint(), **kw)
+        limited = status == 429
         return RetriesExhausted(
             f"{where} still failed after {attempts} attempts ({said})",
-            hint="the store or its host is overloaded or rate-limiting: try again later, or lower "
+            hint="the store is rate-limiting wcsync: lower `concurrency` in wcsync.yaml, or try again later"
+            if limited else "the store or its host is overloaded or failing: try again later, or lower "
             "`concurrency` in wcsync.yaml",
             **kw,
         )

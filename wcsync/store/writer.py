@@ -8,8 +8,13 @@
 - results are matched to the ops by position (a failed create answers ``id: 0``);
 - a write whose outcome is unknown (``UnknownOutcome``: timeout, dropped connection, 5xx after sending; or
   an item a 2xx batch answer has no entry for) is never repeated blindly: the affected resources are re-read
-  by natural key first (a product restore also in the trash); what the store already has is settled as
-  applied, only the rest is sent again. So no product or variation is ever created twice;
+  by natural key first (a product restore also in the trash; ``wcsync.store.reread``) and compared with
+  what was sent (``wcsync.store.settle``): what the store has as sent is settled as applied, what differs is
+  written again as an update of those fields, what is missing is sent again. So no product or variation is
+  ever created twice, and none is counted as applied while it differs from what was sent. Each such
+  settlement is said on the client's ``notify`` (stderr), like a retry;
+- a create refused because its SKU is taken is re-read by SKU too: a holder that is ours (marked, or this
+  create's own earlier attempt) is updated instead; a foreign holder is named in words;
 - a store-wide refusal (a read-only key; any 401/403 before a write succeeded) stops every write at once:
   ``refused`` holds the store's error, and every op not yet written answers ``refused`` instead of its own
   copy of the same 401.
@@ -21,7 +26,7 @@ import asyncio
 import html
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from wcsync.core.kinds import Kind
@@ -30,6 +35,8 @@ from wcsync.errors import StoreError
 from wcsync.store.batch import ItemResult
 from wcsync.store.client import WooClient
 from wcsync.store.errors import ReadOnlyKeyError, RequestFailed, UnknownOutcome
+from wcsync.store.reread import _match_variation, item_path, reread  # noqa: F401 (re-exported)
+from wcsync.store.settle import describe_fields, foreign_sku, is_marked, settle, sku_taken
 from wcsync.store.wire import image as wire_image
 from wcsync.store.wire import images as wire_images
 
@@ -54,12 +61,6 @@ def batch_path(kind: Kind, parent_id: int | None) -> str:
         return f"products/attributes/{parent_id}/terms/batch"
     return {Kind.CATEGORY: "products/categories/batch", Kind.TAG: "products/tags/batch",
             Kind.SHIPPING_CLASS: "products/shipping_classes/batch"}[kind]
-
-
-def item_path(kind: Kind, id_: int | None, parent_id: int | None) -> str:
-    if kind is Kind.VARIATION:
-        return f"products/{parent_id}/variations/{id_}"
-    return f"products/{id_}"
 
 
 def image_ids(kind: Kind, body: dict[str, Any] | None) -> tuple[int, ...] | None:
@@ -128,16 +129,23 @@ class StoreWriter:
     # -- batches -----------------------------------------------------------------------------------------
 
     async def _chunk(self, kind: Kind, ops: list[WriteOp]) -> list[WriteResult]:
+        ops = list(ops)  # an op settled as "store differs from what was sent" becomes the update still due
         results: list[WriteResult | None] = [None] * len(ops)
         todo = list(range(len(ops)))
+        #: ops whose outcome was unknown at least once; those settled by re-reading (not by sending them again)
+        tried: set[int] = set()
+        settled: set[int] = set()
         path = batch_path(kind, ops[0].parent_id)
         for _ in range(MAX_ROUNDS):
             if self.refused is not None:
                 break
+            taken: dict[int, dict[str, Any]] = {}
             try:
                 answered = await self._send(path, [ops[i] for i in todo])
-            except UnknownOutcome:
+            except UnknownOutcome as exc:
                 unknown = todo
+                self._say(f"{len(todo)} {kind.value} write(s) with an unknown outcome ({exc.reason}): re-reading "
+                          "them from the store before deciding; nothing is sent again blindly")
             except RequestFailed as exc:
                 if not self._refusal(exc):
                     for i in todo:
@@ -153,12 +161,18 @@ class StoreWriter:
                 self._wrote = True
                 # an item the answer has no entry for (a truncated answer) is as unknown as a lost answer
                 unknown = []
-                for i, res in zip(todo, answered, strict=True):
+                for i, (res, error) in zip(todo, answered, strict=True):
                     if res is None:
                         unknown.append(i)
+                    elif error is not None:
+                        taken[i] = error
                     else:
                         results[i] = res
-            todo = await self._settle_unknown(kind, ops, unknown, results)
+                if unknown:
+                    self._say(f"{len(unknown)} {kind.value} write(s) missing from the store's answer: re-reading "
+                              "them from the store before deciding")
+            tried.update(unknown)
+            todo = await self._settle_unknown(kind, ops, unknown, results, taken, (tried, settled))
             if not todo:
                 break
         for i in todo:
@@ -168,9 +182,14 @@ class StoreWriter:
             results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
                 f"the store's answer was lost {MAX_ROUNDS} times; re-run apply (it re-reads before writing)"))
         final = [r if r is not None else WriteResult(ok=False, error="not sent") for r in results]
+        final = [replace(r, recovered=True) if i in settled and r.ok else r for i, r in enumerate(final)]
         if self.on_batch and not all(r.refused for r in final):
             self.on_batch(kind, len(ops), sum(1 for r in final if not r.ok))
         return final
+
+    def _say(self, text: str) -> None:
+        if self.client.notify is not None:
+            self.client.notify(text)
 
     def _refusal(self, exc: RequestFailed) -> bool:
         """Is ``exc`` the store refusing writes altogether? Then remember it (the first one) and say so."""
@@ -184,28 +203,62 @@ class StoreWriter:
         return WriteResult(ok=False, id=op.id or 0, error="not written: the store refused writing", refused=True)
 
     async def _settle_unknown(self, kind: Kind, ops: list[WriteOp], unknown: list[int],
-                              results: list[WriteResult | None]) -> list[int]:
-        """Re-read the ops whose outcome is unknown; settle what the store proves; return what to send again."""
-        if not unknown:
+                              results: list[WriteResult | None], taken: dict[int, dict[str, Any]],
+                              sets: tuple[set[int], set[int]]) -> list[int]:
+        """Re-read the ops whose outcome is unknown (and the creates refused for a taken SKU); settle what the
+        store proves; return what to send again (``ops[i]`` replaced by the update of what still differs)."""
+        reread_ops = [*unknown, *taken]
+        tried, settled = sets
+        if not reread_ops:
             return []
         try:
-            found = await reread(self.client, kind, [ops[i] for i in unknown])
+            found = await reread(self.client, kind, [ops[i] for i in reread_ops],
+                                 also_trash=[ops[i].key for i in taken])
         except StoreError as exc:
             for i in unknown:
                 results[i] = WriteResult(ok=False, id=ops[i].id or 0, error=(
                     f"outcome unknown and the store could not be re-read ({exc}); re-run apply"))
+            for i, error in taken.items():
+                results[i] = WriteResult(ok=False, error=f"{describe_error(error)} (and re-reading it failed: {exc})")
             return []
         still: list[int] = []
-        for i in unknown:
-            settled = _settle(kind, ops[i], found.get(ops[i].key))
-            if settled is None:
+        counts = {"as sent": 0, "again": 0, "resend": 0}
+        for i in reread_ops:
+            op, here = ops[i], found.get(ops[i].key)
+            if i in taken and here is not None and here.status != "trash" and (is_marked(here.body) or i in tried):
+                self._say(f"  {kind.value} {op.key}: its SKU is taken by #{here.id}, "
+                          + ("made by this run's earlier attempt" if i in tried else "which wcsync manages")
+                          + ": updating it instead of creating it")
+                settled.add(i)
+            elif i in taken:
+                results[i] = WriteResult(ok=False, error=foreign_sku(kind, op, here, taken[i]))
+                continue
+            outcome = settle(kind, op, here)
+            if outcome is True:
+                assert here is not None
+                results[i] = _ok(kind, here.id, here.body, recovered=True)
+                settled.add(i)
+                counts["as sent"] += 1
+            elif outcome is False:
+                results[i] = WriteResult(ok=False, id=op.id or 0, error="the resource no longer exists in the store")
+            elif outcome is None:
                 still.append(i)
+                counts["resend"] += 1
             else:
-                results[i] = settled
+                self._say(f"  {kind.value} {op.key} is in the store but differs from what was sent "
+                          f"({describe_fields(outcome.payload)}): writing that again")
+                ops[i] = outcome
+                settled.add(i)
+                still.append(i)
+                counts["again"] += 1
+        if unknown:
+            self._say(f"  settled by re-reading: {counts['as sent']} written as sent, {counts['again']} to complete, "
+                      f"{counts['resend']} not written yet (sending again)")
         return still
 
-    async def _send(self, path: str, ops: list[WriteOp]) -> list[WriteResult | None]:
-        """One batch request; per op its result, or None when the answer has no entry for it."""
+    async def _send(self, path: str, ops: list[WriteOp]) -> list[tuple[WriteResult | None, dict[str, Any] | None]]:
+        """One batch request; per op its result (None when the answer has no entry for it), and the store's
+        error when a create was refused because its SKU is taken (settled by re-reading, not failed)."""
         groups: dict[Op, list[int]] = {Op.CREATE: [], Op.UPDATE: [], Op.DELETE: []}
         for i, op in enumerate(ops):
             groups[op.op].append(i)
@@ -215,12 +268,13 @@ class StoreWriter:
             update=[{**ops[i].payload, "id": ops[i].id} for i in groups[Op.UPDATE]],
             delete=[ops[i].id for i in groups[Op.DELETE]],
         )
-        out: list[WriteResult | None] = [None] * len(ops)
+        out: list[tuple[WriteResult | None, dict[str, Any] | None]] = [(None, None)] * len(ops)
         for op_kind, items in ((Op.CREATE, response.create), (Op.UPDATE, response.update),
                                (Op.DELETE, response.delete)):
             for i, item in zip(groups[op_kind], items, strict=True):
                 missing = not item.ok and (item.error or {}).get("code") == MISSING_RESULT
-                out[i] = None if missing else _result(ops[i], item)
+                taken = op_kind is Op.CREATE and not item.ok and sku_taken(item.error)
+                out[i] = (None, None) if missing else (_result(ops[i], item), item.error if taken else None)
         return out
 
     # -- trash -------------------------------------------------------------------------------------------
@@ -259,14 +313,18 @@ class StoreWriter:
                 await self.client.delete(path)
                 self._wrote = True
                 return WriteResult(ok=True, id=op.id or 0)
-            except UnknownOutcome:
+            except UnknownOutcome as lost:
                 try:
                     found = await reread(self.client, kind, [op])
                 except StoreError as exc:
                     return WriteResult(ok=False, id=op.id or 0, error=f"outcome unknown, re-read failed: {exc}")
                 state = found.get(op.key)
                 if state is None or state.status == "trash" or state.id != op.id:
+                    self._say(f"{kind.value} {op.key}: moving it to the trash had an unknown outcome "
+                              f"({lost.reason}); re-read: it is in the trash")
                     return WriteResult(ok=True, id=op.id or 0, recovered=True)
+                self._say(f"{kind.value} {op.key}: moving it to the trash had an unknown outcome ({lost.reason}); "
+                          "re-read: not in the trash yet, sending it again")
             except RequestFailed as exc:
                 # already in the trash (410) or already gone (404): the goal is reached
                 if exc.status in (404, 410):
@@ -286,129 +344,3 @@ def _result(op: WriteOp, item: ItemResult) -> WriteResult:
     if op.op is Op.DELETE and item.error and (item.error.get("data") or {}).get("status") == 404:
         return WriteResult(ok=True, id=op.id or 0)  # already gone: the goal of a delete is reached
     return WriteResult(ok=False, id=0 if op.op is Op.CREATE else (op.id or 0), error=error)
-
-
-def _settle(kind: Kind, op: WriteOp, found: Found | None) -> WriteResult | None:
-    """After an unknown outcome: the result the store's current state proves, or None (send again)."""
-    if op.op is Op.CREATE:
-        if found is None:
-            return None
-        return _ok(kind, found.id, found.body, recovered=True)
-    if op.op is Op.DELETE:
-        return WriteResult(ok=True, id=op.id or 0, recovered=True) if found is None else None
-    # update: applied if the store changed the object since planning; else sending again is harmless
-    if found is None:
-        return WriteResult(ok=False, id=op.id or 0, error="the resource no longer exists in the store")
-    if found.status == "trash" and op.payload.get("status", "trash") != "trash":
-        return None  # a restore that did not happen: still in the trash, send it again
-    if op.date_modified and found.date_modified and found.date_modified != op.date_modified:
-        return _ok(kind, found.id, found.body, recovered=True)
-    return None
-
-
-# -- re-reading after an unknown outcome ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Found:
-    """A resource as the store has it now (re-read by natural key)."""
-
-    id: int
-    date_modified: str | None = None
-    status: str | None = None
-    body: dict[str, Any] = field(default_factory=dict)
-
-
-_TERM_LISTS = {Kind.CATEGORY: "products/categories", Kind.TAG: "products/tags",
-               Kind.SHIPPING_CLASS: "products/shipping_classes"}
-
-
-async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[str, Found]:
-    """Re-read the resources ``ops`` write, by natural key (SKU, slug, attribute combination)."""
-    if not ops:
-        return {}
-    if any(op.op is Op.TRASH for op in ops):
-        return await _reread_by_id(client, kind, ops)
-    if kind is Kind.PRODUCT:
-        found = await _products_by_sku(client, ops, "any")
-        # a restore (an update of a trashed product) that did not happen leaves it in the trash, which
-        # status=any does not list; creates never match a trashed product
-        lost = [op for op in ops if op.op is Op.UPDATE and op.key not in found]
-        if lost:
-            found.update(await _products_by_sku(client, lost, "trash"))
-        return found
-    if kind is Kind.VARIATION:
-        path = f"products/{ops[0].parent_id}/variations"
-        rows = await client.list_all(path)
-        found = {op.key: _found(row) for op in ops if (row := _match_variation(op, rows)) is not None}
-        # a restore that did not happen leaves the variation in the trash, listed only with status=trash (11#9)
-        lost = [op for op in ops if op.op is Op.UPDATE and op.key not in found]
-        if lost:
-            trashed = await client.list_all(path, {"status": "trash"})
-            found.update({op.key: _found(row) for op in lost if (row := _match_variation(op, trashed)) is not None})
-        return found
-    if kind is Kind.ATTRIBUTE:
-        rows = await client.list_all("products/attributes")
-        slugs = {str(r.get("slug") or "").removeprefix("pa_"): r for r in rows}
-        return {op.key: _found(slugs[op.key]) for op in ops if op.key in slugs}
-    path = f"products/attributes/{ops[0].parent_id}/terms" if kind is Kind.TERM else _TERM_LISTS[kind]
-    rows = await client.list_all(path)
-    out: dict[str, Found] = {}
-    for op in ops:
-        leaf = op.key.rsplit("/", 1)[-1]
-        for row in rows:
-            if row.get("slug") != leaf and row.get("id") != op.id:
-                continue
-            if kind is Kind.CATEGORY and "parent" in op.payload and row.get("parent") != op.payload["parent"]:
-                continue
-            out[op.key] = _found(row)
-            break
-    return out
-
-
-async def _products_by_sku(client: WooClient, ops: Sequence[WriteOp], status: str) -> dict[str, Found]:
-    skus = sorted({op.key for op in ops})
-    rows = await client.list_all("products", {"sku": ",".join(skus), "status": status})
-    by_sku = {str(r.get("sku") or "").strip().lower(): r for r in rows if r.get("type") != "variation"}
-    return {op.key: _found(row) for op in ops if (row := by_sku.get(op.key.strip().lower())) is not None}
-
-
-async def _reread_by_id(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[str, Found]:
-    out: dict[str, Found] = {}
-    for op in ops:
-        try:
-            row = await client.get(item_path(kind, op.id, op.parent_id))
-        except RequestFailed as exc:
-            if exc.status in (400, 404, 410):
-                continue
-            raise
-        if isinstance(row, dict):
-            out[op.key] = _found(row)
-    return out
-
-
-def _found(row: dict[str, Any]) -> Found:
-    modified = row.get("date_modified_gmt") or row.get("date_modified")
-    return Found(id=int(row.get("id") or 0), date_modified=str(modified) if modified else None,
-                 status=row.get("status"), body=row)
-
-
-def _combo(attrs: Any) -> set[tuple[str, str]]:
-    out: set[tuple[str, str]] = set()
-    for attr in attrs or ():
-        if not isinstance(attr, dict):
-            continue
-        ref = str(attr["id"]) if attr.get("id") else str(attr.get("name") or "").lower()
-        # a global option comes back as the term's entity-encoded name (``Rot &amp; Weiß``, 11#72)
-        out.add((ref, html.unescape(str(attr.get("option") or "")).lower()))
-    return out
-
-
-def _match_variation(op: WriteOp, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    sku = str(op.payload.get("sku") or "").strip().lower()
-    if sku:
-        return next((r for r in rows if str(r.get("sku") or "").strip().lower() == sku), None)
-    if op.id:
-        return next((r for r in rows if r.get("id") == op.id), None)
-    wanted = _combo(op.payload.get("attributes"))
-    return next((r for r in rows if _combo(r.get("attributes")) == wanted), None) if wanted else None
