@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from pydantic import Field, JsonValue, PrivateAttr, SecretStr, StrictBool, StrictFloat, StrictInt
 
+from wcsync.catalog.confine import is_inside, outside
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.models import Model
 from wcsync.catalog.problems import suggestion_hint, validate_model
@@ -139,13 +140,22 @@ def load_project(project_dir: Path, *, required: bool = True) -> Project:
             PROJECT_FILE, 1, 1, f"no {PROJECT_FILE} in {project_dir}", "create one, or point --project at the project directory"
         )
         raise CatalogError(f"no {PROJECT_FILE} in {project_dir}", [diag], hint="create one or pass --project DIR")
-    doc, diags = parse_file(path, PROJECT_FILE)
+    problem = outside(path, Path(project_dir), PROJECT_FILE)
+    doc, diags = (None, [problem]) if problem is not None else parse_file(path, PROJECT_FILE)
     project: Project | None = None
     if doc is not None:
         data = {} if doc.data is None else doc.data
         project = validate_model(doc, (), data, Project, "project file", diags)
         if project is not None:
             diags.extend(_semantic_checks(project, doc))
+            if not is_inside(Path(project_dir) / project.catalog, Path(project_dir)):
+                diags.append(
+                    doc.diag(
+                        ("catalog",),
+                        f"catalog: '{project.catalog}' is outside the project directory",
+                        "name a directory inside the project, like catalog",
+                    )
+                )
     if diags or project is None:
         diags = sort_diagnostics(diags)
         raise CatalogError(f"{PROJECT_FILE} has {len(diags)} problem(s)", list(diags))
