@@ -18,7 +18,7 @@ import httpx
 
 from wcsync import __version__
 from wcsync.errors import ConfigError
-from wcsync.settings import StoreSettings
+from wcsync.settings import URL_CREDENTIALS_HINT, StoreSettings, url_has_credentials
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
 from wcsync.store.concurrent import gather_all
@@ -66,6 +66,12 @@ class WooClient:
             raise ConfigError(
                 f"store {settings.name!r}: {settings.url!r} is not an http(s) URL",
                 hint="give the WordPress site address, e.g. https://shop.example.com",
+            )
+        if url_has_credentials(self.base_url):
+            raise ConfigError(
+                f"store {settings.name!r}: the URL has a user name or password in it ({redact_url(self.base_url)}); "
+                "wcsync does not send credentials written in a URL",
+                hint=URL_CREDENTIALS_HINT,
             )
         self.store = redact_url(self.base_url)
         self._auth = build_auth(settings, self.base_url)
