@@ -29,8 +29,9 @@ MIN_KEY_WIDTH = 24
 MIN_FIELD_WIDTH = 16
 #: longest key shown (a 10,000-character SKU would pad every line to its width)
 KEY_LIMIT = 80
-#: longest label (a title) shown after a key
+#: longest label (a title) shown after a key, and longest information message
 LABEL_LIMIT = 200
+MESSAGE_LIMIT = 1000
 #: longest text shown for a text/HTML value before it is shortened with "…" (the JSON plan has it all)
 VALUE_LIMIT = 60
 
@@ -58,7 +59,8 @@ def _visible(view: PlanView) -> None:
     for entry in view.entries:
         _entry(entry)
     view.info = [
-        replace(i, key=one_line(shorten(i.key, KEY_LIMIT)), message=one_line(i.message), field=_field(i.field))
+        replace(i, key=one_line(shorten(i.key, KEY_LIMIT)), message=one_line(shorten(i.message, MESSAGE_LIMIT)),
+                field=_field(i.field))
         for i in view.info
     ]
 

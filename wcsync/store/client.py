@@ -34,7 +34,14 @@ from wcsync.store.errors import (
     redact_url,
 )
 from wcsync.store.limiter import AdaptiveLimiter
-from wcsync.store.limits import MAX_PAGES, PAGE_WINDOW, checked_total_pages, send_capped, too_many_pages
+from wcsync.store.limits import (
+    MAX_PAGES,
+    PAGE_WINDOW,
+    checked_items,
+    checked_total_pages,
+    send_capped,
+    too_many_pages,
+)
 from wcsync.store.responses import application_error, json_or_none, lenient_json, location, wire_params
 from wcsync.store.retry import PUSHBACK_STATUSES, RETRY_STATUSES, RetryPolicy, parse_retry_after
 from wcsync.store.tls import is_cert_error, is_connection_refused, is_not_tls, tls_verify
@@ -187,7 +194,7 @@ class WooClient:
             page = 1
             while len(pages[-1]) >= PER_PAGE:
                 if page >= MAX_PAGES:
-                    raise too_many_pages(path, self.store, PER_PAGE)
+                    raise too_many_pages(path, self.store, PER_PAGE, MAX_PAGES)
                 page += 1
                 response = await self.request("GET", path, params={**query, "page": page})
                 pages.append(self._list_body(response, path))
@@ -340,7 +347,7 @@ class WooClient:
         body = json_or_none(response)
         if not isinstance(body, list):
             raise self._not_json(response, "a JSON list")
-        return [item for item in body if isinstance(item, dict)]
+        return checked_items([item for item in body if isinstance(item, dict)], response, store=self.store)
 
     def _timeout_error(self, info: RequestInfo, exc: Exception, phase: str, used: float) -> StoreTimeout:
         setting = {"connect": "connect_timeout", "write": "write_timeout"}.get(phase, "read_timeout")

@@ -29,6 +29,10 @@ class ResponseTooLarge(StoreError):
     """A store answer larger than ``MAX_RESPONSE_BYTES``."""
 
 
+class MalformedAnswer(StoreError):
+    """A list item whose ``id`` (or ``parent_id``) is not a whole number: not a WooCommerce answer."""
+
+
 class ImplausiblePaging(StoreError):
     """Paging headers no real store sends (a million pages, or pages that disagree with the item count)."""
 
@@ -93,10 +97,31 @@ def checked_total_pages(response: httpx.Response, per_page: int, *, store: str) 
     return pages
 
 
-def too_many_pages(path: str, store: str, per_page: int) -> ImplausiblePaging:
-    """Walking pages without ``X-WP-TotalPages`` went past ``MAX_PAGES`` full pages."""
+def too_many_pages(path: str, store: str, per_page: int, pages: int = MAX_PAGES) -> ImplausiblePaging:
+    """Walking pages without ``X-WP-TotalPages`` went past ``pages`` full pages."""
     return ImplausiblePaging(
-        f"GET {path} on {store} kept answering full pages past page {MAX_PAGES:,} ({MAX_PAGES * per_page:,} "
+        f"GET {path} on {store} kept answering full pages past page {pages:,} ({pages * per_page:,} "
         "items) without X-WP-TotalPages",
         hint="check the store URL, and that no proxy strips the X-WP-* headers and repeats the same page",
     )
+
+
+_ID_FIELDS = ("id", "parent_id")
+
+
+def checked_items(items: list[dict[str, Any]], response: httpx.Response, *, store: str) -> list[dict[str, Any]]:
+    """``items`` of a list answer, refused when an ``id`` or ``parent_id`` is not a whole number (WooCommerce
+    always sends numbers; a string id would otherwise fail deep inside wcsync)."""
+    for item in items:
+        for name in _ID_FIELDS:
+            value = item.get(name)
+            if name in item and (isinstance(value, bool) or not isinstance(value, int)) and not (name == "parent_id" and value is None):
+                shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:39] + "…"
+                request = response.request
+                raise MalformedAnswer(
+                    f"{request.method} {request.url.path} on {store} answered an item whose {name} is {shown} "
+                    f"({type(value).__name__}), not a whole number: WooCommerce never sends that",
+                    hint="check that the store URL is the WordPress site address and that no plugin or proxy "
+                    "rewrites REST API answers",
+                )
+    return items
