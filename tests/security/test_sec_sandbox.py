@@ -107,7 +107,7 @@ def test_control_endpoints_refuse_a_request_without_the_token(shop: Any, method:
 
 def test_control_endpoints_refuse_a_foreign_host_even_with_the_token(shop: Any) -> None:
     with httpx.Client(verify=shop.verify, timeout=10) as client:
-        for host in ("attacker.example", "attacker.example:8080", "127.0.0.1.attacker.example"):
+        for host in ("attacker.example", "attacker.example:8080", "127.0.0.1.attacker.example", "127.0.0.1:1@attacker.example"):
             headers = {"Host": host, "X-Sandbox-Token": shop.control_token}
             response = client.post(f"{shop.base_url}/__sandbox/reset", headers=headers)
             assert response.status_code == 403, host

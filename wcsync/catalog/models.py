@@ -80,7 +80,6 @@ Option = Annotated[str, BeforeValidator(_option), WithJsonSchema({"type": ["stri
 SKU_MAX = 100
 SLUG_MAX = 200
 NAME_MAX = 200
-ATTRIBUTE_SLUG_MAX = 28
 
 
 def _check_sku(v: str) -> str:
@@ -174,7 +173,7 @@ class Product(Model):
 
     sku: str = Field(min_length=1, max_length=SKU_MAX)
     name: str = Field(min_length=1)
-    slug: str | None = Field(default=None, max_length=SLUG_MAX)
+    slug: str | None = None  # longer than 200: reported by the product checks (WooCommerce cuts it)
     type: ProductType = "simple"
     status: ProductStatus = "publish"
     featured: StrictBool = False
@@ -265,7 +264,8 @@ class Term(Model):
 
 class Attribute(Model):
     name: str = Field(min_length=1, max_length=NAME_MAX)
-    slug: str | None = Field(default=None, max_length=ATTRIBUTE_SLUG_MAX, description="without pa_")
+    # longer than 28 characters: reported by the taxonomy checks, also for a slug derived from the name
+    slug: str | None = Field(default=None, description="without pa_")
     type: Literal["select"] = "select"
     order_by: AttributeOrderBy = "menu_order"
     has_archives: StrictBool = False

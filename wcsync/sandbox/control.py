@@ -38,10 +38,14 @@ def new_token() -> str:
 
 
 def _hostname(host_header: str) -> str:
+    """The host of a ``Host`` header (``name``, ``name:port``, ``[v6]:port``); anything else stays as it is
+    (and matches no allowed host)."""
     host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1 : host.find("]")] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if host.startswith("[") and "]" in host:
+        name, _, rest = host[1:].partition("]")
+        return name if rest == "" or (rest.startswith(":") and rest[1:].isdigit()) else host
+    name, sep, port = host.rpartition(":")
+    return name if sep and port.isdigit() and ":" not in name else host
 
 
 class ControlGuard:
