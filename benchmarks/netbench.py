@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -75,9 +76,14 @@ class SandboxServer:
             cmd = [sys.executable, str(Path(__file__).resolve()), *options]
         else:
             raise ValueError(f"server must be 'nodelay' or 'cli', not {server!r}")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._log, env=os.environ.copy())
+        # the control endpoints need a token: chosen here, handed to the server through the environment
+        self.control_token = secrets.token_urlsafe(24)
+        env = {**os.environ, "WCSYNC_SANDBOX_TOKEN": self.control_token}
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._log, env=env)
         self.base_url = self._wait_for_url()
-        self._control = httpx.Client(base_url=self.base_url, timeout=60.0)
+        self._control = httpx.Client(
+            base_url=self.base_url, timeout=60.0, headers={"X-Sandbox-Token": self.control_token}
+        )
 
     def _wait_for_url(self) -> str:
         deadline = time.monotonic() + 30
@@ -172,7 +178,12 @@ def serve(argv: list[str] | None = None) -> None:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", args.port))
     sock.listen(2048)
-    app = build_asgi(args.db, wc_version=args.wc_version, faults=FaultConfig(latency_ms=args.latency))
+    app = build_asgi(
+        args.db,
+        wc_version=args.wc_version,
+        faults=FaultConfig(latency_ms=args.latency),
+        control_token=os.environ.get("WCSYNC_SANDBOX_TOKEN") or None,
+    )
     print(f"wcsync sandbox (benchmark): WooCommerce {args.wc_version} store {args.db} at "
           f"http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)

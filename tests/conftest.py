@@ -171,6 +171,8 @@ class RunningSandbox:
     consumer_secret: str
     ca_path: Path | None = None
     _stop: Callable[[], None] = field(default=lambda: None, repr=False)
+    #: what ``/__sandbox/…`` requests send as ``X-Sandbox-Token``
+    control_token: str = ""
 
     @property
     def is_tls(self) -> bool:
@@ -196,7 +198,9 @@ class RunningSandbox:
 
     def _control(self, method: str, path: str, json: Any = None) -> Any:
         with httpx.Client(verify=self.verify, timeout=10.0) as client:
-            response = client.request(method, f"{self.base_url}/__sandbox/{path}", json=json)
+            response = client.request(
+                method, f"{self.base_url}/__sandbox/{path}", json=json, headers={"X-Sandbox-Token": self.control_token}
+            )
         response.raise_for_status()
         return response.json()
 
@@ -323,6 +327,7 @@ def sandbox_server_factory(tmp_path: Path, sandbox_tls_files: Any) -> Iterator[S
             consumer_secret=secret,
             ca_path=sandbox_tls_files.ca_path if tls else None,
             _stop=server.stop,
+            control_token=app.control_token,
         )
 
     yield start

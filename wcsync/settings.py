@@ -7,6 +7,7 @@ Secrets are ``pydantic.SecretStr``: they print as ``**********`` and are never s
 from __future__ import annotations
 
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -36,6 +37,10 @@ class StoreSettings(BaseModel):
     #: application passwords
     username: str | None = None
     app_password: SecretStr | None = None
+    #: send an application password over plain ``http://`` (a WordPress ``local`` environment only; warned on
+    #: every run). WordPress itself accepts application passwords without HTTPS only when
+    #: ``wp_get_environment_type() === 'local'`` (``wp_is_application_passwords_supported``).
+    allow_insecure_app_password: bool = False
     #: TLS: verification on by default; a private CA bundle path; ``verify_tls=False`` must be explicit
     verify_tls: bool = True
     ca_bundle: str | None = None
@@ -53,3 +58,22 @@ class StoreSettings(BaseModel):
     @property
     def is_sandbox(self) -> bool:
         return self.url.startswith("sandbox:")
+
+
+#: what a store URL with ``user:password@`` in it gets told to use instead
+URL_CREDENTIALS_HINT = (
+    "remove the user name and password from the URL: put consumer_key / consumer_secret (or username / "
+    "app_password) in the store's entry in wcsync.yaml as ${VARIABLES}, or export WCSYNC_CONSUMER_KEY / "
+    "WCSYNC_CONSUMER_SECRET (or WCSYNC_USERNAME / WCSYNC_APP_PASSWORD) with --store-url"
+)
+
+
+def url_has_credentials(url: str) -> bool:
+    """Whether an http(s) URL carries ``user[:password]@`` (never printed: it is a secret)."""
+    if url.startswith("sandbox:"):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else False
+    return "@" in parts.netloc

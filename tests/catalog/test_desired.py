@@ -224,7 +224,8 @@ def test_files_read_hidden_skipped_and_products_through_a_link(shop: Path, tmp_p
     (shop / "catalog/.cache").mkdir()
     (shop / "catalog/.cache/x.yaml").write_text("sku: [\n")
     assert _desired(shop) == before
-    elsewhere = tmp_path / "elsewhere"
+    elsewhere = shop / "shared" / "products"  # a link inside the project is followed (outside: tests/security)
+    elsewhere.parent.mkdir()
     (shop / "catalog/products").rename(elsewhere)
     (shop / "catalog/products").symlink_to(elsewhere, target_is_directory=True)
     linked = _desired(shop)

@@ -135,7 +135,7 @@ def test_crlf_and_bytes() -> None:
     assert doc.pos.of(("regular_price",)) == (3, 16)
     doc, diags = parse_bytes("f.yaml", b"name: caf\xe9\n")
     assert doc is None
-    assert [d.format() for d in diags] == ["f.yaml: file is not UTF-8 text (invalid continuation byte) — save the file as UTF-8"]
+    assert [d.format() for d in diags] == ["f.yaml:1:10: file is not UTF-8 text (invalid continuation byte 0xe9) — save the file as UTF-8"]
 
 
 _scalars = st.one_of(

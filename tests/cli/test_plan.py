@@ -281,13 +281,18 @@ def test_store_url_without_project_file_and_secrets_in_the_url_are_dropped(
     monkeypatch.setenv("WCSYNC_CONSUMER_KEY", KEY)
     monkeypatch.setenv("WCSYNC_CONSUMER_SECRET", SECRET)
     out = tmp_path / "plan.json"
-    url = f"https://admin:{SECRET}@shop.example.com/?consumer_secret={SECRET}"
+    url = f"https://shop.example.com/?consumer_secret={SECRET}"
     result = run(tmp_path, "--store-url", url, "--out", str(out), "--format", "markdown")
     assert result.exit_code == 0, result.stderr
     assert store.opened[0].url == url  # the client gets what the user gave …
     assert "Reading store shop.example.com (https://shop.example.com) …" in result.stderr
     assert Plan.model_validate_json(out.read_text(encoding="utf-8")).store.url == "https://shop.example.com"
     no_secret(result, out)  # … nothing else does
+    # a user name and password in the URL: refused before any store is opened, never printed
+    result = run(tmp_path, "--store-url", f"https://admin:{SECRET}@shop.example.com/", "--format", "markdown")
+    assert result.exit_code == 1 and "has a user name or password in it" in result.stderr
+    assert len(store.opened) == 1
+    assert SECRET not in result.output
 
 
 def test_store_error_message_without_traceback(store: FakeStore, project: Path) -> None:

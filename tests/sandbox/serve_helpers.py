@@ -32,6 +32,13 @@ class Served:
     url: str
     ca_path: Path | None
     stderr_lines: list[str]
+    #: the control token the server printed at start (``X-Sandbox-Token`` for ``/__sandbox/…``)
+    token: str = ""
+
+    @property
+    def control(self) -> dict[str, str]:
+        """Headers for a control request."""
+        return {"X-Sandbox-Token": self.token}
 
 
 @pytest.fixture
@@ -63,7 +70,7 @@ def serve(tmp_path: Path) -> Iterator[Any]:
         assert process.stderr is not None
         stream = process.stderr
         threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
-        url, ca = None, None
+        url, ca, token = None, None, ""
         while not seen or "Ctrl-C stops" not in seen[-1]:  # the last status line
             try:
                 line = lines.get(timeout=20)
@@ -75,8 +82,10 @@ def serve(tmp_path: Path) -> Iterator[Any]:
                 url = found.group(1)
             if found := re.search(r"certificate authority (\S+) ", line):
                 ca = Path(found.group(1))
+            if found := re.search(r"^Control token: (\S+) ", line):
+                token = found.group(1)
         assert url is not None, seen
-        served = Served(process, url, ca, seen)
+        served = Served(process, url, ca, seen, token)
         started.append(served)
         return served
 

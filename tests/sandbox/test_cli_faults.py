@@ -103,7 +103,7 @@ def test_hang_and_drop_from_the_command_line_over_a_socket(
     served = serve(db, "--fault", f"{kind}=1", "--hang-seconds", "5")
     with pytest.raises(error):
         httpx.get(signed(served.url + TAGS, key, secret), timeout=httpx.Timeout(5, read=0.5))
-    httpx.post(f"{served.url}/__sandbox/faults", json={})
+    httpx.post(f"{served.url}/__sandbox/faults", json={}, headers=served.control)
     assert httpx.get(signed(served.url + TAGS, key, secret), timeout=5).json() == []
-    stats = httpx.get(f"{served.url}/__sandbox/stats").json()
+    stats = httpx.get(f"{served.url}/__sandbox/stats", headers=served.control).json()
     assert stats["faults"] == {kind: 1} and stats["counts"] == {"GET " + TAGS: 2}

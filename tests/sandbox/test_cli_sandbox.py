@@ -204,7 +204,7 @@ def test_serve_https_basic_and_http_oauth1_on_one_database(serve: Any, tmp_path:
 
     # stats and faults are per server
     assert (
-        httpx.get(f"{plain.url}/__sandbox/stats").json()["counts"]["GET /wp-json/wc/v3/products/categories"]
+        httpx.get(f"{plain.url}/__sandbox/stats", headers=plain.control).json()["counts"]["GET /wp-json/wc/v3/products/categories"]
         == 3
     )
 
@@ -216,7 +216,7 @@ def test_serve_faults_from_the_command_line(serve: Any, tmp_path: Path) -> None:
     )
     assert httpx.post(f"{served.url}{CATEGORIES}", json={}).status_code == 503
     assert httpx.get(f"{served.url}{CATEGORIES}").status_code == 401  # anonymous, not faulted
-    faults = httpx.get(f"{served.url}/__sandbox/faults").json()
+    faults = httpx.get(f"{served.url}/__sandbox/faults", headers=served.control).json()
     assert faults["rate_503"] == 1.0 and faults["methods"] == ["POST"]
 
 

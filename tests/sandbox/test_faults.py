@@ -51,7 +51,9 @@ class Setup:
         async def go() -> list[httpx.Response | Exception]:
             out: list[httpx.Response | Exception] = []
             transport = httpx.ASGITransport(app=self.sandbox)
-            async with httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE_URL) as client:
+            async with httpx.AsyncClient(
+                transport=transport, base_url=IN_PROCESS_BASE_URL, headers={"X-Sandbox-Token": self.sandbox.control_token}
+            ) as client:
                 for method, path in calls:
                     try:
                         out.append(await client.request(method, path, json={} if method != "GET" else None))
@@ -210,7 +212,9 @@ def test_faults_can_be_replaced_at_runtime(tmp_path: Path) -> None:
 
     async def go() -> list[int]:
         transport = httpx.ASGITransport(app=setup.sandbox)
-        async with httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE_URL) as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url=IN_PROCESS_BASE_URL, headers={"X-Sandbox-Token": setup.sandbox.control_token}
+        ) as client:
             codes = [(await client.get("/wp-json/wc/v3/products")).status_code]
             switched = await client.post("/__sandbox/faults", json={"rate_429": 1.0, "retry_after": 3})
             assert switched.status_code == 200 and switched.json()["rate_429"] == 1.0

@@ -131,7 +131,7 @@ def test_wc_version_decides_how_wcsync_plan_reads_variations(
     db = tmp_path / "shop.db"
     key, secret = _key(db)
     served = serve(db, "--wc-version", version)
-    with httpx.Client(base_url=served.url, timeout=30) as control:
+    with httpx.Client(base_url=served.url, timeout=30, headers=served.control) as control:
         assert control.post("/__sandbox/seed", json={"name": "demo"}).status_code == 200
         index = control.get("/wp-json/").json()
         assert ("/wc/v3/variations" in index["routes"]) is store_wide

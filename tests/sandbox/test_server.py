@@ -35,7 +35,9 @@ def _echo_app() -> Starlette:
 def _run(app: Any, calls: list[tuple[str, str]]) -> list[httpx.Response]:
     async def go() -> list[httpx.Response]:
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=IN_PROCESS_BASE_URL
+            transport=httpx.ASGITransport(app=app),
+            base_url=IN_PROCESS_BASE_URL,
+            headers={"X-Sandbox-Token": app.control_token},
         ) as client:
             return [await client.request(method, url) for method, url in calls]
 
@@ -134,7 +136,9 @@ def test_seed_endpoint_rejects_unknown_seeds(tmp_path: Path) -> None:
 
     async def go() -> httpx.Response:
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url=IN_PROCESS_BASE_URL
+            transport=httpx.ASGITransport(app=app),
+            base_url=IN_PROCESS_BASE_URL,
+            headers={"X-Sandbox-Token": app.control_token},
         ) as client:
             return await client.post("/__sandbox/seed", json={"name": "no-such-seed"})
 

@@ -74,7 +74,7 @@ def _load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
     pc = parse_catalog(Path(project_dir), project.catalog)
     diags = list(pc.diagnostics)
     tx = resolve_taxonomy(pc, diags)
-    resolver = ProductResolver(tx, Templates(pc.catalog_dir / "templates", pc.rel_dir), diags)
+    resolver = ProductResolver(tx, Templates(pc.catalog_dir / "templates", pc.rel_dir, Path(project_dir)), diags)
     resolver.unparsed_skus = {s.lower() for s in pc.unparsed_skus}
     resolver.broken = set(pc.broken)
     if "meta_fields" in pc.broken:

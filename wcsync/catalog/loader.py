@@ -16,8 +16,10 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from wcsync.catalog.confine import outside
 from wcsync.catalog.models import Attribute, Category, MetaField, Product, ShippingClass, Tag
 from wcsync.catalog.problems import validate_model, validate_partial
+from wcsync.catalog.yaml_limits import read_capped
 from wcsync.catalog.yamlio import PathT, YamlDoc, parse_bytes, parse_file
 from wcsync.diagnostics import NO_LINE, Diagnostic
 
@@ -117,29 +119,40 @@ def _version(files: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()[:7]
 
 
-def _read_all(cdir: Path) -> dict[str, bytes | None]:
+def _read_all(cdir: Path, root: Path, rel_dir: str, diags: list[Diagnostic]) -> dict[str, bytes | None]:
     """Every file of the catalogue directory that is not hidden (no part of its path starts with '.'),
     read once: relative POSIX path → bytes (None when unreadable), in path order. ``products/`` may itself be
-    a symbolic link; links to directories further down are not followed (as ``Path.rglob`` does not)."""
+    a symbolic link; links to directories further down are not followed (as ``Path.rglob`` does not).
+    A file or ``products/`` resolving outside ``root`` (the project directory) is reported and never read."""
     found: list[tuple[tuple[str, ...], str]] = []
 
-    def walk(root: Path, prefix: tuple[str, ...]) -> None:
-        for top, dirs, names in os.walk(root):
-            parts = (*prefix, *Path(top).relative_to(root).parts)
+    def walk(top_dir: Path, prefix: tuple[str, ...]) -> None:
+        for top, dirs, names in os.walk(top_dir):
+            parts = (*prefix, *Path(top).relative_to(top_dir).parts)
             dirs[:] = [d for d in dirs if not d.startswith(".") and (*parts, d) != ("products",)]
             for name in names:
                 if not name.startswith(".") and os.path.isfile(os.path.join(top, name)):
                     found.append(((*parts, name), "/".join((*parts, name))))
 
     walk(cdir, ())
-    if (cdir / "products").is_dir():
-        walk(cdir / "products", ("products",))
+    products = cdir / "products"
+    if products.is_dir():
+        problem = outside(products, root, f"{rel_dir}/products", "directory")
+        if problem is None:
+            walk(products, ("products",))
+        else:
+            diags.append(problem)
     out: dict[str, bytes | None] = {}
     for _, rel in sorted(found):
-        try:
-            out[rel] = (cdir / rel).read_bytes()
-        except OSError:
-            out[rel] = None
+        problem = outside(cdir / rel, root, f"{rel_dir}/{rel}")
+        if problem is not None:
+            diags.append(problem)
+            continue
+        content, problem = read_capped(cdir / rel, f"{rel_dir}/{rel}")
+        if problem is not None:
+            diags.append(problem)
+            continue
+        out[rel] = content
     return out
 
 
@@ -180,22 +193,31 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
     rel_dir = Path(catalog).as_posix().rstrip("/")
     out = ParsedCatalog(catalog_dir=cdir, rel_dir=rel_dir)
     diags = out.diagnostics
+    if Path(project_dir).is_dir() and (problem := outside(cdir, Path(project_dir), rel_dir, "catalogue directory")):
+        diags.append(problem)
+        return out
     if not cdir.is_dir():
         diags.append(_missing_catalog(Path(project_dir), rel_dir))
         return out
-    contents = _read_all(cdir)
+    contents = _read_all(cdir, Path(project_dir), rel_dir, diags)
+    refused = {d.file for d in diags}
     out.version = _version([(rel_in, c) for rel_in, c in contents.items() if c is not None])
 
     def parse(path: Path, rel: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
         content = contents.get(path.relative_to(cdir).as_posix())
         return parse_file(path, rel) if content is None else parse_bytes(rel, content)
 
+    def usable(path: Path) -> bool:
+        return path.is_file() and f"{rel_dir}/{path.name}" not in refused
+
     for fname, (wrapper, model, what) in _TAXONOMY_FILES.items():
         path = cdir / fname
         alt = cdir / fname.replace(".yaml", ".yml")
-        if not path.is_file() and alt.is_file():
+        if not usable(path) and usable(alt):
             path, fname = alt, alt.name
-        if not path.is_file():
+        if not usable(path):
+            if f"{rel_dir}/{fname}" in refused:
+                out.broken.add(wrapper)
             continue
         doc, errs = parse(path, f"{rel_dir}/{fname}")
         diags.extend(errs)
@@ -223,7 +245,7 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
     for rel_in in product_rels:
         rel = f"{rel_dir}/{rel_in}"
         content = contents[rel_in]
-        doc, errs = parse_file(cdir / rel_in, rel) if content is None else parse_bytes(rel, content)
+        doc, errs = parse_bytes(rel, content) if content is not None else (None, [])
         diags.extend(errs)
         if doc is None:
             text = (content or b"").decode("utf-8", errors="replace")

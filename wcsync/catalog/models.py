@@ -74,9 +74,20 @@ DateTime = Annotated[
 Option = Annotated[str, BeforeValidator(_option), WithJsonSchema({"type": ["string", "number"]})]
 
 
+#: WooCommerce's own column sizes: ``wc_product_meta_lookup.sku`` varchar(100); ``wp_posts.post_name`` and
+#: ``wp_terms.slug``/``name`` varchar(200); an attribute slug at most 28 characters (``wc_create_attribute``:
+#: "Slug is too long (28 characters max)", so ``pa_<slug>`` fits a 32-character taxonomy name)
+SKU_MAX = 100
+SLUG_MAX = 200
+NAME_MAX = 200
+
+
 def _check_sku(v: str) -> str:
     if "<" in v or ">" in v:
-        raise ValueError(f"SKU {v!r} contains '<' or '>' — WooCommerce strips HTML from SKUs: use letters, digits and dashes")
+        shown = v if len(v) <= 60 else v[:59] + "…"
+        raise ValueError(f"SKU {shown!r} contains '<' or '>' — WooCommerce strips HTML from SKUs: use letters, digits and dashes")
+    if len(v) > SKU_MAX:
+        raise ValueError(f"SKU of {len(v):,} characters, more than the {SKU_MAX} WooCommerce keeps — shorten it")
     return v
 
 
@@ -160,9 +171,9 @@ class Variation(VariationFields):
 class Product(Model):
     """One product file (or one item of a ``products:`` list)."""
 
-    sku: str = Field(min_length=1)
+    sku: str = Field(min_length=1, max_length=SKU_MAX)
     name: str = Field(min_length=1)
-    slug: str | None = None
+    slug: str | None = None  # longer than 200: reported by the product checks (WooCommerce cuts it)
     type: ProductType = "simple"
     status: ProductStatus = "publish"
     featured: StrictBool = False
@@ -226,8 +237,8 @@ ProductFile = RootModel[Product | ProductList]
 
 
 class Category(Model):
-    name: str = Field(min_length=1)
-    slug: str | None = None
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    slug: str | None = Field(default=None, max_length=SLUG_MAX)
     description: str | None = None
     display: CategoryDisplay = "default"
     menu_order: StrictInt | None = None
@@ -237,22 +248,23 @@ class Category(Model):
 
 
 class Tag(Model):
-    name: str = Field(min_length=1)
-    slug: str | None = None
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    slug: str | None = Field(default=None, max_length=SLUG_MAX)
     description: str | None = None
     protect: StrictBool = False
 
 
 class Term(Model):
-    name: str = Field(min_length=1)
-    slug: str | None = None
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    slug: str | None = Field(default=None, max_length=SLUG_MAX)
     description: str | None = None
     menu_order: StrictInt | None = None
     protect: StrictBool = False
 
 
 class Attribute(Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    # longer than 28 characters: reported by the taxonomy checks, also for a slug derived from the name
     slug: str | None = Field(default=None, description="without pa_")
     type: Literal["select"] = "select"
     order_by: AttributeOrderBy = "menu_order"
@@ -262,8 +274,8 @@ class Attribute(Model):
 
 
 class ShippingClass(Model):
-    name: str = Field(min_length=1)
-    slug: str | None = None
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    slug: str | None = Field(default=None, max_length=SLUG_MAX)
     description: str | None = None
     protect: StrictBool = False
 

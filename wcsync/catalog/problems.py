@@ -152,6 +152,10 @@ def _message(err: dict[str, Any], root: type[BaseModel], what: str) -> tuple[str
         return f"{name}: expected a mapping (key: value lines), got {_kind(value)}", "indent the fields under this key", False
     if typ == "too_short":
         return f"{name}: must not be empty", "give at least one value", False
+    if typ == "string_too_long":
+        limit = ctx.get("max_length")
+        size = f"{len(value):,} characters" if isinstance(value, str) else "too long"
+        return f"{name}: {size}, more than the {limit} WooCommerce keeps", "shorten it", False
     return f"{name}: {err.get('msg', 'invalid value')}", None, False
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from pydantic import Field, JsonValue, PrivateAttr, SecretStr, StrictBool, StrictFloat, StrictInt
 
+from wcsync.catalog.confine import is_inside, outside
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.models import Model
 from wcsync.catalog.problems import suggestion_hint, validate_model
@@ -24,7 +25,7 @@ from wcsync.core.fields import PRODUCT_FIELDS, VARIATION_FIELDS
 from wcsync.core.plan import DeleteMode, PlanSettings
 from wcsync.diagnostics import NO_LINE, Diagnostic, sort_diagnostics
 from wcsync.errors import CatalogError, ConfigError
-from wcsync.settings import AuthMethod, StoreSettings
+from wcsync.settings import URL_CREDENTIALS_HINT, AuthMethod, StoreSettings, url_has_credentials
 
 PROJECT_FILE = "wcsync.yaml"
 
@@ -42,6 +43,11 @@ class StoreConfig(Model):
     app_password: SecretStr | None = None
     verify_tls: StrictBool = True
     ca_bundle: str | None = None
+    allow_insecure_app_password: StrictBool = Field(
+        default=False,
+        description="send the application password over plain http:// — only for a WordPress site whose "
+        "environment type is 'local'; warned about on every run",
+    )
     connect_timeout: StrictFloat = Field(default=10.0, gt=0)
     read_timeout: StrictFloat = Field(default=60.0, gt=0)
     write_timeout: StrictFloat = Field(default=180.0, gt=0)
@@ -113,6 +119,11 @@ def _semantic_checks(project: Project, doc: YamlDoc) -> list[Diagnostic]:
     for name, store in project.stores.items():
         if store.url.startswith("sandbox:") or "${" in store.url:
             continue
+        if url_has_credentials(store.url):
+            out.append(
+                doc.diag(("stores", name, "url"), f"store '{name}': the url has a user name or password in it", URL_CREDENTIALS_HINT)
+            )
+            continue
         parsed = urlparse(store.url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             out.append(
@@ -139,13 +150,22 @@ def load_project(project_dir: Path, *, required: bool = True) -> Project:
             PROJECT_FILE, NO_LINE, NO_LINE, f"no {PROJECT_FILE} in {project_dir}", "create one, or point --project at the project directory"
         )
         raise CatalogError(f"no {PROJECT_FILE} in {project_dir}", [diag], hint="create one or pass --project DIR")
-    doc, diags = parse_file(path, PROJECT_FILE)
+    problem = outside(path, Path(project_dir), PROJECT_FILE)
+    doc, diags = (None, [problem]) if problem is not None else parse_file(path, PROJECT_FILE)
     project: Project | None = None
     if doc is not None:
         data = {} if doc.data is None else doc.data
         project = validate_model(doc, (), data, Project, "project file", diags)
         if project is not None:
             diags.extend(_semantic_checks(project, doc))
+            if not is_inside(Path(project_dir) / project.catalog, Path(project_dir)):
+                diags.append(
+                    doc.diag(
+                        ("catalog",),
+                        f"catalog: '{project.catalog}' is outside the project directory",
+                        "name a directory inside the project, like catalog",
+                    )
+                )
     if diags or project is None:
         diags = sort_diagnostics(diags)
         raise CatalogError(f"{PROJECT_FILE} has {len(diags)} problem(s)", list(diags))
@@ -252,6 +272,8 @@ def resolve_store(
     ca_env = env.get("WCSYNC_CA_BUNDLE") or None
     if url:
         source = "--store-url" if store_url else "WCSYNC_URL"
+        if url_has_credentials(url):
+            raise ConfigError(f"the URL given with {source} has a user name or password in it", hint=URL_CREDENTIALS_HINT)
         parsed = urlparse(url)
         if not url.startswith("sandbox:") and (parsed.scheme not in ("http", "https") or not parsed.netloc):
             raise ConfigError(f"{source} is not an http(s) URL or sandbox:PATH", hint="give the WordPress site URL, like https://shop.example.com")
@@ -280,6 +302,7 @@ def resolve_store(
             username=user or None,
             app_password=SecretStr(password) if password else None,
             verify_tls=base.verify_tls if base else True,
+            allow_insecure_app_password=base.allow_insecure_app_password if base else False,
             ca_bundle=ca_env or (base.ca_bundle if base else None),
             credentials_source=None if url.startswith("sandbox:") else variables.replace(" and ", " / ") + " in the environment",
             **(_tuning(base) if base else {}),
@@ -305,6 +328,8 @@ def resolve_store(
         guess = suggestion_hint(name, project.stores, fallback=f"declared stores: {known}")
         raise ConfigError(f"no store named '{name}' in wcsync.yaml", hint=guess)
     url = _interpolate(cfg.url, env, store=name, field="url") or ""
+    if url_has_credentials(url):
+        raise ConfigError(f"store '{name}': the url in wcsync.yaml has a user name or password in it", hint=URL_CREDENTIALS_HINT)
     auth = AuthMethod(cfg.auth)
     settings = StoreSettings(
         name=name,
@@ -315,6 +340,7 @@ def resolve_store(
         username=_interpolate(cfg.username, env, store=name, field="username"),
         app_password=_secret(cfg.app_password, env, store=name, field="app_password"),
         verify_tls=cfg.verify_tls,
+        allow_insecure_app_password=cfg.allow_insecure_app_password,
         ca_bundle=ca_env or _interpolate(cfg.ca_bundle, env, store=name, field="ca_bundle"),
         credentials_source=None if url.startswith("sandbox:") else _project_source(cfg, name, auth),
         **_tuning(cfg),

@@ -7,16 +7,26 @@ file:line, never an empty string in the shop.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateNotFound, TemplateSyntaxError
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
 
+from wcsync.catalog.confine import OUTSIDE_HINT, is_inside
+from wcsync.catalog.jinja_limits import CappedEnvironment, render_capped
 from wcsync.catalog.problems import suggestion_hint
 from wcsync.catalog.wording import clause
+from wcsync.catalog.yaml_limits import MAX_FILE_BYTES
 from wcsync.diagnostics import Diagnostic
 
 
@@ -79,16 +89,37 @@ def _render_simple(source: str, context: dict[str, Any]) -> str | None:
     return "".join(out).strip()
 
 
-class Templates:
-    """Description templates from ``<catalog>/templates``; ``rel_dir`` names them in messages."""
+class _ConfinedLoader(FileSystemLoader):
+    """A template (or an ``{% include %}``) is read only when it resolves inside the project directory."""
 
-    def __init__(self, directory: Path, rel_dir: str):
+    def __init__(self, directory: Path, root: Path, rel_dir: str) -> None:
+        super().__init__(str(directory))
+        self.directory, self.root, self.rel_dir = directory, root, rel_dir
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.directory.joinpath(*split_template_path(template))
+        rel = f"{self.rel_dir}/templates/{template}"
+        if path.exists() and not is_inside(path, self.root):
+            raise TemplateProblem(f"template '{rel}' resolves outside the project directory", OUTSIDE_HINT)
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            raise TemplateProblem(f"template '{rel}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", "shorten it")
+        return super().get_source(environment, template)
+
+
+class Templates:
+    """Description templates from ``<catalog>/templates``; ``rel_dir`` names them in messages; only files that
+    resolve inside ``root`` (the project directory; default: the templates directory) are read."""
+
+    def __init__(self, directory: Path, rel_dir: str, root: Path | None = None):
         self.directory = directory
         self.rel_dir = rel_dir
-        self.env = SandboxedEnvironment(
-            loader=FileSystemLoader(str(directory)), undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+        self.env = CappedEnvironment(
+            loader=_ConfinedLoader(directory, root or directory, rel_dir),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
         )
-        self.inline = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+        self.inline = CappedEnvironment(undefined=StrictUndefined, autoescape=False)
         self._broken: dict[str, TemplateProblem] = {}
         self._inline: dict[str, Any] = {}
 
@@ -99,6 +130,9 @@ class Templates:
         rel = f"{self.rel_dir}/templates/{name}"
         try:
             template = self.env.get_template(name)
+        except TemplateProblem as refused:
+            self._broken[name] = refused
+            raise
         except TemplateNotFound:
             raise TemplateProblem(f"template '{name}' not found in {self.rel_dir}/templates/", self._name_hint(name)) from None
         except TemplateSyntaxError as exc:
@@ -110,7 +144,9 @@ class Templates:
             self._broken[name] = problem
             raise problem from None
         try:
-            return template.render(**context).strip()
+            return render_capped(template, context).strip()
+        except TemplateProblem:
+            raise
         except (UndefinedError, SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             line = _template_line(exc.__traceback__, template.filename) or 1
             raise TemplateProblem(
@@ -135,7 +171,7 @@ class Templates:
             template = self._inline.get(source)
             if template is None:
                 template = self._inline[source] = self.inline.from_string(source)
-            return str(template.render(**context)).strip()
+            return render_capped(template, context).strip()
         except TemplateSyntaxError as exc:
             raise TemplateProblem(f"template syntax error: {clause(exc.message or '')}", "fix the Jinja2 syntax, e.g. {{ Color | upper }}") from None
         except (UndefinedError, SecurityError, TemplateError, TypeError, ValueError, ArithmeticError) as exc:

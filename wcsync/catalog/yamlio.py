@@ -19,7 +19,8 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 from wcsync.catalog.wording import clause
-from wcsync.diagnostics import NO_LINE, Diagnostic
+from wcsync.catalog.yaml_limits import MAX_DEPTH, Budget, LimitExceeded, deep_line, enter, read_capped
+from wcsync.diagnostics import Diagnostic
 
 PathT = tuple[str | int, ...]
 
@@ -202,8 +203,13 @@ def _key(key_node: Node) -> str:
     return raw_key if isinstance(raw_key, str) else str(raw_key).lower() if isinstance(raw_key, bool) else str(raw_key)
 
 
-def _plain(node: Node, path: PathT, nodes: dict[PathT, tuple[int, ...]], dups: list[tuple[str, Node]]) -> Any:
+def _plain(
+    node: Node, path: PathT, nodes: dict[PathT, tuple[int, ...]], dups: list[tuple[str, Node]], budget: Budget | None = None
+) -> Any:
+    if budget is None:
+        budget = Budget()
     if isinstance(node, MappingNode):
+        enter(node, path, budget)
         out: dict[str, Any] = {}
         merged: set[str] = set()
         for pair in node.value:
@@ -214,7 +220,7 @@ def _plain(node: Node, path: PathT, nodes: dict[PathT, tuple[int, ...]], dups: l
                     key = _key(key_node)
             elif kt is not _TEXT_TAG:
                 if (kt is _MERGE_TAG or _tag(key_node) == _MERGE) and isinstance(value_node, MappingNode):
-                    for k, v in _plain(value_node, path, nodes, dups).items():
+                    for k, v in _plain(value_node, path, nodes, dups, budget).items():
                         if k not in out:
                             out[k] = v
                             merged.add(k)
@@ -228,15 +234,16 @@ def _plain(node: Node, path: PathT, nodes: dict[PathT, tuple[int, ...]], dups: l
             child = (*path, key)
             km, vm = key_node.start_mark, value_node.start_mark
             nodes[child] = (km.line + 1, km.column + 1, vm.line + 1, vm.column + 1)
-            out[key] = _scalar(value_node) if type(value_node) is ScalarNode else _plain(value_node, child, nodes, dups)
+            out[key] = _scalar(value_node) if type(value_node) is ScalarNode else _plain(value_node, child, nodes, dups, budget)
         return out
     if isinstance(node, SequenceNode):
+        enter(node, path, budget)
         items: list[Any] = []
         for i, item in enumerate(node.value):
             child = (*path, i)
             vm = item.start_mark
             nodes[child] = (vm.line + 1, vm.column + 1)
-            items.append(_scalar(item) if type(item) is ScalarNode else _plain(item, child, nodes, dups))
+            items.append(_scalar(item) if type(item) is ScalarNode else _plain(item, child, nodes, dups, budget))
         return items
     assert isinstance(node, ScalarNode)
     return _scalar(node)
@@ -288,6 +295,9 @@ def parse_text(rel: str, text: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
         return None, tabs
     try:
         node = _compose(text)
+    except RecursionError:
+        line = deep_line(text)
+        return None, [Diagnostic(rel, line, 1, f"nesting deeper than {MAX_DEPTH} levels", "no catalogue needs this: flatten the structure")]
     except MarkedYAMLError as exc:
         msg, hint, at_context = _friendly(exc)
         mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
@@ -299,7 +309,14 @@ def parse_text(rel: str, text: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
     if node is None:
         return YamlDoc(rel, None, pos), []
     dups: list[tuple[str, Node]] = []
-    data = _plain(node, (), pos.nodes, dups)
+    try:
+        data = _plain(node, (), pos.nodes, dups, Budget())
+    except LimitExceeded as exc:
+        line, col = pos.of(exc.path)
+        return None, [Diagnostic(rel, line, col, exc.message, exc.hint)]
+    except RecursionError:
+        line = deep_line(text)
+        return None, [Diagnostic(rel, line, 1, f"nesting deeper than {MAX_DEPTH} levels", "no catalogue needs this: flatten the structure")]
     if dups:
         return None, [
             Diagnostic(
@@ -314,12 +331,34 @@ def parse_text(rel: str, text: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
     return YamlDoc(rel, data, pos), []
 
 
+def _line_col(content: bytes | str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset`` (in ``content``'s units)."""
+    if isinstance(content, bytes):
+        before = content[:offset]
+        start = before.rfind(b"\n") + 1
+        return before.count(b"\n") + 1, len(before[start:].decode("utf-8", errors="replace")) + 1
+    return content.count("\n", 0, offset) + 1, offset - (content.rfind("\n", 0, offset) + 1) + 1
+
+
+#: what YAML does not allow in a file (the complement of its printable set, as ruamel.yaml's reader checks it)
+_CONTROL_RE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def decode(rel: str, content: bytes) -> tuple[str | None, list[Diagnostic]]:
-    """The text of a file's bytes, as ``read_text`` gives it (UTF-8, universal newlines), or a diagnostic."""
+    """The text of a file's bytes, as ``read_text`` gives it (UTF-8, universal newlines), or a diagnostic
+    at the line of the first byte that is not UTF-8 or the first control character YAML does not allow."""
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(rel, NO_LINE, NO_LINE, f"file is not UTF-8 text ({exc.reason})", "save the file as UTF-8")]
+        line, col = _line_col(content, exc.start)
+        return None, [
+            Diagnostic(rel, line, col, f"file is not UTF-8 text ({exc.reason} 0x{content[exc.start]:02x})", "save the file as UTF-8")
+        ]
+    bad = _CONTROL_RE.search(text)
+    if bad is not None:
+        line, col = _line_col(text, bad.start())
+        what = "a NUL byte" if bad.group() == "\x00" else f"control character U+{ord(bad.group()):04X}"
+        return None, [Diagnostic(rel, line, col, f"{what} is not allowed in a YAML file", "remove it: the file may be binary or damaged")]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, []
@@ -333,8 +372,7 @@ def parse_bytes(rel: str, content: bytes) -> tuple[YamlDoc | None, list[Diagnost
 
 def parse_file(path: Path, rel: str) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Read and parse ``path``; ``rel`` is the name used in messages (relative to the project)."""
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        return None, [Diagnostic(rel, NO_LINE, NO_LINE, f"cannot read file: {exc.strerror}", "check the file permissions")]
+    content, problem = read_capped(path, rel)
+    if content is None:
+        return None, [problem] if problem is not None else []
     return parse_bytes(rel, content)

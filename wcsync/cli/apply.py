@@ -30,6 +30,7 @@ import click
 from wcsync.cli.common import (
     abort,
     debug_option,
+    error,
     fail,
     project_option,
     status,
@@ -118,7 +119,7 @@ def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]
     loaded = load_catalog(options.project_dir, project)
     if loaded.desired is None or not loaded.ok:
         for diag in loaded.errors:
-            click.echo(str(diag), err=True)
+            status(str(diag))
         raise CatalogError(f"the catalogue has {len(loaded.errors)} error(s); nothing was written",
                            list(loaded.errors), hint="fix them (`wcsync validate` lists them) and apply again")
     return settings, psettings, loaded.desired
@@ -314,7 +315,7 @@ def _refused(result: Any, report_file: Path | None) -> int:
         outcome = "nothing was written"
     err = result.refused
     text = f"{err.message}; {outcome}" + (f" — {err.hint}" if err.hint else "")
-    click.echo(click.style("Error: ", fg="red", bold=True) + text, err=True)
+    error(text)
     return result.exit_code
 
 

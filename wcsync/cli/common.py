@@ -17,14 +17,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def abort(message: str, *, code: int = 1) -> NoReturn:
-    """Print ``Error: message`` to stderr and exit with ``code``."""
-    click.echo(click.style("Error: ", fg="red", bold=True) + message, err=True)
+    """Print ``Error: message`` to stderr and exit with ``code``. Control characters in the message (it may
+    quote a store's answer) are written out, never sent to the terminal."""
+    error(message)
     sys.exit(code)
 
 
+def error(message: str) -> None:
+    """``Error: message`` on stderr, control characters written out."""
+    from wcsync.render.escape import visible  # here: importing wcsync.render costs --help a second
+
+    click.echo(click.style("Error: ", fg="red", bold=True) + visible(message), err=True)
+
+
 def status(message: str) -> None:
-    """A status line on stderr."""
-    click.echo(message, err=True)
+    """A status line on stderr (control characters written out: it may quote store or catalogue text)."""
+    from wcsync.render.escape import visible
+
+    click.echo(visible(message), err=True)
 
 
 def fail(err: WcsyncError, *, debug: bool = False) -> NoReturn:

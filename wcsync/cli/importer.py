@@ -165,7 +165,7 @@ def import_(
         )
     except CatalogError as err:
         for diag in err.diagnostics:
-            click.echo(str(diag), err=True)
+            status(str(diag))
         fail(err, debug=debug)
     except WcsyncError as err:
         fail(err, debug=debug)

@@ -32,6 +32,7 @@ from wcsync.cli.targets import check_targets, split_targets
 from wcsync.core.plan import Plan, StoreRef
 from wcsync.errors import CatalogError, ConfigError, WcsyncError
 from wcsync.render import FORMATS, render, render_json
+from wcsync.render.escape import visible
 from wcsync.settings import StoreSettings
 
 
@@ -55,7 +56,7 @@ class FetchProgress:
 
     def status(self, message: str) -> None:
         if self._progress is not None:
-            self._progress.console.print(message, highlight=False, markup=False)
+            self._progress.console.print(visible(message), highlight=False, markup=False)
         else:
             status(message)
 
@@ -213,7 +214,7 @@ def _color_stdout() -> bool:
 
 def _report_catalog_error(err: CatalogError) -> None:
     for diag in err.diagnostics:
-        click.echo(str(diag), err=True)
+        status(str(diag))
 
 
 def _write_plan_file(path: str, plan: Plan) -> None:

@@ -155,6 +155,12 @@ def _bind(host: str, port: int) -> socket.socket:
     help="How long a 'hang' fault holds the request before closing the connection.",
 )
 @click.option("--fault-methods", help="Only these methods get faults, e.g. POST,PUT,DELETE.")
+@click.option(
+    "--control-token",
+    envvar="WCSYNC_SANDBOX_TOKEN",
+    help="The token /__sandbox/… control requests must send as X-Sandbox-Token (default: a random one, "
+    "printed at start). Env: WCSYNC_SANDBOX_TOKEN.",
+)
 def serve(
     db_path: Path,
     host: str,
@@ -170,12 +176,15 @@ def serve(
     retry_after: int,
     hang_seconds: float,
     fault_methods: str | None,
+    control_token: str | None,
 ) -> None:
     """Serve the store over HTTP (or HTTPS with --tls) with uvicorn until interrupted.
 
     Two servers may serve one database at once (e.g. one --tls and one plain). Over plain HTTP use OAuth 1.0a;
     over HTTPS, Basic auth with a consumer key and secret (see `wcsync sandbox keys`). Faults and latency can
     also be changed while running: POST a FaultConfig to /__sandbox/faults; counters are at /__sandbox/stats.
+    Control requests (/__sandbox/…) must be addressed to 127.0.0.1/localhost and send the control token
+    printed at start as an X-Sandbox-Token header (or a read_write key as Basic credentials).
     """
     import uvicorn
 
@@ -200,7 +209,9 @@ def serve(
     bound_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     url = f"{scheme}://{shown_host}:{bound_port}"
-    app = build_asgi(db_path, wc_version=wc_version, faults=fault_settings)
+    app = build_asgi(
+        db_path, wc_version=wc_version, faults=fault_settings, control_token=control_token, allowed_hosts=(host,)
+    )
     status(f"wcsync sandbox: WooCommerce {wc_version} store {db_path} at {url}")
     if tls:
         status(
@@ -212,6 +223,8 @@ def serve(
         )
     if fault_settings.active:
         status(f"Faults: {fault_settings.model_dump_json(exclude_defaults=True)}")
+    shown = app.control_token if control_token is None else "the one given (--control-token / WCSYNC_SANDBOX_TOKEN)"
+    status(f"Control token: {shown} (send it as X-Sandbox-Token: … to {url}/__sandbox/…)")
     status(
         f"API keys: wcsync sandbox keys --db {db_path} --create · stats: {url}/__sandbox/stats · Ctrl-C stops"
     )

@@ -15,6 +15,7 @@ import click
 from wcsync.cli.common import project_option, status
 from wcsync.diagnostics import Diagnostic, Severity, sort_diagnostics
 from wcsync.errors import CatalogError
+from wcsync.render.escape import one_line, visible
 
 
 def format_text(d: Diagnostic) -> str:
@@ -88,7 +89,8 @@ def validate(project_dir: str, fmt: str) -> None:
         click.echo(as_json(diags))
     else:
         for d in diags:
-            click.echo(format_github(d) if fmt == "github" else format_text(d))
+            # catalogue text may hold control characters: written out, never sent to the terminal or log
+            click.echo(visible(format_github(d)) if fmt == "github" else one_line(format_text(d)))
     plural = "s" if warnings != 1 else ""
     if errors:
         status(f"✗ {errors} error{'s' if errors != 1 else ''}, {warnings} warning{plural}: the catalogue is not valid")

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Template
 
 from wcsync.core.plan import Plan
+from wcsync.render.escape import neutral_markdown, shorten, visible
 from wcsync.render.templating import environment
 from wcsync.render.view import build_view, short_version
 
@@ -25,15 +26,23 @@ MARKER = "<!-- wcsync-plan -->"
 COMMENT_LIMIT = 65_536
 #: longest text shown for a value before it is shortened with "…" (the JSON plan has it all)
 VALUE_LIMIT = 200
+#: longest text of one key, name or message (a 10,000-character SKU is cut; the JSON plan has it all)
+CODE_LIMIT = 300
+TEXT_LIMIT = 1000
 DEFAULT_HINT = (
     "The full plan is in the plan file (`wcsync plan --out plan.json`), or run "
     "`wcsync plan --format text` to read it all."
 )
 
 
+def _escaped(value: Any) -> str:
+    return html.escape(visible(shorten(" ".join(str(value).split()), TEXT_LIMIT)), quote=False)
+
+
 def _h(value: Any) -> str:
-    """Text inside the renderer's HTML tags: escaped, on one line (a blank line would end the HTML block)."""
-    return html.escape(" ".join(str(value).split()), quote=False)
+    """Text inside the renderer's HTML tags: escaped, on one line (a blank line would end the HTML block),
+    with no control character, mention or link (``wcsync.render.escape``)."""
+    return neutral_markdown(_escaped(value))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
@@ -41,11 +50,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 
 def _md(value: Any) -> str:
     """Text in Markdown prose or a table cell: HTML-escaped, Markdown punctuation backslash-escaped, one line."""
-    return _MD_SPECIAL.sub(r"\\\1", _h(" ".join(str(value).split())))
+    return neutral_markdown(_MD_SPECIAL.sub(r"\\\1", _escaped(value)))
 
 
 def _code(value: Any, *, in_table: bool = False) -> str:
-    text = " ".join(str(value).split())
+    text = visible(shorten(" ".join(str(value).split()), CODE_LIMIT))
     if in_table:
         text = text.replace("|", "\\|")
     ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)

@@ -3,6 +3,7 @@ when stdout is a TTY). Layout lives in ``templates/text.j2``; this module comput
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -10,8 +11,9 @@ import click
 from jinja2 import Template
 
 from wcsync.core.plan import Plan
+from wcsync.render.escape import one_line, shorten
 from wcsync.render.templating import environment
-from wcsync.render.view import Entry, InfoLine, PlanView, build_view
+from wcsync.render.view import Entry, FieldLine, InfoLine, PlanView, build_view
 
 #: action -> colour of its symbol and kind
 COLORS: dict[str, str] = {
@@ -25,8 +27,42 @@ COLORS: dict[str, str] = {
 MIN_KIND_WIDTH = len("variation")
 MIN_KEY_WIDTH = 24
 MIN_FIELD_WIDTH = 16
+#: longest key shown (a 10,000-character SKU would pad every line to its width)
+KEY_LIMIT = 80
+#: longest label (a title) shown after a key, and longest information message
+LABEL_LIMIT = 200
+MESSAGE_LIMIT = 1000
 #: longest text shown for a text/HTML value before it is shortened with "…" (the JSON plan has it all)
 VALUE_LIMIT = 60
+
+
+def _field(f: FieldLine | None) -> FieldLine | None:
+    if f is None:
+        return None
+    return replace(f, name=one_line(f.name), before=None if f.before is None else one_line(f.before), after=one_line(f.after))
+
+
+def _entry(e: Entry) -> None:
+    e.key = one_line(shorten(e.key, KEY_LIMIT))
+    e.label = one_line(shorten(e.label, LABEL_LIMIT))
+    e.fields = [f for f in map(_field, e.fields) if f is not None]
+    e.notes = [one_line(n) for n in e.notes]
+    for child in e.children:
+        _entry(child)
+
+
+def _visible(view: PlanView) -> None:
+    """Every text of the view made harmless for a terminal (``wcsync.render.escape``: store text may hold
+    escape sequences) and keys longer than ``KEY_LIMIT`` cut (the JSON plan has them whole)."""
+    view.header = one_line(view.header)
+    view.scope = [one_line(line) for line in view.scope]
+    for entry in view.entries:
+        _entry(entry)
+    view.info = [
+        replace(i, key=one_line(shorten(i.key, KEY_LIMIT)), message=one_line(shorten(i.message, MESSAGE_LIMIT)),
+                field=_field(i.field))
+        for i in view.info
+    ]
 
 
 def _widths(view: PlanView) -> tuple[int, int]:
@@ -66,6 +102,7 @@ def _template(color: bool) -> Template:
 def render_text(plan: Plan, *, color: bool = False) -> str:
     """The plan as terminal text, ending with the summary line and a newline. ``color`` adds ANSI styles."""
     view = build_view(plan, limit=VALUE_LIMIT)
+    _visible(view)
     kind_width, key_width = _widths(view)
     template = _template(color)
     text = template.render(

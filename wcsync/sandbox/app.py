@@ -30,7 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
 from wcsync.sandbox import misc
-from wcsync.sandbox.auth import AuthFailure, authenticate
+from wcsync.sandbox.auth import AuthFailure, authenticate, effective_method
 from wcsync.sandbox.db import open_db
 from wcsync.sandbox.errors import ApiError, no_route
 from wcsync.sandbox.http import Ctx, Reply, require_json_ok
@@ -94,7 +94,7 @@ def _handle(conn: sqlite3.Connection, routes: list[Route], request: Request, raw
         check_credentials = False
     else:
         return _json(Reply(404, no_route().body()), base)
-    method = request.method.upper()
+    method = effective_method(request)  # the same method the key's permissions were checked with
     if method == "HEAD":
         method = "GET"
     if rest_path.rstrip("/") == "/wc/v3" and method == "GET":

@@ -131,7 +131,7 @@ def authenticate(
             if oauth_error is not None:
                 error = oauth_error
     if key is not None and error is None:
-        refusal = _check_permissions(key.permissions, _effective_method(request, query))
+        refusal = _check_permissions(key.permissions, effective_method(request))
         if refusal is not None:
             return refusal
         keys.touch_key(conn, key, now=clock)
@@ -274,10 +274,23 @@ def _php_params(raw: str) -> dict[str, str]:
 # --- permissions and application passwords ---------------------------------------------------------------
 
 
-def _effective_method(request: Request, query: dict[str, str]) -> str:
-    # WordPress applies ?_method= and X-HTTP-Method-Override before WooCommerce checks the key's scope
-    override = request.headers.get("x-http-method-override") or query.get("_method")
-    return (override or request.method).upper()
+def effective_method(request: Request) -> str:
+    """The one method a request is both checked and routed with, as WordPress decides it.
+
+    ``WP_REST_Server::serve_request`` builds the request with ``$_SERVER['REQUEST_METHOD']``, then
+    ``if ( isset( $_GET['_method'] ) ) set_method( $_GET['_method'] ) elseif ( isset(
+    $_SERVER['HTTP_X_HTTP_METHOD_OVERRIDE'] ) ) set_method( … )`` — the query parameter first, then the header
+    (``set_method`` upper-cases). Routing (``dispatch``) and WooCommerce's key-scope check
+    (``WC_REST_Authentication::check_user_permissions``: ``check_permissions( $request->get_method() )``) both
+    use that method, so a read-only key can never write, whichever way the method is spelt.
+    (The OAuth 1.0a signature base string still uses the real request method, as WooCommerce does.)"""
+    query = _php_params(request.url.query)
+    if "_method" in query:
+        return query["_method"].upper()
+    header = request.headers.get("x-http-method-override")
+    if header is not None:
+        return header.upper()
+    return request.method.upper()
 
 
 def _check_permissions(permissions: str, method: str) -> AuthFailure | None:

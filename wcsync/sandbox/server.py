@@ -4,7 +4,8 @@ request counters and the fault injector, plus control endpoints for tests and be
     request ──> /__sandbox/…  control endpoints (never delayed, faulted or counted)
             └─> StatsMiddleware ──> FaultMiddleware ──> WooCommerce routes (create_app)
 
-Control endpoints:
+Control endpoints (``wcsync.sandbox.control``: a local ``Host`` and the control token — ``X-Sandbox-Token``,
+printed by ``wcsync sandbox serve`` — or a read_write key as Basic credentials; health needs only the Host):
 
 - ``GET /__sandbox/health`` — ``{"ok": true, "wc_version": …}``;
 - ``GET /__sandbox/stats`` (``?log=0`` leaves the request log out), ``POST /__sandbox/stats/reset``;
@@ -32,6 +33,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from wcsync.sandbox.control import ControlGuard, new_token
 from wcsync.sandbox.faults import CONTROL_PREFIX, FaultConfig, FaultInjector, FaultMiddleware
 from wcsync.sandbox.stats import StatsMiddleware, StatsRecorder
 from wcsync.sandbox.webhook_delivery import control_routes as webhook_control_routes
@@ -52,8 +54,13 @@ class SandboxASGI:
         faults: FaultConfig | None = None,
         store_app: ASGIApp | None = None,
         in_process: bool = False,
+        control_token: str | None = None,
+        allowed_hosts: tuple[str, ...] = (),
     ) -> None:
         self.db_path = Path(db_path)
+        #: what ``X-Sandbox-Token`` must say on ``/__sandbox/…`` requests (a fresh random one by default)
+        self.control_token = control_token or new_token()
+        self._guard = ControlGuard(self.control_token, self.db_path, allowed_hosts)
         self.wc_version = wc_version
         if store_app is None:
             from wcsync.sandbox.app import create_app
@@ -80,6 +87,10 @@ class SandboxASGI:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(CONTROL_PREFIX):
+            refusal = self._guard.refusal(Request(scope))
+            if refusal is not None:
+                await refusal(scope, receive, send)
+                return
             await self._control(scope, receive, send)
         else:
             await self._pipeline(scope, receive, send)
@@ -168,14 +179,24 @@ def build_asgi(
     faults: FaultConfig | None = None,
     store_app: ASGIApp | None = None,
     in_process: bool = False,
+    control_token: str | None = None,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> SandboxASGI:
     """The sandbox ASGI application for the store database at ``db_path``.
 
     ``store_app`` replaces the WooCommerce routes (tests of the middlewares); ``in_process`` makes dropped
-    connections and hangs raise httpx errors, as there is no socket to break.
+    connections and hangs raise httpx errors, as there is no socket to break. ``control_token`` (default: a
+    random one, ``.control_token``) guards ``/__sandbox/…``; ``allowed_hosts`` adds the host the server is
+    bound to when it is not a loopback name.
     """
     return SandboxASGI(
-        db_path, wc_version=wc_version, faults=faults, store_app=store_app, in_process=in_process
+        db_path,
+        wc_version=wc_version,
+        faults=faults,
+        store_app=store_app,
+        in_process=in_process,
+        control_token=control_token,
+        allowed_hosts=allowed_hosts,
     )
 
 

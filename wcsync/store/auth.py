@@ -6,13 +6,16 @@
 - ``oauth1``: OAuth 1.0a one-legged, HMAC-SHA256, signed by oauthlib with the parameters in the query string
   (query parameters are signed, a JSON body is not — as WooCommerce verifies it); a fresh nonce and timestamp
   per attempt, so a retry is never a replay;
-- ``app_password``: a WordPress application password (Basic ``user:password``).
+- ``app_password``: a WordPress application password (Basic ``user:password``) — HTTPS only, like WordPress
+  itself (``wp_is_application_passwords_supported()``: ``is_ssl() || 'local' === wp_get_environment_type()``);
+  over plain HTTP only with the store's explicit ``allow_insecure_app_password: true``, warned on every run.
 
 Only ``/wp-json/wc/…`` URLs are authenticated by WooCommerce; probes of ``/wp-json/`` go unauthenticated.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Generator
 
 import httpx
@@ -75,6 +78,21 @@ def build_auth(settings: StoreSettings, base_url: str) -> httpx.Auth:
                 f"store {settings.name!r} ({store}) uses `auth: app_password` but the user name or application "
                 "password is missing",
                 hint="set `username` in wcsync.yaml and the password in the environment variable it names",
+            )
+        if base_url.lower().startswith("http://"):
+            if not settings.allow_insecure_app_password:
+                raise PlainHttpAuthError(
+                    f"refusing to send the application password of store {settings.name!r} over plain HTTP "
+                    f"({store}): it would travel unencrypted, and WordPress accepts application passwords without "
+                    "HTTPS only on a site whose environment type is 'local'",
+                    hint="use the store's https:// URL; for a local development site (WP_ENVIRONMENT_TYPE 'local') "
+                    "set `allow_insecure_app_password: true` for the store in wcsync.yaml (with --store-url, add "
+                    "--store NAME naming that store)",
+                )
+            sys.stderr.write(
+                f"WARNING: the application password of store {settings.name!r} is sent UNENCRYPTED over plain "
+                f"HTTP ({store}) because `allow_insecure_app_password: true` is set. Anyone on the network path "
+                "can read it. Only use this for a WordPress site on your own machine.\n"
             )
         return httpx.BasicAuth(settings.username, password)
     key = _secret(settings.consumer_key)

@@ -17,7 +17,7 @@ import httpx
 
 from wcsync import __version__
 from wcsync.errors import ConfigError, StoreError
-from wcsync.settings import StoreSettings
+from wcsync.settings import URL_CREDENTIALS_HINT, StoreSettings, url_has_credentials
 from wcsync.store import failures
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
@@ -29,6 +29,14 @@ from wcsync.store.errors import (
     redact_url,
 )
 from wcsync.store.limiter import AdaptiveLimiter
+from wcsync.store.limits import (
+    MAX_PAGES,
+    PAGE_WINDOW,
+    checked_items,
+    checked_total_pages,
+    send_capped,
+    too_many_pages,
+)
 from wcsync.store.responses import application_error, json_or_none, lenient_json, location, wire_params
 from wcsync.store.retry import (
     PUSHBACK_STATUSES,
@@ -69,6 +77,12 @@ class WooClient:
             raise ConfigError(
                 f"store {settings.name!r}: {settings.url!r} is not an http(s) URL",
                 hint="give the WordPress site address, e.g. https://shop.example.com",
+            )
+        if url_has_credentials(self.base_url):
+            raise ConfigError(
+                f"store {settings.name!r}: the URL has a user name or password in it ({redact_url(self.base_url)}); "
+                "wcsync does not send credentials written in a URL",
+                hint=URL_CREDENTIALS_HINT,
             )
         self.store = redact_url(self.base_url)
         self._auth = build_auth(settings, self.base_url)
@@ -174,7 +188,7 @@ class WooClient:
         name = label or path
         first = await self.request("GET", path, params={**query, "page": 1})
         items = self._list_body(first, path)
-        total_pages = self._total_pages(first)
+        total_pages = checked_total_pages(first, PER_PAGE, store=self.store)
         if report:
             report(name, 1, max(total_pages or 1, 1))
         pages: list[list[dict[str, Any]]] = [items]
@@ -182,6 +196,8 @@ class WooClient:
             # A proxy stripped the X-WP-* headers: walk the pages one by one until a short page.
             page = 1
             while len(pages[-1]) >= PER_PAGE:
+                if page >= MAX_PAGES:
+                    raise too_many_pages(path, self.store, PER_PAGE, MAX_PAGES)
                 page += 1
                 response = await self.request("GET", path, params={**query, "page": page})
                 pages.append(self._list_body(response, path))
@@ -199,7 +215,8 @@ class WooClient:
                     report(name, done, total_pages)
                 return result
 
-            pages.extend(await gather_all(fetch(p) for p in range(2, total_pages + 1)))
+            for start in range(2, total_pages + 1, PAGE_WINDOW):  # never every request up front
+                pages.extend(await gather_all(fetch(p) for p in range(start, min(start + PAGE_WINDOW, total_pages + 1))))
         seen: set[Any] = set()
         out: list[dict[str, Any]] = []
         for page_items in pages:
@@ -246,14 +263,10 @@ class WooClient:
             async with self.limiter.slot() as epoch:
                 self.attempts += 1
                 try:
-                    response = await self._http.request(
-                        info.method,
-                        url,
-                        params=wire_params(info.params),
-                        json=json,
-                        auth=self._auth if authenticate else None,
-                        timeout=timeout,
+                    built = self._http.build_request(
+                        info.method, url, params=wire_params(info.params), json=json, timeout=timeout
                     )
+                    response = await send_capped(self._http, built, self._auth if authenticate else None, store=self.store)
                 except httpx.ConnectTimeout:
                     failure = failures.timeout_error(self.store, info, "connect", self.settings.connect_timeout)
                     reason = f"no connection within {self.settings.connect_timeout:g} s"
@@ -348,11 +361,4 @@ class WooClient:
         body = json_or_none(response)
         if not isinstance(body, list):
             raise self._not_json(response, "a JSON list")
-        return [item for item in body if isinstance(item, dict)]
-
-    @staticmethod
-    def _total_pages(response: httpx.Response) -> int | None:
-        raw = response.headers.get("X-WP-TotalPages")
-        if raw is not None and raw.strip().isdigit():
-            return int(raw)
-        return None
+        return checked_items([item for item in body if isinstance(item, dict)], response, store=self.store)

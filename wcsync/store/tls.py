@@ -10,6 +10,7 @@ import sys
 
 from wcsync.errors import ConfigError
 from wcsync.settings import StoreSettings
+from wcsync.store.errors import redact_url
 
 
 def tls_verify(settings: StoreSettings) -> ssl.SSLContext | bool:
@@ -17,7 +18,7 @@ def tls_verify(settings: StoreSettings) -> ssl.SSLContext | bool:
     (``ca_bundle`` or WCSYNC_CA_BUNDLE), or — explicitly asked, loudly warned — nothing."""
     if not settings.verify_tls:
         sys.stderr.write(
-            f"WARNING: TLS certificate verification is OFF for store {settings.name!r} ({settings.url}). "
+            f"WARNING: TLS certificate verification is OFF for store {settings.name!r} ({redact_url(settings.url)}). "
             "Anyone on the network path can read and change the traffic, credentials included. "
             "Use `ca_bundle` / WCSYNC_CA_BUNDLE for a private CA instead.\n"
         )
