@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from tests.core.captures import request, response
+from tests.core.captures import answered, request, response
+from tests.core.captures import sent as captured_request
 from wcsync.core import canonical as c
 from wcsync.core.compare import CompareContext, canon
 from wcsync.core.kinds import Kind
@@ -98,6 +99,18 @@ def test_meta_values_lose_their_json_type() -> None:
     stored = {row["key"]: row["value"] for row in response("05#7")["meta_data"]}
     for key, value in sent.items():
         assert c.meta_value(value) == stored[key], key
+
+
+def test_meta_objects_come_back_php_shaped() -> None:
+    """11#1-2: ``{}`` is stored and returned as ``[]``, nested too; the canonical form of what was sent must
+    equal what the store answers, or a meta value holding an empty object is a perpetual diff."""
+    sent = {row["key"]: row["value"] for row in captured_request("11#1")["meta_data"]}
+    for ref in ("11#1", "11#2"):
+        stored = {row["key"]: row["value"] for row in answered(ref)["meta_data"]}
+        for key, value in sent.items():
+            assert c.meta_value(value) == c.meta_value(stored[key]) == stored[key], (ref, key)
+    assert c.meta_value({"0": "a", "1": {"x": {}}}) == ["a", {"x": []}]
+    assert c.meta_value({"1": "a"}) == {"1": "a"}
 
 
 def test_full_product_round_trip_dates_weights_dimensions() -> None:

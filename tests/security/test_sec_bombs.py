@@ -94,7 +94,7 @@ def test_a_huge_file_is_not_read(shop: Path) -> None:
         fh.write("\n")
     result = validate(shop)
     assert result.returncode == 1, result.stderr
-    assert "catalog/products/huge.yaml:1:1: file is larger than 32 MiB" in result.stdout
+    assert "catalog/products/huge.yaml: file is larger than 32 MiB" in result.stdout
 
 
 @pytest.mark.parametrize(

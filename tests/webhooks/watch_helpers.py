@@ -94,7 +94,8 @@ class Watch:
 
 
 def control(server: Any, method: str, path: str, body: Any = None) -> Any:
-    response = httpx.request(method, f"{server.base_url}/__sandbox/{path}", json=body, timeout=WAIT)
+    response = httpx.request(method, f"{server.base_url}/__sandbox/{path}", json=body, timeout=WAIT,
+                             headers={"X-Sandbox-Token": server.control_token})
     response.raise_for_status()
     return response.json()
 

@@ -327,13 +327,29 @@ def meta_value(value: Any) -> Any:
         return str(value)
     if isinstance(value, float):
         return repr(value) if value != int(value) else str(int(value))
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
+    if isinstance(value, Mapping | list | tuple):
+        return php_json(jsonable(value))
     if value is None:
         return None
     return str(value)
+
+
+_PHP_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
+
+
+def php_json(value: Any) -> Any:
+    """A JSON value as PHP stores and returns it (``json_decode(…, true)`` then ``json_encode``, 11#1-4): an
+    object becomes a PHP array, so ``{}`` comes back ``[]`` (nested too) and an object whose keys are exactly
+    ``"0"``, ``"1"``, … in order comes back as a list; nested scalars keep their JSON type."""
+    if isinstance(value, list | tuple):
+        return [php_json(item) for item in value]
+    if not isinstance(value, Mapping):
+        return value
+    keys = [str(k) for k in value]
+    items = [php_json(v) for v in value.values()]
+    if keys == [str(n) for n in range(len(keys))]:
+        return items
+    return dict(zip(keys, items, strict=True))
 
 
 # -- JSON --------------------------------------------------------------------------------------------

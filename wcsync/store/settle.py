@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from wcsync.core.canonical import php_json
 from wcsync.core.fields import MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.engine.model import Op, WriteOp
@@ -188,11 +189,7 @@ def _meta(value: Any) -> Any:
 
 
 def _php(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _php(v) for k, v in value.items()} if value else []
-    if isinstance(value, list):
-        return [_php(v) for v in value]
-    return value
+    return php_json(value)
 
 
 def _images_again(sent: Any, got: Any, *, trust_src: bool) -> list[dict[str, Any]] | None:
