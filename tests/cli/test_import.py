@@ -101,7 +101,7 @@ def test_written_yaml_is_readable_and_decoded(demo_import: tuple[Path, Path, Res
     assert "  care_instructions: Wash inside out at 30 °C. Do not tumble dry." in hoodie  # unicode kept
     assert "{" not in hoodie  # block style
     categories = (project / "catalog" / "categories.yaml").read_text(encoding="utf-8")
-    assert "name: Home & Kitchen\n    slug: home-kitchen\n" in categories
+    assert "  - name: Home & Kitchen\n    children:\n" in categories  # its slug is the one derived from the name: left out
     assert "        children:\n" in categories  # nested tree
     meta = (project / "catalog" / "meta-fields.yaml").read_text(encoding="utf-8")
     assert "  - key: care_instructions\n    type: string\n" in meta
@@ -178,7 +178,7 @@ def test_force_replaces_catalogue_files_and_keeps_templates(tmp_path: Path) -> N
     assert f"  removed {catalog / 'products' / 'old' / 'gone.yaml'}" in result.stderr.splitlines()
     assert not (catalog / "products" / "old" / "gone.yaml").exists()
     assert (catalog / "templates" / "a.html.j2").exists()
-    assert "slug: winter" in (catalog / "tags.yaml").read_text(encoding="utf-8")
+    assert "  - name: Winter\n" in (catalog / "tags.yaml").read_text(encoding="utf-8")
     assert invoke("validate", "--project", str(project)).exit_code == 0
 
 

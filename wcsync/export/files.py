@@ -14,7 +14,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from wcsync.catalog.values import slugify
+from wcsync.core.slugs import decode_slug, slug_from_name
 from wcsync.errors import WcsyncError
 from wcsync.export.model import ExportResult
 
@@ -32,7 +32,7 @@ def product_file_names(skus: Iterable[str]) -> list[str]:
     taken: set[str] = set()
     out: list[str] = []
     for sku in skus:
-        base = slugify(sku) or "product"
+        base = decode_slug(slug_from_name(sku)) or "product"
         name, n = base, 1
         while name.casefold() in taken:
             n += 1

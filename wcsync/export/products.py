@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wcsync.catalog.values import slugify
 from wcsync.core import canonical as c
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.core.refs import LiveIndex, name_key
+from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
 from wcsync.export.model import (
     NEVER_EXPORTED_META,
     STATUSES,
@@ -39,7 +39,7 @@ from wcsync.export.model import (
     money_str,
 )
 from wcsync.export.taxonomy import export_slug
-from wcsync.export.variations import export_variations, html_value, same, text_value
+from wcsync.export.variations import export_variations, html_value, same, slug_value, text_value
 
 PRODUCT_TYPES = ("simple", "variable", "grouped", "external")
 
@@ -65,7 +65,7 @@ _PRODUCT_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("sold_individually", False, same),
     ("weight", None, decimal_str),
     ("dimensions", {}, dimensions),
-    ("shipping_class", None, same),
+    ("shipping_class", None, slug_value),
     ("reviews_allowed", True, same),
     ("purchase_note", None, html_value),
     ("menu_order", 0, same),
@@ -176,7 +176,7 @@ class Exporter:
         name = c.product_name(f.get("name"))
         doc: dict[str, Any] = {"sku": sku, "name": name}
         slug = export_slug(f.get("slug"))
-        if slug is not None and (self.opts.all_fields or slug != slugify(name)):
+        if slug is not None and (self.opts.all_fields or encode_slug(slug) != slug_from_name(name)):
             doc["slug"] = slug
         doc["type"] = ptype
         status = f.get("status", p.status)
@@ -230,7 +230,7 @@ class Exporter:
         paths = [self.category_paths[i] for i in f.get("categories") or () if i in self.category_paths]
         if paths or (self.opts.all_fields and "categories" in f):
             doc["categories"] = paths
-        tags = [t.key for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
+        tags = [decode_slug(t.key) for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
         if tags or (self.opts.all_fields and "tags" in f):
             doc["tags"] = tags
         if "images" in f:

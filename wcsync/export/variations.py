@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from wcsync.core import canonical as c
 from wcsync.core.records import LiveResource
+from wcsync.core.slugs import decode_slug
 from wcsync.export.model import Skipped, decimal_str, dimensions, image, left_out_fields, money_str
 
 if TYPE_CHECKING:
@@ -29,6 +30,11 @@ def text_value(value: Any) -> str:
 
 def same(value: Any) -> Any:
     return value
+
+
+def slug_value(value: Any) -> Any:
+    """A slug as a person writes it (``日本茶``, not its percent-encoded form)."""
+    return decode_slug(value) if isinstance(value, str) else value
 
 
 def unwrap_paragraph(text: str) -> str:
@@ -54,7 +60,7 @@ VARIATION_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("backorders", "no", same),
     ("weight", None, decimal_str),
     ("dimensions", {}, dimensions),
-    ("shipping_class", None, same),
+    ("shipping_class", None, slug_value),
     ("virtual", False, same),
     ("downloadable", False, same),
     ("menu_order", 0, same),
