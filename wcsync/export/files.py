@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from wcsync.core.slugs import decode_slug, slug_from_name
@@ -44,34 +45,76 @@ def product_file_names(skus: Iterable[str]) -> list[str]:
 
 #: written as ``"45.00"``, the way the catalogue documentation writes prices
 _PRICE_KEYS = frozenset({"regular_price", "sale_price"})
+#: maps of scalars written on one line (``attributes: {Color: Red, Size: M}``)
+_FLOW_MAPS = frozenset({"attributes", "when", "default_attributes", "dimensions"})
+#: a flow collection is used only when it stays this short
+_FLOW_WIDTH = 80
 
 
-def _styled(value: Any) -> Any:
-    """Multi-line strings as literal blocks (``|``) where YAML can hold them verbatim; prices double-quoted."""
+def _one_line(value: Any) -> bool:
+    if isinstance(value, bool | int | float):
+        return True
+    return isinstance(value, str) and "\n" not in value and value == value.strip() and value != ""
+
+
+def _flow_seq(items: list[Any]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _styled(value: Any, key: str | None = None) -> Any:
+    """The document as a person writes it: short lists of scalars and attribute maps on one line, multi-line
+    text as literal blocks (``|``) where YAML can hold it verbatim, prices double-quoted."""
     if isinstance(value, dict):
+        if (
+            key in _FLOW_MAPS
+            and value
+            and all(_one_line(v) for v in value.values())
+            and sum(len(str(k)) + len(str(v)) + 4 for k, v in value.items()) <= _FLOW_WIDTH
+        ):
+            flow = CommentedMap(value)
+            flow.fa.set_flow_style()
+            return flow
         return {
-            k: DoubleQuotedScalarString(v) if k in _PRICE_KEYS and isinstance(v, str) else _styled(v)
+            k: DoubleQuotedScalarString(v) if k in _PRICE_KEYS and isinstance(v, str) else _styled(v, k)
             for k, v in value.items()
         }
     if isinstance(value, list):
+        if value and all(_one_line(v) for v in value) and sum(len(str(v)) + 2 for v in value) <= _FLOW_WIDTH:
+            return _flow_seq(value)
         return [_styled(v) for v in value]
     if (
         isinstance(value, str)
         and "\n" in value
         and not any(ch in value for ch in "\t\r\x85\u2028\u2029")
         and not any(line != line.rstrip(" ") for line in value.split("\n"))
+        and not value.startswith((" ", "\n"))
     ):
         return LiteralScalarString(value)
     return value
 
 
-def _yaml() -> YAML:
+def _null(representer: Any, _: Any) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+def yaml_rt() -> YAML:
+    """The round-trip YAML every catalogue file is read and written with (``wcsync fmt``'s canonical form):
+    block style, 2-space mappings, list items indented by 2 under their key, unicode kept, quotes kept as
+    written, no line folding, ``null`` spelled out."""
     yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(type(None), _null)
     return yaml
+
+
+def _yaml() -> YAML:
+    return yaml_rt()
 
 
 def dump(document: Any, yaml: YAML | None = None) -> str:

@@ -25,21 +25,30 @@ from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.core.refs import LiveIndex, name_key
 from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
+from wcsync.export.matrix import matrix_form
+from wcsync.export.metatypes import MetaTypes, typed_value
 from wcsync.export.model import (
     NEVER_EXPORTED_META,
     STATUSES,
     ExportOptions,
     ExportResult,
     Skipped,
-    decimal_str,
-    dimensions,
     image,
     is_default,
     left_out_fields,
     money_str,
 )
 from wcsync.export.taxonomy import export_slug
-from wcsync.export.variations import export_variations, html_value, same, slug_value, text_value
+from wcsync.export.variations import (
+    VARIATION_SCALARS,
+    export_variations,
+    html_value,
+    number_dimensions,
+    number_value,
+    same,
+    slug_value,
+    text_value,
+)
 
 PRODUCT_TYPES = ("simple", "variable", "grouped", "external")
 
@@ -63,8 +72,8 @@ _PRODUCT_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("backorders", "no", same),
     ("low_stock_amount", None, same),
     ("sold_individually", False, same),
-    ("weight", None, decimal_str),
-    ("dimensions", {}, dimensions),
+    ("weight", None, number_value),
+    ("dimensions", {}, number_dimensions),
     ("shipping_class", None, slug_value),
     ("reviews_allowed", True, same),
     ("purchase_note", None, html_value),
@@ -111,8 +120,7 @@ class Exporter:
             cid: "/".join(export_slug(part) or part for part in path.split("/"))
             for cid, path in self.index.category_paths.items()
         }
-        self.meta_types: dict[str, set[str]] = {}
-        self.meta_targets: dict[str, set[str]] = {}
+        self.meta_types = MetaTypes(declared={k: dict(v) for k, v in opts.declared_meta.items()})
         #: product id -> attr-ref (``pa_<slug>`` or local name, case-folded) -> (display name, options)
         self.refs_by_product: dict[int, dict[str, tuple[str, list[str]]]] = {}
 
@@ -330,19 +338,22 @@ class Exporter:
             if value is None:
                 continue
             out[key] = value
-            self.meta_types.setdefault(key, set()).add("string" if isinstance(value, str) else "json")
-            self.meta_targets.setdefault(key, set()).add(target)
+            self.meta_types.note(key, value, target)
         return out
 
-    def meta_fields(self) -> list[dict[str, Any]]:
-        """Declarations of every exported meta key: ``string`` when every value is text, else ``json``."""
-        order = ("simple", "variable", "grouped", "external", "variation")
-        out = []
-        for key in sorted(self.meta_types):
-            kind = "string" if self.meta_types[key] == {"string"} else "json"
-            targets = [t for t in order if t in self.meta_targets[key]]
-            out.append({"key": key, "type": kind, "applies_to": targets})
-        return out
+    def typed_meta(self, docs: list[dict[str, Any]]) -> None:
+        """Every meta value written in its key's type (``launch_year: 2019``), once all values are known."""
+        types = self.meta_types.types()
+
+        def convert(meta: dict[str, Any]) -> None:
+            for key, value in meta.items():
+                kind, allowed = types.get(key, ("string", None))
+                meta[key] = typed_value(value, kind, allowed)
+
+        for doc in docs:
+            convert(doc.get("meta") or {})
+            for v in doc.get("variations") or ():
+                convert(v.get("meta") or {})
 
 
 def export_products(live: LiveState, opts: ExportOptions, result: ExportResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -352,4 +363,8 @@ def export_products(live: LiveState, opts: ExportOptions, result: ExportResult) 
     claimed = {c.sku_key(s) for s in ex.sku_of.values()}
     docs = [ex.product(p, claimed) for p in sorted(chosen, key=lambda r: c.sku_key(r.key))]
     result.products = len(docs)
-    return docs, ex.meta_fields()
+    ex.typed_meta(docs)
+    if not opts.all_fields:
+        defaults = {name: default for name, default, _ in VARIATION_SCALARS}
+        docs = [(matrix_form(d, defaults) or d) if d.get("variations") else d for d in docs]
+    return docs, ex.meta_types.declarations()
