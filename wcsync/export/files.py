@@ -1,6 +1,6 @@
-"""Writing exported documents as readable YAML (ruamel.yaml: block style, unicode kept, multi-line text as
-literal blocks) and the rules for the output directory: a non-empty directory is refused unless ``force``,
-and ``force`` replaces the catalogue files (``*.yaml`` at the top and under ``products/``), nothing else.
+"""Writing exported documents as readable YAML, in the canonical form ``wcsync fmt`` keeps (ruamel.yaml round
+trip: block style, short lists and attribute maps on one line, unicode kept, multi-line text as literal
+blocks). Import never removes a file.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ HEADER = "# Written by `wcsync import`{store}. Edit freely: this file is now the
 @dataclass
 class WriteReport:
     written: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
 
 
 def product_file_names(skus: Iterable[str]) -> list[str]:
@@ -63,9 +62,11 @@ def _flow_seq(items: list[Any]) -> CommentedSeq:
     return seq
 
 
-def _styled(value: Any, key: str | None = None) -> Any:
+def styled(value: Any, key: str | None = None) -> Any:
     """The document as a person writes it: short lists of scalars and attribute maps on one line, multi-line
     text as literal blocks (``|``) where YAML can hold it verbatim, prices double-quoted."""
+    if key in _PRICE_KEYS and isinstance(value, str):
+        return DoubleQuotedScalarString(value)
     if isinstance(value, dict):
         if (
             key in _FLOW_MAPS
@@ -77,13 +78,13 @@ def _styled(value: Any, key: str | None = None) -> Any:
             flow.fa.set_flow_style()
             return flow
         return {
-            k: DoubleQuotedScalarString(v) if k in _PRICE_KEYS and isinstance(v, str) else _styled(v, k)
+            k: DoubleQuotedScalarString(v) if k in _PRICE_KEYS and isinstance(v, str) else styled(v, k)
             for k, v in value.items()
         }
     if isinstance(value, list):
         if value and all(_one_line(v) for v in value) and sum(len(str(v)) + 2 for v in value) <= _FLOW_WIDTH:
             return _flow_seq(value)
-        return [_styled(v) for v in value]
+        return [styled(v) for v in value]
     if (
         isinstance(value, str)
         and "\n" in value
@@ -121,43 +122,28 @@ def dump(document: Any, yaml: YAML | None = None) -> str:
     """``document`` as YAML text (pass one ``YAML`` from ``_yaml()`` to write many documents faster)."""
     yaml = yaml or _yaml()
     buf = io.StringIO()
-    yaml.dump(_styled(document), buf)
+    yaml.dump(styled(document), buf)
     return buf.getvalue()
 
 
-def _existing(out_dir: Path) -> list[Path]:
-    if not out_dir.exists():
-        return []
-    return sorted(p for p in out_dir.rglob("*") if p.is_file())
+def has_catalogue(out_dir: Path) -> bool:
+    """True when ``out_dir`` already holds catalogue files (import then updates them in place)."""
+    return out_dir.is_dir() and any(
+        p.suffix in (".yaml", ".yml") for p in [*out_dir.glob("*.y*ml"), *(out_dir / "products").rglob("*.y*ml")]
+    )
 
 
-def check_output_dir(out_dir: Path, *, force: bool) -> None:
-    """Refuse a file, or a non-empty directory without ``force`` (before anything is read from the store)."""
+def check_output_dir(out_dir: Path) -> None:
+    """Refuse a file where the catalogue directory should be (before anything is read from the store)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise WcsyncError(f"the output path {out_dir} is a file", hint="give a directory with --out")
-    found = _existing(out_dir)
-    if found and not force:
-        raise WcsyncError(
-            f"the output directory {out_dir} is not empty ({len(found)} file(s), e.g. {found[0].relative_to(out_dir)})",
-            hint="pass --force to replace its catalogue files, or choose another directory with --out",
-        )
 
 
-def write_catalog(result: ExportResult, out_dir: Path, *, force: bool = False, store: str | None = None) -> WriteReport:
-    """Write every document of ``result`` under ``out_dir``. With ``force``, catalogue files already there
-    (``*.yaml`` at the top level and under ``products/``) that this export does not write are removed, so the
-    directory holds exactly the imported catalogue; other files (templates, notes) are left alone."""
-    check_output_dir(out_dir, force=force)
+def write_catalog(result: ExportResult, out_dir: Path, *, store: str | None = None) -> WriteReport:
+    """Write every document of ``result`` under ``out_dir`` (a directory without catalogue files: an existing
+    catalogue is updated by ``wcsync.export.merge`` instead). Files already there are never removed."""
+    check_output_dir(out_dir)
     report = WriteReport()
-    wanted = {(out_dir / rel).resolve() for rel in result.files}
-    if force and out_dir.exists():
-        stale = [*out_dir.glob("*.yaml"), *out_dir.glob("*.yml")]
-        if (out_dir / "products").is_dir():
-            stale += [*(out_dir / "products").rglob("*.yaml"), *(out_dir / "products").rglob("*.yml")]
-        for path in sorted(set(stale)):
-            if path.resolve() not in wanted:
-                path.unlink()
-                report.removed.append(path)
     header = HEADER.format(store=f" from store {store}" if store else "")
     yaml = _yaml()
     (out_dir / "products").mkdir(parents=True, exist_ok=True)

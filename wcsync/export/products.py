@@ -84,6 +84,9 @@ _PRODUCT_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("button_text", None, text_value),
 )
 
+#: field -> the value a catalogue writes for "WooCommerce's default" (null for "no value")
+PRODUCT_DEFAULTS: dict[str, Any] = {name: (None if default == {} else default) for name, default, _ in _PRODUCT_SCALARS}
+
 #: bool and enum fields the catalogue models do not accept as null
 NOT_NULLABLE = frozenset(
     {"featured", "catalog_visibility", "tax_status", "manage_stock", "stock_status", "backorders",
@@ -130,7 +133,7 @@ class Exporter:
         """The products to export; the others are reported in ``result.skipped``."""
         chosen: list[LiveResource] = []
         seen: dict[str, LiveResource] = {}
-        unmanaged = 0
+        unmanaged = unselected = 0
         for p in sorted(self.live.products, key=lambda r: r.id):
             sku = (p.key or "").strip()
             reason = self._unexportable(p, sku, seen)
@@ -140,18 +143,36 @@ class Exporter:
                 self.result.skipped.append(Skipped(f"product {sku} (#{p.id})" if sku else f"product #{p.id}", reason))
             elif self.opts.only_managed and p.mark is None:
                 unmanaged += 1
+            elif not self._selected(p, sku):
+                unselected += 1
             else:
                 seen[c.sku_key(sku)] = p
                 chosen.append(p)
                 self.sku_of[p.id] = sku
         if unmanaged:
             self.result.skipped.append(Skipped(f"{unmanaged} product(s)", "not managed by wcsync (--only-managed)"))
+        if unselected:
+            self.result.skipped.append(Skipped(f"{unselected} product(s)", "not selected by --sku / --category"))
         if self.live.trashed_products:
             self.result.skipped.append(
                 Skipped(f"{len(self.live.trashed_products)} product(s) in the trash", "a catalogue product with such a "
                         "SKU is planned as a restore")
             )
         return chosen
+
+    def _selected(self, p: LiveResource, sku: str) -> bool:
+        """Chosen by ``--sku`` / ``--category`` (a category selects its subcategories too)."""
+        if not self.opts.skus and not self.opts.categories:
+            return True
+        if any(c.sku_key(s) == c.sku_key(sku) for s in self.opts.skus):
+            return True
+        paths = [c.path_key(self.index.category_paths[i]) for i in p.fields.get("categories") or () if i in self.index.category_paths]
+        for wanted in self.opts.categories:
+            key = c.path_key("/".join(encode_slug(part) or part for part in wanted.strip("/").split("/")))
+            for path in paths:
+                if path == key or path.startswith(key + "/") or ("/" not in key and key in path.split("/")):
+                    return True
+        return False
 
     def _unexportable(self, p: LiveResource, sku: str, seen: dict[str, LiveResource]) -> str | None:
         """Why the catalogue cannot hold ``p``, or None."""
