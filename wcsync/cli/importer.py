@@ -144,7 +144,10 @@ def _existing_catalogue(directory: Path, project: Project, out_dir: Path) -> tup
     """The catalogue already in ``out_dir``, resolved, and its meta-field declarations; refused when invalid
     (import never guesses what a broken file meant)."""
     from wcsync.catalog import load_catalog
+    from wcsync.core.records import DesiredState
 
+    if not any((out_dir / "products").rglob("*.y*ml")):
+        return DesiredState(), _declared_meta(out_dir)  # a new catalogue (`wcsync init`): nothing to compare yet
     rel = os.path.relpath(out_dir.resolve(), directory.resolve())
     loaded = load_catalog(directory, project.model_copy(update={"catalog": rel}))
     if loaded.desired is None or not loaded.ok:

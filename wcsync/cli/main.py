@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "plan": "wcsync.cli.plan:plan",
     "apply": "wcsync.cli.apply:apply",
     "import": "wcsync.cli.importer:import_",
+    "init": "wcsync.cli.init:init",
+    "fmt": "wcsync.cli.fmt:fmt",
     "sandbox": "wcsync.cli.sandbox:sandbox",
 }
 
@@ -28,6 +30,8 @@ SHORT_HELP: dict[str, str] = {
     "plan": "Show what apply would change in the store.",
     "apply": "Make the store match the catalogue.",
     "import": "Write the catalogue from a live store.",
+    "init": "Create a catalogue repository (wcsync.yaml, catalog/, schemas).",
+    "fmt": "Format the catalogue files canonically (--check for CI).",
     "sandbox": "Run and manage the embedded WooCommerce-compatible sandbox store.",
 }
 
