@@ -30,7 +30,9 @@ def test_dump_is_block_style_with_unicode_and_literal_multiline_text() -> None:
         "empty: null\n"
         "attributes:\n"
         "  - name: Color\n"
-        "    options: [Red, 'a, b']\n"
+        "    options:\n"  # a comma in an option: one item a line
+        "      - Red\n"
+        "      - a, b\n"
         "variations:\n"
         "  - attributes: {Color: Red}\n"
         "    weight: 0.62\n"

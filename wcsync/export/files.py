@@ -17,6 +17,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from wcsync.core.slugs import decode_slug, slug_from_name
 from wcsync.errors import WcsyncError
+from wcsync.export.emit import Unsupported, fast_dump
 from wcsync.export.model import ExportResult
 
 HEADER = "# Written by `wcsync import`{store}. Edit freely: this file is now the source of truth.\n"
@@ -50,10 +51,22 @@ _FLOW_MAPS = frozenset({"attributes", "when", "default_attributes", "dimensions"
 _FLOW_WIDTH = 80
 
 
+#: characters that make a text unfit for a one-line list (YAML flow indicators, quotes, comment marks)
+_NOT_IN_FLOW = frozenset(",[]{}:#?&*!|>'\"%@`")
+
+
 def _one_line(value: Any) -> bool:
+    """A scalar that reads naturally, and back unchanged, inside ``[…]`` or ``{…}``."""
     if isinstance(value, bool | int | float):
         return True
-    return isinstance(value, str) and "\n" not in value and value == value.strip() and value != ""
+    return (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and value.isprintable()
+        and not value.startswith("-")
+        and not _NOT_IN_FLOW.intersection(value)
+    )
 
 
 def _flow_seq(items: list[Any]) -> CommentedSeq:
@@ -71,7 +84,7 @@ def styled(value: Any, key: str | None = None) -> Any:
         if (
             key in _FLOW_MAPS
             and value
-            and all(_one_line(v) for v in value.values())
+            and all(_one_line(k) and _one_line(v) for k, v in value.items())
             and sum(len(str(k)) + len(str(v)) + 4 for k, v in value.items()) <= _FLOW_WIDTH
         ):
             flow = CommentedMap(value)
@@ -120,9 +133,21 @@ def _yaml() -> YAML:
 
 def dump(document: Any, yaml: YAML | None = None) -> str:
     """``document`` as YAML text (pass one ``YAML`` from ``_yaml()`` to write many documents faster)."""
+    shaped = styled(document)
+    try:
+        return fast_dump(shaped)
+    except Unsupported:
+        pass
     yaml = yaml or _yaml()
     buf = io.StringIO()
-    yaml.dump(styled(document), buf)
+    yaml.dump(shaped, buf)
+    return buf.getvalue()
+
+
+def dump_ruamel(document: Any) -> str:
+    """``document`` written by ruamel.yaml itself (what :func:`dump` must equal)."""
+    buf = io.StringIO()
+    _yaml().dump(styled(document), buf)
     return buf.getvalue()
 
 
