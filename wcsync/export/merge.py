@@ -302,6 +302,8 @@ def merge_catalog(
         fields = diffs.products.get(c.sku_key(sku), set())
         if rewrite_all:
             fields = fields | (set(document) - {"sku", "variation_matrix"})
+            if "variation_matrix" in document:
+                fields.add("variations")
         if not fields:
             report.unchanged += 1
             continue
