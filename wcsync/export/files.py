@@ -172,11 +172,13 @@ def write_catalog(result: ExportResult, out_dir: Path, *, store: str | None = No
     header = HEADER.format(store=f" from store {store}" if store else "")
     yaml = _yaml()
     (out_dir / "products").mkdir(parents=True, exist_ok=True)
+    made: set[Path] = set()
     for rel, document in result.files.items():
         path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(header + dump(document, yaml), encoding="utf-8")
-        tmp.replace(path)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        with open(path, "w", encoding="utf-8") as fh:  # a directory without catalogue files: all new files
+            fh.write(header + dump(document, yaml))
         report.written.append(path)
     return report
