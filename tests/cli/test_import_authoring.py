@@ -18,6 +18,7 @@ from click.testing import Result
 
 from tests.cli.test_import import invoke, seed_demo
 from wcsync.catalog.project import resolve_store
+from wcsync.cli.common import find_project_dir
 from wcsync.cli.connect import open_client
 from wcsync.core.slugs import slug_from_name
 
@@ -233,8 +234,11 @@ def test_wcsync_yaml_is_found_upward_like_git(tmp_path: Path, monkeypatch: pytes
     validated = ok(invoke("validate"))
     assert "✓ catalogue valid (34 products" in validated.stderr
     ok(invoke("fmt", "--check"))
-    monkeypatch.chdir(tmp_path)
-    assert invoke("validate").exit_code != 0  # no wcsync.yaml here or above: the current directory
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    if find_project_dir(elsewhere) is None:  # no wcsync.yaml here or above: the current directory is used
+        assert invoke("validate").exit_code != 0
 
 
 def _gen_catalog() -> Any:
@@ -257,3 +261,13 @@ def test_a_generated_1000_product_store_round_trips(tmp_path: Path) -> None:
     assert "variation_matrix:" in "".join(texts(project / "catalog").values())
     ok(invoke("fmt", "--check", "--project", str(project)))
     assert plan_changes(project, db) == []  # every product was applied (marked) and is imported as it is
+
+
+def test_the_nearest_wcsync_yaml_upward_wins(tmp_path: Path) -> None:
+    (tmp_path / "outer" / "inner" / "deep").mkdir(parents=True)
+    (tmp_path / "outer" / "wcsync.yaml").write_text("ownership: marked\n", encoding="utf-8")
+    assert find_project_dir(tmp_path / "outer" / "inner" / "deep") == (tmp_path / "outer").resolve()
+    (tmp_path / "outer" / "inner" / "wcsync.yaml").write_text("ownership: marked\n", encoding="utf-8")
+    assert find_project_dir(tmp_path / "outer" / "inner" / "deep") == (tmp_path / "outer" / "inner").resolve()
+    (tmp_path / "outer" / "inner" / "deep" / "wcsync.yaml").mkdir()  # a directory of that name is not the file
+    assert find_project_dir(tmp_path / "outer" / "inner" / "deep") == (tmp_path / "outer" / "inner").resolve()
