@@ -51,8 +51,10 @@ _FLOW_MAPS = frozenset({"attributes", "when", "default_attributes", "dimensions"
 _FLOW_WIDTH = 80
 
 
-#: characters that make a text unfit for a one-line list (YAML flow indicators, quotes, comment marks)
-_NOT_IN_FLOW = frozenset(",[]{}:#?&*!|>'\"%@`")
+#: characters that make a text unfit for a one-line list anywhere (flow indicators, key and comment marks) …
+_NOT_IN_FLOW = frozenset(",[]{}:#")
+#: … and at its start (YAML indicators)
+_NOT_FIRST_IN_FLOW = frozenset("-?&*!|>'\"%@`")
 
 
 def _one_line(value: Any) -> bool:
@@ -64,7 +66,7 @@ def _one_line(value: Any) -> bool:
         and value != ""
         and value == value.strip()
         and value.isprintable()
-        and not value.startswith("-")
+        and value[0] not in _NOT_FIRST_IN_FLOW
         and not _NOT_IN_FLOW.intersection(value)
     )
 
