@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wcsync.catalog.values import parse_datetime, parse_price, slugify
+from wcsync.catalog.values import parse_datetime, parse_price
+from wcsync.core.slugs import slug_from_name as slugify
 
 
 @pytest.mark.parametrize(

@@ -67,14 +67,15 @@ def demo_import(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, R
 def test_demo_round_trip_validates_and_plans_only_adopts(demo_import: tuple[Path, Path, Result]) -> None:
     project, db, result = demo_import
     assert result.stdout == ""
-    products = sorted(p.name for p in (project / "catalog" / "products").iterdir())
+    products = sorted(p.name for p in (project / "catalog" / "products").rglob("*.yaml"))
     assert len(products) == 35
     assert "hoodie-classic.yaml" in products and "candle-pine.yaml" in products
     assert sorted(p.name for p in (project / "catalog").iterdir()) == [
         "attributes.yaml", "categories.yaml", "meta-fields.yaml", "products", "shipping-classes.yaml", "tags.yaml"
     ]
     assert "Imported 35 product(s) and 83 variation(s)" in result.stderr
-    assert f"  wrote {project / 'catalog' / 'products' / 'hoodie-classic.yaml'}" in result.stderr.splitlines()
+    hoodie = project / "catalog" / "products" / "clothing" / "hoodies" / "hoodie-classic.yaml"  # by category
+    assert f"  wrote {hoodie}" in result.stderr.splitlines()
 
     validated = invoke("validate", "--project", str(project))
     assert validated.exit_code == 0, validated.output
@@ -90,18 +91,19 @@ def test_demo_round_trip_validates_and_plans_only_adopts(demo_import: tuple[Path
 
 def test_written_yaml_is_readable_and_decoded(demo_import: tuple[Path, Path, Result]) -> None:
     project, _, _ = demo_import
-    hoodie = (project / "catalog" / "products" / "hoodie-classic.yaml").read_text(encoding="utf-8")
+    hoodie = (project / "catalog" / "products" / "clothing" / "hoodies" / "hoodie-classic.yaml").read_text(encoding="utf-8")
     assert "\nname: Classic Hoodie & Co\n" in hoodie  # entity-decoded, plain text
     assert "name: Classic Hoodie &amp;" not in hoodie
     assert "Fjord &amp; Fell" in hoodie  # descriptions are HTML: kept as the store holds them
     assert "\ntype: variable\n" in hoodie
     assert 'regular_price: "45.00"' in hoodie  # prices as strings
-    assert "\nvariations:\n  - sku: HOODIE-CLASSIC-" in hoodie
+    assert "\nvariation_matrix:\n  sku: HOODIE-CLASSIC-{{ Color | upper }}-{{ Size }}\n" in hoodie
     assert "_wcsync" not in hoodie  # wcsync's bookkeeping is never exported
     assert "  care_instructions: Wash inside out at 30 °C. Do not tumble dry." in hoodie  # unicode kept
-    assert "{" not in hoodie  # block style
+    assert "\ncategories: [clothing/hoodies]\n" in hoodie  # short lists on one line
+    assert "\n    weight: 0.62\n" in hoodie or "\n  weight: 0.62\n" in hoodie  # numbers unquoted
     categories = (project / "catalog" / "categories.yaml").read_text(encoding="utf-8")
-    assert "name: Home & Kitchen\n    slug: home-kitchen\n" in categories
+    assert "  - name: Home & Kitchen\n    children:\n" in categories  # its slug is the one derived from the name: left out
     assert "        children:\n" in categories  # nested tree
     meta = (project / "catalog" / "meta-fields.yaml").read_text(encoding="utf-8")
     assert "  - key: care_instructions\n    type: string\n" in meta
@@ -117,7 +119,7 @@ def test_product_without_sku_is_skipped_and_listed(demo_import: tuple[Path, Path
         f"  - product #{no_sku[0]['id']}: it has no SKU, and wcsync identifies products by SKU: give it one in wp-admin"
         in result.stderr.splitlines()
     )
-    assert not any("Gift Wrapping" in p.read_text(encoding="utf-8") for p in (project / "catalog" / "products").iterdir())
+    assert not any("Gift Wrapping" in p.read_text(encoding="utf-8") for p in (project / "catalog" / "products").rglob("*.yaml"))
 
 
 def test_secrets_are_never_printed_or_written(demo_import: tuple[Path, Path, Result]) -> None:
@@ -156,36 +158,44 @@ stores:
     assert "pw-SECRET-9" not in result.output and SECRET not in result.output
 
 
-def test_non_empty_output_directory_is_refused_without_force(tmp_path: Path) -> None:
+def test_an_invalid_existing_catalogue_is_refused_before_the_store_is_read(tmp_path: Path) -> None:
     out = tmp_path / "catalog"
     (out / "products").mkdir(parents=True)
-    (out / "products" / "mine.yaml").write_text("sku: MINE\nname: Mine\n", encoding="utf-8")
-    # the directory is checked before the store is read: this URL would fail if it were contacted
+    (out / "products" / "mine.yaml").write_text("sku: MINE\nname: Mine\nregular_price: 12,50\n", encoding="utf-8")
+    # the catalogue is loaded before the store is read: this URL would fail if it were contacted
     result = invoke("import", "--project", str(tmp_path), "--out", str(out), "--store-url", "http://127.0.0.1:9")
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: the output directory {out} is not empty (1 file(s), e.g. products/mine.yaml) — pass --force to "
-        "replace its catalogue files, or choose another directory with --out\n"
+    assert "catalog/products/mine.yaml:3:16: " in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: the catalogue in {out} has 1 error(s); import updates a catalogue in place only when it loads — "
+        "fix them (`wcsync validate` lists them), or import into an empty directory with --out"
     )
-    assert (out / "products" / "mine.yaml").read_text(encoding="utf-8") == "sku: MINE\nname: Mine\n"
+    assert (out / "products" / "mine.yaml").read_text(encoding="utf-8") == "sku: MINE\nname: Mine\nregular_price: 12,50\n"
+    assert not (tmp_path / "wcsync.yaml").exists()
 
 
-def test_force_replaces_catalogue_files_and_keeps_templates(tmp_path: Path) -> None:
+def test_import_into_a_catalogue_deletes_nothing_of_the_users(tmp_path: Path) -> None:
     db = seed_demo(tmp_path)
     project = tmp_path / "shop"
     catalog = project / "catalog"
     (catalog / "products" / "old").mkdir(parents=True)
     (catalog / "templates").mkdir()
-    (catalog / "products" / "old" / "gone.yaml").write_text("sku: GONE\nname: Gone\n", encoding="utf-8")
-    (catalog / "tags.yaml").write_text("tags: []\n", encoding="utf-8")
+    gone = "# not in the store any more\nsku: GONE\nname: Gone\ntype: simple\nshort_description: Gone.\n"
+    (catalog / "products" / "old" / "gone.yaml").write_text(gone, encoding="utf-8")
+    (catalog / "tags.yaml").write_text("# our tags\ntags: []\n", encoding="utf-8")
     (catalog / "templates" / "a.html.j2").write_text("<p>{{ product.name }}</p>\n", encoding="utf-8")
-    result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}", "--force")
-    assert result.exit_code == 0, result.output
-    assert f"  removed {catalog / 'products' / 'old' / 'gone.yaml'}" in result.stderr.splitlines()
-    assert not (catalog / "products" / "old" / "gone.yaml").exists()
-    assert (catalog / "templates" / "a.html.j2").exists()
-    assert "slug: winter" in (catalog / "tags.yaml").read_text(encoding="utf-8")
+    for flags in ((), ("--force",)):
+        result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}", *flags)
+        assert result.exit_code == 0, result.output
+        assert "removed" not in result.stderr
+        assert (catalog / "products" / "old" / "gone.yaml").read_text(encoding="utf-8") == gone
+        assert (catalog / "templates" / "a.html.j2").exists()
+    tags = (catalog / "tags.yaml").read_text(encoding="utf-8")
+    assert tags.startswith("# our tags\ntags:\n") and "  - name: Winter\n" in tags
+    assert (catalog / "products" / "clothing" / "hoodies" / "hoodie-classic.yaml").exists()
     assert invoke("validate", "--project", str(project)).exit_code == 0
+    plan = plan_json(project, db)
+    assert [(c["action"], c["key"]) for c in plan["changes"] if c["action"] != "adopt"] == [("create", "GONE")]
 
 
 def test_first_apply_adopts_then_the_plan_is_empty(tmp_path: Path) -> None:
@@ -225,11 +235,11 @@ def test_meta_flag_exports_plugin_keys_and_only_managed_leaves_unmarked_out(tmp_
     project = tmp_path / "shop"
     result = invoke("import", "--project", str(project), "--store-url", f"sandbox:{db}", "--meta", "_plugin_rating")
     assert result.exit_code == 0, result.output
-    text = (project / "catalog" / "products" / "candle-pine.yaml").read_text(encoding="utf-8")
-    assert "meta:\n  _plugin_rating: '4.5'\n" in text
+    text = next((project / "catalog" / "products").rglob("candle-pine.yaml")).read_text(encoding="utf-8")
+    assert "meta:\n  _plugin_rating: 4.5\n" in text  # typed: a number
     assert "_private_internal" not in text
     meta = (project / "catalog" / "meta-fields.yaml").read_text(encoding="utf-8")
-    assert "  - key: _plugin_rating\n    type: string\n    applies_to:\n      - simple\n" in meta
+    assert "  - key: _plugin_rating\n    type: number\n    applies_to: [simple]\n" in meta
     plan = plan_json(project, db)
     assert [(c["action"], c["key"], c["changes"]) for c in plan["changes"]] == [
         ("adopt", "CANDLE-PINE", []), ("adopt", "STAFF-POSTCARDS", []),
@@ -238,7 +248,7 @@ def test_meta_flag_exports_plugin_keys_and_only_managed_leaves_unmarked_out(tmp_
     managed = tmp_path / "managed"
     only = invoke("import", "--project", str(managed), "--store-url", f"sandbox:{db}", "--only-managed")
     assert only.exit_code == 0, only.output
-    names = {p.name for p in (managed / "catalog" / "products").iterdir()}
+    names = {p.name for p in (managed / "catalog" / "products").rglob("*.yaml")}
     assert "candle-pine.yaml" not in names and "staff-postcards.yaml" not in names and "mug-old.yaml" in names
     assert re.search(r"^  - 2 product\(s\): not managed by wcsync \(--only-managed\)$", only.stderr, re.M)
 

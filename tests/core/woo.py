@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from wcsync.core.canonical import path_key, sku_key, slug_key
-from wcsync.core.compare import slugify
 from wcsync.core.fields import MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, DesiredState, LiveResource, LiveState, Mark
+from wcsync.core.slugs import slug_from_name as slugify
 
 UPLOADS = "https://shop.test/wp-content/uploads/2026/11/"
 

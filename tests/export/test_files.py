@@ -1,5 +1,5 @@
 """Writing exported documents: readable YAML the loader reads back to the same values, file names per SKU,
-and the output directory rules (refuse a non-empty one, ``force`` replaces catalogue files only)."""
+and the output directory rules (a file is refused, nothing is ever removed)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,38 @@ import pytest
 from wcsync.catalog.yamlio import parse_file
 from wcsync.errors import WcsyncError
 from wcsync.export import ExportResult, write_catalog
-from wcsync.export.files import check_output_dir, dump, product_file_names
+from wcsync.export.files import check_output_dir, dump, has_catalogue, product_file_names
 
 
 def test_dump_is_block_style_with_unicode_and_literal_multiline_text() -> None:
     text = dump({"name": "Café & Crème", "options": ["56", "Größe"], "description": "<p>a</p>\n<p>b</p>\n",
-                 "price": "45.00", "sale_price": "39.50", "note": "trailing space \nnext"})
+                 "price": "45.00", "sale_price": "39.50", "note": "trailing space \nnext", "empty": None,
+                 "attributes": [{"name": "Color", "options": ["Red", "a, b"]}],
+                 "variations": [{"attributes": {"Color": "Red"}, "weight": 0.62}]})
     assert text == (
         "name: Café & Crème\n"
-        "options:\n"
-        "  - '56'\n"
-        "  - Größe\n"
+        "options: ['56', Größe]\n"  # short lists of scalars on one line, as a person writes them
         "description: |\n"
         "  <p>a</p>\n"
         "  <p>b</p>\n"
         "price: '45.00'\n"
         'sale_price: "39.50"\n'
         'note: "trailing space \\nnext"\n'
+        "empty: null\n"
+        "attributes:\n"
+        "  - name: Color\n"
+        "    options:\n"  # a comma in an option: one item a line
+        "      - Red\n"
+        "      - a, b\n"
+        "variations:\n"
+        "  - attributes: {Color: Red}\n"
+        "    weight: 0.62\n"
     )
+
+
+def test_long_lists_stay_block_style() -> None:
+    items = [f"category-number-{i}" for i in range(8)]
+    assert dump({"tags": items}) == "tags:\n" + "".join(f"  - {i}\n" for i in items)
 
 
 def test_what_is_written_reads_back_identically(tmp_path: Path) -> None:
@@ -50,38 +64,31 @@ def test_product_file_names_are_unique_per_sku() -> None:
     ]
 
 
-def test_non_empty_directory_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "x" / "sub").mkdir(parents=True)
-    (tmp_path / "x" / "sub" / "a.txt").write_text("a", encoding="utf-8")
-    with pytest.raises(WcsyncError) as err:
-        check_output_dir(tmp_path / "x", force=False)
-    assert str(err.value) == (
-        f"the output directory {tmp_path / 'x'} is not empty (1 file(s), e.g. sub/a.txt) — pass --force to replace "
-        "its catalogue files, or choose another directory with --out"
-    )
-    check_output_dir(tmp_path / "x", force=True)
-    check_output_dir(tmp_path / "missing", force=False)
-    (tmp_path / "empty").mkdir()
-    check_output_dir(tmp_path / "empty", force=False)
+def test_an_existing_catalogue_is_recognised(tmp_path: Path) -> None:
+    out = tmp_path / "catalog"
+    assert not has_catalogue(out)
+    (out / "templates").mkdir(parents=True)
+    (out / "templates" / "a.j2").write_text("x", encoding="utf-8")
+    assert not has_catalogue(out)  # templates alone: written into, nothing replaced
+    (out / "products" / "deep").mkdir(parents=True)
+    (out / "products" / "deep" / "p.yaml").write_text("sku: P\n", encoding="utf-8")
+    assert has_catalogue(out)
 
 
-def test_a_file_is_refused_even_with_force(tmp_path: Path) -> None:
+def test_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x", encoding="utf-8")
     with pytest.raises(WcsyncError, match="is a file"):
-        check_output_dir(tmp_path / "f", force=True)
+        check_output_dir(tmp_path / "f")
+    check_output_dir(tmp_path / "missing")
 
 
-def test_force_replaces_catalogue_files_only(tmp_path: Path) -> None:
+def test_writing_never_removes_a_file(tmp_path: Path) -> None:
     out = tmp_path / "catalog"
-    (out / "products" / "deep").mkdir(parents=True)
-    (out / "templates").mkdir()
-    (out / "products" / "deep" / "old.yaml").write_text("sku: OLD\n", encoding="utf-8")
-    (out / "shipping-classes.yaml").write_text("shipping_classes: []\n", encoding="utf-8")
+    (out / "templates").mkdir(parents=True)
     (out / "templates" / "t.j2").write_text("{{ x }}", encoding="utf-8")
     (out / "README.md").write_text("notes", encoding="utf-8")
     result = ExportResult(files={"tags.yaml": {"tags": []}, "products/a.yaml": {"sku": "A", "name": "A"}})
-    report = write_catalog(result, out, force=True, store="shop")
-    assert report.removed == [out / "products" / "deep" / "old.yaml", out / "shipping-classes.yaml"]
+    report = write_catalog(result, out, store="shop")
     assert report.written == [out / "tags.yaml", out / "products" / "a.yaml"]
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == [
         "README.md", "products/a.yaml", "tags.yaml", "templates/t.j2",

@@ -14,12 +14,12 @@ from wcsync.catalog.models import Product
 from wcsync.catalog.problems import suggestion_hint
 from wcsync.catalog.taxonomy import Taxonomy, resolve_category, source_of
 from wcsync.catalog.templates import TemplateProblem, Templates
-from wcsync.catalog.values import is_slug, slugify
 from wcsync.catalog.variations import Member, RAttr, build_variations, member_fields, member_key
 from wcsync.catalog.yamlio import PathT
 from wcsync.core.fields import PRODUCT_FIELDS
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, Source
+from wcsync.core.slugs import decode_slug, encode_slug, encoded_length, sanitize_title, slug_from_name
 from wcsync.diagnostics import Diagnostic
 
 
@@ -64,7 +64,7 @@ class ProductResolver:
     def _refs(self, loc: Loc[Product], name: str, values: list[str] | None, table: dict[str, str], what: str, fallback: str) -> tuple[str, ...]:
         out: set[str] = set()
         for i, v in enumerate(values or []):
-            slug = table.get(v.strip().lower()) or table.get(slugify(v))
+            slug = table.get(v.strip().lower()) or table.get(slug_from_name(v))
             if slug is not None:
                 out.add(slug)
             elif name not in self.broken:
@@ -84,7 +84,7 @@ class ProductResolver:
     def _shipping_class(self, loc: Loc[Product], sub: PathT, value: str | None) -> str | None:
         if value is None:
             return None
-        slug = self.tx.shipping_classes.get(value.strip().lower())
+        slug = self.tx.shipping_classes.get(value.strip().lower()) or self.tx.shipping_classes.get(slug_from_name(value))
         if slug is None and "shipping_classes" not in self.broken:
             self.diags.append(loc.diag(sub, f"unknown shipping class '{value}'", suggestion_hint(value, self.tx.shipping_classes, fallback="declare it in shipping-classes.yaml")))
         return slug
@@ -138,11 +138,14 @@ class ProductResolver:
             d.append(loc.diag(("manage_stock",), "external products cannot manage stock", "WooCommerce refuses it: remove manage_stock", key=True))
         if p.description is not None and p.description_template is not None:
             d.append(loc.diag(("description_template",), "both description and description_template are set", "keep one of them", key=True))
-        if p.slug is not None and len(p.slug) > 200:
-            d.append(loc.diag(("slug",), f"product slug is {len(p.slug)} characters long", "WooCommerce cuts slugs to 200 characters (10#22): give a shorter slug"))
-        elif p.slug is not None and not is_slug(p.slug):
-            d.append(loc.diag(("slug",), f"product slug '{p.slug}' is not a valid slug", f"WooCommerce would store it as '{slugify(p.slug)}': write that"))
-        elif p.slug is not None:
+        stored = encode_slug(p.slug) if p.slug is not None else None
+        if p.slug is not None and (size := encoded_length(p.slug)) > 200:
+            encoded = " percent-encoded" if size != len(p.slug) else ""
+            d.append(loc.diag(("slug",), f"product slug is {size} characters long{encoded}", "WooCommerce cuts slugs to 200 characters (10#22): give a shorter slug"))
+        elif p.slug is not None and stored is None:
+            d.append(loc.diag(("slug",), f"product slug '{p.slug}' is not a valid slug", f"WooCommerce would store it as '{decode_slug(sanitize_title(p.slug))}': write that"))
+        elif p.slug is not None and stored is not None:
+            p.slug = stored  # the store's spelling (percent-encoded), whichever spelling the file uses
             if p.slug in self.reg.slugs:
                 first = self.reg.slugs[p.slug]
                 d.append(loc.diag(("slug",), f"duplicate product slug '{p.slug}' (also at {first.doc.file}:{first.line})", "WooCommerce would rename one to '-2': change one of them"))

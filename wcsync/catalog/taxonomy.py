@@ -11,10 +11,11 @@ from typing import Any
 from wcsync.catalog.loader import Loc, ParsedCatalog
 from wcsync.catalog.models import Category, Image, MetaField
 from wcsync.catalog.problems import suggestion_hint
-from wcsync.catalog.values import is_slug, plain_text, slugify
+from wcsync.catalog.values import plain_text
 from wcsync.catalog.yamlio import PathT
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, Source
+from wcsync.core.slugs import decode_slug, encode_slug, sanitize_title, slug_from_name
 from wcsync.diagnostics import Diagnostic
 
 # WordPress query vars WooCommerce refuses as attribute slugs (wc_check_if_attribute_name_is_reserved).
@@ -62,13 +63,14 @@ def image_dict(img: Image) -> dict[str, str]:
 
 def _slug(loc: Loc[Any], given: str | None, name: str, what: str, diags: list[Diagnostic]) -> str:
     if given is None:
-        return slugify(plain_text(name))
-    if not is_slug(given):
+        return slug_from_name(plain_text(name), term=True)
+    stored = encode_slug(given)
+    if stored is None:
+        stored = sanitize_title(given)
         diags.append(
-            loc.diag(("slug",), f"{what} slug '{given}' is not a valid slug", f"WooCommerce would store it as '{slugify(given)}': write that")
+            loc.diag(("slug",), f"{what} slug '{given}' is not a valid slug", f"WooCommerce would store it as '{decode_slug(stored)}': write that")
         )
-        return slugify(given)
-    return given
+    return stored
 
 
 def _optional(model: Any, fields: dict[str, Any], names: tuple[str, ...]) -> None:
@@ -241,7 +243,7 @@ def resolve_taxonomy(pc: ParsedCatalog, diags: list[Diagnostic]) -> Taxonomy:
 
 def resolve_category(tx: Taxonomy, ref: str) -> tuple[str | None, str | None]:
     """(full slug path, None) or (None, hint)."""
-    r = ref.strip().strip("/")
+    r = "/".join(encode_slug(part) or part for part in ref.strip().strip("/").split("/"))
     if r in tx.category_paths:
         return r, None
     if "/" not in r and r in tx.category_slugs:
@@ -249,7 +251,7 @@ def resolve_category(tx: Taxonomy, ref: str) -> tuple[str | None, str | None]:
     leaf = r.rsplit("/", 1)[-1]
     if leaf in tx.category_slugs:
         return None, f"did you mean '{tx.category_slugs[leaf]}'?"
-    slug = slugify(r)
+    slug = slug_from_name(r)
     if slug in tx.category_slugs:
         return None, f"refer to categories by slug: '{tx.category_slugs[slug]}'"
     return None, suggestion_hint(r, [*tx.category_paths, *tx.category_slugs], fallback="declare it in categories.yaml")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -84,51 +83,6 @@ def parse_datetime(value: Any, *, what: str = "date") -> str | None:
                 raise ValueError(f"{what} {value!r} is not a valid date ({exc}) — {hint}") from None
             return stamp.isoformat(timespec="seconds")
     raise ValueError(f"{what} {value!r} is not a date — {hint}")
-
-
-# WordPress remove_accents() maps these explicitly (NFKD does not decompose them).
-_FOLD = {
-    "ß": "s", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D",
-    "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "ı": "i", "ħ": "h", "Ħ": "H",
-    "ŧ": "t", "Ŧ": "T", "ŋ": "n", "Ŋ": "N", "ĸ": "k", "ŀ": "l", "Ŀ": "L",
-}  # fmt: skip
-_DASHES = {"\u00a0": " ", "\u2013": "-", "\u2014": "-", "\u00d7": "x"}
-_TAG_RE = re.compile(r"<[^>]*>")
-_ENTITY_RE = re.compile(r"&[^\s;]+;")
-
-
-def slugify(text: str) -> str:
-    """The slug WooCommerce derives from a name (WordPress ``sanitize_title``): lower-case, accents folded,
-    ``&`` and punctuation dropped, spaces and dots → ``-``, other scripts percent-encoded in lower case.
-
-    ``Café & Crème`` → ``cafe-creme``; ``Größe`` → ``grose``; ``Fit Type`` → ``fit-type``.
-    """
-    s = _ENTITY_RE.sub("", _TAG_RE.sub("", text))
-    out: list[str] = []
-    for ch in s:
-        ch = _DASHES.get(ch, ch)
-        if ch in _FOLD:
-            out.append(_FOLD[ch])
-            continue
-        if ch.isascii():
-            out.append(ch)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        if base and base.isascii():
-            out.append(base)
-        elif unicodedata.category(ch)[0] in "LN":
-            out.append("".join(f"%{b:02x}" for b in ch.encode("utf-8")))
-        # other non-ASCII punctuation and symbols are dropped, as WordPress does
-    s = "".join(out).lower().replace(".", "-")
-    s = re.sub(r"[^%a-z0-9 _-]", "", s)
-    s = re.sub(r"\s+", "-", s)
-    s = re.sub(r"-+", "-", s)
-    return s.strip("-")
-
-
-def is_slug(text: str) -> bool:
-    """True when ``text`` is already a slug WooCommerce keeps as is."""
-    return bool(text) and slugify(text) == text
 
 
 def plain_text(text: str) -> str:

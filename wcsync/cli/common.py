@@ -5,8 +5,10 @@ Artifacts (plans, schemas, JSON) go to stdout; status, progress and errors go to
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -45,6 +47,26 @@ def fail(err: WcsyncError, *, debug: bool = False) -> NoReturn:
 
 
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+def find_project_dir(start: Path) -> Path | None:
+    """The nearest directory holding ``wcsync.yaml``: ``start`` or one of its parents (like git finds .git)."""
+    here = start.resolve()
+    for directory in (here, *here.parents):
+        if (directory / "wcsync.yaml").is_file():
+            return directory
+    return None
+
+
+def _project_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--project`` as given; without it, the nearest directory upward from here that holds wcsync.yaml."""
+    if ctx.get_parameter_source(param.name or "") is not click.core.ParameterSource.DEFAULT:
+        return value
+    found = find_project_dir(Path.cwd())
+    if found is None:
+        return value
+    rel = os.path.relpath(found, Path.cwd())
+    return "." if rel == "." else rel
+
+
 project_option = click.option(
     "--project",
     "project_dir",
@@ -52,7 +74,9 @@ project_option = click.option(
     type=click.Path(file_okay=False, path_type=str),
     default=".",
     show_default=True,
-    help="Project directory (holding wcsync.yaml and catalog/).",
+    callback=_project_dir,
+    help="Project directory (holding wcsync.yaml and catalog/). Default: the nearest directory upward from "
+    "here that holds wcsync.yaml, else here.",
 )
 
 

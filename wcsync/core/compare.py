@@ -8,8 +8,6 @@ for default attributes). Pure; no I/O.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 from wcsync.core import canonical as c
 from wcsync.core.kinds import Kind
 from wcsync.core.refs import LiveIndex, name_key, strip_pa
+from wcsync.core.slugs import slug_from_name
 
 Pair = tuple[Any, Any]
 
@@ -37,7 +36,7 @@ class CompareContext:
         slug = self.index.term_slug_by_name.get(a, {}).get(nk) or self.desired_term_slugs.get(a, {}).get(nk)
         if slug is None:
             # an option given by slug (04#43) or a term not declared anywhere: compare by its slug form
-            return c.slug_key(slugify(option))
+            return c.slug_key(slug_from_name(option))
         return c.slug_key(slug)
 
     def term_display_name(self, attr_slug: str, slug: str) -> str:
@@ -49,14 +48,6 @@ class CompareContext:
         if "/" not in key and key in self.category_leaf_paths:
             return self.category_leaf_paths[key]
         return ref.strip("/")
-
-
-def slugify(text: str) -> str:
-    """An approximation of WordPress's ``sanitize_title`` for plain ASCII names (02#10-13)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    folded = re.sub(r"[&'\"]", "", folded)
-    folded = re.sub(r"[^a-z0-9_-]+", "-", folded)
-    return re.sub(r"-{2,}", "-", folded).strip("-")
 
 
 # -- simple codecs (same function for both sides) ----------------------------------------------------

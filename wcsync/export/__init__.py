@@ -14,6 +14,8 @@ apply adopts them). This package reads ``wcsync.core`` and ``wcsync.catalog`` (s
 
 from __future__ import annotations
 
+from typing import Any
+
 from wcsync.core.records import LiveState
 from wcsync.export.files import WriteReport, product_file_names, write_catalog
 from wcsync.export.model import ExportOptions, ExportResult, Skipped
@@ -25,7 +27,7 @@ __all__ = ["ExportOptions", "ExportResult", "Skipped", "WriteReport", "export_ca
 
 def export_catalog(live: LiveState, options: ExportOptions | None = None) -> ExportResult:
     """Every catalogue document of ``live``: taxonomy files (written even when empty, except shipping classes
-    and meta fields, which are optional) and one ``products/<sku-slug>.yaml`` per exportable product."""
+    and meta fields, which are optional) and one ``products/<first category path>/<sku-slug>.yaml`` per exportable product."""
     opts = options or ExportOptions()
     result = ExportResult()
     result.files["categories.yaml"] = {"categories": categories(live, opts, result)}
@@ -37,7 +39,25 @@ def export_catalog(live: LiveState, options: ExportOptions | None = None) -> Exp
     products, meta_fields = export_products(live, opts, result)
     if meta_fields:
         result.files["meta-fields.yaml"] = {"meta_fields": meta_fields}
-    names = product_file_names([str(p["sku"]) for p in products])
-    for name, doc in zip(names, products, strict=True):
-        result.files[f"products/{name}"] = doc
+    for rel, doc in product_paths(products).items():
+        result.files[rel] = doc
     return result
+
+
+def product_folder(doc: dict[str, Any]) -> str:
+    """``products/<first category's path>`` (``products`` for a product without category)."""
+    cats = doc.get("categories") or ()
+    parts = [p for p in str(cats[0]).split("/") if p not in ("", ".", "..")] if cats else []
+    return "/".join(["products", *parts])
+
+
+def product_paths(products: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Relative file path per product document: ``products/<category path>/<sku-slug>.yaml``."""
+    folders: dict[str, list[dict[str, Any]]] = {}
+    for doc in products:
+        folders.setdefault(product_folder(doc), []).append(doc)
+    out: dict[str, dict[str, Any]] = {}
+    for folder, docs in folders.items():
+        for name, doc in zip(product_file_names([str(d["sku"]) for d in docs]), docs, strict=True):
+            out[f"{folder}/{name}"] = doc
+    return out

@@ -1,6 +1,6 @@
-"""Writing exported documents as readable YAML (ruamel.yaml: block style, unicode kept, multi-line text as
-literal blocks) and the rules for the output directory: a non-empty directory is refused unless ``force``,
-and ``force`` replaces the catalogue files (``*.yaml`` at the top and under ``products/``), nothing else.
+"""Writing exported documents as readable YAML, in the canonical form ``wcsync fmt`` keeps (ruamel.yaml round
+trip: block style, short lists and attribute maps on one line, unicode kept, multi-line text as literal
+blocks). Import never removes a file.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from wcsync.catalog.values import slugify
+from wcsync.core.slugs import decode_slug, slug_from_name
 from wcsync.errors import WcsyncError
+from wcsync.export.emit import Unsupported, fast_dump
 from wcsync.export.model import ExportResult
 
 HEADER = "# Written by `wcsync import`{store}. Edit freely: this file is now the source of truth.\n"
@@ -24,7 +26,6 @@ HEADER = "# Written by `wcsync import`{store}. Edit freely: this file is now the
 @dataclass
 class WriteReport:
     written: list[Path] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)
 
 
 def product_file_names(skus: Iterable[str]) -> list[str]:
@@ -32,7 +33,7 @@ def product_file_names(skus: Iterable[str]) -> list[str]:
     taken: set[str] = set()
     out: list[str] = []
     for sku in skus:
-        base = slugify(sku) or "product"
+        base = decode_slug(slug_from_name(sku)) or "product"
         name, n = base, 1
         while name.casefold() in taken:
             n += 1
@@ -44,85 +45,142 @@ def product_file_names(skus: Iterable[str]) -> list[str]:
 
 #: written as ``"45.00"``, the way the catalogue documentation writes prices
 _PRICE_KEYS = frozenset({"regular_price", "sale_price"})
+#: maps of scalars written on one line (``attributes: {Color: Red, Size: M}``)
+_FLOW_MAPS = frozenset({"attributes", "when", "default_attributes", "dimensions"})
+#: a flow collection is used only when it stays this short
+_FLOW_WIDTH = 80
 
 
-def _styled(value: Any) -> Any:
-    """Multi-line strings as literal blocks (``|``) where YAML can hold them verbatim; prices double-quoted."""
+#: characters that make a text unfit for a one-line list anywhere (flow indicators, key and comment marks) …
+_NOT_IN_FLOW = frozenset(",[]{}:#")
+#: … and at its start (YAML indicators)
+_NOT_FIRST_IN_FLOW = frozenset("-?&*!|>'\"%@`")
+
+
+def _one_line(value: Any) -> bool:
+    """A scalar that reads naturally, and back unchanged, inside ``[…]`` or ``{…}``."""
+    if isinstance(value, bool | int | float):
+        return True
+    return (
+        isinstance(value, str)
+        and value != ""
+        and value == value.strip()
+        and value.isprintable()
+        and value[0] not in _NOT_FIRST_IN_FLOW
+        and not _NOT_IN_FLOW.intersection(value)
+    )
+
+
+def _flow_seq(items: list[Any]) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def styled(value: Any, key: str | None = None) -> Any:
+    """The document as a person writes it: short lists of scalars and attribute maps on one line, multi-line
+    text as literal blocks (``|``) where YAML can hold it verbatim, prices double-quoted."""
+    if key in _PRICE_KEYS and isinstance(value, str):
+        return DoubleQuotedScalarString(value)
     if isinstance(value, dict):
+        if (
+            key in _FLOW_MAPS
+            and value
+            and all(_one_line(k) and _one_line(v) for k, v in value.items())
+            and sum(len(str(k)) + len(str(v)) + 4 for k, v in value.items()) <= _FLOW_WIDTH
+        ):
+            flow = CommentedMap(value)
+            flow.fa.set_flow_style()
+            return flow
         return {
-            k: DoubleQuotedScalarString(v) if k in _PRICE_KEYS and isinstance(v, str) else _styled(v)
+            k: DoubleQuotedScalarString(v) if k in _PRICE_KEYS and isinstance(v, str) else styled(v, k)
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_styled(v) for v in value]
+        if value and all(_one_line(v) for v in value) and sum(len(str(v)) + 2 for v in value) <= _FLOW_WIDTH:
+            return _flow_seq(value)
+        return [styled(v) for v in value]
     if (
         isinstance(value, str)
         and "\n" in value
         and not any(ch in value for ch in "\t\r\x85\u2028\u2029")
         and not any(line != line.rstrip(" ") for line in value.split("\n"))
+        and not value.startswith((" ", "\n"))
     ):
         return LiteralScalarString(value)
     return value
 
 
-def _yaml() -> YAML:
+def _null(representer: Any, _: Any) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+
+def yaml_rt() -> YAML:
+    """The round-trip YAML every catalogue file is read and written with (``wcsync fmt``'s canonical form):
+    block style, 2-space mappings, list items indented by 2 under their key, unicode kept, quotes kept as
+    written, no line folding, ``null`` spelled out."""
     yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(type(None), _null)
     return yaml
+
+
+def _yaml() -> YAML:
+    return yaml_rt()
 
 
 def dump(document: Any, yaml: YAML | None = None) -> str:
     """``document`` as YAML text (pass one ``YAML`` from ``_yaml()`` to write many documents faster)."""
+    shaped = styled(document)
+    try:
+        return fast_dump(shaped)
+    except Unsupported:
+        pass
     yaml = yaml or _yaml()
     buf = io.StringIO()
-    yaml.dump(_styled(document), buf)
+    yaml.dump(shaped, buf)
     return buf.getvalue()
 
 
-def _existing(out_dir: Path) -> list[Path]:
-    if not out_dir.exists():
-        return []
-    return sorted(p for p in out_dir.rglob("*") if p.is_file())
+def dump_ruamel(document: Any) -> str:
+    """``document`` written by ruamel.yaml itself (what :func:`dump` must equal)."""
+    buf = io.StringIO()
+    _yaml().dump(styled(document), buf)
+    return buf.getvalue()
 
 
-def check_output_dir(out_dir: Path, *, force: bool) -> None:
-    """Refuse a file, or a non-empty directory without ``force`` (before anything is read from the store)."""
+def has_catalogue(out_dir: Path) -> bool:
+    """True when ``out_dir`` already holds catalogue files (import then updates them in place)."""
+    return out_dir.is_dir() and any(
+        p.suffix in (".yaml", ".yml") for p in [*out_dir.glob("*.y*ml"), *(out_dir / "products").rglob("*.y*ml")]
+    )
+
+
+def check_output_dir(out_dir: Path) -> None:
+    """Refuse a file where the catalogue directory should be (before anything is read from the store)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise WcsyncError(f"the output path {out_dir} is a file", hint="give a directory with --out")
-    found = _existing(out_dir)
-    if found and not force:
-        raise WcsyncError(
-            f"the output directory {out_dir} is not empty ({len(found)} file(s), e.g. {found[0].relative_to(out_dir)})",
-            hint="pass --force to replace its catalogue files, or choose another directory with --out",
-        )
 
 
-def write_catalog(result: ExportResult, out_dir: Path, *, force: bool = False, store: str | None = None) -> WriteReport:
-    """Write every document of ``result`` under ``out_dir``. With ``force``, catalogue files already there
-    (``*.yaml`` at the top level and under ``products/``) that this export does not write are removed, so the
-    directory holds exactly the imported catalogue; other files (templates, notes) are left alone."""
-    check_output_dir(out_dir, force=force)
+def write_catalog(result: ExportResult, out_dir: Path, *, store: str | None = None) -> WriteReport:
+    """Write every document of ``result`` under ``out_dir`` (a directory without catalogue files: an existing
+    catalogue is updated by ``wcsync.export.merge`` instead). Files already there are never removed."""
+    check_output_dir(out_dir)
     report = WriteReport()
-    wanted = {(out_dir / rel).resolve() for rel in result.files}
-    if force and out_dir.exists():
-        stale = [*out_dir.glob("*.yaml"), *out_dir.glob("*.yml")]
-        if (out_dir / "products").is_dir():
-            stale += [*(out_dir / "products").rglob("*.yaml"), *(out_dir / "products").rglob("*.yml")]
-        for path in sorted(set(stale)):
-            if path.resolve() not in wanted:
-                path.unlink()
-                report.removed.append(path)
     header = HEADER.format(store=f" from store {store}" if store else "")
     yaml = _yaml()
     (out_dir / "products").mkdir(parents=True, exist_ok=True)
+    made: set[Path] = set()
     for rel, document in result.files.items():
         path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(header + dump(document, yaml), encoding="utf-8")
-        tmp.replace(path)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        with open(path, "w", encoding="utf-8") as fh:  # a directory without catalogue files: all new files
+            fh.write(header + dump(document, yaml))
         report.written.append(path)
     return report

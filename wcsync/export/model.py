@@ -7,6 +7,7 @@ store: prices as ``"45.00"`` strings, decimals as strings without trailing zeros
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,12 @@ class ExportOptions:
     only_managed: bool = False
     #: write every field, also those at WooCommerce's default (they become managed)
     all_fields: bool = False
+    #: meta keys already declared in the catalogue's meta-fields.yaml: key -> declaration (type, values)
+    declared_meta: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: import only these SKUs (case-insensitive; empty: all)
+    skus: tuple[str, ...] = ()
+    #: import only products in these categories (slug paths, subcategories included; empty: all)
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,26 +20,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wcsync.catalog.values import slugify
 from wcsync.core import canonical as c
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.core.refs import LiveIndex, name_key
+from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
+from wcsync.export.matrix import matrix_form
+from wcsync.export.metatypes import MetaTypes, typed_value
 from wcsync.export.model import (
     NEVER_EXPORTED_META,
     STATUSES,
     ExportOptions,
     ExportResult,
     Skipped,
-    decimal_str,
-    dimensions,
     image,
     is_default,
     left_out_fields,
     money_str,
 )
 from wcsync.export.taxonomy import export_slug
-from wcsync.export.variations import export_variations, html_value, same, text_value
+from wcsync.export.variations import (
+    VARIATION_SCALARS,
+    export_variations,
+    html_value,
+    number_dimensions,
+    number_value,
+    same,
+    slug_value,
+    text_value,
+)
 
 PRODUCT_TYPES = ("simple", "variable", "grouped", "external")
 
@@ -63,9 +72,9 @@ _PRODUCT_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("backorders", "no", same),
     ("low_stock_amount", None, same),
     ("sold_individually", False, same),
-    ("weight", None, decimal_str),
-    ("dimensions", {}, dimensions),
-    ("shipping_class", None, same),
+    ("weight", None, number_value),
+    ("dimensions", {}, number_dimensions),
+    ("shipping_class", None, slug_value),
     ("reviews_allowed", True, same),
     ("purchase_note", None, html_value),
     ("menu_order", 0, same),
@@ -74,6 +83,9 @@ _PRODUCT_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("external_url", None, text_value),
     ("button_text", None, text_value),
 )
+
+#: field -> the value a catalogue writes for "WooCommerce's default" (null for "no value")
+PRODUCT_DEFAULTS: dict[str, Any] = {name: (None if default == {} else default) for name, default, _ in _PRODUCT_SCALARS}
 
 #: bool and enum fields the catalogue models do not accept as null
 NOT_NULLABLE = frozenset(
@@ -111,8 +123,7 @@ class Exporter:
             cid: "/".join(export_slug(part) or part for part in path.split("/"))
             for cid, path in self.index.category_paths.items()
         }
-        self.meta_types: dict[str, set[str]] = {}
-        self.meta_targets: dict[str, set[str]] = {}
+        self.meta_types = MetaTypes(declared={k: dict(v) for k, v in opts.declared_meta.items()})
         #: product id -> attr-ref (``pa_<slug>`` or local name, case-folded) -> (display name, options)
         self.refs_by_product: dict[int, dict[str, tuple[str, list[str]]]] = {}
 
@@ -122,7 +133,7 @@ class Exporter:
         """The products to export; the others are reported in ``result.skipped``."""
         chosen: list[LiveResource] = []
         seen: dict[str, LiveResource] = {}
-        unmanaged = 0
+        unmanaged = unselected = 0
         for p in sorted(self.live.products, key=lambda r: r.id):
             sku = (p.key or "").strip()
             reason = self._unexportable(p, sku, seen)
@@ -132,18 +143,36 @@ class Exporter:
                 self.result.skipped.append(Skipped(f"product {sku} (#{p.id})" if sku else f"product #{p.id}", reason))
             elif self.opts.only_managed and p.mark is None:
                 unmanaged += 1
+            elif not self._selected(p, sku):
+                unselected += 1
             else:
                 seen[c.sku_key(sku)] = p
                 chosen.append(p)
                 self.sku_of[p.id] = sku
         if unmanaged:
             self.result.skipped.append(Skipped(f"{unmanaged} product(s)", "not managed by wcsync (--only-managed)"))
+        if unselected:
+            self.result.skipped.append(Skipped(f"{unselected} product(s)", "not selected by --sku / --category"))
         if self.live.trashed_products:
             self.result.skipped.append(
                 Skipped(f"{len(self.live.trashed_products)} product(s) in the trash", "a catalogue product with such a "
                         "SKU is planned as a restore")
             )
         return chosen
+
+    def _selected(self, p: LiveResource, sku: str) -> bool:
+        """Chosen by ``--sku`` / ``--category`` (a category selects its subcategories too)."""
+        if not self.opts.skus and not self.opts.categories:
+            return True
+        if any(c.sku_key(s) == c.sku_key(sku) for s in self.opts.skus):
+            return True
+        paths = [c.path_key(self.index.category_paths[i]) for i in p.fields.get("categories") or () if i in self.index.category_paths]
+        for wanted in self.opts.categories:
+            key = c.path_key("/".join(encode_slug(part) or part for part in wanted.strip("/").split("/")))
+            for path in paths:
+                if path == key or path.startswith(key + "/") or ("/" not in key and key in path.split("/")):
+                    return True
+        return False
 
     def _unexportable(self, p: LiveResource, sku: str, seen: dict[str, LiveResource]) -> str | None:
         """Why the catalogue cannot hold ``p``, or None."""
@@ -176,7 +205,7 @@ class Exporter:
         name = c.product_name(f.get("name"))
         doc: dict[str, Any] = {"sku": sku, "name": name}
         slug = export_slug(f.get("slug"))
-        if slug is not None and (self.opts.all_fields or slug != slugify(name)):
+        if slug is not None and (self.opts.all_fields or encode_slug(slug) != slug_from_name(name)):
             doc["slug"] = slug
         doc["type"] = ptype
         status = f.get("status", p.status)
@@ -230,7 +259,7 @@ class Exporter:
         paths = [self.category_paths[i] for i in f.get("categories") or () if i in self.category_paths]
         if paths or (self.opts.all_fields and "categories" in f):
             doc["categories"] = paths
-        tags = [t.key for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
+        tags = [decode_slug(t.key) for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
         if tags or (self.opts.all_fields and "tags" in f):
             doc["tags"] = tags
         if "images" in f:
@@ -336,19 +365,22 @@ class Exporter:
             if value is None:
                 continue
             out[key] = value
-            self.meta_types.setdefault(key, set()).add("string" if isinstance(value, str) else "json")
-            self.meta_targets.setdefault(key, set()).add(target)
+            self.meta_types.note(key, value, target)
         return out
 
-    def meta_fields(self) -> list[dict[str, Any]]:
-        """Declarations of every exported meta key: ``string`` when every value is text, else ``json``."""
-        order = ("simple", "variable", "grouped", "external", "variation")
-        out = []
-        for key in sorted(self.meta_types):
-            kind = "string" if self.meta_types[key] == {"string"} else "json"
-            targets = [t for t in order if t in self.meta_targets[key]]
-            out.append({"key": key, "type": kind, "applies_to": targets})
-        return out
+    def typed_meta(self, docs: list[dict[str, Any]]) -> None:
+        """Every meta value written in its key's type (``launch_year: 2019``), once all values are known."""
+        types = self.meta_types.types()
+
+        def convert(meta: dict[str, Any]) -> None:
+            for key, value in meta.items():
+                kind, allowed = types.get(key, ("string", None))
+                meta[key] = typed_value(value, kind, allowed)
+
+        for doc in docs:
+            convert(doc.get("meta") or {})
+            for v in doc.get("variations") or ():
+                convert(v.get("meta") or {})
 
 
 def export_products(live: LiveState, opts: ExportOptions, result: ExportResult) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -358,4 +390,8 @@ def export_products(live: LiveState, opts: ExportOptions, result: ExportResult) 
     claimed = {c.sku_key(s) for s in ex.sku_of.values()}
     docs = [ex.product(p, claimed) for p in sorted(chosen, key=lambda r: c.sku_key(r.key))]
     result.products = len(docs)
-    return docs, ex.meta_fields()
+    ex.typed_meta(docs)
+    if not opts.all_fields:
+        defaults = {name: default for name, default, _ in VARIATION_SCALARS}
+        docs = [(matrix_form(d, defaults) or d) if d.get("variations") else d for d in docs]
+    return docs, ex.meta_types.declarations()

@@ -2,17 +2,17 @@
 ``categories.yaml`` (a nested tree), ``tags.yaml``, ``attributes.yaml`` and ``shipping-classes.yaml``.
 
 Every live term is exported (declaring a term only makes wcsync match it by slug; in ``ownership: marked``
-nothing undeclared is ever deleted). Names are written decoded (``&``, not ``&amp;``); slugs as the store
-spells them (percent-encoded slugs in lower case, as the loader accepts them).
+nothing undeclared is ever deleted). Names are written decoded (``&``, not ``&amp;``), slugs as a person
+writes them (``日本茶``, not ``%e6%97%a5…``; the loader encodes them the way WordPress does).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from wcsync.catalog.values import is_slug
 from wcsync.core import canonical as c
 from wcsync.core.records import LiveResource, LiveState
+from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
 from wcsync.export.model import ExportOptions, ExportResult, Skipped, image, is_default
 
 
@@ -22,12 +22,13 @@ def export_slug(slug: Any) -> str | None:
         return None
     text = slug.strip()
     for candidate in (text, text.lower()):
-        if is_slug(candidate):
-            return candidate
+        stored = encode_slug(candidate)
+        if stored is not None:
+            return decode_slug(stored)
     return None
 
 
-def _term_base(r: LiveResource, what: str, result: ExportResult) -> dict[str, Any] | None:
+def _term_base(r: LiveResource, what: str, result: ExportResult, *, all_fields: bool = False) -> dict[str, Any] | None:
     name = c.term_name(r.fields.get("name"))
     slug = export_slug(r.key)
     if not name:
@@ -36,8 +37,8 @@ def _term_base(r: LiveResource, what: str, result: ExportResult) -> dict[str, An
     out: dict[str, Any] = {"name": name}
     if slug is None:
         result.warnings.append(Skipped(f"{what} {name!r}", f"its slug {r.key!r} is written without it"))
-    else:
-        out["slug"] = slug
+    elif all_fields or encode_slug(slug) != slug_from_name(name, term=True):
+        out["slug"] = slug  # left out where the catalogue derives the same slug from the name
     return out
 
 
@@ -63,7 +64,7 @@ def categories(live: LiveState, opts: ExportOptions, result: ExportResult) -> li
         children.setdefault(parent if isinstance(parent, int) else None, []).append(r)
 
     def node(r: LiveResource, seen: frozenset[int]) -> dict[str, Any] | None:
-        out = _term_base(r, "category", result)
+        out = _term_base(r, "category", result, all_fields=opts.all_fields)
         if out is None:
             return None
         _description(out, r, opts)
@@ -86,7 +87,7 @@ def flat(records: tuple[LiveResource, ...], what: str, opts: ExportOptions, resu
     """Tags and shipping classes: name, slug, description."""
     out: list[dict[str, Any]] = []
     for r in sorted(records, key=lambda r: r.id):
-        item = _term_base(r, what, result)
+        item = _term_base(r, what, result, all_fields=opts.all_fields)
         if item is not None:
             _description(item, r, opts)
             out.append(item)
@@ -113,7 +114,7 @@ def attributes(live: LiveState, opts: ExportOptions, result: ExportResult) -> li
             item["has_archives"] = bool(a.fields.get("has_archives"))
         item_terms: list[dict[str, Any]] = []
         for t in terms.get(a.id, []):
-            term = _term_base(t, f"term of {a.key}", result)
+            term = _term_base(t, f"term of {a.key}", result, all_fields=opts.all_fields)
             if term is None:
                 continue
             _description(term, t, opts)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from wcsync.core import canonical as c
 from wcsync.core.records import LiveResource
+from wcsync.core.slugs import decode_slug
+from wcsync.export.metatypes import as_number
 from wcsync.export.model import Skipped, decimal_str, dimensions, image, left_out_fields, money_str
 
 if TYPE_CHECKING:
@@ -29,6 +31,22 @@ def text_value(value: Any) -> str:
 
 def same(value: Any) -> Any:
     return value
+
+
+def number_value(value: Any) -> Any:
+    """A weight or length as a number (``0.62``, not ``'0.62'``) where it reads back the same."""
+    text = decimal_str(value)
+    number = as_number(text)
+    return text if number is None else number
+
+
+def number_dimensions(value: Any) -> dict[str, Any]:
+    return {axis: number_value(v) for axis, v in dimensions(value).items()}
+
+
+def slug_value(value: Any) -> Any:
+    """A slug as a person writes it (``日本茶``, not its percent-encoded form)."""
+    return decode_slug(value) if isinstance(value, str) else value
 
 
 def unwrap_paragraph(text: str) -> str:
@@ -52,9 +70,9 @@ VARIATION_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
     ("stock_quantity", None, same),
     ("stock_status", "instock", same),
     ("backorders", "no", same),
-    ("weight", None, decimal_str),
-    ("dimensions", {}, dimensions),
-    ("shipping_class", None, same),
+    ("weight", None, number_value),
+    ("dimensions", {}, number_dimensions),
+    ("shipping_class", None, slug_value),
     ("virtual", False, same),
     ("downloadable", False, same),
     ("menu_order", 0, same),
