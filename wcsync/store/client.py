@@ -21,6 +21,7 @@ from wcsync.settings import StoreSettings
 from wcsync.store import failures
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
+from wcsync.store.budget import RequestStats
 from wcsync.store.concurrent import gather_all
 from wcsync.store.errors import (
     NotWordPressError,
@@ -79,6 +80,8 @@ class WooClient:
         self.notify = notify
         #: every HTTP attempt made (retries included)
         self.attempts = 0
+        #: the same attempts per phase (read, write, verify), and the run's lower bounds (``--stats``)
+        self.stats = RequestStats()
         self._read_timeout = httpx.Timeout(
             connect=settings.connect_timeout, read=settings.read_timeout, write=settings.read_timeout, pool=None
         )
@@ -245,6 +248,7 @@ class WooClient:
             reason = ""
             async with self.limiter.slot() as epoch:
                 self.attempts += 1
+                self.stats.count()
                 try:
                     response = await self._http.request(
                         info.method,

@@ -21,6 +21,7 @@ from typing import Any
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.store import wire
+from wcsync.store.budget import read_bound
 from wcsync.store.client import Progress, WooClient
 from wcsync.store.concurrent import first_error, gather_all
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
@@ -82,7 +83,7 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
         wire.variation(b, slugs, parent_id=b.get("parent_id"), parent_sku=parent_skus.get(b.get("parent_id") or 0))
         for b in variation_bodies
     ]
-    return LiveState(
+    state = LiveState(
         wc_version=version_task.result(),
         attributes=tuple(attributes),
         terms=tuple(terms),
@@ -93,6 +94,9 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
         variations=tuple(variations),
         trashed_products=tuple(trashed),
     )
+    client.stats.store_variations = info.has_store_variations
+    client.stats.bound(read_bound(state, store_variations=info.has_store_variations))
+    return state
 
 
 def _silent(path: str, done: int, total: int) -> None:
