@@ -148,12 +148,14 @@ async def _run(options: _Options, client: Any, settings: StoreSettings, psetting
     from wcsync.engine.progress import StderrProgress
     from wcsync.engine.stale import stale_changes
     from wcsync.store.budget import phase, write_bound
-    from wcsync.store.fetch import fetch_live_state
+    from wcsync.store.fetch import catalogue_skus, fetch_live_state
     from wcsync.store.writer import StoreWriter
 
     progress = StderrProgress()
     status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
-    live = await fetch_live_state(client)
+    skus = catalogue_skus(desired)
+    # a saved plan's staleness check looks for its resources in the trash too: read it then
+    live = await fetch_live_state(client, skus=skus if saved is None else None)
     skip: dict[Any, str] = {}
     if saved is not None:
         plan = saved
@@ -184,7 +186,7 @@ async def _run(options: _Options, client: Any, settings: StoreSettings, psetting
     diffs: list[str] = []
     try:
         with phase("verify"):
-            after = await fetch_live_state(client)
+            after = await fetch_live_state(client, skus=skus)
     except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
         result.unproven = f"the store could not be re-read to check convergence: {err}"
     else:

@@ -123,6 +123,7 @@ def make_plan(
     from wcsync.catalog import load_catalog
     from wcsync.catalog.project import load_project, plan_settings, resolve_store
     from wcsync.core.planner import build_plan
+    from wcsync.store.fetch import catalogue_skus
 
     env = os.environ if env is None else env
     directory = Path(project_dir)
@@ -152,7 +153,7 @@ def make_plan(
         )
     desired = loaded.desired
     _status(progress, f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = asyncio.run(_fetch(settings, progress, stats))
+    live = asyncio.run(_fetch(settings, progress, stats, catalogue_skus(desired)))
     check_targets(overrides.targets, desired, live, store=settings.name)
     _status(progress, "Planning …")
     ref = StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
@@ -182,7 +183,8 @@ def _status(progress: FetchProgress | None, message: str) -> None:
         progress.status(message)
 
 
-async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats: RequestStats | None = None) -> Any:
+async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats: RequestStats | None = None,
+                 skus: frozenset[str] | None = None) -> Any:
     from wcsync.cli.connect import open_client
     from wcsync.store.fetch import fetch_live_state
 
@@ -192,7 +194,7 @@ async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats:
         if stats is not None:  # the caller reads the request counts and bounds afterwards
             client.stats = stats
         try:
-            return await fetch_live_state(client, progress=callback)
+            return await fetch_live_state(client, progress=callback, skus=skus)
         finally:
             if progress is not None:
                 progress.finish()

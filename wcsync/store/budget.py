@@ -6,7 +6,7 @@ A ``contextvars.ContextVar`` carries the phase, so the concurrent tasks a phase 
 
 The lower bound is the fewest requests that can do the run's work, computed from what was read and planned:
 
-- read (``read_bound``): 2 store checks (the store-wide-variations probe and ``system_status``), then
+- read (``read_bound``): 2 store checks (the ``variations?per_page=1`` probe and ``system_status``), then
   ``⌈n/100⌉`` per list (at least 1: an empty list still takes a request): categories, tags, shipping classes,
   the global attributes (1, not paginated), the terms of each attribute, products, trashed products, and
   variations (one store-wide list, or one list per variable product on WooCommerce < 10.3);
@@ -83,12 +83,12 @@ class RequestStats:
         return line
 
 
-def read_bound(live: LiveState, *, store_variations: bool) -> int:
+def read_bound(live: LiveState, *, store_variations: bool, trash: bool = True) -> int:
     """The fewest requests that read ``live`` (see the module docstring)."""
     terms = Counter(t.parent_id for t in live.terms)
     n = 2 + pages(len(live.categories)) + pages(len(live.tags)) + pages(len(live.shipping_classes)) + 1
     n += sum(pages(terms.get(a.id, 0)) for a in live.attributes)
-    n += pages(len(live.products)) + pages(len(live.trashed_products))
+    n += pages(len(live.products)) + (pages(len(live.trashed_products)) if trash else 0)
     if store_variations:
         n += pages(len(live.variations))
     else:

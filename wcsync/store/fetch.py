@@ -3,10 +3,12 @@ resources (by SKU or slug) when apply must resolve an unknown outcome.
 
 Requests for a full fetch (P products, V variations, A global attributes):
 
-    GET /wp-json/ (unauthenticated) + GET system_status                       store checks, version
+    GET variations?per_page=1&_fields=id + GET system_status                   store checks, version
+    (the REST index ``GET /wp-json/``, unauthenticated, only when that probe fails: see ``probe_store``)
     categories, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
-    products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1)
-    variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, seen in the REST index routes),
+    products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1), unless the catalogue's SKUs
+                are all held live (``skus``)
+    variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, answered the probe),
                 else ⌈n/100⌉ per variable product, concurrently
 
 Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares.
@@ -15,11 +17,12 @@ Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
-from wcsync.core.records import LiveResource, LiveState
+from wcsync.core.records import DesiredState, LiveResource, LiveState
 from wcsync.store import wire
 from wcsync.store.budget import read_bound
 from wcsync.store.client import Progress, WooClient
@@ -31,8 +34,15 @@ SKU_CHUNK = 100
 PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 
-async def fetch_live_state(client: WooClient, *, progress: Progress | None = None) -> LiveState:
-    """Everything wcsync compares, read concurrently (bounded by the client's limiter)."""
+async def fetch_live_state(
+    client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None
+) -> LiveState:
+    """Everything wcsync compares, read concurrently (bounded by the client's limiter).
+
+    ``skus``: every SKU the catalogue wants (products and variations, ``catalogue_skus``). When given and the
+    store's products and variations already hold every one of them, the trash cannot change the plan (no
+    SKU is to be restored from it, no create can collide with it) and is not read. None: always read it.
+    """
     info = await probe_store(client, version=False)
 
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
@@ -59,21 +69,29 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
             products_task = group.create_task(
                 client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
             )
-            trash_task = group.create_task(
-                client.list_all("products", {"status": "trash"}, fields=product_fields, progress=progress,
-                            label="products (trash)")
-            )
             variations_task = group.create_task(
                 client.list_all("variations", fields=wire.wire_fields(Kind.VARIATION), progress=progress)
                 if info.has_store_variations
                 else _nothing()
             )
+
+            async def trash() -> list[dict[str, Any]] | None:
+                if skus is not None and info.has_store_variations:
+                    held = [*(await products_task), *(await variations_task)]
+                    if not _missing(skus, held):
+                        return None
+                return await client.list_all("products", {"status": "trash"}, fields=product_fields,
+                                             progress=progress, label="products (trash)")
+
+            trash_task = group.create_task(trash())
     categories, tags, shipping = categories_task.result(), tags_task.result(), shipping_task.result()
     attributes, terms = attributes_task.result()
     product_bodies, trash_bodies = products_task.result(), trash_task.result()
     variation_bodies = variations_task.result()
     if not info.has_store_variations:
         variation_bodies = await _variations_per_parent(client, product_bodies, progress)
+    trash_read = trash_bodies is not None
+    trash_bodies = trash_bodies or []
 
     slugs = wire.attribute_slugs(attributes)
     products = [wire.product(b, slugs) for b in product_bodies]
@@ -95,8 +113,20 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
         trashed_products=tuple(trashed),
     )
     client.stats.store_variations = info.has_store_variations
-    client.stats.bound(read_bound(state, store_variations=info.has_store_variations))
+    client.stats.bound(read_bound(state, store_variations=info.has_store_variations, trash=trash_read))
     return state
+
+
+def catalogue_skus(desired: DesiredState) -> frozenset[str]:
+    """Every SKU the catalogue wants: its products' and its variations' own (compared case-insensitively)."""
+    own = (v.fields.get("sku") for v in desired.variations)
+    return frozenset(sku_key(s) for s in (*(p.key for p in desired.products), *own)
+                     if isinstance(s, str) and sku_key(s))
+
+
+def _missing(skus: Collection[str], held: Iterable[dict[str, Any]]) -> bool:
+    have = {sku_key(b.get("sku")) for b in held if isinstance(b.get("sku"), str)}
+    return any(sku_key(s) not in have for s in skus)
 
 
 def _silent(path: str, done: int, total: int) -> None:
@@ -227,4 +257,4 @@ async def _reread_terms(client: WooClient, keys: list[str]) -> list[LiveResource
     ]
 
 
-__all__ = ["StoreInfo", "fetch_live_state", "reread", "reread_variations_of"]
+__all__ = ["StoreInfo", "catalogue_skus", "fetch_live_state", "reread", "reread_variations_of"]
