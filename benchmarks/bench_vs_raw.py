@@ -210,18 +210,18 @@ def raw_bound(live: int, writes: int) -> int:
     return list_bound(live) + ceil_div(writes, 100)
 
 
-def wcsync_read_bound(products: int, wanted: int) -> int:
+def wcsync_read_bound(products: int, wanted: int, checks: int = 2) -> int:
     """What wcsync has to read to plan this catalogue (see ``wcsync.store.budget``): 2 store checks,
     1 category page, tags, shipping classes, attributes, the product pages, store-wide variations, and the
     trash only when some of the ``wanted`` SKUs are not live (it can hold them)."""
-    return 2 + 1 + 1 + 1 + 1 + list_bound(products) + 1 + (1 if products < wanted else 0)
+    return checks + 1 + 1 + 1 + 1 + list_bound(products) + 1 + (1 if products < wanted else 0)
 
 
 def wcsync_bound(step: str, live: int, after: int, writes: int, wanted: int) -> dict[str, int]:
     bound = {"read": wcsync_read_bound(live, wanted)}
     if step in ("create", "price change"):
         bound["write"] = ceil_div(writes, 100)
-        bound["verify"] = wcsync_read_bound(after, wanted)
+        bound["verify"] = wcsync_read_bound(after, wanted, checks=0)  # the store checks are known by then
     return bound
 
 

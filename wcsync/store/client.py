@@ -82,6 +82,9 @@ class WooClient:
         self.attempts = 0
         #: the same attempts per phase (read, write, verify), and the run's lower bounds (``--stats``)
         self.stats = RequestStats()
+        #: what the first full read learned about the store (a ``wcsync.store.probe.StoreInfo`` with its
+        #: version): a later re-read of the same client (the convergence check) does not ask again
+        self.store_info: Any = None
         self._read_timeout = httpx.Timeout(
             connect=settings.connect_timeout, read=settings.read_timeout, write=settings.read_timeout, pool=None
         )

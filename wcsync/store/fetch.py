@@ -4,6 +4,7 @@ resources (by SKU or slug) when apply must resolve an unknown outcome.
 Requests for a full fetch (P products, V variations, A global attributes):
 
     GET variations?per_page=1&_fields=id + GET system_status                   store checks, version
+    (not again when the same client read the store before: the convergence check re-uses what it learned)
     (the REST index ``GET /wp-json/``, unauthenticated, only when that probe fails: see ``probe_store``)
     categories, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
     products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1), unless the catalogue's SKUs
@@ -43,7 +44,8 @@ async def fetch_live_state(
     store's products and variations already hold every one of them, the trash cannot change the plan (no
     SKU is to be restored from it, no create can collide with it) and is not read. None: always read it.
     """
-    info = await probe_store(client, version=False)
+    known: StoreInfo | None = client.store_info
+    info = known if known is not None else await probe_store(client, version=False)
 
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
         return await client.list_all(path, fields=wire.wire_fields(kind), progress=progress)
@@ -61,7 +63,7 @@ async def fetch_live_state(
     product_fields = wire.wire_fields(Kind.PRODUCT)
     with first_error():
         async with asyncio.TaskGroup() as group:
-            version_task = group.create_task(wc_version(client))
+            version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
             categories_task = group.create_task(taxonomy("products/categories", Kind.CATEGORY))
             tags_task = group.create_task(taxonomy("products/tags", Kind.TAG))
             shipping_task = group.create_task(taxonomy("products/shipping_classes", Kind.SHIPPING_CLASS))
@@ -113,7 +115,10 @@ async def fetch_live_state(
         trashed_products=tuple(trashed),
     )
     client.stats.store_variations = info.has_store_variations
-    client.stats.bound(read_bound(state, store_variations=info.has_store_variations, trash=trash_read))
+    client.stats.bound(read_bound(state, store_variations=info.has_store_variations, trash=trash_read,
+                                  checks=known is None))
+    client.store_info = StoreInfo(namespaces=info.namespaces, has_store_variations=info.has_store_variations,
+                                  wc_version=state.wc_version)
     return state
 
 
@@ -131,6 +136,10 @@ def _missing(skus: Collection[str], held: Iterable[dict[str, Any]]) -> bool:
 
 def _silent(path: str, done: int, total: int) -> None:
     return None
+
+
+async def _known(version: str | None) -> str | None:
+    return version
 
 
 async def _nothing() -> list[dict[str, Any]]:
