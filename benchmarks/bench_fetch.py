@@ -16,7 +16,8 @@ concurrency 1 — the baseline of the same run.
 Reported, all from the server's own counters (``/__sandbox/stats``):
 
 - requests per list against the lower bound (⌈n/100⌉ per list, at least 1; one list per variable product on
-  old stores; the two store checks: the REST index and ``system_status``) and their ratio — the design
+  old stores; the store checks: the ``variations?per_page=1`` probe and ``system_status``, plus the REST index on
+  old stores, where the probe answers 404) and their ratio — the design
   target is ≤ 1.10 (design.md §7); the run exits 1 when it is missed or when the state read is incomplete;
 - wall time against the latency model ``requests × latency / concurrency`` (ratio), and the speed-up of
   ``--concurrency`` over concurrency 1 against the ideal speed-up. Times are reported, never judged.
@@ -145,9 +146,10 @@ def bucket(entry: dict[str, Any]) -> str:
     """The list (or check) a logged request belongs to."""
     path: str = entry["path"]
     query = parse_qs(entry.get("query") or "")
-    if path.rstrip("/") == "/wp-json" or path.endswith("/system_status"):
-        return "store checks (REST index, system_status)"
     rest = path[len(API):] if path.startswith(API) else path
+    probe = rest == "variations" and query.get("per_page") == ["1"]
+    if path.rstrip("/") == "/wp-json" or path.endswith("/system_status") or probe:
+        return "store checks (probe, REST index, system_status)"
     parts = rest.strip("/").split("/")
     if rest == "products":
         return "products (trash)" if query.get("status") == ["trash"] else "products (status=any)"
@@ -164,7 +166,8 @@ def bucket(entry: dict[str, Any]) -> str:
 
 def lower_bounds(shape: Shape, store_wide_variations: bool) -> dict[str, int]:
     bounds = {
-        "store checks (REST index, system_status)": 2,
+        # the variations probe and system_status; older stores answer the probe 404, then the REST index
+        "store checks (probe, REST index, system_status)": 2 if store_wide_variations else 3,
         "categories": list_bound(shape.categories + 1),  # + WooCommerce's "Uncategorized"
         "tags": list_bound(shape.tags),
         "shipping classes": list_bound(shape.shipping_classes),

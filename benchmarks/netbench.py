@@ -53,8 +53,11 @@ class SandboxServer:
     """``wcsync sandbox serve --db DB --port 0 [--wc-version V] [--latency MS]`` in a child process."""
 
     def __init__(
-        self, db_path: Path, *, wc_version: str = "11.0.1", latency_ms: float = 0.0, server: str = "nodelay"
+        self, db_path: Path, *, wc_version: str = "11.0.1", latency_ms: float = 0.0, server: str = "nodelay",
+        child: Sequence[str] | None = None,
     ) -> None:
+        """``child``: another server script and its leading arguments (``[python, script.py, "serve"]``),
+        given the same ``--db/--port/--wc-version/--latency`` options (``bench_vs_raw.py``'s latency model)."""
         from wcsync.sandbox.db import open_db
         from wcsync.sandbox.keys import ensure_key
 
@@ -70,7 +73,9 @@ class SandboxServer:
             prefix="wcsync-bench-serve-", suffix=".log", delete=False
         )
         options = ["--db", str(db_path), "--port", "0", "--wc-version", wc_version, "--latency", str(latency_ms)]
-        if server == "cli":
+        if child is not None:
+            cmd = [*child, *options]
+        elif server == "cli":
             cmd = [sys.executable, "-m", "wcsync.cli.main", "sandbox", "serve", "--host", "127.0.0.1", *options]
         elif server == "nodelay":
             cmd = [sys.executable, str(Path(__file__).resolve()), *options]

@@ -182,13 +182,31 @@ def site(index: Any = INDEX, *, index_status: int = 200, rest_route: Any = None,
     return handler
 
 
-def test_probe_reads_the_index_without_credentials() -> None:
+def test_probe_reads_the_index_without_credentials_when_the_quick_probe_fails() -> None:
     log: list[httpx.Request] = []
     info = run(site(log=log), probe_store)
     assert info.has_store_variations is True and info.wc_version == "11.0.1"
-    assert [r.url.path for r in log] == ["/wp-json/", "/wp-json/wc/v3/system_status"]
-    assert "Authorization" not in log[0].headers and "Authorization" in log[1].headers
-    assert log[1].url.params["_fields"] == "environment"
+    assert [r.url.path for r in log] == ["/wp-json/wc/v3/variations", "/wp-json/", "/wp-json/wc/v3/system_status"]
+    assert "Authorization" not in log[1].headers and "Authorization" in log[2].headers
+    assert log[2].url.params["_fields"] == "environment"
+
+
+def test_probe_without_the_rest_index_when_store_wide_variations_answer() -> None:
+    """Issue 14: the 1.2 MiB REST index is not read when ``variations?per_page=1`` answers a list."""
+    log: list[httpx.Request] = []
+    inner = site(log=log)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/wp-json/wc/v3/variations":
+            log.append(request)
+            return httpx.Response(200, json=[{"id": 7}])
+        return await inner(request)
+
+    info = run(handler, probe_store)
+    assert info.has_store_variations is True and info.wc_version == "11.0.1"
+    assert [r.url.path for r in log] == ["/wp-json/wc/v3/variations", "/wp-json/wc/v3/system_status"]
+    assert log[0].url.params["per_page"] == "1" and log[0].url.params["_fields"] == "id"
+    assert "Authorization" in log[0].headers
 
 
 def test_probe_older_store_without_store_wide_variations() -> None:
@@ -256,4 +274,5 @@ def test_index_closed_to_anonymous_callers_falls_back_to_asking_the_route() -> N
 
     info = run(handler, probe_store)
     assert (info.has_store_variations, info.wc_version) == (False, "9.9.0")
-    assert [r.url.path for r in log] == ["/wp-json/", "/wp-json/wc/v3/variations", "/wp-json/wc/v3/system_status"]
+    assert [r.url.path for r in log] == ["/wp-json/wc/v3/variations", "/wp-json/", "/wp-json/wc/v3/variations",
+                                         "/wp-json/wc/v3/system_status"]

@@ -48,7 +48,6 @@ def test_2000_products_on_woocommerce_10_3_use_the_minimum_list_requests() -> No
     state = run(store, fetch_live_state)
     assert len(state.products) == 2000 and len(state.variations) == 1000 and len(state.trashed_products) == 3
     assert dict(store.counts) == {
-        "GET /wp-json/": 1,
         API + "system_status": 1,
         API + "products/categories": 1,
         API + "products/tags": 1,
@@ -56,7 +55,7 @@ def test_2000_products_on_woocommerce_10_3_use_the_minimum_list_requests() -> No
         API + "products/attributes": 1,
         API + "products/attributes/{id}/terms": 2,
         API + "products": 20 + 1,  # status=any: 2000/100; status=trash: 1
-        API + "variations": 10,  # 1000 variations / 100
+        API + "variations": 1 + 10,  # the probe (per_page=1), then 1000 variations / 100
     }
     assert state.wc_version == "11.0.1"
 
@@ -65,7 +64,7 @@ def test_older_store_reads_variations_per_variable_product() -> None:
     store = big_store(store_variations=False, products=400)
     state = run(store, fetch_live_state)
     assert store.counts[API + "products/{id}/variations"] == 50  # one per variable product
-    assert API + "variations" not in store.counts
+    assert store.counts[API + "variations"] == 1  # the probe only (no such route: 404)
     assert len(state.variations) == 200
     by_id = {p.id: p.key for p in state.products}
     assert all(by_id[v.parent_id] == v.key.rsplit("-", 1)[0] for v in state.variations if v.key)
@@ -186,5 +185,5 @@ def test_10000_products_and_40000_variations_take_100_plus_400_list_requests() -
     state = run(store, fetch_live_state)
     assert len(state.products) == 10_000 and len(state.variations) == 40_000
     assert store.counts[API + "products"] == 100 + 1  # status=any pages + the trash list
-    assert store.counts[API + "variations"] == 400
-    assert sum(store.counts.values()) == 1 + 1 + 3 + 1 + 1 + 101 + 400  # index, version, taxonomies, attrs, terms
+    assert store.counts[API + "variations"] == 1 + 400  # the probe, then the pages
+    assert sum(store.counts.values()) == 1 + 3 + 1 + 1 + 101 + 401  # version, taxonomies, attrs, terms, …

@@ -23,9 +23,10 @@ from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.loader import Loc, ParsedCatalog
 from wcsync.catalog.products import ResolvedProduct
 from wcsync.catalog.taxonomy import Taxonomy
-from wcsync.catalog.values import plain_text, slugify
+from wcsync.catalog.values import plain_text
 from wcsync.catalog.yamlio import PathT
 from wcsync.core.canonical import removed_by_post_filter, stored_product_name, stored_term_name
+from wcsync.core.slugs import encoded_length, slug_from_name
 from wcsync.diagnostics import Diagnostic, Severity
 
 #: WooCommerce's delimiter of local attribute options (``WC_DELIMITER``)
@@ -48,13 +49,14 @@ def _name(loc: Loc[Any], sub: PathT, what: str, written: str, kept: str) -> Diag
 
 
 def _slug(loc: Loc[Any], sub: PathT, what: str, given: str | None, name: str) -> Diagnostic | None:
-    slug = given if given is not None else slugify(plain_text(name))
-    if len(slug) <= MAX_SLUG:
+    slug = given if given is not None else slug_from_name(plain_text(name), term=True)
+    length = encoded_length(slug)
+    if length <= MAX_SLUG:
         return None
     where = (*sub, "slug") if given is not None else (*sub, "name")
     return loc.diag(
         where,
-        f"{what} slug {slug[:40]!r}… is {len(slug)} characters long: WooCommerce cuts slugs to {MAX_SLUG} (10#22)",
+        f"{what} slug {slug[:40]!r}… is {length} characters long: WooCommerce cuts slugs to {MAX_SLUG} (10#22)",
         "the store would keep another slug than the catalogue, so every plan would show it again: give a shorter "
         "'slug:' (non-Latin letters count as their %-encoded form)",
     )

@@ -62,11 +62,13 @@ from wcsync.settings import StoreSettings
               help="Hold the store's apply lock while applying; refuse if another apply holds it (CI).")
 @click.option("--target", "targets", multiple=True, metavar="KEY",
               help="Only this SKU or slug path (repeatable or comma-separated; a product includes its variations).")
+@click.option("--stats", "show_stats", is_flag=True,
+              help="Print the requests sent per phase (read, write, verify) and their lower bound on stderr.")
 @debug_option
 def apply(plan_file: Path | None, project_dir: str, store_name: str | None, store_url: str | None,
           auto_approve: bool, continue_on_error: bool, batch_size: int | None, report_file: Path | None,
           allow_deletes: bool, allow_changes: bool, allow_price_drops: bool, lock: bool,
-          targets: tuple[str, ...], debug: bool) -> None:
+          targets: tuple[str, ...], show_stats: bool, debug: bool) -> None:
     """Make the store match the catalogue.
 
     Without PLAN_FILE: plan, show the plan and ask y/N (--auto-approve for CI). With PLAN_FILE (from
@@ -78,7 +80,7 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     """
     options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
                        store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
-                       batch_size=batch_size, report_file=report_file, lock=lock,
+                       batch_size=batch_size, report_file=report_file, lock=lock, show_stats=show_stats,
                        overrides={"allow_deletes": allow_deletes, "allow_changes": allow_changes,
                                   "allow_price_drops": allow_price_drops,
                                   "targets": split_targets(targets)})
@@ -103,6 +105,7 @@ class _Options:
         self.report_file: Path | None = kw["report_file"]
         self.overrides: dict[str, Any] = kw["overrides"]
         self.lock: bool = kw.get("lock", False)
+        self.show_stats: bool = kw.get("show_stats", False)
 
 
 def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]:
@@ -131,71 +134,87 @@ def _store_ref(settings: StoreSettings, live: LiveState) -> StoreRef:
 
 async def _apply(options: _Options) -> int:
     from wcsync.cli.connect import open_client
-    from wcsync.core.planner import build_plan, verify_convergence
-    from wcsync.engine import execute
-    from wcsync.engine.converge import convergence_errors, perpetual
-    from wcsync.engine.progress import StderrProgress
-    from wcsync.engine.stale import already_applied, stale_changes
-    from wcsync.store.fetch import fetch_live_state
     from wcsync.store.lock import apply_lock
-    from wcsync.store.writer import StoreWriter
 
     _check_report_path(options.report_file)
     settings, psettings, desired = _load(options)
-    progress = StderrProgress()
     saved: Plan | None = None
     if options.plan_file is not None:
         saved = _read_plan(options.plan_file)
         _check_plan(saved, settings, desired, options.plan_file)
         _check_refused(saved, psettings, options.plan_file)
-    async with open_client(settings, notify=status) as client, \
-            apply_lock(client, settings.name, enabled=options.lock, notify=status):
-        status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
-        live = await fetch_live_state(client)
-        skip: dict[Any, str] = {}
-        already: dict[Any, int] = {}
-        if saved is not None:
-            plan = saved
-            click.echo(_plan_text(plan))
-            status(f"Applying {options.plan_file}: {plan.summary()}")
-            skip = stale_changes(plan, live)
-            remaining = verify_convergence(desired, live, plan.settings, _store_ref(settings, live))
-            already = already_applied(plan, live, skip, remaining)
-            for where in already:
-                skip.pop(where, None)
-            if already:
-                status(f"  {len(already)} change(s) already applied: the store already holds what the plan wanted")
-            for (kind, key), reason in skip.items():
-                status(f"  skipped {kind.value} {key}: {reason}")
-        else:
-            check_targets(psettings.targets, desired, live, store=settings.name)
-            plan = build_plan(desired, live, psettings, store=_store_ref(settings, live))
-            click.echo(_plan_text(plan))
-            if plan.refused:
-                raise refusal(plan) or PlanError("a guard refused the plan")
-            if plan.is_empty:
-                from wcsync.engine.model import ApplyResult
+    async with open_client(settings, notify=status) as client:
+        try:
+            async with apply_lock(client, settings.name, enabled=options.lock, notify=status):
+                return await _run(options, client, settings, psettings, desired, saved)
+        finally:
+            if options.show_stats:
+                status(client.stats.summary())
 
-                _write_report(ApplyResult(), options.report_file)  # CI may always expect the file
-                return 0
-            if not _approved(options.auto_approve):
-                status("Apply cancelled: nothing was written.")
-                return 1
-        writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
+
+async def _run(options: _Options, client: Any, settings: StoreSettings, psettings: PlanSettings,
+               desired: DesiredState, saved: Plan | None) -> int:
+    from wcsync.core.planner import build_plan, verify_convergence
+    from wcsync.engine import execute
+    from wcsync.engine.converge import convergence_errors, perpetual
+    from wcsync.engine.progress import StderrProgress
+    from wcsync.engine.stale import already_applied, stale_changes
+    from wcsync.store.budget import phase, write_bound
+    from wcsync.store.fetch import catalogue_skus, fetch_live_state
+    from wcsync.store.writer import StoreWriter
+
+    progress = StderrProgress()
+    status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
+    skus = catalogue_skus(desired)
+    # a saved plan's staleness check looks for its resources in the trash too: read it then
+    live = await fetch_live_state(client, skus=skus if saved is None else None)
+    skip: dict[Any, str] = {}
+    already: dict[Any, int] = {}
+    if saved is not None:
+        plan = saved
+        click.echo(_plan_text(plan))
+        status(f"Applying {options.plan_file}: {plan.summary()}")
+        skip = stale_changes(plan, live)
+        remaining = verify_convergence(desired, live, plan.settings, _store_ref(settings, live))
+        already = already_applied(plan, live, skip, remaining)
+        for where in already:
+            skip.pop(where, None)
+        if already:
+            status(f"  {len(already)} change(s) already applied: the store already holds what the plan wanted")
+        for (kind, key), reason in skip.items():
+            status(f"  skipped {kind.value} {key}: {reason}")
+    else:
+        check_targets(psettings.targets, desired, live, store=settings.name)
+        plan = build_plan(desired, live, psettings, store=_store_ref(settings, live))
+        click.echo(_plan_text(plan))
+        if plan.refused:
+            raise refusal(plan) or PlanError("a guard refused the plan")
+        if plan.is_empty:
+            from wcsync.engine.model import ApplyResult
+
+            _write_report(ApplyResult(), options.report_file)  # CI may always expect the file
+            return 0
+        if not _approved(options.auto_approve):
+            status("Apply cancelled: nothing was written.")
+            return 1
+    writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
+    client.stats.bounds["write"] = write_bound(plan)
+    with phase("write"):
         result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
                                progress=progress, already=already)
-        if result.refused is not None:
-            return _refused(result, options.report_file)
-        status("Re-reading the store to check convergence …")
-        diffs: list[str] = []
-        try:
-            after = await fetch_live_state(client)
-        except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
-            result.unproven = f"the store could not be re-read to check convergence: {err}"
-        else:
-            remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
-            result.convergence_errors = convergence_errors(remaining, result)
-            diffs = perpetual(remaining, result)
+    if result.refused is not None:
+        return _refused(result, options.report_file)
+    status("Re-reading the store to check convergence …")
+    diffs: list[str] = []
+    try:
+        with phase("verify"):
+            after = await fetch_live_state(client, skus=skus)
+    except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
+        result.unproven = f"the store could not be re-read to check convergence: {err}"
+    else:
+        remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
+        result.convergence_errors = convergence_errors(remaining, result)
+        diffs = perpetual(remaining, result)
     _report(result, options.report_file, perpetual=diffs)
     return result.exit_code
 

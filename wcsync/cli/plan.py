@@ -34,6 +34,7 @@ from wcsync.errors import CatalogError, ConfigError, WcsyncError
 from wcsync.render import FORMATS, render, render_json
 from wcsync.render.escape import visible
 from wcsync.settings import StoreSettings
+from wcsync.store.budget import RequestStats
 
 
 class FetchProgress:
@@ -118,6 +119,7 @@ def make_plan(
     overrides: Overrides = Overrides(),
     env: Mapping[str, str] | None = None,
     progress: FetchProgress | None = None,
+    stats: RequestStats | None = None,
 ) -> Plan:
     """Project + catalogue + live store → ``Plan``. Raises ``WcsyncError`` subclasses (catalogue errors with
     diagnostics, store errors); a plan refused by a guard is returned with ``refused`` set
@@ -125,6 +127,7 @@ def make_plan(
     from wcsync.catalog import load_catalog
     from wcsync.catalog.project import load_project, plan_settings, resolve_store
     from wcsync.core.planner import build_plan
+    from wcsync.store.fetch import catalogue_skus
 
     env = os.environ if env is None else env
     directory = Path(project_dir)
@@ -154,7 +157,7 @@ def make_plan(
         )
     desired = loaded.desired
     _status(progress, f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = asyncio.run(_fetch(settings, progress))
+    live = asyncio.run(_fetch(settings, progress, stats, catalogue_skus(desired)))
     check_targets(overrides.targets, desired, live, store=settings.name)
     _status(progress, "Planning …")
     ref = StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
@@ -184,15 +187,18 @@ def _status(progress: FetchProgress | None, message: str) -> None:
         progress.status(message)
 
 
-async def _fetch(settings: StoreSettings, progress: FetchProgress | None) -> Any:
+async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats: RequestStats | None = None,
+                 skus: frozenset[str] | None = None) -> Any:
     from wcsync.cli.connect import open_client
     from wcsync.store.fetch import fetch_live_state
 
     callback = progress.update if progress is not None else None
     notify = progress.status if progress is not None else None
     async with open_client(settings, progress=callback, notify=notify) as client:
+        if stats is not None:  # the caller reads the request counts and bounds afterwards
+            client.stats = stats
         try:
-            return await fetch_live_state(client, progress=callback)
+            return await fetch_live_state(client, progress=callback, skus=skus)
         finally:
             if progress is not None:
                 progress.finish()
@@ -245,6 +251,8 @@ def _write_plan_file(path: str, plan: Plan) -> None:
 @click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
 @click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
 @click.option("--allow-price-drops", is_flag=True, help="Override the max_price_drop_percent guard.")
+@click.option("--stats", "show_stats", is_flag=True,
+              help="Print the requests sent per phase and their lower bound on stderr.")
 @debug_option
 def plan(
     project_dir: str,
@@ -257,6 +265,7 @@ def plan(
     allow_deletes: bool,
     allow_changes: bool,
     allow_price_drops: bool,
+    show_stats: bool,
     debug: bool,
 ) -> None:
     """Show what `wcsync apply` would change in the store.
@@ -272,9 +281,10 @@ def plan(
         targets=split_targets(targets),
     )
     progress = FetchProgress.for_stderr()
+    stats = RequestStats()
     try:
         result = make_plan(
-            project_dir, store=store, store_url=store_url, overrides=overrides, progress=progress
+            project_dir, store=store, store_url=store_url, overrides=overrides, progress=progress, stats=stats
         )
     except CatalogError as err:
         progress.finish()
@@ -290,6 +300,8 @@ def plan(
         abort(
             f"unexpected {type(exc).__name__}: {exc} — run again with --debug for the traceback, and report it"
         )
+    if show_stats:
+        status(stats.summary())
     if out:
         try:
             _write_plan_file(out, result)

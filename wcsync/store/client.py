@@ -21,6 +21,7 @@ from wcsync.settings import URL_CREDENTIALS_HINT, StoreSettings, url_has_credent
 from wcsync.store import failures
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
+from wcsync.store.budget import RequestStats
 from wcsync.store.concurrent import gather_all
 from wcsync.store.errors import (
     NotWordPressError,
@@ -93,6 +94,11 @@ class WooClient:
         self.notify = notify
         #: every HTTP attempt made (retries included)
         self.attempts = 0
+        #: the same attempts per phase (read, write, verify), and the run's lower bounds (``--stats``)
+        self.stats = RequestStats()
+        #: what the first full read learned about the store (a ``wcsync.store.probe.StoreInfo`` with its
+        #: version): a later re-read of the same client (the convergence check) does not ask again
+        self.store_info: Any = None
         self._read_timeout = httpx.Timeout(
             connect=settings.connect_timeout, read=settings.read_timeout, write=settings.read_timeout, pool=None
         )
@@ -262,6 +268,7 @@ class WooClient:
             reason = ""
             async with self.limiter.slot() as epoch:
                 self.attempts += 1
+                self.stats.count()
                 try:
                     built = self._http.build_request(
                         info.method, url, params=wire_params(info.params), json=json, timeout=timeout

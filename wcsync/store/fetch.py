@@ -3,12 +3,15 @@ resources (by SKU or slug) when apply must resolve an unknown outcome.
 
 Requests for a full fetch (P products, V variations, A global attributes):
 
-    GET /wp-json/ (unauthenticated) + GET system_status                       store checks, version
+    GET variations?per_page=1&_fields=id + GET system_status                   store checks, version
+    (not again when the same client read the store before: the convergence check re-uses what it learned)
+    (the REST index ``GET /wp-json/``, unauthenticated, only when that probe fails: see ``probe_store``)
     categories, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
-    products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1)
+    products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1), unless the catalogue's SKUs
+                are all held live (``skus``)
     trashed variations: one ``status=trash`` list per variable product in the trash or restored before (none
                 when there is no such product)
-    variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, seen in the REST index routes),
+    variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, answered the probe),
                 else ⌈n/100⌉ per variable product, concurrently
 
 Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares.
@@ -17,12 +20,14 @@ Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
-from wcsync.core.records import LiveResource, LiveState
+from wcsync.core.records import DesiredState, LiveResource, LiveState
 from wcsync.store import wire
+from wcsync.store.budget import read_bound
 from wcsync.store.client import Progress, WooClient
 from wcsync.store.concurrent import first_error, gather_all
 from wcsync.store.lock import is_lock_product
@@ -33,9 +38,17 @@ SKU_CHUNK = 100
 PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 
-async def fetch_live_state(client: WooClient, *, progress: Progress | None = None) -> LiveState:
-    """Everything wcsync compares, read concurrently (bounded by the client's limiter)."""
-    info = await probe_store(client, version=False)
+async def fetch_live_state(
+    client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None
+) -> LiveState:
+    """Everything wcsync compares, read concurrently (bounded by the client's limiter).
+
+    ``skus``: every SKU the catalogue wants (products and variations, ``catalogue_skus``). When given and the
+    store's products and variations already hold every one of them, the trash cannot change the plan (no
+    SKU is to be restored from it, no create can collide with it) and is not read. None: always read it.
+    """
+    known: StoreInfo | None = client.store_info
+    info = known if known is not None else await probe_store(client, version=False)
 
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
         return await client.list_all(path, fields=wire.wire_fields(kind), progress=progress)
@@ -53,7 +66,7 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
     product_fields = wire.wire_fields(Kind.PRODUCT)
     with first_error():
         async with asyncio.TaskGroup() as group:
-            version_task = group.create_task(wc_version(client))
+            version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
             categories_task = group.create_task(taxonomy("products/categories", Kind.CATEGORY))
             tags_task = group.create_task(taxonomy("products/tags", Kind.TAG))
             shipping_task = group.create_task(taxonomy("products/shipping_classes", Kind.SHIPPING_CLASS))
@@ -61,21 +74,28 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
             products_task = group.create_task(
                 client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
             )
-            trash_task = group.create_task(
-                client.list_all("products", {"status": "trash"}, fields=product_fields, progress=progress,
-                            label="products (trash)")
-            )
             variations_task = group.create_task(
                 client.list_all("variations", fields=wire.wire_fields(Kind.VARIATION), progress=progress)
                 if info.has_store_variations
                 else _nothing()
             )
+
+            async def trash() -> list[dict[str, Any]] | None:
+                if skus is not None and info.has_store_variations:
+                    held = [*(await products_task), *(await variations_task)]
+                    if not _missing(skus, held):
+                        return None
+                return await client.list_all("products", {"status": "trash"}, fields=product_fields,
+                                             progress=progress, label="products (trash)")
+
+            trash_task = group.create_task(trash())
     categories, tags, shipping = categories_task.result(), tags_task.result(), shipping_task.result()
     attributes, terms = attributes_task.result()
     product_bodies, trash_bodies = products_task.result(), trash_task.result()
     # the apply lock (wcsync.store.lock) is a private product the store holds for wcsync: never planned
+    trash_read = trash_bodies is not None
     product_bodies = [b for b in product_bodies if not is_lock_product(b)]
-    trash_bodies = [b for b in trash_bodies if not is_lock_product(b)]
+    trash_bodies = [b for b in trash_bodies or [] if not is_lock_product(b)]
     variation_bodies = variations_task.result()
     if not info.has_store_variations:
         variation_bodies = await _variations_per_parent(client, product_bodies, progress)
@@ -93,7 +113,7 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
         wire.variation(b, slugs, parent_id=b.get("parent_id"), parent_sku=parent_skus.get(b.get("parent_id") or 0))
         for b in trashed_variation_bodies
     ]
-    return LiveState(
+    state = LiveState(
         wc_version=version_task.result(),
         attributes=tuple(attributes),
         terms=tuple(terms),
@@ -105,6 +125,24 @@ async def fetch_live_state(client: WooClient, *, progress: Progress | None = Non
         trashed_products=tuple(trashed),
         trashed_variations=tuple(trashed_variations),
     )
+    client.stats.store_variations = info.has_store_variations
+    client.stats.bound(read_bound(state, store_variations=info.has_store_variations, trash=trash_read,
+                                  checks=known is None))
+    client.store_info = StoreInfo(namespaces=info.namespaces, has_store_variations=info.has_store_variations,
+                                  wc_version=state.wc_version)
+    return state
+
+
+def catalogue_skus(desired: DesiredState) -> frozenset[str]:
+    """Every SKU the catalogue wants: its products' and its variations' own (compared case-insensitively)."""
+    own = (v.fields.get("sku") for v in desired.variations)
+    return frozenset(sku_key(s) for s in (*(p.key for p in desired.products), *own)
+                     if isinstance(s, str) and sku_key(s))
+
+
+def _missing(skus: Collection[str], held: Iterable[dict[str, Any]]) -> bool:
+    have = {sku_key(b.get("sku")) for b in held if isinstance(b.get("sku"), str)}
+    return any(sku_key(s) not in have for s in skus)
 
 
 #: meta row WordPress adds when it trashes a post; it stays after a restore (05#135, 11#21)
@@ -140,6 +178,10 @@ async def _trashed_variations(client: WooClient, parents: Sequence[int]) -> list
 
 def _silent(path: str, done: int, total: int) -> None:
     return None
+
+
+async def _known(version: str | None) -> str | None:
+    return version
 
 
 async def _nothing() -> list[dict[str, Any]]:
@@ -266,4 +308,4 @@ async def _reread_terms(client: WooClient, keys: list[str]) -> list[LiveResource
     ]
 
 
-__all__ = ["StoreInfo", "fetch_live_state", "reread", "reread_variations_of"]
+__all__ = ["StoreInfo", "catalogue_skus", "fetch_live_state", "reread", "reread_variations_of"]

@@ -1,0 +1,43 @@
+"""``benchmarks/bench_vs_raw.py`` (issue 14) runs end to end at a tiny size without latency, and every request
+count it reports — the server's own counters, for wcsync and for the raw batch script — equals the bound it
+computes, and wcsync's own ``--stats`` line agrees. No timing is asserted."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def test_bench_vs_raw_counts_equal_their_bounds(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("bench_vs_raw_smoke", BENCH / "bench_vs_raw.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    code = module.main(["--products", "120", "--scale", "0"])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    rows = {}
+    for line in out.splitlines():
+        found = re.match(r"(create|price change|no-op apply|plan)\s{2,}.*?(\d+) / (\d+)\s+(\d+) / (\d+)\s*$", line)
+        if found:
+            rows[found.group(1)] = tuple(int(g) for g in found.groups()[1:])
+    # (raw requests, wcsync requests, raw bound, wcsync bound)
+    assert set(rows) == {"create", "price change", "no-op apply", "plan"}
+    for step, (raw, mine, raw_bound, mine_bound) in rows.items():
+        assert (raw, mine) == (raw_bound, mine_bound), step
+    # the raw script: 1 empty page + 2 batches; 2 pages + 2 batches; 2 pages; 2 pages
+    assert [rows[s][0] for s in ("create", "price change", "no-op apply", "plan")] == [3, 4, 2, 2]
+    for step in ("create", "price change", "no-op apply", "plan"):
+        line = next(ln for ln in out.splitlines() if ln.startswith(f"wcsync --stats, {step}: "))
+        total = re.search(r"total (\d+) \(bound (\d+), 1\.00×\)", line)
+        assert total is not None, line
+        assert int(total.group(1)) == rows[step][1]
