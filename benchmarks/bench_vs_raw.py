@@ -156,7 +156,8 @@ def serve(argv: list[str]) -> None:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", args.port))
     sock.listen(2048)
-    app = ModelMiddleware(build_asgi(args.db, wc_version=args.wc_version), Model(), scale=args.scale,
+    store = build_asgi(args.db, wc_version=args.wc_version, control_token=os.environ.get("WCSYNC_SANDBOX_TOKEN") or None)
+    app = ModelMiddleware(store, Model(), scale=args.scale,
                           workers=args.workers)
     print(f"wcsync sandbox (latency model): WooCommerce {args.wc_version} store {args.db} at "
           f"http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)

@@ -87,9 +87,9 @@ def test_a_default_for_a_non_variation_attribute_is_refused(shop: Path) -> None:
 
 
 def test_a_slug_longer_than_200_characters_is_refused(shop: Path) -> None:
-    # WooCommerce cuts it to 200 (10#22); a derived slug counts its %-encoded letters
+    # WooCommerce cuts it to 200 (10#22). A slug derived from a long name is cut the same way by the catalogue
+    # (wcsync.core.slugs, whole characters in their %-encoded form), so it converges and is no error
     edit(shop, M, "    name: Mug\n", "    name: Mug\n    slug: " + "m" * 250 + "\n")
     edit(shop, "catalog/tags.yaml", "- name: Winter\n", "- name: Winter\n- name: " + "帽" * 30 + "\n")
     found = [e for e in errors(shop) if "cuts slugs to 200" in e]
-    assert [e.split(": ", 1)[0] for e in found] == ["catalog/products/mugs.yaml:4:11", "catalog/tags.yaml:2:9"]
-    assert "tag slug '%e5%b8%bd" in found[1] and "is 270 characters long" in found[1]
+    assert [e.split(": ", 1)[0] for e in found] == ["catalog/products/mugs.yaml:4:11"]

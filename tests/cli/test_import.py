@@ -314,6 +314,7 @@ def test_meta_survives_the_round_trip_when_the_store_returns_marks_php_shaped(tm
     assert "bookkeeping" not in result.stderr
     declared = (project / "catalog" / "meta-fields.yaml").read_text(encoding="utf-8")
     assert "key: gtin" in declared and "key: care_instructions" in declared
-    assert "meta:" in (project / "catalog" / "products" / "apron-canvas.yaml").read_text(encoding="utf-8")
+    [apron] = (project / "catalog" / "products").rglob("apron-canvas.yaml")  # in its first category's folder
+    assert "meta:" in apron.read_text(encoding="utf-8")
     plan = invoke("plan", "--project", str(project), "--store-url", f"sandbox:{db}", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
