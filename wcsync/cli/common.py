@@ -6,6 +6,7 @@ Artifacts (plans, schemas, JSON) go to stdout; status, progress and errors go to
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -91,3 +92,20 @@ store_url_option = click.option(
     help="Store URL (https://…, or sandbox:PATH), instead of a named store; credentials from "
     "WCSYNC_CONSUMER_KEY / WCSYNC_CONSUMER_SECRET.",
 )
+
+
+def listen_socket(host: str, port: int, *, backlog: int, hint: str) -> socket.socket:
+    """A bound, listening TCP socket (bound here so that port 0 picks a free port and the log can name it);
+    a failure aborts with ``hint`` (what to pick instead)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on accepted sockets whose proto says TCP; with
+    # proto 0 every response on a kept-alive connection waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(backlog)
+    except OSError as err:
+        sock.close()
+        abort(f"cannot listen on {host}:{port}: {err.strerror} — {hint}")
+    return sock

@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from wcsync.cli.common import abort, fail, status
+from wcsync.cli.common import abort, fail, listen_socket, status
 
 DEFAULT_DB = ".wcsync/sandbox.db"
 
@@ -95,17 +95,7 @@ def fault_config(
 
 
 def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on accepted sockets whose proto says TCP; with
-    # proto 0 every response on a kept-alive connection waits ~40 ms for the client's delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as err:
-        sock.close()
-        abort(f"cannot listen on {host}:{port}: {err.strerror} — pick another --port (0 picks a free one)")
-    sock.listen(2048)
+    sock = listen_socket(host, port, backlog=2048, hint="pick another --port (0 picks a free one)")
     sock.set_inheritable(True)
     return sock
 

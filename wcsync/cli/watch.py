@@ -7,7 +7,6 @@ stderr. Stop it with Ctrl-C or SIGTERM: what is pending is checked before it exi
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from wcsync.cli.common import (
     abort,
     debug_option,
     fail,
+    listen_socket,
     project_option,
     status,
     store_option,
@@ -89,7 +89,7 @@ def watch(project_dir: str, store: str | None, store_url: str | None, listen: st
     checker = DriftChecker(project_dir, settings, open_client, ref=ref)
     watcher = Watcher(state, checker, sinks, store=settings.name, window=window, log=_log)
     app = create_receiver(secret, state, watcher, _log)
-    sock = _bind(host, port)
+    sock = listen_socket(host, port, backlog=128, hint="pick another --listen address or port")
     bound = sock.getsockname()[1]
     catalogue = f"{Path(project_dir).resolve()}" + (f" at {ref}" if ref else "")
     _log(f"store {settings.name}; catalogue {catalogue}; state {state.describe()}; window {window:g}s; "
@@ -100,17 +100,3 @@ def watch(project_dir: str, store: str | None, store_url: str | None, listen: st
     finally:
         sock.close()
         state.close()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    """The listening socket (bound here so that port 0 picks a free port and the log names it)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-        sock.listen(128)
-    except OSError as err:
-        sock.close()
-        abort(f"cannot listen on {host}:{port}: {err.strerror} — pick another --listen address or port")
-    return sock
