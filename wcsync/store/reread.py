@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
 from wcsync.engine.model import Op, WriteOp
 from wcsync.store.client import WooClient
@@ -86,8 +87,8 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
 async def _products_by_sku(client: WooClient, ops: Sequence[WriteOp], status: str) -> dict[str, Found]:
     skus = sorted({op.key for op in ops})
     rows = await client.list_all("products", {"sku": ",".join(skus), "status": status})
-    by_sku = {str(r.get("sku") or "").strip().lower(): r for r in rows if r.get("type") != "variation"}
-    return {op.key: _found(row) for op in ops if (row := by_sku.get(op.key.strip().lower())) is not None}
+    by_sku = {sku_key(r.get("sku")): r for r in rows if r.get("type") != "variation"}
+    return {op.key: _found(row) for op in ops if (row := by_sku.get(sku_key(op.key))) is not None}
 
 
 async def _reread_by_id(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -> dict[str, Found]:
@@ -122,9 +123,9 @@ def _combo(attrs: Any) -> set[tuple[str, str]]:
 
 
 def _match_variation(op: WriteOp, rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    sku = str(op.payload.get("sku") or "").strip().lower()
+    sku = sku_key(op.payload.get("sku"))
     if sku:
-        return next((r for r in rows if str(r.get("sku") or "").strip().lower() == sku), None)
+        return next((r for r in rows if sku_key(r.get("sku")) == sku), None)
     if op.id:
         return next((r for r in rows if r.get("id") == op.id), None)
     wanted = _combo(op.payload.get("attributes"))

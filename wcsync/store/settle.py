@@ -29,7 +29,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from wcsync.core.canonical import php_json
+from wcsync.core.canonical import php_json, sku_key
 from wcsync.core.fields import MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.engine.model import Op, WriteOp
@@ -155,11 +155,11 @@ def _same(name: str, sent: Any, got: Any) -> bool:
         return sent == (got is True or got in ("1", "yes", "true"))
     if isinstance(sent, int) or name in {"stock_quantity", "low_stock_amount", "menu_order", "parent"}:
         return _int(sent) == _int(got)
-    return _scalar(sent) == _scalar(got) if not isinstance(sent, (dict, list)) else _php(sent) == _php(got)
+    return _scalar(sent) == _scalar(got) if not isinstance(sent, (dict, list)) else php_json(sent) == php_json(got)
 
 
 def _same_sku(sent: Any, got: Any) -> bool:
-    return str(sent or "").strip().lower() == str(got or "").strip().lower()
+    return sku_key(str(sent or "")) == sku_key(str(got or ""))
 
 
 def _same_meta(sent: Any, got: Any) -> bool:
@@ -185,10 +185,6 @@ def _meta(value: Any) -> Any:
         return "1" if value else ""
     if isinstance(value, (int, float, Decimal)):
         return _scalar(value)
-    return _php(value)
-
-
-def _php(value: Any) -> Any:
     return php_json(value)
 
 
