@@ -24,10 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import ssl
-import threading
-import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +33,8 @@ from typing import Any
 import httpx
 import pytest
 from hypothesis import settings as hypothesis_settings
+
+from tests.threaded import ThreadedUvicorn
 
 # CI (CI=true) runs property tests on a fixed sequence of examples, so a submission's CI cannot fail on an
 # example no earlier run saw; local runs keep exploring new examples (and remember failures).
@@ -237,41 +236,6 @@ class RunningSandbox:
         return values
 
 
-class _ThreadedUvicorn:
-    """uvicorn serving ``app`` on a socket we bound ourselves (so the port is known before it starts)."""
-
-    def __init__(self, app: Any, ssl: dict[str, str]) -> None:
-        import uvicorn
-
-        # IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted connections (else ~40 ms per kept-alive request)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(128)
-        self.port: int = self.sock.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            log_config=None,
-            timeout_graceful_shutdown=1,
-            **ssl,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox server did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-        self.sock.close()
-
-
 @pytest.fixture(scope="session")
 def sandbox_tls_files(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A CA and a server certificate for 127.0.0.1/localhost (one set per test worker)."""
@@ -293,7 +257,7 @@ def sandbox_server_factory(tmp_path: Path, sandbox_tls_files: Any) -> Iterator[S
     from wcsync.sandbox.keys import ensure_key
     from wcsync.sandbox.server import build_asgi
 
-    running: list[_ThreadedUvicorn] = []
+    running: list[ThreadedUvicorn] = []
 
     def start(
         db_path: Path | None = None,
@@ -317,7 +281,7 @@ def sandbox_server_factory(tmp_path: Path, sandbox_tls_files: Any) -> Iterator[S
             if tls
             else {}
         )
-        server = _ThreadedUvicorn(app, ssl)
+        server = ThreadedUvicorn(app, ssl)
         running.append(server)
         scheme = "https" if tls else "http"
         return RunningSandbox(

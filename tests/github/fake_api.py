@@ -25,6 +25,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.threaded import ThreadedUvicorn
+
 DOCS = "https://docs.github.com/rest"
 BODY_LIMIT = 65_536
 REPO_ID = 4242
@@ -288,28 +290,8 @@ class Served:
     """The fake served by uvicorn on 127.0.0.1 (an OS-picked port) in a thread."""
 
     def __init__(self, fake: FakeGitHub) -> None:
-        import socket
-        import threading
-        import time
-
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        fake.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        config = uvicorn.Config(create_app(fake), log_level="warning", access_log=False, lifespan="off",
-                                log_config=None, timeout_graceful_shutdown=1)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the fake GitHub API did not start")
-            time.sleep(0.01)
+        self._server = ThreadedUvicorn(create_app(fake), what="the fake GitHub API")
+        fake.base_url = f"http://127.0.0.1:{self._server.port}"
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-        self.sock.close()
+        self._server.stop()
