@@ -47,7 +47,7 @@ from urllib.parse import parse_qs
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from netbench import SandboxServer, ceil_div, list_bound, table  # noqa: E402
+from netbench import SandboxServer, ceil_div, list_bound, run_on_loopback, table  # noqa: E402
 
 CONTROL_PREFIX = "/__sandbox/"
 DESCRIPTION = ("Benchmark product description. " * 10)[:300]
@@ -137,9 +137,7 @@ class ModelMiddleware:
 
 def serve(argv: list[str]) -> None:
     """The sandbox behind the latency model, like ``netbench.serve`` (plain HTTP, ``TCP_NODELAY``)."""
-    import socket
 
-    import uvicorn
 
     from wcsync.sandbox.server import build_asgi
 
@@ -151,18 +149,9 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.listen(2048)
     store = build_asgi(args.db, wc_version=args.wc_version, control_token=os.environ.get("WCSYNC_SANDBOX_TOKEN") or None)
-    app = ModelMiddleware(store, Model(), scale=args.scale,
-                          workers=args.workers)
-    print(f"wcsync sandbox (latency model): WooCommerce {args.wc_version} store {args.db} at "
-          f"http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
-    uvicorn.Server(config).run(sockets=[sock])
+    app = ModelMiddleware(store, Model(), scale=args.scale, workers=args.workers)
+    run_on_loopback(app, args.port, f"wcsync sandbox (latency model): WooCommerce {args.wc_version} store {args.db}")
 
 
 # -- the catalogue, both ways -------------------------------------------------------------------------------

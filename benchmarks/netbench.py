@@ -164,9 +164,6 @@ def store_settings(server: SandboxServer, *, concurrency: int = 4, **extra: Any)
 def serve(argv: list[str] | None = None) -> None:
     """Serve the sandbox like ``wcsync sandbox serve`` (plain HTTP, 127.0.0.1), with ``TCP_NODELAY``."""
     import argparse
-    import socket
-
-    import uvicorn
 
     from wcsync.sandbox.faults import FaultConfig
     from wcsync.sandbox.server import build_asgi
@@ -177,20 +174,29 @@ def serve(argv: list[str] | None = None) -> None:
     parser.add_argument("--wc-version", default="11.0.1")
     parser.add_argument("--latency", type=float, default=0.0)
     args = parser.parse_args(argv)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # accepted connections inherit it; asyncio only sets it itself when proto == IPPROTO_TCP
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.listen(2048)
     app = build_asgi(
         args.db,
         wc_version=args.wc_version,
         faults=FaultConfig(latency_ms=args.latency),
         control_token=os.environ.get("WCSYNC_SANDBOX_TOKEN") or None,
     )
-    print(f"wcsync sandbox (benchmark): WooCommerce {args.wc_version} store {args.db} at "
-          f"http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
+    run_on_loopback(app, args.port, f"wcsync sandbox (benchmark): WooCommerce {args.wc_version} store {args.db}")
+
+
+def run_on_loopback(app: Any, port: int, label: str) -> None:
+    """Serve ``app`` with uvicorn on 127.0.0.1:``port`` (0: a free one) until stopped, with ``TCP_NODELAY``;
+    ``label`` and the URL go to stderr, where ``SandboxServer`` reads them."""
+    import socket
+
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # accepted connections inherit it; asyncio only sets it itself when proto == IPPROTO_TCP
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(2048)
+    print(f"{label} at http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
     uvicorn.Server(config).run(sockets=[sock])
 
