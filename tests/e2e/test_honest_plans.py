@@ -5,6 +5,7 @@ prints the whole plan in every format and exits 1, and a saved plan applied twic
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,7 @@ def test_the_same_saved_plan_applied_twice_exits_0_both_times(tmp_path: Path, sa
     assert "Apply: 0 applied, 3 already applied." in second.stderr
     assert "stale" not in second.stderr
     # stale still means "changed since planning into something else"
+    time.sleep(1.1)  # WooCommerce's date_modified has one-second resolution: the edit must move it past the plan's
     with sandbox_server.client() as client:
         mug = _product(sandbox_server, "MUG")
         client.put(f"{API}/products/{mug['id']}", json={"regular_price": "30.00"}).raise_for_status()
