@@ -8,6 +8,7 @@ These models are also the source of the JSON Schemas in ``schemas/`` (``wcsync s
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -91,6 +92,35 @@ def _check_sku(v: str) -> str:
     return v
 
 
+_GTIN = re.compile(r"^[0-9-]*X?$")
+
+
+def _check_gtin(v: str | None) -> str | None:
+    """WooCommerce keeps only digits, ``-`` and a final ``X`` of a ``global_unique_id`` (``set_global_unique_id``)
+    and nothing longer than its SKU column holds."""
+    if v is None:
+        return v
+    if not _GTIN.fullmatch(v):
+        raise ValueError(f"global_unique_id {v!r} is not a GTIN, UPC, EAN or ISBN — write digits (dashes and a final X allowed), like \"04006381333931\"; quote it so a leading zero stays")
+    if len(v) > SKU_MAX:
+        raise ValueError(f"global_unique_id of {len(v):,} characters, more than the {SKU_MAX} WooCommerce keeps — shorten it")
+    return v
+
+
+def _gtin_text(v: Any) -> Any:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        raise ValueError(f"global_unique_id {v!r} is a number, which loses its leading zeros — write it in quotes (\"0…\" keeps them)")
+    return v
+
+
+Gtin = Annotated[
+    str | None,
+    BeforeValidator(_gtin_text),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _GTIN.pattern}, {"type": "null"}],
+                    "description": "GTIN, UPC, EAN or ISBN (global_unique_id), unique across products and variations; quote it to keep leading zeros; null clears"}),
+]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -151,6 +181,12 @@ class VariationFields(Model):
 class MatrixOverride(VariationFields):
     when: dict[str, Option] = Field(min_length=1, description="attribute → option; all must match")
     sku: str | None = None
+    global_unique_id: Gtin = None
+
+    @field_validator("global_unique_id")
+    @classmethod
+    def _gtin(cls, v: str | None) -> str | None:
+        return _check_gtin(v)
 
 
 class VariationMatrix(VariationFields):
@@ -160,6 +196,7 @@ class VariationMatrix(VariationFields):
 
 class Variation(VariationFields):
     sku: str | None = None
+    global_unique_id: Gtin = None
     attributes: dict[str, Option] = Field(default_factory=dict, description="attribute → option")
 
     @field_validator("sku")
@@ -167,11 +204,17 @@ class Variation(VariationFields):
     def _sku(cls, v: str | None) -> str | None:
         return _check_sku(v) if v else v
 
+    @field_validator("global_unique_id")
+    @classmethod
+    def _gtin(cls, v: str | None) -> str | None:
+        return _check_gtin(v)
+
 
 class Product(Model):
     """One product file (or one item of a ``products:`` list)."""
 
     sku: str = Field(min_length=1, max_length=SKU_MAX)
+    global_unique_id: Gtin = None
     name: str = Field(min_length=1)
     slug: str | None = None  # longer than 200: reported by the product checks (WooCommerce cuts it)
     type: ProductType = "simple"
@@ -220,6 +263,11 @@ class Product(Model):
     @classmethod
     def _sku(cls, v: str) -> str:
         return _check_sku(v)
+
+    @field_validator("global_unique_id")
+    @classmethod
+    def _gtin(cls, v: str | None) -> str | None:
+        return _check_gtin(v)
 
     @field_validator("external_url")
     @classmethod
