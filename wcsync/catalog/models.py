@@ -101,15 +101,15 @@ def _check_gtin(v: str | None) -> str | None:
     if v is None:
         return v
     if not _GTIN.fullmatch(v):
-        raise ValueError(f"global_unique_id {v!r} is not a GTIN, UPC, EAN or ISBN — write digits (dashes and a final X allowed), like \"04006381333931\"; quote it so a leading zero stays")
+        raise ValueError(f"{v!r} is not a GTIN, UPC, EAN or ISBN — write digits (dashes and a final X allowed), like \"04006381333931\"; quote it so a leading zero stays")
     if len(v) > SKU_MAX:
-        raise ValueError(f"global_unique_id of {len(v):,} characters, more than the {SKU_MAX} WooCommerce keeps — shorten it")
+        raise ValueError(f"a GTIN of {len(v):,} characters, more than the {SKU_MAX} WooCommerce keeps — shorten it")
     return v
 
 
 def _gtin_text(v: Any) -> Any:
     if isinstance(v, int | float) and not isinstance(v, bool):
-        raise ValueError(f"global_unique_id {v!r} is a number, which loses its leading zeros — write it in quotes (\"0…\" keeps them)")
+        raise ValueError(f"{v!r} is a number, which drops leading zeros — write it in quotes, like \"{v}\" (with its leading zeros)")
     return v
 
 

@@ -35,6 +35,7 @@ class ResolvedProduct:
 class _Registry:
     skus: dict[str, tuple[str, Loc[Any], PathT]] = field(default_factory=dict)  # lower sku -> (sku, where)
     slugs: dict[str, Loc[Product]] = field(default_factory=dict)
+    gtins: dict[str, tuple[Loc[Any], PathT]] = field(default_factory=dict)  # gtin key -> where
 
 
 def _claim_sku(reg: _Registry, sku: str, loc: Loc[Any], sub: PathT, diags: list[Diagnostic]) -> bool:
@@ -48,6 +49,20 @@ def _claim_sku(reg: _Registry, sku: str, loc: Loc[Any], sub: PathT, diags: list[
         return False
     reg.skus[low] = (sku, loc, sub)
     return True
+
+
+def _claim_gtin(reg: _Registry, gtin: Any, loc: Loc[Any], sub: PathT, diags: list[Diagnostic]) -> None:
+    """A ``global_unique_id`` is unique across products and variations, like a SKU (WooCommerce refuses the
+    second holder, 11#108-109)."""
+    key = gtin.strip().casefold() if isinstance(gtin, str) else ""
+    if not key:
+        return
+    if key in reg.gtins:
+        first, fsub = reg.gtins[key]
+        line = first.doc.pos.of((*first.path, *fsub))[0]
+        diags.append(loc.diag(sub, f"duplicate global_unique_id '{gtin}' (also at {first.doc.file}:{line})", "a GTIN, UPC, EAN or ISBN is unique across products and variations (WooCommerce refuses the second one): change one of them"))
+        return
+    reg.gtins[key] = (loc, sub)
 
 
 class ProductResolver:
@@ -169,6 +184,7 @@ class ProductResolver:
         p = loc.model
         fs = p.model_fields_set
         _claim_sku(self.reg, p.sku, loc, ("sku",), self.diags)
+        _claim_gtin(self.reg, p.global_unique_id, loc, ("global_unique_id",), self.diags)
         self._type_rules(loc)
         attrs = self._attributes(loc)
         fields: dict[str, Any] = {"type": p.type}
@@ -220,6 +236,7 @@ class ProductResolver:
             if key in keys:
                 continue
             keys.add(key)
+            _claim_gtin(self.reg, m.values.get("global_unique_id"), loc, (*m.sub, "global_unique_id"), self.diags)
             sub = m.sub
             vfields = member_fields(m, lambda _n, v, _s=sub: self._shipping_class(loc, (*_s, "shipping_class"), v))
             line, col = loc.doc.pos.of((*loc.path, *m.sub))

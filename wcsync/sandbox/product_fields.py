@@ -301,12 +301,16 @@ def check_sku(conn: sqlite3.Connection, props: dict[str, Any], data: dict[str, A
 
 
 def check_gtin(conn: sqlite3.Connection, props: dict[str, Any], data: dict[str, Any], post_id: int | None) -> None:
-    """``global_unique_id`` (GTIN/UPC/EAN/ISBN): digits, ``-`` and a final ``X`` only; unique among live
-    products and variations, like the SKU (API notes §5.5)."""
+    """``global_unique_id`` (GTIN/UPC/EAN/ISBN), as ``WC_Product::set_global_unique_id`` sets it: characters
+    other than digits, ``-`` and ``X``/``x`` are dropped, an ``X`` anywhere but last is refused
+    (``product_invalid_global_unique_id_format``); unique among live products and variations, like the SKU
+    (11#108-111, API notes §5.5)."""
     if "global_unique_id" not in data:
         return
-    raw = re.sub(r"[^0-9X-]", "", as_str(data["global_unique_id"]).strip().upper())
-    value = raw[:-1].replace("X", "") + raw[-1:] if raw else ""
+    value = re.sub(r"[^0-9Xx-]", "", as_str(data["global_unique_id"]))
+    if value and not re.fullmatch(r"[0-9-]*[0-9Xx]?", value):
+        raise ApiError(400, "product_invalid_global_unique_id_format", "Invalid GTIN, UPC, EAN, or ISBN. The letter X "
+                       "is only valid as the final ISBN-10 check digit.")
     if value:
         row = conn.execute(
             "SELECT id FROM sb_posts WHERE json_extract(data, '$.global_unique_id') = ? AND status != 'trash' "

@@ -26,6 +26,7 @@ from wcsync.core.canonical import path_key
 from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, Kind
 from wcsync.core.plan import Action, Change, Plan, PlanSettings, StoreRef
 from wcsync.core.planner.context import PlanContext, make_compare_context, protected_map
+from wcsync.core.planner.gtins import check_taken_gtins
 from wcsync.core.planner.products import plan_products
 from wcsync.core.planner.skus import check_taken_skus
 from wcsync.core.planner.terms import plan_terms
@@ -124,6 +125,7 @@ def _run(
     plan_terms(ctx)
     ctx.drops = plan_products(ctx)
     check_taken_skus(ctx)
+    check_taken_gtins(ctx)
     ctx.managed_total = whole.managed_live if whole is not None else ctx.managed_live
     ctx.changes = _ordered(ctx.changes)
     return ctx
