@@ -120,11 +120,13 @@ def _body(kind: Kind, name: str, value: Any) -> dict[str, Any]:
     return payload.BUILDERS[kind](change, lambda k, key: 9)
 
 
-@pytest.mark.parametrize("spec", [s for s in ALL_SPECS if s.type in ("money", "decimal", "text", "html", "int", "dict")],
-                         ids=_ids([s for s in ALL_SPECS if s.type in ("money", "decimal", "text", "html", "int", "dict")]))
+#: scalar fields the payload maps by type (a variation's SKU is its key, sent as written)
+_SCALARS = [s for s in ALL_SPECS if s.type in ("money", "decimal", "text", "html", "int", "dict")
+            and (s.kind, s.name) != (Kind.VARIATION, "sku")]
+
+
+@pytest.mark.parametrize("spec", _SCALARS, ids=_ids(_SCALARS))
 def test_payload_sends_each_scalar_by_its_type(spec: FieldSpec) -> None:
-    if spec.kind is Kind.VARIATION and spec.name == "sku":
-        pytest.skip("the variation SKU is its key: sent as written")
     cleared = _body(spec.kind, spec.name, None)[spec.wire]
     if spec.type == "money":
         assert _body(spec.kind, spec.name, Decimal("45"))[spec.wire] == "45.00" and cleared == ""
@@ -273,3 +275,13 @@ def test_sandbox_serves_every_field_of_the_table(sandbox_app: Any) -> None:
     for kind, body in bodies.items():
         missing = {s.wire for s in TABLES[kind].values()} - set(body)
         assert not missing, f"the sandbox's {kind.value} lacks {sorted(missing)}"
+
+
+def test_references_compare_by_the_kind_the_table_names() -> None:
+    from wcsync.core import compare
+
+    for s in ALL_SPECS:
+        if s.ref is not None:
+            assert compare.codec_for(s.kind, s.name, s.type) is compare._SPECIAL[(s.kind, s.name)]
+    assert {k for k in compare._SPECIAL if k[0] is not None and k[1] in {s.name for s in ALL_SPECS if s.ref}} == {
+        (s.kind, s.name) for s in ALL_SPECS if s.ref is not None}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wcsync.core import canonical as c
+from wcsync.core.fields import TABLES
 from wcsync.core.kinds import Kind
 from wcsync.core.refs import LiveIndex, name_key, strip_pa
 from wcsync.core.slugs import slug_from_name
@@ -224,15 +225,12 @@ _SPECIAL: dict[tuple[Kind | None, str], Callable[..., Pair]] = {
     (None, "sku"): _same_both(lambda v: c.plain_text(v) or None, c.sku_key),
     (None, "tax_class"): _same_both(_tax_class),
     (None, "button_text"): _same_both(c.plain_title),
-    (Kind.PRODUCT, "shipping_class"): _ref_codec(Kind.SHIPPING_CLASS),
-    (Kind.VARIATION, "shipping_class"): _ref_codec(Kind.SHIPPING_CLASS),
-    (Kind.PRODUCT, "categories"): _refs_codec(Kind.CATEGORY),
-    (Kind.PRODUCT, "tags"): _refs_codec(Kind.TAG),
-    (Kind.PRODUCT, "upsells"): _refs_codec(Kind.PRODUCT),
-    (Kind.PRODUCT, "cross_sells"): _refs_codec(Kind.PRODUCT),
-    (Kind.PRODUCT, "grouped_products"): _refs_codec(Kind.PRODUCT),
-    (Kind.CATEGORY, "parent"): _ref_codec(Kind.CATEGORY),
 }
+# references compare by the natural key of the kind they point to (the field table's ``ref``)
+for _table in TABLES.values():
+    for _spec in _table.values():
+        if _spec.ref is not None:
+            _SPECIAL[(_spec.kind, _spec.name)] = (_refs_codec if _spec.type == "refs" else _ref_codec)(_spec.ref)
 for _k in _TERM_KINDS:
     _SPECIAL[(_k, "name")] = _same_both(c.term_name)
     _SPECIAL[(_k, "description")] = _same_both(c.term_html)
