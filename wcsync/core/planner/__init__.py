@@ -23,6 +23,7 @@ from typing import Any
 
 from wcsync.core import guards
 from wcsync.core.canonical import path_key
+from wcsync.core.fields import TABLES
 from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, Kind
 from wcsync.core.plan import Action, Change, Plan, PlanSettings, StoreRef
 from wcsync.core.planner.context import PlanContext, make_compare_context, protected_map
@@ -148,13 +149,9 @@ def _ordered(changes: list[Change]) -> list[Change]:
 
 # -- references --------------------------------------------------------------------------------------
 
+#: product and variation reference fields -> the kind they point to (the field table's ``ref``)
 _REF_FIELDS: dict[str, Kind] = {
-    "categories": Kind.CATEGORY,
-    "tags": Kind.TAG,
-    "upsells": Kind.PRODUCT,
-    "cross_sells": Kind.PRODUCT,
-    "grouped_products": Kind.PRODUCT,
-    "shipping_class": Kind.SHIPPING_CLASS,
+    s.name: s.ref for k in (Kind.PRODUCT, Kind.VARIATION) for s in TABLES[k].values() if s.ref is not None
 }
 
 
