@@ -16,6 +16,7 @@ from wcsync.catalog.taxonomy import Taxonomy, resolve_category, source_of
 from wcsync.catalog.templates import TemplateProblem, Templates
 from wcsync.catalog.variations import Member, RAttr, build_variations, member_fields, member_key
 from wcsync.catalog.yamlio import PathT
+from wcsync.core.canonical import sku_key
 from wcsync.core.fields import PRODUCT_FIELDS
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, Source
@@ -38,7 +39,7 @@ class _Registry:
 
 
 def _claim_sku(reg: _Registry, sku: str, loc: Loc[Any], sub: PathT, diags: list[Diagnostic]) -> bool:
-    low = sku.strip().lower()
+    low = sku_key(sku)
     if low in reg.skus:
         _, first, fsub = reg.skus[low]
         line = first.doc.pos.of((*first.path, *fsub))[0]
@@ -238,8 +239,8 @@ class ProductResolver:
                 continue
             out: set[str] = set()
             for i, ref in enumerate(getattr(p, name) or []):
-                hit = self.reg.skus.get(ref.strip().lower())
-                if hit is None and ref.strip().lower() in self.unparsed_skus:
+                hit = self.reg.skus.get(sku_key(ref))
+                if hit is None and sku_key(ref) in self.unparsed_skus:
                     continue  # declared in a file with a YAML error, already reported
                 if hit is not None and hit[2][:1] in (("variations",), ("variation_matrix",)):
                     parent = hit[1].model.sku
@@ -249,7 +250,7 @@ class ProductResolver:
                     known = [s for s, _, sub in self.reg.skus.values() if sub == ("sku",)]
                     self.diags.append(rp.loc.diag((name, i), f"{name} names unknown product SKU '{ref}'", suggestion_hint(ref, known, fallback="use the sku of a product in the catalogue")))
                     continue
-                if hit[0].lower() == p.sku.lower() and name == "grouped_products":
+                if sku_key(hit[0]) == sku_key(p.sku) and name == "grouped_products":
                     self.diags.append(rp.loc.diag((name, i), f"grouped product {p.sku} lists itself", "remove it from grouped_products"))
                     continue
                 out.add(hit[0])

@@ -10,6 +10,7 @@ import sqlite3
 import uuid
 from typing import Any
 
+from wcsync.core.canonical import sku_key
 from wcsync.sandbox import store
 from wcsync.sandbox.db import iso, next_id, now, unix
 from wcsync.sandbox.errors import ApiError, invalid_type, not_in_enum
@@ -286,7 +287,7 @@ def check_sku(conn: sqlite3.Connection, props: dict[str, Any], data: dict[str, A
     if "sku" not in data:
         return
     sku = sanitize_sku(as_str(data["sku"]))
-    if sku and len(sku) <= 100 and sku.casefold() != str(props.get("sku", "")).casefold():
+    if sku and len(sku) <= 100 and sku_key(sku) != sku_key(str(props.get("sku", ""))):
         holder = store.sku_holder(conn, sku, post_id, include_trash=False)
         if holder is not None:
             number = 1
@@ -322,7 +323,7 @@ def check_lookup(conn: sqlite3.Connection, sku: str) -> None:
         return
     row = conn.execute(
         "SELECT id FROM sb_posts WHERE sku_lower = ? AND status = 'trash' AND post_type IN ('product', "
-        "'product_variation') LIMIT 1", (sku.casefold(),)
+        "'product_variation') LIMIT 1", (sku_key(sku),)
     ).fetchone()
     if row is not None:
         raise ApiError(400, "woocommerce_rest_product_not_created",

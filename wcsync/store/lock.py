@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from wcsync.core.canonical import sku_key
 from wcsync.errors import StoreError
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed
@@ -56,7 +57,7 @@ def _utcnow() -> datetime:
 def is_lock_product(body: Mapping[str, Any]) -> bool:
     """A product body (any ``_fields``) that is the lock product."""
     sku = body.get("sku")
-    return isinstance(sku, str) and sku.casefold() == LOCK_SKU
+    return isinstance(sku, str) and sku_key(sku) == LOCK_SKU
 
 
 def describe_owner(env: Mapping[str, str] | None = None) -> str:

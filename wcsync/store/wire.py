@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from wcsync.core.canonical import sku_key
 from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, Mark
@@ -313,7 +314,7 @@ def variation(
     apart from an own SKU."""
     fields = record_fields(Kind.VARIATION, body, slugs)
     sku = _sku(body.get("sku"))
-    if sku is not None and parent_sku is not None and sku.lower() == parent_sku.strip().lower():
+    if sku is not None and parent_sku is not None and sku_key(sku) == sku_key(parent_sku):
         sku = None
     if "sku" in fields:
         fields["sku"] = sku
