@@ -20,6 +20,7 @@ from wcsync.core.canonical import sku_key
 from wcsync.core.fields import PRODUCT_FIELDS
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, Source
+from wcsync.core.refs import global_ref, is_global_ref, strip_pa
 from wcsync.core.slugs import decode_slug, encode_slug, encoded_length, sanitize_title, slug_from_name
 from wcsync.diagnostics import Diagnostic
 
@@ -94,7 +95,7 @@ class ProductResolver:
         out: list[RAttr] = []
         seen: set[str] = set()
         for i, a in enumerate(loc.model.attributes or []):
-            ga = self.tx.attributes.get(a.name.strip().lower()) or self.tx.attributes.get(a.name.strip().lower().removeprefix("pa_"))
+            ga = self.tx.attributes.get(a.name.strip().lower()) or self.tx.attributes.get(strip_pa(a.name.strip().lower()))
             if ga is not None:
                 options: list[str] = []
                 for j, o in enumerate(a.options):
@@ -105,9 +106,9 @@ class ProductResolver:
                         options.append(term)
                 ra = RAttr(ga.name, ga.slug, options, a.visible, a.variation)
             else:
-                if a.name.strip().lower().startswith("pa_") and "attributes" not in self.broken:
+                if is_global_ref(a.name.strip().lower()) and "attributes" not in self.broken:
                     # 'pa_…' names a global attribute (WooCommerce's taxonomy name): never a local one
-                    known = sorted({f"pa_{g.slug}" for g in self.tx.attributes.values()})
+                    known = sorted({global_ref(g.slug) for g in self.tx.attributes.values()})
                     self.diags.append(loc.diag(("attributes", i, "name"), f"unknown global attribute '{a.name}'", suggestion_hint(a.name, known, fallback="declare it in attributes.yaml")))
                 ra = RAttr(a.name, None, list(dict.fromkeys(a.options)), a.visible, a.variation)
             if ra.ref.lower() in seen:
@@ -194,7 +195,7 @@ class ProductResolver:
             defaults: dict[str, str] = {}
             for name, value in (p.default_attributes or {}).items():
                 low = name.strip().lower()
-                a = next((x for x in attrs if x.name.lower() == low or (x.slug and x.slug == low.removeprefix("pa_"))), None)
+                a = next((x for x in attrs if x.name.lower() == low or (x.slug and x.slug == strip_pa(low))), None)
                 if a is None:
                     self.diags.append(loc.diag(("default_attributes", name), f"default_attributes names '{name}', which is not an attribute of {p.sku}", suggestion_hint(name, [x.name for x in attrs]), key=True))
                     continue

@@ -18,6 +18,7 @@ from wcsync.catalog.yamlio import PathT
 from wcsync.core.canonical import sku_key
 from wcsync.core.fields import VARIATION_FIELDS
 from wcsync.core.kinds import variation_combo_key
+from wcsync.core.refs import attr_ref, global_ref
 from wcsync.diagnostics import Diagnostic
 
 
@@ -33,7 +34,7 @@ class RAttr:
 
     @property
     def ref(self) -> str:
-        return f"pa_{self.slug}" if self.slug else self.name
+        return attr_ref(self.slug, self.name)
 
     def option(self, value: str) -> str | None:
         low = value.strip().lower()
@@ -63,7 +64,7 @@ def _set_fields(m: VariationFields) -> dict[str, Any]:
 def _lookup(attrs: list[RAttr], name: str) -> RAttr | None:
     low = name.strip().lower()
     for a in attrs:
-        if a.name.lower() == low or (a.slug and (a.slug == low or f"pa_{a.slug}" == low)):
+        if a.name.lower() == low or (a.slug and (a.slug == low or global_ref(a.slug) == low)):
             return a
     return None
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from wcsync.core import canonical as c
 from wcsync.core.kinds import Kind
-from wcsync.core.refs import LiveIndex, name_key, strip_pa
+from wcsync.core.refs import LiveIndex, is_global_ref, name_key, strip_pa
 from wcsync.core.slugs import slug_from_name
 
 Pair = tuple[Any, Any]
@@ -148,7 +148,7 @@ def _attrs(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
         if live and isinstance(attr_id, int) and attr_id > 0:
             global_attr = ctx.index.by_id[Kind.ATTRIBUTE].get(attr_id)
             slug = strip_pa(global_attr.key or "") if global_attr else slug
-        elif live and (attr_id == 0 or not slug or not str(slug).startswith("pa_")) and attr_id is not None:
+        elif live and (attr_id == 0 or not slug or not is_global_ref(str(slug))) and attr_id is not None:
             slug = None  # a local attribute reports its name as slug (06#6)
         slug = strip_pa(str(slug)) if slug else None
         options = [str(o) for o in attr.get("options") or ()]
@@ -173,7 +173,7 @@ def _defaults(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
     for ref, option in dict(value or {}).items():
         ref_s = str(ref)
         opt = c.plain_text(option)
-        if ref_s.startswith("pa_"):
+        if is_global_ref(ref_s):
             if live:
                 cmp[ref_s.casefold()] = c.slug_key(opt)
                 shown[ref_s] = ctx.term_display_name(ref_s, opt)
@@ -189,7 +189,7 @@ def _defaults(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
 def _combo(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
     shown = {str(k): c.plain_text(v) for k, v in dict(value or {}).items()}
     cmp = sorted(
-        (k.casefold(), name_key(v) if k.startswith("pa_") else v) for k, v in shown.items()
+        (k.casefold(), name_key(v) if is_global_ref(k) else v) for k, v in shown.items()
     )
     return dict(sorted(shown.items())), cmp
 

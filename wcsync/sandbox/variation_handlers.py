@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from wcsync.core.canonical import sku_key
+from wcsync.core.refs import is_global_ref, strip_pa
 from wcsync.sandbox import product_fields, store, variations
 from wcsync.sandbox.db import iso, next_id, now, transaction
 from wcsync.sandbox.errors import invalid_param
@@ -67,8 +68,8 @@ def _attribute_filter(ctx: Ctx, rows: list[Any]) -> list[Any]:
 
 def _stored_value(ctx: Ctx, values: dict[str, Any], attribute: str) -> str:
     key = attribute
-    if attribute.startswith("pa_"):
-        found = ctx.conn.execute("SELECT id FROM sb_attributes WHERE slug = ?", (attribute[3:],)).fetchone()
+    if is_global_ref(attribute):
+        found = ctx.conn.execute("SELECT id FROM sb_attributes WHERE slug = ?", (strip_pa(attribute),)).fetchone()
         key = f"pa:{found['id']}" if found else attribute
     return str(values.get(key, ""))
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
+from wcsync.core.refs import strip_pa
 from wcsync.engine.model import Op, WriteOp
 from wcsync.store import endpoints
 from wcsync.store.client import WooClient
@@ -58,7 +59,7 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
         return found
     if kind is Kind.ATTRIBUTE:
         rows = await client.list_all(endpoints.ATTRIBUTES)
-        slugs = {str(r.get("slug") or "").removeprefix("pa_"): r for r in rows}
+        slugs = {strip_pa(str(r.get("slug") or "")): r for r in rows}
         return {op.key: _found(slugs[op.key]) for op in ops if op.key in slugs}
     rows = await client.list_all(endpoints.collection(kind, ops[0].parent_id))
     out: dict[str, Found] = {}

@@ -32,6 +32,7 @@ from wcsync.core.canonical import sku_key
 from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, Mark
+from wcsync.core.refs import global_ref, is_global_ref, strip_pa
 
 #: record field name -> WooCommerce wire name, where they differ
 WIRE_NAMES: dict[str, str] = {"upsells": "upsell_ids", "cross_sells": "cross_sell_ids", "meta": "meta_data"}
@@ -210,8 +211,8 @@ def attr_ref(item: Mapping[str, Any], slugs: AttributeSlugs) -> str:
         slug = slugs.get(attr_id)
         if slug is None:
             raw = item.get("slug")
-            slug = raw[3:] if isinstance(raw, str) and raw.startswith("pa_") else text(item.get("name")).lower()
-        return f"pa_{slug}"
+            slug = strip_pa(raw) if isinstance(raw, str) and is_global_ref(raw) else text(item.get("name")).lower()
+        return global_ref(slug)
     return text(item.get("name"))
 
 
@@ -224,7 +225,7 @@ def product_attributes(value: Any, slugs: AttributeSlugs) -> tuple[dict[str, Any
             {
                 "id": attr_id,
                 "name": text(item.get("name")),
-                "slug": attr_ref(item, slugs)[3:] if attr_id else None,
+                "slug": strip_pa(attr_ref(item, slugs)) if attr_id else None,
                 "options": tuple(text(o) for o in item.get("options") or ()),
                 "visible": boolean(item.get("visible")),
                 "variation": boolean(item.get("variation")),
@@ -349,7 +350,7 @@ def attribute_slug(value: Any) -> str | None:
     """``pa_color`` → ``color``."""
     if not isinstance(value, str) or not value:
         return None
-    return value[3:] if value.startswith("pa_") else value
+    return strip_pa(value)
 
 
 def attribute(body: Mapping[str, Any]) -> LiveResource:
