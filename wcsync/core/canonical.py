@@ -334,9 +334,6 @@ def meta_value(value: Any) -> Any:
     return str(value)
 
 
-_PHP_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
-
-
 def php_json(value: Any) -> Any:
     """A JSON value as PHP stores and returns it (``json_decode(…, true)`` then ``json_encode``, 11#1-4): an
     object becomes a PHP array, so ``{}`` comes back ``[]`` (nested too) and an object whose keys are exactly

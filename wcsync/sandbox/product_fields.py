@@ -10,7 +10,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from wcsync.core.canonical import sku_key
+from wcsync.core.canonical import php_json, sku_key
 from wcsync.sandbox import store
 from wcsync.sandbox.db import iso, next_id, now, unix
 from wcsync.sandbox.errors import ApiError, invalid_type, not_in_enum
@@ -220,24 +220,6 @@ def meta_value(value: Any) -> Any:
     if isinstance(value, dict | list):
         return php_json(value)
     return as_str(value)
-
-
-_PHP_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
-
-
-def php_json(value: Any) -> Any:
-    """A JSON value after PHP's ``json_decode(…, true)`` + ``json_encode``: objects become PHP arrays, whose
-    decimal-integer keys become integers, and an array whose keys are exactly 0, 1, … n-1 in order
-    (the empty one included) is encoded back as a JSON list. Nested scalars keep their JSON type."""
-    if isinstance(value, list):
-        return [php_json(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    keys = [int(k) if _PHP_INT_KEY.fullmatch(k) and -2**63 <= int(k) < 2**63 else k for k in value]
-    items = [php_json(v) for v in value.values()]
-    if keys == list(range(len(keys))):
-        return items
-    return {str(k): v for k, v in zip(keys, items, strict=True)}
 
 
 def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[Any]) -> None:
