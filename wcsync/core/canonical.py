@@ -98,6 +98,16 @@ def to_decimal(value: Any) -> Decimal | None:
         return None
 
 
+def to_int(value: Any) -> int | None:
+    """``7``, ``"7"`` → 7; ``None``/``""``/unparsable → None."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @_str_cached
 def money(value: Any) -> str | None:
     """Canonical money string: at least two decimals (``"45.00"``, ``"39.50"``, ``"1.2345"``)."""

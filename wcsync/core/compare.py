@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from wcsync.core import canonical as c
 from wcsync.core.kinds import Kind
@@ -72,15 +72,6 @@ def _bool(value: Any) -> bool | None:
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return bool(value)
-
-
-def _int(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _enum(value: Any) -> str | None:
@@ -204,7 +195,7 @@ _BY_TYPE: dict[str, Callable[..., Pair]] = {
     "html": _same_both(c.html_text),
     "money": _same_both(c.money),
     "decimal": _same_both(c.decimal_str),
-    "int": _same_both(_int),
+    "int": _same_both(c.to_int),
     "bool": _same_both(_bool),
     "enum": _same_both(_enum),
     "datetime": _same_both(c.date_time),
@@ -248,6 +239,17 @@ def codec_for(kind: Kind, name: str, ftype: str) -> Callable[..., Pair]:
         codec = _SPECIAL.get((kind, name)) or _SPECIAL.get((None, name)) or _BY_TYPE.get(ftype) or _JSON_CODEC
         _CODECS[(kind, name, ftype)] = codec
     return codec
+
+
+def same_value(kind: Kind, name: str, ftype: str, one: Any, other: Any) -> bool | None:
+    """Do two values of one field compare equal in the planner's canonical form (names and HTML as WordPress
+    filters them, money and decimals as numbers, dates, slugs and SKUs folded)? None for a field whose codec
+    needs the live index (references, attributes): the caller compares those itself."""
+    codec = codec_for(kind, name, ftype)
+    if codec not in _SYMMETRIC:
+        return None
+    no_context = cast(CompareContext, None)  # a symmetric codec reads neither the context nor the side
+    return bool(codec(one, no_context, kind, True)[1] == codec(other, no_context, kind, True)[1])
 
 
 def same_text(kind: Kind, name: str, ftype: str, desired: Any, live: Any) -> bool:
