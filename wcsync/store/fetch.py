@@ -34,8 +34,6 @@ from wcsync.store.lock import is_lock_product
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
 
 #: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
-SKU_CHUNK = 100
-PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 
 async def fetch_live_state(
@@ -219,92 +217,4 @@ async def _variations_per_parent(
     return out
 
 
-def _chunks(keys: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(keys), size):
-        yield keys[start : start + size]
-
-
-async def reread(client: WooClient, kind: Kind, keys: Iterable[str]) -> list[LiveResource]:
-    """Re-read resources by natural key: products and variations by SKU (``sku=`` comma lists of ≤100, one
-    request per chunk), terms by slug (``attribute/slug`` for attribute terms), attributes by slug.
-
-    Variations without an own SKU cannot be found by key here: list their parent's variations with
-    ``reread_variations_of``. Resources not found are simply absent from the result.
-    """
-    wanted = list(dict.fromkeys(k for k in keys if k))
-    if not wanted:
-        return []
-    if kind in (Kind.PRODUCT, Kind.VARIATION):
-        return await _reread_by_sku(client, kind, wanted)
-    if kind is Kind.ATTRIBUTE:
-        return [a for a in await fetch_attributes(client) if a.key in set(wanted)]
-    if kind is Kind.TERM:
-        return await _reread_terms(client, wanted)
-    path = endpoints.collection(kind)
-    mapper = {Kind.CATEGORY: wire.category, Kind.TAG: wire.tag, Kind.SHIPPING_CLASS: wire.shipping_class}[kind]
-    if len(wanted) <= 3:  # slug= takes one slug (a comma list matches nothing): one request each
-        found = await gather_all(client.list_all(path, {"slug": s}, fields=wire.wire_fields(kind)) for s in wanted)
-        bodies = [b for group in found for b in group]
-    else:
-        bodies = await client.list_all(path, fields=wire.wire_fields(kind))
-    return [r for r in (mapper(b) for b in bodies) if r.key in set(wanted)]
-
-
-async def _reread_by_sku(client: WooClient, kind: Kind, skus: list[str]) -> list[LiveResource]:
-    # products?sku= is exact and case-insensitive, accepts a comma list and also returns variations
-    found = await gather_all(
-        client.list_all(endpoints.PRODUCTS, {"sku": ",".join(chunk), "status": "any"}, fields=PRODUCT_REREAD_FIELDS)
-        for chunk in _chunks(skus, SKU_CHUNK)
-    )
-    bodies = [b for group in found for b in group]
-    attributes = await fetch_attributes(client)
-    slugs = wire.attribute_slugs(attributes)
-    if kind is Kind.PRODUCT:
-        return [wire.product(b, slugs) for b in bodies if b.get("type") != "variation"]
-    by_parent: dict[int, set[int]] = {}
-    for b in bodies:
-        if b.get("type") == "variation" and b.get("parent_id"):
-            by_parent.setdefault(int(b["parent_id"]), set()).add(int(b["id"]))
-    variations = await reread_variations_of(client, sorted(by_parent), attribute_slugs=slugs)
-    return [v for v in variations if v.id in {i for ids in by_parent.values() for i in ids}]
-
-
-async def reread_variations_of(
-    client: WooClient, parent_ids: Sequence[int], *, attribute_slugs: dict[int, str] | None = None
-) -> list[LiveResource]:
-    """Every variation of the given parents (one list per parent, concurrently)."""
-    if attribute_slugs is None:
-        attribute_slugs = wire.attribute_slugs(await fetch_attributes(client))
-    parents = await gather_all(
-        client.get(endpoints.item(Kind.PRODUCT, pid), {"_fields": "id,sku", "context": "edit"}) for pid in parent_ids
-    )
-    parent_skus = {int(p["id"]): wire.product(p).key for p in parents if isinstance(p, dict) and "id" in p}
-    fields = wire.wire_fields(Kind.VARIATION)
-    lists = await gather_all(client.list_all(endpoints.variations(pid), fields=fields) for pid in parent_ids)
-    return [
-        wire.variation(b, attribute_slugs, parent_id=pid, parent_sku=parent_skus.get(pid))
-        for pid, bodies in zip(parent_ids, lists, strict=True)
-        for b in bodies
-    ]
-
-
-async def _reread_terms(client: WooClient, keys: list[str]) -> list[LiveResource]:
-    attributes = {a.key: a for a in await fetch_attributes(client)}
-    wanted: dict[str, set[str]] = {}
-    for key in keys:
-        attr, _, slug = key.partition("/")
-        wanted.setdefault(attr, set()).add(slug)
-    targets = [(attributes[a], slugs) for a, slugs in wanted.items() if a in attributes]
-    term_fields = wire.wire_fields(Kind.TERM)
-    lists = await gather_all(
-        client.list_all(endpoints.attribute_terms(a.id), fields=term_fields) for a, _ in targets
-    )
-    return [
-        wire.term(b, a.id)
-        for (a, slugs), bodies in zip(targets, lists, strict=True)
-        for b in bodies
-        if b.get("slug") in slugs
-    ]
-
-
-__all__ = ["StoreInfo", "catalogue_skus", "fetch_live_state", "reread", "reread_variations_of"]
+__all__ = ["StoreInfo", "catalogue_skus", "fetch_live_state"]
