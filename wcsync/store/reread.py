@@ -7,14 +7,13 @@ never writes.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wcsync.core.canonical import sku_key
+from wcsync.core.canonical import plain_text, sku_key
 from wcsync.core.kinds import Kind
-from wcsync.core.refs import strip_pa
+from wcsync.core.refs import name_key, strip_pa
 from wcsync.engine.model import Op, WriteOp
 from wcsync.store import endpoints
 from wcsync.store.client import WooClient
@@ -107,9 +106,9 @@ def _combo(attrs: Any) -> set[tuple[str, str]]:
     for attr in attrs or ():
         if not isinstance(attr, dict):
             continue
-        ref = str(attr["id"]) if attr.get("id") else str(attr.get("name") or "").lower()
+        ref = str(attr["id"]) if attr.get("id") else plain_text(attr.get("name")).casefold()
         # a global option comes back as the term's entity-encoded name (``Rot &amp; Weiß``, 11#72)
-        out.add((ref, html.unescape(str(attr.get("option") or "")).lower()))
+        out.add((ref, name_key(str(attr.get("option") or ""))))
     return out
 
 

@@ -20,7 +20,6 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Mapping
@@ -114,7 +113,7 @@ def foreign_sku(kind: Kind, op: WriteOp, found: Found | None, error: Mapping[str
         return (f"the SKU {sku} belongs to product #{found.id} in the store's trash; wcsync did not create "
                 "it again — run `wcsync plan` again: it plans to restore that product")
     if found is not None:
-        name = html.unescape(str(found.body.get("name") or "")).strip()
+        name = c.plain_text(found.body.get("name"))
         named = f' "{name}"' if name else ""
         what = "variation" if kind is Kind.VARIATION or found.body.get("type") == "variation" else "product"
         return (f"the SKU {sku} is already used by {what} #{found.id}{named}, which wcsync does not manage "
