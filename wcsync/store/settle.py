@@ -32,7 +32,7 @@ from wcsync.core.compare import same_value
 from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.core.refs import name_key, strip_pa
-from wcsync.core.slugs import slug_from_name
+from wcsync.core.slugs import sanitize_title, slug_from_name
 from wcsync.engine.model import Op, WriteOp
 from wcsync.store.reread import Found
 
@@ -131,7 +131,7 @@ def foreign_sku(kind: Kind, op: WriteOp, found: Found | None, error: Mapping[str
 def _same(kind: Kind, name: str, sent: Any, got: Any) -> bool:
     if name == "meta_data":
         return _same_meta(sent, got)
-    if name in {"categories", "tags"}:
+    if name in {"categories", "tags", "brands"}:  # term references by id (brands: 11#95-98)
         return {to_int(r.get("id")) for r in sent or () if isinstance(r, dict)} == \
             {to_int(r.get("id")) for r in got or () if isinstance(r, dict)}
     if name in _IDS:
@@ -140,6 +140,8 @@ def _same(kind: Kind, name: str, sent: Any, got: Any) -> bool:
         return _same_attributes(sent, got)
     if name in {"attributes", "default_attributes"}:
         return _same_options(name, sent, got)
+    if name == "downloads":  # identified by file URL: the store gives each a generated id (11#111-114)
+        return _downloads(sent) == _downloads(got)
     if name == "dimensions":
         return all(c.decimal_str(v) == c.decimal_str((got or {}).get(k)) for k, v in (sent or {}).items())
     if name == "slug":
@@ -271,9 +273,15 @@ def _find_attr(row: Mapping[str, Any], live: list[dict[str, Any]]) -> dict[str, 
     return next((a for a in live if not to_int(a.get("id")) and c.plain_text(a.get("name")).casefold() == name), None)
 
 
+def _downloads(value: Any) -> list[tuple[str, str]]:
+    return [(c.plain_text(d.get("file")), c.plain_text(d.get("name"))) for d in value or () if isinstance(d, dict)]
+
+
 def _slug(kind: Kind, value: Any) -> str:
+    """A slug as WordPress stores a given one (``sanitize_title``: ``Fit Type`` → ``fit-type``, 02#9, 02#17, 04#9),
+    compared as the planner compares slugs."""
     text = str(value or "")
-    return c.slug_key(strip_pa(text) if kind is Kind.ATTRIBUTE else text)
+    return c.slug_key(sanitize_title(strip_pa(text) if kind is Kind.ATTRIBUTE else text))
 
 
 def describe_fields(payload: Mapping[str, Any]) -> str:
