@@ -36,7 +36,8 @@ def test_a_plan_without_the_keys_is_not_refused(project: Path, tmp_path: Path) -
 def test_a_refused_plan_is_rendered_in_full_under_its_banner(project: Path, tmp_path: Path) -> None:
     pf = read_plan_file(plan_file(project, tmp_path, refused=True, guards=[GUARD, "junk"]))
     assert pf.refused and [g.guard for g in pf.guards] == ["max_price_drop_percent"]
-    assert pf.guards[0].resources == (("product", "MUG-1"), ("product", "GONE-1"))
+    assert [(r.kind.value, r.key) for r in pf.guards[0].resources] == [("product", "MUG-1"), ("product", "GONE-1")]
+    assert pf.plan.refused and pf.plan.guards == pf.guards  # core.plan's GuardTrip, on the Plan value
     body = render_plan_comment("plan", "shop", "e5" * 20, pf, run_url=None, artifact=None).comment
     assert "> **A guard refused this plan: `wcsync apply` will not run it as it is.**" in body
     assert "> - **max_price_drop_percent**: Guard max_price_drop_percent tripped: MUG-1 drops 60 % — check the " \

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from wcsync.sandbox.product_fields import downloads, meta_value, php_json
+from wcsync.core.canonical import php_json
+from wcsync.core.slugs import php_strip_tags, remove_accents, sanitize_title, utf8_uri_encode
+from wcsync.sandbox.product_fields import downloads, meta_value
 from wcsync.sandbox.product_write import text_options
-from wcsync.sandbox.slugs import php_strip_tags, remove_accents, sanitize_title, utf8_uri_encode
 
 API = "/wp-json/wc/v3"
 

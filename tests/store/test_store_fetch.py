@@ -1,4 +1,4 @@
-"""fetch_live_state and reread against an in-memory WooCommerce: what is read, with how many requests."""
+"""fetch_live_state against an in-memory WooCommerce: what is read, with how many requests."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ import pytest
 from store_fake import FakeStore
 from store_helpers import fast_retry, settings
 
-from wcsync.core.kinds import Kind
 from wcsync.store.client import WooClient
-from wcsync.store.fetch import fetch_live_state, reread
+from wcsync.store.fetch import fetch_live_state
 
 API = "GET /wp-json/wc/v3/"
 
@@ -105,49 +104,6 @@ def test_state_is_mapped_with_inherited_variation_skus_and_attribute_refs() -> N
     assert [c.key for c in state.categories] == ["uncategorized"]
     assert [(t.key, t.parent_id) for t in state.terms] == [("red", color)]
     assert [a.key for a in state.attributes] == ["colour"]
-
-
-def test_reread_products_by_sku_in_chunks_of_100() -> None:
-    store = big_store(store_variations=True, products=300)
-    skus = [f"SIMPLE-{n}" for n in range(1, 300) if n % 8][:150]
-
-    async def body(client: WooClient) -> Any:
-        return await reread(client, Kind.PRODUCT, [*skus, "VAR-0-1", "MISSING"])
-
-    found = run(store, body)
-    assert sorted(p.key for p in found) == sorted(skus)  # the variation SKU is not a product
-    sku_requests = [r for r in store.requests if "sku" in r.url.params]
-    assert len(sku_requests) == 2
-    assert [len(r.url.params["sku"].split(",")) for r in sku_requests] == [100, 52]
-
-
-def test_reread_variations_by_sku() -> None:
-    store = big_store(store_variations=True, products=40)
-
-    async def body(client: WooClient) -> Any:
-        return await reread(client, Kind.VARIATION, ["VAR-8-1", "VAR-16-2"])
-
-    found = run(store, body)
-    assert sorted(v.key for v in found) == ["VAR-16-2", "VAR-8-1"]
-    assert all(v.kind is Kind.VARIATION and v.parent_id for v in found)
-
-
-def test_reread_terms_by_slug() -> None:
-    store = FakeStore()
-    store.tags = [{"id": 5, "name": "Winter &amp; Snow", "slug": "winter-snow", "description": ""},
-                  {"id": 6, "name": "Sale", "slug": "sale", "description": ""}]
-    store.add_attribute("Color", "color", ["Red", "Blue"])
-
-    async def body(client: WooClient) -> Any:
-        tags = await reread(client, Kind.TAG, ["winter-snow"])
-        terms = await reread(client, Kind.TERM, ["color/blue", "size/xl"])
-        attrs = await reread(client, Kind.ATTRIBUTE, ["color"])
-        return tags, terms, attrs
-
-    tags, terms, attrs = run(store, body)
-    assert [(t.id, t.fields["name"]) for t in tags] == [(5, "Winter & Snow")]
-    assert [t.key for t in terms] == ["blue"] and [a.key for a in attrs] == ["color"]
-    assert [r.url.params.get("slug") for r in store.requests if r.url.path.endswith("/tags")] == ["winter-snow"]
 
 
 def test_progress_names_each_list_and_counts_parents_on_older_stores() -> None:

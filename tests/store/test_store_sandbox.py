@@ -13,10 +13,12 @@ from pydantic import SecretStr
 from store_helpers import Sleeps, fast_retry
 
 from wcsync.core.kinds import Kind
+from wcsync.engine.model import Op, WriteOp
 from wcsync.settings import StoreSettings
 from wcsync.store.client import WooClient
 from wcsync.store.errors import UnknownOutcome
-from wcsync.store.fetch import fetch_live_state, reread
+from wcsync.store.fetch import fetch_live_state
+from wcsync.store.reread import reread
 
 API = "GET /wp-json/wc/v3/"
 
@@ -174,8 +176,9 @@ def test_a_write_whose_answer_is_lost_is_reported_unknown_and_resolved_by_reread
         run(sandbox_app, write)
     assert err.value.request.json == {"create": [{"name": "Lost", "sku": "LOST-1", "regular_price": "5"}]}
     assert sandbox_app.stats()["counts"] == {"POST /wp-json/wc/v3/products/batch": 1}  # never repeated
-    found = run(sandbox_app, lambda c: reread(c, Kind.PRODUCT, ["LOST-1"]))
-    assert [p.key for p in found] == ["LOST-1"]  # the write did happen
+    lost = WriteOp(kind=Kind.PRODUCT, op=Op.CREATE, key="LOST-1", payload={"sku": "LOST-1"})
+    found = run(sandbox_app, lambda c: reread(c, Kind.PRODUCT, [lost]))
+    assert list(found) == ["LOST-1"] and found["LOST-1"].body["name"] == "Lost"  # the write did happen
 
 
 def test_hung_and_dropped_reads_are_retried(sandbox_app: Any) -> None:

@@ -36,11 +36,11 @@ def _wcsync(project: Path, server: Any, *args: str) -> Any:
 
 def _signed(server: Any, sku: str, delivery_id: str, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
     """A product.updated delivery as WooCommerce builds it (view-context product, signed raw body)."""
-    from wcsync.sandbox.webhook_delivery import php_json, sign
+    from wcsync.sandbox.webhook_delivery import sign, wp_json_encode
 
     with server.client() as client:
         payload = client.get(f"/wp-json/wc/v3/products/{product_id(server, sku)}").json()
-    body = php_json(payload)
+    body = wp_json_encode(payload)
     return body, {"Content-Type": "application/json", "X-WC-Webhook-Topic": "product.updated",
                   "X-WC-Webhook-Resource": "product", "X-WC-Webhook-Event": "updated",
                   "X-WC-Webhook-Signature": sign(body, secret), "X-WC-Webhook-ID": "2",

@@ -69,13 +69,14 @@ def _load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
     from wcsync.catalog.rewrites import check_rewrites
     from wcsync.catalog.taxonomy import resolve_taxonomy
     from wcsync.catalog.templates import Templates
+    from wcsync.core.canonical import sku_key
     from wcsync.core.kinds import Kind
 
     pc = parse_catalog(Path(project_dir), project.catalog)
     diags = list(pc.diagnostics)
     tx = resolve_taxonomy(pc, diags)
     resolver = ProductResolver(tx, Templates(pc.catalog_dir / "templates", pc.rel_dir, Path(project_dir)), diags)
-    resolver.unparsed_skus = {s.lower() for s in pc.unparsed_skus}
+    resolver.unparsed_skus = {sku_key(s) for s in pc.unparsed_skus}
     resolver.broken = set(pc.broken)
     if "meta_fields" in pc.broken:
         tx.meta_unknown_ok = True

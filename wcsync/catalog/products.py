@@ -16,9 +16,11 @@ from wcsync.catalog.taxonomy import Taxonomy, resolve_category, source_of
 from wcsync.catalog.templates import TemplateProblem, Templates
 from wcsync.catalog.variations import Member, RAttr, build_variations, member_fields, member_key
 from wcsync.catalog.yamlio import PathT
+from wcsync.core.canonical import sku_key
 from wcsync.core.fields import PRODUCT_FIELDS
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, Source
+from wcsync.core.refs import global_ref, is_global_ref, strip_pa
 from wcsync.core.slugs import decode_slug, encode_slug, encoded_length, sanitize_title, slug_from_name
 from wcsync.diagnostics import Diagnostic
 
@@ -39,7 +41,7 @@ class _Registry:
 
 
 def _claim_sku(reg: _Registry, sku: str, loc: Loc[Any], sub: PathT, diags: list[Diagnostic]) -> bool:
-    low = sku.strip().lower()
+    low = sku_key(sku)
     if low in reg.skus:
         _, first, fsub = reg.skus[low]
         line = first.doc.pos.of((*first.path, *fsub))[0]
@@ -108,7 +110,7 @@ class ProductResolver:
         out: list[RAttr] = []
         seen: set[str] = set()
         for i, a in enumerate(loc.model.attributes or []):
-            ga = self.tx.attributes.get(a.name.strip().lower()) or self.tx.attributes.get(a.name.strip().lower().removeprefix("pa_"))
+            ga = self.tx.attributes.get(a.name.strip().lower()) or self.tx.attributes.get(strip_pa(a.name.strip().lower()))
             if ga is not None:
                 options: list[str] = []
                 for j, o in enumerate(a.options):
@@ -119,9 +121,9 @@ class ProductResolver:
                         options.append(term)
                 ra = RAttr(ga.name, ga.slug, options, a.visible, a.variation)
             else:
-                if a.name.strip().lower().startswith("pa_") and "attributes" not in self.broken:
+                if is_global_ref(a.name.strip().lower()) and "attributes" not in self.broken:
                     # 'pa_…' names a global attribute (WooCommerce's taxonomy name): never a local one
-                    known = sorted({f"pa_{g.slug}" for g in self.tx.attributes.values()})
+                    known = sorted({global_ref(g.slug) for g in self.tx.attributes.values()})
                     self.diags.append(loc.diag(("attributes", i, "name"), f"unknown global attribute '{a.name}'", suggestion_hint(a.name, known, fallback="declare it in attributes.yaml")))
                 ra = RAttr(a.name, None, list(dict.fromkeys(a.options)), a.visible, a.variation)
             if ra.ref.lower() in seen:
@@ -209,7 +211,7 @@ class ProductResolver:
             defaults: dict[str, str] = {}
             for name, value in (p.default_attributes or {}).items():
                 low = name.strip().lower()
-                a = next((x for x in attrs if x.name.lower() == low or (x.slug and x.slug == low.removeprefix("pa_"))), None)
+                a = next((x for x in attrs if x.name.lower() == low or (x.slug and x.slug == strip_pa(low))), None)
                 if a is None:
                     self.diags.append(loc.diag(("default_attributes", name), f"default_attributes names '{name}', which is not an attribute of {p.sku}", suggestion_hint(name, [x.name for x in attrs]), key=True))
                     continue
@@ -255,8 +257,8 @@ class ProductResolver:
                 continue
             out: set[str] = set()
             for i, ref in enumerate(getattr(p, name) or []):
-                hit = self.reg.skus.get(ref.strip().lower())
-                if hit is None and ref.strip().lower() in self.unparsed_skus:
+                hit = self.reg.skus.get(sku_key(ref))
+                if hit is None and sku_key(ref) in self.unparsed_skus:
                     continue  # declared in a file with a YAML error, already reported
                 if hit is not None and hit[2][:1] in (("variations",), ("variation_matrix",)):
                     parent = hit[1].model.sku
@@ -266,7 +268,7 @@ class ProductResolver:
                     known = [s for s, _, sub in self.reg.skus.values() if sub == ("sku",)]
                     self.diags.append(rp.loc.diag((name, i), f"{name} names unknown product SKU '{ref}'", suggestion_hint(ref, known, fallback="use the sku of a product in the catalogue")))
                     continue
-                if hit[0].lower() == p.sku.lower() and name == "grouped_products":
+                if sku_key(hit[0]) == sku_key(p.sku) and name == "grouped_products":
                     self.diags.append(rp.loc.diag((name, i), f"grouped product {p.sku} lists itself", "remove it from grouped_products"))
                     continue
                 out.add(hit[0])

@@ -26,6 +26,7 @@ from wcsync.catalog.taxonomy import Taxonomy
 from wcsync.catalog.values import plain_text
 from wcsync.catalog.yamlio import PathT
 from wcsync.core.canonical import removed_by_post_filter, stored_product_name, stored_term_name
+from wcsync.core.refs import strip_pa
 from wcsync.core.slugs import encoded_length, slug_from_name
 from wcsync.diagnostics import Diagnostic, Severity
 
@@ -80,7 +81,7 @@ def _term_names(pc: ParsedCatalog, tx: Taxonomy) -> list[Diagnostic]:
 
 def _is_global(tx: Taxonomy, name: str) -> bool:
     key = name.strip().lower()
-    return key in tx.attributes or key.removeprefix("pa_") in tx.attributes
+    return key in tx.attributes or strip_pa(key) in tx.attributes
 
 
 def _options(rp: ResolvedProduct, tx: Taxonomy) -> list[Diagnostic]:

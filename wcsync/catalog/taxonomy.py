@@ -15,6 +15,7 @@ from wcsync.catalog.values import plain_text
 from wcsync.catalog.yamlio import PathT
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, Source
+from wcsync.core.refs import is_global_ref, strip_pa
 from wcsync.core.slugs import decode_slug, encode_slug, sanitize_title, slug_from_name
 from wcsync.diagnostics import Diagnostic
 
@@ -160,8 +161,8 @@ def _attributes(pc: ParsedCatalog, tx: Taxonomy, diags: list[Diagnostic]) -> Non
     terms: list[DesiredResource] = []
     for loc in pc.attributes:
         a = loc.model
-        if a.slug is not None and a.slug.startswith("pa_"):
-            diags.append(loc.diag(("slug",), f"attribute slug '{a.slug}' starts with 'pa_'", f"write it without the prefix: '{a.slug[3:]}'"))
+        if a.slug is not None and is_global_ref(a.slug):
+            diags.append(loc.diag(("slug",), f"attribute slug '{a.slug}' starts with 'pa_'", f"write it without the prefix: '{strip_pa(a.slug)}'"))
             continue
         slug = _slug(loc, a.slug, a.name, "attribute", diags)
         if len(slug) > 28:

@@ -7,10 +7,11 @@ Each parser returns the canonical value of ``wcsync.core.fields`` or raises ``Va
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from decimal import Decimal
 from typing import Any
+
+from wcsync.core.canonical import plain_text as plain_text  # canonical ``text``: entities decoded, trimmed
 
 _NUMBER_RE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
@@ -83,8 +84,3 @@ def parse_datetime(value: Any, *, what: str = "date") -> str | None:
                 raise ValueError(f"{what} {value!r} is not a valid date ({exc}) — {hint}") from None
             return stamp.isoformat(timespec="seconds")
     raise ValueError(f"{what} {value!r} is not a date — {hint}")
-
-
-def plain_text(text: str) -> str:
-    """Canonical ``text``: HTML entities decoded (``&amp;`` → ``&``), surrounding spaces trimmed."""
-    return html.unescape(text).strip()

@@ -15,8 +15,10 @@ from wcsync.catalog.models import Product, VariationFields
 from wcsync.catalog.problems import suggestion_hint
 from wcsync.catalog.templates import TemplateProblem, Templates
 from wcsync.catalog.yamlio import PathT
+from wcsync.core.canonical import sku_key
 from wcsync.core.fields import VARIATION_FIELDS
 from wcsync.core.kinds import variation_combo_key
+from wcsync.core.refs import attr_ref, global_ref
 from wcsync.diagnostics import Diagnostic
 
 
@@ -32,7 +34,7 @@ class RAttr:
 
     @property
     def ref(self) -> str:
-        return f"pa_{self.slug}" if self.slug else self.name
+        return attr_ref(self.slug, self.name)
 
     def option(self, value: str) -> str | None:
         low = value.strip().lower()
@@ -62,7 +64,7 @@ def _set_fields(m: VariationFields) -> dict[str, Any]:
 def _lookup(attrs: list[RAttr], name: str) -> RAttr | None:
     low = name.strip().lower()
     for a in attrs:
-        if a.name.lower() == low or (a.slug and (a.slug == low or f"pa_{a.slug}" == low)):
+        if a.name.lower() == low or (a.slug and (a.slug == low or global_ref(a.slug) == low)):
             return a
     return None
 
@@ -152,7 +154,7 @@ def build_variations(
                     m.meta.update(fields["meta"] or {})
             members.append(m)
             if sku:
-                by_sku.setdefault(sku.lower(), m)
+                by_sku.setdefault(sku_key(sku), m)
     matrix_combos = {tuple(sorted(m.combo.items())): m for m in members}
     explicit_combos: dict[tuple[tuple[str, str], ...], int] = {}
     for i, v in enumerate(p.variations):
@@ -161,7 +163,7 @@ def build_variations(
         if resolved is None:
             continue
         combo = resolved
-        target = by_sku.get(v.sku.lower()) if v.sku else None
+        target = by_sku.get(sku_key(v.sku)) if v.sku else None
         if target is not None:
             if combo and combo != target.combo:
                 diags.append(loc.diag((*sub, "attributes"), f"variation {v.sku} overrides a matrix variation but gives other attributes", "leave out 'attributes' when overriding a matrix variation by sku"))
@@ -189,7 +191,7 @@ def build_variations(
         m = Member(combo=combo, values=_set_fields(v), loc=loc, sub=sub, sku=v.sku, meta=dict(v.meta or {}))
         members.append(m)
         if v.sku:
-            by_sku.setdefault(v.sku.lower(), m)
+            by_sku.setdefault(sku_key(v.sku), m)
     for m in members:
         m.meta = check_meta(loc, (*m.sub, "meta"), m.meta, declared_meta, "variation", diags, lenient=lenient) if m.meta else {}
         required_meta(Loc(loc.model, loc.doc, (*loc.path, *m.sub)), m.meta, declared_meta, "variation", diags, f"variation {m.sku or _combo_text(m.combo, attrs)}")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from wcsync.core.canonical import path_key, sku_key, slug_key
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredState, LiveState
-from wcsync.core.refs import LiveIndex, strip_pa
+from wcsync.core.refs import LiveIndex, global_ref, strip_pa
 from wcsync.errors import ConfigError
 
 
@@ -71,7 +71,7 @@ def _add(known: dict[str, str], kind: Kind, key: str) -> None:
         attr, _, slug = key.partition("/")
         pairs = [(f"{slug_key(attr)}/{slug_key(slug)}", key)]
     elif kind is Kind.ATTRIBUTE:
-        pairs = [(slug_key(strip_pa(key)), strip_pa(key)), (f"pa_{slug_key(strip_pa(key))}", f"pa_{strip_pa(key)}")]
+        pairs = [(slug_key(strip_pa(key)), strip_pa(key)), (global_ref(slug_key(strip_pa(key))), global_ref(key))]
     else:
         pairs = [(slug_key(key), key)]
     for comparable, shown in pairs:

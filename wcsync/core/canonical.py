@@ -101,6 +101,16 @@ def to_decimal(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+def to_int(value: Any) -> int | None:
+    """``7``, ``"7"`` → 7; ``None``/``""``/unparsable → None."""
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @_str_cached
 def money(value: Any) -> str | None:
     """Canonical money string: at least two decimals (``"45.00"``, ``"39.50"``, ``"1.2345"``); what the plan
@@ -336,9 +346,6 @@ def meta_value(value: Any) -> Any:
     if value is None:
         return None
     return str(value)
-
-
-_PHP_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
 
 
 def php_json(value: Any) -> Any:

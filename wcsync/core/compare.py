@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from wcsync.core import canonical as c
 from wcsync.core.fields import TABLES
 from wcsync.core.kinds import Kind
-from wcsync.core.refs import LiveIndex, name_key, strip_pa
+from wcsync.core.refs import LiveIndex, is_global_ref, name_key, strip_pa
 from wcsync.core.slugs import slug_from_name
 
 Pair = tuple[Any, Any]
@@ -73,15 +73,6 @@ def _bool(value: Any) -> bool | None:
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return bool(value)
-
-
-def _int(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _enum(value: Any) -> str | None:
@@ -149,7 +140,7 @@ def _attrs(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
         if live and isinstance(attr_id, int) and attr_id > 0:
             global_attr = ctx.index.by_id[Kind.ATTRIBUTE].get(attr_id)
             slug = strip_pa(global_attr.key or "") if global_attr else slug
-        elif live and (attr_id == 0 or not slug or not str(slug).startswith("pa_")) and attr_id is not None:
+        elif live and (attr_id == 0 or not slug or not is_global_ref(str(slug))) and attr_id is not None:
             slug = None  # a local attribute reports its name as slug (06#6)
         slug = strip_pa(str(slug)) if slug else None
         options = [str(o) for o in attr.get("options") or ()]
@@ -174,7 +165,7 @@ def _defaults(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
     for ref, option in dict(value or {}).items():
         ref_s = str(ref)
         opt = c.plain_text(option)
-        if ref_s.startswith("pa_"):
+        if is_global_ref(ref_s):
             if live:
                 cmp[ref_s.casefold()] = c.slug_key(opt)
                 shown[ref_s] = ctx.term_display_name(ref_s, opt)
@@ -190,7 +181,7 @@ def _defaults(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
 def _combo(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
     shown = {str(k): c.plain_text(v) for k, v in dict(value or {}).items()}
     cmp = sorted(
-        (k.casefold(), name_key(v) if k.startswith("pa_") else v) for k, v in shown.items()
+        (k.casefold(), name_key(v) if is_global_ref(k) else v) for k, v in shown.items()
     )
     return dict(sorted(shown.items())), cmp
 
@@ -205,7 +196,7 @@ _BY_TYPE: dict[str, Callable[..., Pair]] = {
     "html": _same_both(c.html_text),
     "money": _same_both(c.money),
     "decimal": _same_both(c.decimal_str),
-    "int": _same_both(_int),
+    "int": _same_both(c.to_int),
     "bool": _same_both(_bool),
     "enum": _same_both(_enum),
     "datetime": _same_both(c.date_time),
@@ -246,6 +237,17 @@ def codec_for(kind: Kind, name: str, ftype: str) -> Callable[..., Pair]:
         codec = _SPECIAL.get((kind, name)) or _SPECIAL.get((None, name)) or _BY_TYPE.get(ftype) or _JSON_CODEC
         _CODECS[(kind, name, ftype)] = codec
     return codec
+
+
+def same_value(kind: Kind, name: str, ftype: str, one: Any, other: Any) -> bool | None:
+    """Do two values of one field compare equal in the planner's canonical form (names and HTML as WordPress
+    filters them, money and decimals as numbers, dates, slugs and SKUs folded)? None for a field whose codec
+    needs the live index (references, attributes): the caller compares those itself."""
+    codec = codec_for(kind, name, ftype)
+    if codec not in _SYMMETRIC:
+        return None
+    no_context = cast(CompareContext, None)  # a symmetric codec reads neither the context nor the side
+    return bool(codec(one, no_context, kind, True)[1] == codec(other, no_context, kind, True)[1])
 
 
 def same_text(kind: Kind, name: str, ftype: str, desired: Any, live: Any) -> bool:

@@ -17,9 +17,35 @@ from wcsync.core.canonical import path_key, sku_key, slug_key, term_name
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 
+# -- attribute references ------------------------------------------------------------------------------
+#
+# A product attribute is global (a WooCommerce taxonomy ``pa_<slug>``, an id on the wire) or local (a name on
+# one product). Variation combinations and ``default_attributes`` key options by the attribute's reference:
+# ``pa_<slug>`` for a global attribute, the name for a local one. These four functions are the one place the
+# prefix is handled.
+
+#: WooCommerce's taxonomy prefix of a global attribute (``pa_color`` is the taxonomy of attribute ``color``)
+GLOBAL_PREFIX = "pa_"
+
 
 def strip_pa(slug: str) -> str:
-    return slug[3:] if slug.startswith("pa_") else slug
+    """``pa_color`` → ``color``; a slug without the prefix is returned as it is."""
+    return slug[len(GLOBAL_PREFIX):] if slug.startswith(GLOBAL_PREFIX) else slug
+
+
+def is_global_ref(ref: str) -> bool:
+    """Does an attribute reference name a global attribute (``pa_<slug>``) rather than a local one (its name)?"""
+    return ref.startswith(GLOBAL_PREFIX)
+
+
+def global_ref(slug: str) -> str:
+    """``color`` (or ``pa_color``) → ``pa_color``."""
+    return GLOBAL_PREFIX + strip_pa(slug)
+
+
+def attr_ref(slug: str | None, name: str) -> str:
+    """The reference of a product attribute: ``pa_<slug>`` for a global one (it has a slug), else its name."""
+    return global_ref(slug) if slug else name
 
 
 @dataclass

@@ -96,7 +96,9 @@ def remove_accents(text: str, locale: str = "") -> str:
 
 # -- sanitize_title_with_dashes ----------------------------------------------------------------------
 
-_TAG = re.compile(r"<[^>]*(?:>|$)")
+#: PHP ``strip_tags`` without allowed tags: comments and tags go (an unclosed one to the end of the text); a
+#: ``<`` followed by white space (or by another ``<``) is text
+_TAG = re.compile(r"<!--.*?(?:-->|$)|<(?![\s<])[^>]*(?:>|$)", re.S)
 _OCTET = re.compile(r"%([a-fA-F0-9]{2})")
 _KEPT_OCTET = re.compile(r"---([a-fA-F0-9]{2})---")
 _TO_DASH = (
@@ -123,8 +125,14 @@ _DASHES = re.compile(r"-+")
 MAX_LENGTH = 200
 
 
-def _utf8_uri_encode(text: str, length: int) -> str:
-    """Non-ASCII characters as ``%xx`` octets; stops before the character that would pass ``length``."""
+def php_strip_tags(text: str) -> str:
+    """PHP ``strip_tags`` (no allowed tags), as ``sanitize_title_with_dashes`` applies it."""
+    return _TAG.sub("", text) if "<" in text else text
+
+
+def utf8_uri_encode(text: str, length: int) -> str:
+    """WordPress ``utf8_uri_encode``: non-ASCII characters as lower-case ``%xx`` octets; stops before the
+    character that would pass ``length``."""
     out: list[str] = []
     used = 0
     for ch in text:
@@ -144,10 +152,10 @@ def _utf8_uri_encode(text: str, length: int) -> str:
 
 def sanitize_title_with_dashes(title: str) -> str:
     """WordPress ``sanitize_title_with_dashes($title, '', 'save')``."""
-    title = _TAG.sub("", title)
+    title = php_strip_tags(title)
     title = _OCTET.sub(r"---\1---", title).replace("%", "")
     title = _KEPT_OCTET.sub(r"%\1", title)
-    title = _utf8_uri_encode(title.lower(), MAX_LENGTH).lower()
+    title = utf8_uri_encode(title.lower(), MAX_LENGTH).lower()
     if "%" in title or "&" in title or "/" in title:
         for seq in _TO_DASH:
             title = title.replace(seq, "-")
@@ -171,6 +179,9 @@ _BARE_AMP = re.compile(r"&(?!(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
 _SCRIPT_STYLE = re.compile(r"<(script|style)[^>]*?>.*?</\1>", re.IGNORECASE | re.DOTALL)
+#: what WordPress's kses takes for a tag in a name (``wp_kses_split2``): ``<`` + an element name, spaced or not
+#: (``< b >`` is the tag ``<b>``); kept or removed there, it never reaches the slug (05#71: ``a < b > c`` → ``a-c``)
+_KSES_TAG = re.compile(r"<\s*/?\s*[a-zA-Z0-9-]+[^>]*>")
 
 
 def slug_from_name(name: str, locale: str = "", *, term: bool = False) -> str:
@@ -180,6 +191,7 @@ def slug_from_name(name: str, locale: str = "", *, term: bool = False) -> str:
     (``sanitize_text_field``, 02#15), a product name only their tags (05#67)."""
     if term:
         name = _SCRIPT_STYLE.sub("", name)
+    name = _KSES_TAG.sub("", name)
     return sanitize_title(_BARE_AMP.sub("&amp;", name), locale)
 
 

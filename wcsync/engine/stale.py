@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, Plan
 from wcsync.core.records import LiveResource, LiveState
@@ -43,7 +44,7 @@ def _keys(live: LiveState) -> set[tuple[Kind, str]]:
 
 def _norm(kind: Kind, key: str) -> str:
     if kind in (Kind.PRODUCT, Kind.VARIATION):
-        return key.strip().casefold()
+        return sku_key(key)
     # category paths, term keys "attr/slug": WordPress term slugs are unique per taxonomy, compare the leaf
     return key.rsplit("/", 1)[-1]
 

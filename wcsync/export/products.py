@@ -24,7 +24,7 @@ from wcsync.core import canonical as c
 from wcsync.core.fields import PRODUCT_TYPES, TABLES
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
-from wcsync.core.refs import LiveIndex, name_key
+from wcsync.core.refs import LiveIndex, global_ref, is_global_ref, name_key, strip_pa
 from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
 from wcsync.export.matrix import matrix_form
 from wcsync.export.metatypes import MetaTypes, typed_value
@@ -253,7 +253,7 @@ class Exporter:
                 name = self.attr_name.get(attr_id) or c.attribute_name(a.get("name"))
                 slug = (self.attr_by_id[attr_id].key or "") if attr_id in self.attr_by_id else str(a.get("slug") or "")
                 options = [self._term_option(slug, str(o)) for o in a.get("options") or ()]
-                ref = f"pa_{slug}"
+                ref = global_ref(slug)
             else:
                 name = c.plain_text(a.get("name"))
                 options = [c.plain_text(o) for o in a.get("options") or ()]
@@ -300,8 +300,8 @@ class Exporter:
             return None
         name, options = hit
         wanted = [option]
-        if ref.startswith("pa_"):
-            wanted.append(self.term_names.get(c.slug_key(ref[3:]), {}).get(c.slug_key(option), option))
+        if is_global_ref(ref):
+            wanted.append(self.term_names.get(c.slug_key(strip_pa(ref)), {}).get(c.slug_key(option), option))
         for w in wanted:
             for o in options:
                 if o.casefold() == c.plain_text(w).casefold():

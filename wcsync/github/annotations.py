@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from wcsync.core.plan import GuardTrip
 from wcsync.core.records import DesiredState
 from wcsync.diagnostics import Diagnostic, Severity
-from wcsync.github.planfile import GuardTrip
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def from_guards(trips: Iterable[GuardTrip], desired: DesiredState | None, projec
         override = f" (override: {trip.override})" if trip.override else ""
         title = f"wcsync guard {trip.guard}"
         undeclared = []
-        for kind, key in trip.resources:
+        for kind, key in ((r.kind.value, r.key) for r in trip.resources):
             src = sources.get((kind, key.casefold()))
             if src is None:
                 undeclared.append(f"{kind} {key}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from wcsync.core.refs import global_ref, strip_pa
 from wcsync.sandbox.db import next_id, transaction
 from wcsync.sandbox.errors import ApiError, missing_params, not_in_enum
 from wcsync.sandbox.http import Ctx, Reply, body_object, links, one
@@ -30,7 +31,7 @@ def get_row(conn: sqlite3.Connection, attribute_id: int) -> sqlite3.Row | None:
 
 def by_slug(conn: sqlite3.Connection, slug: str) -> sqlite3.Row | None:
     """An attribute by ``pa_color`` or ``color``."""
-    slug = slug.removeprefix("pa_")
+    slug = strip_pa(slug)
     row: sqlite3.Row | None = conn.execute("SELECT * FROM sb_attributes WHERE slug = ?", (slug,)).fetchone()
     return row
 
@@ -39,7 +40,7 @@ def serialise(ctx: Ctx, row: sqlite3.Row) -> dict[str, Any]:
     return {
         "id": row["id"],
         "name": row["name"],
-        "slug": "pa_" + row["slug"],
+        "slug": global_ref(row["slug"]),
         "type": row["type"],
         "order_by": row["order_by"],
         "has_archives": bool(row["has_archives"]),
@@ -58,7 +59,7 @@ def _check_slug(conn: sqlite3.Connection, slug: str, code: str, exclude: int | N
 
 
 def _slug_from(value: str) -> str:
-    return sanitize_title(value.removeprefix("pa_")).removeprefix("pa_")
+    return strip_pa(sanitize_title(strip_pa(value)))
 
 
 def create(ctx: Ctx, data: dict[str, Any], *, batch: bool = False) -> int:

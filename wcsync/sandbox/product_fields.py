@@ -10,6 +10,7 @@ import sqlite3
 import uuid
 from typing import Any
 
+from wcsync.core.canonical import php_json, sku_key
 from wcsync.core.fields import TABLES
 from wcsync.core.kinds import Kind
 from wcsync.sandbox import store
@@ -224,24 +225,6 @@ def meta_value(value: Any) -> Any:
     return as_str(value)
 
 
-_PHP_INT_KEY = re.compile(r"-?[1-9][0-9]*|0")
-
-
-def php_json(value: Any) -> Any:
-    """A JSON value after PHP's ``json_decode(…, true)`` + ``json_encode``: objects become PHP arrays, whose
-    decimal-integer keys become integers, and an array whose keys are exactly 0, 1, … n-1 in order
-    (the empty one included) is encoded back as a JSON list. Nested scalars keep their JSON type."""
-    if isinstance(value, list):
-        return [php_json(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    keys = [int(k) if _PHP_INT_KEY.fullmatch(k) and -2**63 <= int(k) < 2**63 else k for k in value]
-    items = [php_json(v) for v in value.values()]
-    if keys == list(range(len(keys))):
-        return items
-    return {str(k): v for k, v in zip(keys, items, strict=True)}
-
-
 def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[Any]) -> None:
     """WooCommerce's ``update_meta_data`` loop: by id, or by key (first row updated, other rows with the key
     removed), an unknown id adds the key uniquely, a null or missing value deletes."""
@@ -289,7 +272,7 @@ def check_sku(conn: sqlite3.Connection, props: dict[str, Any], data: dict[str, A
     if "sku" not in data:
         return
     sku = sanitize_sku(as_str(data["sku"]))
-    if sku and len(sku) <= 100 and sku.casefold() != str(props.get("sku", "")).casefold():
+    if sku and len(sku) <= 100 and sku_key(sku) != sku_key(str(props.get("sku", ""))):
         holder = store.sku_holder(conn, sku, post_id, include_trash=False)
         if holder is not None:
             number = 1
@@ -329,7 +312,7 @@ def check_lookup(conn: sqlite3.Connection, sku: str) -> None:
         return
     row = conn.execute(
         "SELECT id FROM sb_posts WHERE sku_lower = ? AND status = 'trash' AND post_type IN ('product', "
-        "'product_variation') LIMIT 1", (sku.casefold(),)
+        "'product_variation') LIMIT 1", (sku_key(sku),)
     ).fetchone()
     if row is not None:
         raise ApiError(400, "woocommerce_rest_product_not_created",

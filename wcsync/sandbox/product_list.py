@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wcsync.core.canonical import sku_key
 from wcsync.sandbox import products, terms
 from wcsync.sandbox.errors import invalid_param, not_in_enum
 from wcsync.sandbox.http import Ctx, Reply, id_list, list_reply, order_param, page_params
@@ -36,8 +37,8 @@ def list_products(ctx: Ctx, *, variations_only: bool = False) -> Reply:
         raise not_in_enum("orderby", ORDERBY)
     where: list[str] = []
     args: list[Any] = []
-    skus = [s.strip().casefold() for s in ctx.query.get("sku", "").split(",") if s.strip()]
-    search_sku = ctx.query.get("search_sku", "").strip().casefold()
+    skus = [sku_key(s) for s in ctx.query.get("sku", "").split(",") if sku_key(s)]
+    search_sku = sku_key(ctx.query.get("search_sku", ""))
     if variations_only:
         where.append("p.post_type = 'product_variation'")
     elif skus or search_sku:

@@ -9,6 +9,7 @@ import re
 import sqlite3
 from typing import Any
 
+from wcsync.core.refs import global_ref
 from wcsync.sandbox import images, pricing, store
 from wcsync.sandbox.db import now
 from wcsync.sandbox.errors import ApiError
@@ -86,7 +87,7 @@ def attributes_body(conn: sqlite3.Connection, props: dict[str, Any]) -> list[dic
             options = [t["name"] for t in attribute_terms(conn, attr["id"], attr.get("options", []))]
             if not options:
                 continue
-            name, slug = row["name"], "pa_" + row["slug"]
+            name, slug = row["name"], global_ref(row["slug"])
         else:
             name, slug, options = attr["name"], attr["name"], list(attr.get("options", []))
         out.append({"id": attr.get("id", 0), "name": name, "slug": slug, "position": attr.get("position", 0),

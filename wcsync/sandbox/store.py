@@ -8,6 +8,7 @@ import json
 import sqlite3
 from typing import Any
 
+from wcsync.core.canonical import sku_key
 from wcsync.sandbox.db import dumps
 from wcsync.sandbox.text import decode_entities, to_float
 
@@ -64,7 +65,7 @@ def save(conn: sqlite3.Connection, post_id: int, post_type: str, parent_id: int,
         "menu_order, price, date_created, date_modified, search, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "?, ?, ?)",
         (post_id, post_type, parent_id, props.get("status", "publish"), props.get("type", "variation"), sku,
-         sku.strip().casefold(), props.get("slug", ""), props.get("name", ""), int(props.get("menu_order") or 0),
+         sku_key(sku), props.get("slug", ""), props.get("name", ""), int(props.get("menu_order") or 0),
          to_float(price), created, modified, search, dumps(props)),
     )
 
@@ -106,7 +107,7 @@ def sku_holder(conn: sqlite3.Connection, sku: str, exclude: int | None, *, inclu
            "AND id != ?")
     if not include_trash:
         sql += " AND status != 'trash'"
-    row = conn.execute(sql + " ORDER BY id LIMIT 1", (sku.strip().casefold(), exclude or 0)).fetchone()
+    row = conn.execute(sql + " ORDER BY id LIMIT 1", (sku_key(sku), exclude or 0)).fetchone()
     return int(row[0]) if row else None
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from wcsync.sandbox.slugs import remove_accents as remove_accents
-from wcsync.sandbox.slugs import sanitize_title as sanitize_title
+from wcsync.core.slugs import remove_accents as remove_accents
+from wcsync.core.slugs import sanitize_title as sanitize_title
 
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
 

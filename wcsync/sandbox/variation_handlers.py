@@ -8,6 +8,8 @@ import itertools
 import re
 from typing import Any
 
+from wcsync.core.canonical import sku_key
+from wcsync.core.refs import is_global_ref, strip_pa
 from wcsync.sandbox import product_fields, store, variations
 from wcsync.sandbox.db import iso, next_id, now, transaction
 from wcsync.sandbox.errors import invalid_param
@@ -25,7 +27,7 @@ def list_handler(ctx: Ctx) -> Reply:
     # trashed variations (a trashed parent's included) show only with status=trash (11#8-10)
     rows = [r for r in rows if r["status"] == status or (status == "any" and r["status"] != "trash")]
     rows = _attribute_filter(ctx, rows)
-    skus = {s.strip().casefold() for s in ctx.query.get("sku", "").split(",") if s.strip()}
+    skus = {sku_key(s) for s in ctx.query.get("sku", "").split(",") if sku_key(s)}
     if skus:
         rows = [r for r in rows if r["sku_lower"] in skus]
     include, exclude = id_list(ctx.query.get("include")), id_list(ctx.query.get("exclude"))
@@ -66,8 +68,8 @@ def _attribute_filter(ctx: Ctx, rows: list[Any]) -> list[Any]:
 
 def _stored_value(ctx: Ctx, values: dict[str, Any], attribute: str) -> str:
     key = attribute
-    if attribute.startswith("pa_"):
-        found = ctx.conn.execute("SELECT id FROM sb_attributes WHERE slug = ?", (attribute[3:],)).fetchone()
+    if is_global_ref(attribute):
+        found = ctx.conn.execute("SELECT id FROM sb_attributes WHERE slug = ?", (strip_pa(attribute),)).fetchone()
         key = f"pa:{found['id']}" if found else attribute
     return str(values.get(key, ""))
 

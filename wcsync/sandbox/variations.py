@@ -9,6 +9,7 @@ import sqlite3
 from typing import Any
 from urllib.parse import quote_plus
 
+from wcsync.core.refs import global_ref
 from wcsync.sandbox import images, pricing, product_fields, products, store
 from wcsync.sandbox.db import iso, next_id, now
 from wcsync.sandbox.errors import ApiError
@@ -35,8 +36,8 @@ def parent_attributes(conn: sqlite3.Connection, parent: dict[str, Any]) -> list[
             if row is None:
                 continue
             terms = products.attribute_terms(conn, attr["id"], attr.get("options", []))
-            out.append({"key": f"pa:{attr['id']}", "id": attr["id"], "name": row["name"], "slug": "pa_" + row["slug"],
-                        "query": "pa_" + row["slug"], "options": [t["slug"] for t in terms]})
+            out.append({"key": f"pa:{attr['id']}", "id": attr["id"], "name": row["name"], "slug": global_ref(row["slug"]),
+                        "query": global_ref(row["slug"]), "options": [t["slug"] for t in terms]})
         else:
             key = sanitize_title(attr["name"])
             out.append({"key": key, "id": 0, "name": attr["name"], "slug": key, "query": key,
@@ -200,7 +201,7 @@ def apply(ctx: Ctx, parent_id: int, props: dict[str, Any], data: dict[str, Any],
             attribute_id = product_fields.as_int(entry.get("id")) or 0
             if attribute_id:
                 row = conn.execute("SELECT slug FROM sb_attributes WHERE id = ?", (attribute_id,)).fetchone()
-                query = "pa_" + row["slug"] if row else ""
+                query = global_ref(row["slug"]) if row else ""
             else:
                 query = sanitize_title(product_fields.as_str(entry.get("name", "")))
             attr = known.get(query)

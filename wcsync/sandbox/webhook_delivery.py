@@ -73,7 +73,7 @@ def sign(body: bytes, secret: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
-def php_json(payload: Any) -> bytes:
+def wp_json_encode(payload: Any) -> bytes:
     """``wp_json_encode`` with WordPress' default flags: ASCII only and escaped slashes."""
     return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/").encode()
 
@@ -189,7 +189,7 @@ class Runner:
         else:
             fault = "late" if row["delivery_id"] and row["attempts"] == 0 else None
         delivery_id = row["delivery_id"] or _delivery_id(hook["id"], row["id"])
-        body = php_json(self._payload(conn, row, hook))
+        body = wp_json_encode(self._payload(conn, row, hook))
         secret = hook["secret"] if fault != "bad_signature" else hook["secret"] + "-forged"
         headers = {
             "User-Agent": agent, "Content-Type": "application/json",

@@ -118,7 +118,7 @@ class PlainHttpAuthError(StoreError):
 class UnknownOutcome(StoreError):
     """A write was sent and its outcome is unknown (read timeout, dropped connection, 5xx after sending).
 
-    Never retried blindly: the caller re-reads the store (``wcsync.store.fetch.reread``) and decides.
+    Never retried blindly: the caller re-reads the store (``wcsync.store.reread``) and decides.
     """
 
     def __init__(self, message: str, *, request: RequestInfo, hint: str | None = None, reason: str = "") -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredState, LiveResource, LiveState
-from wcsync.store import wire
+from wcsync.store import endpoints, wire
 from wcsync.store.budget import read_bound
 from wcsync.store.client import Progress, WooClient
 from wcsync.store.concurrent import first_error, gather_all
@@ -34,8 +34,6 @@ from wcsync.store.lock import is_lock_product
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
 
 #: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
-SKU_CHUNK = 100
-PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 
 async def fetch_live_state(
@@ -57,7 +55,7 @@ async def fetch_live_state(
         attributes = await fetch_attributes(client)
         term_fields = wire.wire_fields(Kind.TERM)
         term_lists = await gather_all(
-            client.list_all(f"products/attributes/{a.id}/terms", fields=term_fields, progress=progress)
+            client.list_all(endpoints.attribute_terms(a.id), fields=term_fields, progress=progress)
             for a in attributes
         )
         terms = [wire.term(body, a.id) for a, bodies in zip(attributes, term_lists, strict=True) for body in bodies]
@@ -67,15 +65,15 @@ async def fetch_live_state(
     with first_error():
         async with asyncio.TaskGroup() as group:
             version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
-            categories_task = group.create_task(taxonomy("products/categories", Kind.CATEGORY))
-            tags_task = group.create_task(taxonomy("products/tags", Kind.TAG))
-            shipping_task = group.create_task(taxonomy("products/shipping_classes", Kind.SHIPPING_CLASS))
+            categories_task = group.create_task(taxonomy(endpoints.collection(Kind.CATEGORY), Kind.CATEGORY))
+            tags_task = group.create_task(taxonomy(endpoints.collection(Kind.TAG), Kind.TAG))
+            shipping_task = group.create_task(taxonomy(endpoints.collection(Kind.SHIPPING_CLASS), Kind.SHIPPING_CLASS))
             attributes_task = group.create_task(attributes_and_terms())
             products_task = group.create_task(
-                client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
+                client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=product_fields, progress=progress)
             )
             variations_task = group.create_task(
-                client.list_all("variations", fields=wire.wire_fields(Kind.VARIATION), progress=progress)
+                client.list_all(endpoints.STORE_VARIATIONS, fields=wire.wire_fields(Kind.VARIATION), progress=progress)
                 if info.has_store_variations
                 else _nothing()
             )
@@ -85,7 +83,7 @@ async def fetch_live_state(
                     held = [*(await products_task), *(await variations_task)]
                     if not _missing(skus, held):
                         return None
-                return await client.list_all("products", {"status": "trash"}, fields=product_fields,
+                return await client.list_all(endpoints.PRODUCTS, {"status": "trash"}, fields=product_fields,
                                              progress=progress, label="products (trash)")
 
             trash_task = group.create_task(trash())
@@ -169,7 +167,7 @@ async def _trashed_variations(client: WooClient, parents: Sequence[int]) -> list
     parent, concurrently, ``parent_id`` filled in."""
     fields = wire.wire_fields(Kind.VARIATION)
     lists = await gather_all(
-        client.list_all(f"products/{pid}/variations", {"status": "trash"}, fields=fields, progress=_silent)
+        client.list_all(endpoints.variations(pid), {"status": "trash"}, fields=fields, progress=_silent)
         for pid in parents
     )
     return [{**b, "parent_id": b.get("parent_id") or pid} for pid, bodies in zip(parents, lists, strict=True)
@@ -190,7 +188,7 @@ async def _nothing() -> list[dict[str, Any]]:
 
 async def fetch_attributes(client: WooClient) -> list[LiveResource]:
     """Global attributes (WooCommerce does not paginate this list: one request)."""
-    body = await client.get("products/attributes", {"context": "edit",
+    body = await client.get(endpoints.ATTRIBUTES, {"context": "edit",
                                                     "_fields": ",".join(wire.wire_fields(Kind.ATTRIBUTE))})
     return [wire.attribute(item) for item in body if isinstance(item, dict)] if isinstance(body, list) else []
 
@@ -206,7 +204,7 @@ async def _variations_per_parent(
     async def one(pid: int) -> list[dict[str, Any]]:
         nonlocal done
         # the per-page progress of thousands of small lists is noise: report parents done instead
-        result = await client.list_all(f"products/{pid}/variations", fields=fields, progress=_silent)
+        result = await client.list_all(endpoints.variations(pid), fields=fields, progress=_silent)
         done += 1
         if progress:
             progress("variations (one list per variable product)", done, len(parents))
@@ -219,93 +217,4 @@ async def _variations_per_parent(
     return out
 
 
-def _chunks(keys: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for start in range(0, len(keys), size):
-        yield keys[start : start + size]
-
-
-async def reread(client: WooClient, kind: Kind, keys: Iterable[str]) -> list[LiveResource]:
-    """Re-read resources by natural key: products and variations by SKU (``sku=`` comma lists of ≤100, one
-    request per chunk), terms by slug (``attribute/slug`` for attribute terms), attributes by slug.
-
-    Variations without an own SKU cannot be found by key here: list their parent's variations with
-    ``reread_variations_of``. Resources not found are simply absent from the result.
-    """
-    wanted = list(dict.fromkeys(k for k in keys if k))
-    if not wanted:
-        return []
-    if kind in (Kind.PRODUCT, Kind.VARIATION):
-        return await _reread_by_sku(client, kind, wanted)
-    if kind is Kind.ATTRIBUTE:
-        return [a for a in await fetch_attributes(client) if a.key in set(wanted)]
-    if kind is Kind.TERM:
-        return await _reread_terms(client, wanted)
-    path = {Kind.CATEGORY: "products/categories", Kind.TAG: "products/tags",
-            Kind.SHIPPING_CLASS: "products/shipping_classes"}[kind]
-    mapper = {Kind.CATEGORY: wire.category, Kind.TAG: wire.tag, Kind.SHIPPING_CLASS: wire.shipping_class}[kind]
-    if len(wanted) <= 3:  # slug= takes one slug (a comma list matches nothing): one request each
-        found = await gather_all(client.list_all(path, {"slug": s}, fields=wire.wire_fields(kind)) for s in wanted)
-        bodies = [b for group in found for b in group]
-    else:
-        bodies = await client.list_all(path, fields=wire.wire_fields(kind))
-    return [r for r in (mapper(b) for b in bodies) if r.key in set(wanted)]
-
-
-async def _reread_by_sku(client: WooClient, kind: Kind, skus: list[str]) -> list[LiveResource]:
-    # products?sku= is exact and case-insensitive, accepts a comma list and also returns variations
-    found = await gather_all(
-        client.list_all("products", {"sku": ",".join(chunk), "status": "any"}, fields=PRODUCT_REREAD_FIELDS)
-        for chunk in _chunks(skus, SKU_CHUNK)
-    )
-    bodies = [b for group in found for b in group]
-    attributes = await fetch_attributes(client)
-    slugs = wire.attribute_slugs(attributes)
-    if kind is Kind.PRODUCT:
-        return [wire.product(b, slugs) for b in bodies if b.get("type") != "variation"]
-    by_parent: dict[int, set[int]] = {}
-    for b in bodies:
-        if b.get("type") == "variation" and b.get("parent_id"):
-            by_parent.setdefault(int(b["parent_id"]), set()).add(int(b["id"]))
-    variations = await reread_variations_of(client, sorted(by_parent), attribute_slugs=slugs)
-    return [v for v in variations if v.id in {i for ids in by_parent.values() for i in ids}]
-
-
-async def reread_variations_of(
-    client: WooClient, parent_ids: Sequence[int], *, attribute_slugs: dict[int, str] | None = None
-) -> list[LiveResource]:
-    """Every variation of the given parents (one list per parent, concurrently)."""
-    if attribute_slugs is None:
-        attribute_slugs = wire.attribute_slugs(await fetch_attributes(client))
-    parents = await gather_all(
-        client.get(f"products/{pid}", {"_fields": "id,sku", "context": "edit"}) for pid in parent_ids
-    )
-    parent_skus = {int(p["id"]): wire.product(p).key for p in parents if isinstance(p, dict) and "id" in p}
-    fields = wire.wire_fields(Kind.VARIATION)
-    lists = await gather_all(client.list_all(f"products/{pid}/variations", fields=fields) for pid in parent_ids)
-    return [
-        wire.variation(b, attribute_slugs, parent_id=pid, parent_sku=parent_skus.get(pid))
-        for pid, bodies in zip(parent_ids, lists, strict=True)
-        for b in bodies
-    ]
-
-
-async def _reread_terms(client: WooClient, keys: list[str]) -> list[LiveResource]:
-    attributes = {a.key: a for a in await fetch_attributes(client)}
-    wanted: dict[str, set[str]] = {}
-    for key in keys:
-        attr, _, slug = key.partition("/")
-        wanted.setdefault(attr, set()).add(slug)
-    targets = [(attributes[a], slugs) for a, slugs in wanted.items() if a in attributes]
-    term_fields = wire.wire_fields(Kind.TERM)
-    lists = await gather_all(
-        client.list_all(f"products/attributes/{a.id}/terms", fields=term_fields) for a, _ in targets
-    )
-    return [
-        wire.term(b, a.id)
-        for (a, slugs), bodies in zip(targets, lists, strict=True)
-        for b in bodies
-        if b.get("slug") in slugs
-    ]
-
-
-__all__ = ["StoreInfo", "catalogue_skus", "fetch_live_state", "reread", "reread_variations_of"]
+__all__ = ["StoreInfo", "catalogue_skus", "fetch_live_state"]

@@ -36,7 +36,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from wcsync.core.canonical import sku_key
+from wcsync.core.kinds import Kind
 from wcsync.errors import StoreError
+from wcsync.store import endpoints
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed
 
@@ -56,7 +59,7 @@ def _utcnow() -> datetime:
 def is_lock_product(body: Mapping[str, Any]) -> bool:
     """A product body (any ``_fields``) that is the lock product."""
     sku = body.get("sku")
-    return isinstance(sku, str) and sku.casefold() == LOCK_SKU
+    return isinstance(sku, str) and sku_key(sku) == LOCK_SKU
 
 
 def describe_owner(env: Mapping[str, str] | None = None) -> str:
@@ -149,7 +152,7 @@ class StoreLock:
     async def _find(self) -> _Seen | None:
         for status in ("any", "trash"):
             bodies = await self._client.get(
-                "products", {"sku": LOCK_SKU, "status": status, "context": "edit", "_fields": "id,sku,meta_data"}
+                endpoints.PRODUCTS, {"sku": LOCK_SKU, "status": status, "context": "edit", "_fields": "id,sku,meta_data"}
             )
             for body in bodies if isinstance(bodies, list) else []:
                 if isinstance(body, dict) and is_lock_product(body):
@@ -160,7 +163,7 @@ class StoreLock:
         """The lock product with the lowest id (WooCommerce checks SKU uniqueness with a read before the write,
         so two exactly simultaneous creates can both succeed; the older one is the lock)."""
         bodies = await self._client.get(
-            "products", {"sku": LOCK_SKU, "status": "any", "context": "edit", "_fields": "id,sku,meta_data",
+            endpoints.PRODUCTS, {"sku": LOCK_SKU, "status": "any", "context": "edit", "_fields": "id,sku,meta_data",
                          "orderby": "id", "order": "asc"}
         )
         locks = [b for b in (bodies if isinstance(bodies, list) else []) if isinstance(b, dict) and is_lock_product(b)]
@@ -180,7 +183,7 @@ class StoreLock:
                 "virtual": True, "meta_data": self._meta(),
             }
             try:
-                body = await self._client.post("products", json=payload)
+                body = await self._client.post(endpoints.PRODUCTS, json=payload)
             except RequestFailed as err:
                 if err.status == 400 and err.code in {"product_invalid_sku", "woocommerce_rest_product_not_created"}:
                     continue  # another runner created it between our read and our create: re-read, report
@@ -200,7 +203,7 @@ class StoreLock:
     async def renew(self) -> None:
         """Push the expiry one lease ahead of now."""
         if self.id is not None:
-            await self._client.put(f"products/{self.id}", json={"meta_data": self._meta()})
+            await self._client.put(endpoints.item(Kind.PRODUCT, self.id), json={"meta_data": self._meta()})
 
     async def _renew_loop(self) -> None:
         while True:
@@ -221,7 +224,7 @@ class StoreLock:
 
     async def _delete(self, lock_id: int) -> None:
         try:
-            await self._client.delete(f"products/{lock_id}", {"force": True})
+            await self._client.delete(endpoints.item(Kind.PRODUCT, lock_id), {"force": True})
         except RequestFailed as err:
             if err.status != 404:  # already gone (another runner cleared the expired lock first)
                 raise

@@ -28,6 +28,7 @@ from wcsync.core.fields import MARK_META_KEY, PRODUCT_LINK_FIELDS, TABLES, Field
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change
 from wcsync.core.records import Mark
+from wcsync.core.refs import is_global_ref, strip_pa
 
 #: (kind, natural key) -> live id, or None when the store has no such resource (yet)
 Resolver = Callable[[Kind, str], "int | None"]
@@ -124,8 +125,8 @@ def option_refs(field: str, values: Mapping[str, Any] | None, resolve: Resolver)
     """``{"pa_color": "Red", "Fit": "Slim"}`` → ``[{"id": 3, "option": "Red"}, {"name": "Fit", …}]``."""
     out: list[dict[str, Any]] = []
     for ref, option in (values or {}).items():
-        if ref.startswith("pa_"):
-            out.append({"id": _id(field, Kind.ATTRIBUTE, ref[3:], resolve), "option": str(option)})
+        if is_global_ref(ref):
+            out.append({"id": _id(field, Kind.ATTRIBUTE, strip_pa(ref), resolve), "option": str(option)})
         else:
             out.append({"name": ref, "option": str(option)})
     return out

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from wcsync.store import endpoints
 from wcsync.store.client import WooClient
 from wcsync.store.errors import (
     NotWordPressError,
@@ -25,7 +26,7 @@ from wcsync.store.errors import (
 )
 from wcsync.store.responses import lenient_json
 
-STORE_VARIATIONS_ROUTE = "/wc/v3/variations"
+STORE_VARIATIONS_ROUTE = endpoints.route(endpoints.STORE_VARIATIONS)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ async def probe_store(client: WooClient, *, version: bool = True) -> StoreInfo:
 async def _has_store_variations(client: WooClient) -> bool:
     """Without the index: ask the route itself (404 ``rest_no_route`` on WooCommerce < 10.3)."""
     try:
-        await client.get("variations", {"per_page": 1, "_fields": "id"})
+        await client.get(endpoints.STORE_VARIATIONS, {"per_page": 1, "_fields": "id"})
     except RequestFailed as exc:
         if exc.status == 404 and exc.code == "rest_no_route":
             return False
@@ -124,7 +125,7 @@ async def _has_store_variations(client: WooClient) -> bool:
 async def wc_version(client: WooClient) -> str | None:
     """WooCommerce's version from ``system_status`` (None when the key's user may not read it)."""
     try:
-        body = await client.get("system_status", {"_fields": "environment"})
+        body = await client.get(endpoints.SYSTEM_STATUS, {"_fields": "environment"})
     except PermissionDenied:
         return None
     except RequestFailed as exc:

@@ -7,22 +7,17 @@ never writes.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wcsync.core.canonical import sku_key
+from wcsync.core.canonical import plain_text, sku_key
 from wcsync.core.kinds import Kind
+from wcsync.core.refs import name_key, strip_pa
 from wcsync.engine.model import Op, WriteOp
+from wcsync.store import endpoints
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed
-
-
-def item_path(kind: Kind, id_: int | None, parent_id: int | None) -> str:
-    if kind is Kind.VARIATION:
-        return f"products/{parent_id}/variations/{id_}"
-    return f"products/{id_}"
 
 
 @dataclass(frozen=True)
@@ -33,10 +28,6 @@ class Found:
     date_modified: str | None = None
     status: str | None = None
     body: dict[str, Any] = field(default_factory=dict)
-
-
-_TERM_LISTS = {Kind.CATEGORY: "products/categories", Kind.TAG: "products/tags",
-               Kind.SHIPPING_CLASS: "products/shipping_classes"}
 
 
 async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
@@ -56,7 +47,7 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
             found.update(await _products_by_sku(client, lost, "trash"))
         return found
     if kind is Kind.VARIATION:
-        path = f"products/{ops[0].parent_id}/variations"
+        path = endpoints.variations(ops[0].parent_id)
         rows = await client.list_all(path)
         found = {op.key: _found(row) for op in ops if (row := _match_variation(op, rows)) is not None}
         # a restore that did not happen leaves the variation in the trash, listed only with status=trash (11#9)
@@ -66,11 +57,10 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
             found.update({op.key: _found(row) for op in lost if (row := _match_variation(op, trashed)) is not None})
         return found
     if kind is Kind.ATTRIBUTE:
-        rows = await client.list_all("products/attributes")
-        slugs = {str(r.get("slug") or "").removeprefix("pa_"): r for r in rows}
+        rows = await client.list_all(endpoints.ATTRIBUTES)
+        slugs = {strip_pa(str(r.get("slug") or "")): r for r in rows}
         return {op.key: _found(slugs[op.key]) for op in ops if op.key in slugs}
-    path = f"products/attributes/{ops[0].parent_id}/terms" if kind is Kind.TERM else _TERM_LISTS[kind]
-    rows = await client.list_all(path)
+    rows = await client.list_all(endpoints.collection(kind, ops[0].parent_id))
     out: dict[str, Found] = {}
     for op in ops:
         leaf = op.key.rsplit("/", 1)[-1]
@@ -86,7 +76,7 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
 
 async def _products_by_sku(client: WooClient, ops: Sequence[WriteOp], status: str) -> dict[str, Found]:
     skus = sorted({op.key for op in ops})
-    rows = await client.list_all("products", {"sku": ",".join(skus), "status": status})
+    rows = await client.list_all(endpoints.PRODUCTS, {"sku": ",".join(skus), "status": status})
     by_sku = {sku_key(r.get("sku")): r for r in rows if r.get("type") != "variation"}
     return {op.key: _found(row) for op in ops if (row := by_sku.get(sku_key(op.key))) is not None}
 
@@ -95,7 +85,7 @@ async def _reread_by_id(client: WooClient, kind: Kind, ops: Sequence[WriteOp]) -
     out: dict[str, Found] = {}
     for op in ops:
         try:
-            row = await client.get(item_path(kind, op.id, op.parent_id))
+            row = await client.get(endpoints.item(kind, op.id, op.parent_id))
         except RequestFailed as exc:
             if exc.status in (400, 404, 410):
                 continue
@@ -116,9 +106,9 @@ def _combo(attrs: Any) -> set[tuple[str, str]]:
     for attr in attrs or ():
         if not isinstance(attr, dict):
             continue
-        ref = str(attr["id"]) if attr.get("id") else str(attr.get("name") or "").lower()
+        ref = str(attr["id"]) if attr.get("id") else plain_text(attr.get("name")).casefold()
         # a global option comes back as the term's entity-encoded name (``Rot &amp; Weiß``, 11#72)
-        out.add((ref, html.unescape(str(attr.get("option") or "")).lower()))
+        out.add((ref, name_key(str(attr.get("option") or ""))))
     return out
 
 

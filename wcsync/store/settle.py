@@ -20,26 +20,25 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import unicodedata
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from wcsync.core.canonical import php_json, sku_key
-from wcsync.core.fields import MARK_META_KEY
+from wcsync.core import canonical as c
+from wcsync.core.canonical import php_json, sku_key, to_int
+from wcsync.core.compare import same_value
+from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
 from wcsync.core.kinds import Kind
+from wcsync.core.refs import name_key, strip_pa
+from wcsync.core.slugs import sanitize_title, slug_from_name
 from wcsync.engine.model import Op, WriteOp
 from wcsync.store.reread import Found
 
 #: error codes of a create refused because the SKU is taken (by a product, a variation or the trash)
 SKU_TAKEN = frozenset({"product_invalid_sku", "woocommerce_rest_product_not_created"})
 
-_MONEY = frozenset({"regular_price", "sale_price", "weight"})
-_TEXT = frozenset({"name", "description", "short_description", "purchase_note", "button_text", "external_url"})
 _IDS = frozenset({"upsell_ids", "cross_sell_ids", "grouped_products"})
 _DATES = frozenset({"date_on_sale_from", "date_on_sale_to", "date_on_sale_from_gmt", "date_on_sale_to_gmt"})
 
@@ -58,10 +57,12 @@ def is_marked(body: Mapping[str, Any]) -> bool:
     return any(isinstance(row, dict) and row.get("key") == MARK_META_KEY for row in body.get("meta_data") or ())
 
 
-def unsent(payload: Mapping[str, Any], body: Mapping[str, Any], *, since_planning: bool = True) -> dict[str, Any]:
+def unsent(payload: Mapping[str, Any], body: Mapping[str, Any], *, since_planning: bool = True,
+           kind: Kind = Kind.PRODUCT) -> dict[str, Any]:
     """The part of ``payload`` that ``body`` (the resource as the store has it now) does not show as written,
     ready to be sent again as an update. ``since_planning`` False: the resource has not changed since the plan
-    was made (same ``date_modified``), so an image sent by ``src`` cannot be there yet."""
+    was made (same ``date_modified``), so an image sent by ``src`` cannot be there yet. ``kind``: the fields'
+    canonical forms are that kind's (a product's name is filtered like a post title, a term's like a term's)."""
     out: dict[str, Any] = {}
     for name, sent in payload.items():
         if name in {"id", "sku"} and name in body and _same_sku(sent, body[name]):
@@ -77,7 +78,7 @@ def unsent(payload: Mapping[str, Any], body: Mapping[str, Any], *, since_plannin
             if again_one is not None:
                 out[name] = again_one[0] if again_one else {}
             continue
-        if name not in body or not _same(name, sent, body[name]):
+        if name not in body or not _same(kind, name, sent, body[name]):
             out[name] = sent
     return out
 
@@ -94,7 +95,7 @@ def settle(kind: Kind, op: WriteOp, found: Found | None) -> WriteOp | bool | Non
     if op.op is Op.CREATE and found.status == "trash":
         return None
     unchanged = bool(op.date_modified and found.date_modified == op.date_modified)
-    rest = unsent(op.payload, found.body, since_planning=not unchanged)
+    rest = unsent(op.payload, found.body, since_planning=not unchanged, kind=kind)
     if not rest:
         return True
     if op.op is Op.UPDATE and unchanged and len(rest) == len(op.payload):
@@ -112,7 +113,7 @@ def foreign_sku(kind: Kind, op: WriteOp, found: Found | None, error: Mapping[str
         return (f"the SKU {sku} belongs to product #{found.id} in the store's trash; wcsync did not create "
                 "it again — run `wcsync plan` again: it plans to restore that product")
     if found is not None:
-        name = html.unescape(str(found.body.get("name") or "")).strip()
+        name = c.plain_text(found.body.get("name"))
         named = f' "{name}"' if name else ""
         what = "variation" if kind is Kind.VARIATION or found.body.get("type") == "variation" else "product"
         return (f"the SKU {sku} is already used by {what} #{found.id}{named}, which wcsync does not manage "
@@ -124,38 +125,40 @@ def foreign_sku(kind: Kind, op: WriteOp, found: Found | None, error: Mapping[str
             "permanently or change its SKU), or give this product another SKU in the catalogue")
 
 
-# -- comparisons -------------------------------------------------------------------------------------------
+# -- comparisons: the planner's canonical forms (wcsync.core.canonical / core.compare) on wire values ----------
 
 
-def _same(name: str, sent: Any, got: Any) -> bool:
+def _same(kind: Kind, name: str, sent: Any, got: Any) -> bool:
     if name == "meta_data":
         return _same_meta(sent, got)
-    if name in _MONEY:
-        return _decimal(sent) == _decimal(got)
-    if name in _TEXT:
-        return _text(sent) == _text(got)
-    if name in {"categories", "tags"}:
-        return {_int(r.get("id")) for r in sent or () if isinstance(r, dict)} == \
-            {_int(r.get("id")) for r in got or () if isinstance(r, dict)}
+    if name in {"categories", "tags", "brands"}:  # term references by id (brands: 11#95-98)
+        return {to_int(r.get("id")) for r in sent or () if isinstance(r, dict)} == \
+            {to_int(r.get("id")) for r in got or () if isinstance(r, dict)}
     if name in _IDS:
-        return sorted(_int(i) or 0 for i in sent or ()) == sorted(_int(i) or 0 for i in got or ())
+        return sorted(to_int(i) or 0 for i in sent or ()) == sorted(to_int(i) or 0 for i in got or ())
     if name == "attributes" and any("options" in a for a in sent or () if isinstance(a, dict)):
         return _same_attributes(sent, got)
     if name in {"attributes", "default_attributes"}:
-        return _same_options(sent, got)
-    if name in _DATES:
-        return _same_date(sent, got)
+        return _same_options(name, sent, got)
+    if name == "downloads":  # identified by file URL: the store gives each a generated id (11#111-114)
+        return _downloads(sent) == _downloads(got)
     if name == "dimensions":
-        return all(_decimal(v) == _decimal((got or {}).get(k)) for k, v in (sent or {}).items())
+        return all(c.decimal_str(v) == c.decimal_str((got or {}).get(k)) for k, v in (sent or {}).items())
     if name == "slug":
-        return _slug(sent) == _slug(got)
+        return _slug(kind, sent) == _slug(kind, got)
     if name == "manage_stock":
         return bool(sent) == (got is True)
-    if isinstance(sent, bool):
-        return sent == (got is True or got in ("1", "yes", "true"))
+    ftype = FIELDS_BY_KIND[kind].get(name)
+    if ftype is not None and (same := same_value(kind, name, ftype, sent, got)) is not None:
+        return same
+    if name in _DATES:  # the _gmt twins of the table's dates
+        return c.date_time(sent) == c.date_time(got)
     if isinstance(sent, int) or name in {"stock_quantity", "low_stock_amount", "menu_order", "parent"}:
-        return _int(sent) == _int(got)
-    return _scalar(sent) == _scalar(got) if not isinstance(sent, (dict, list)) else php_json(sent) == php_json(got)
+        return to_int(sent) == to_int(got)
+    if isinstance(sent, (dict, list)):
+        return bool(php_json(sent) == php_json(got))
+    # any other scalar: as the text PHP makes of it (``true`` → ``"1"``), entities decoded
+    return c.plain_text(c.meta_value(sent)) == c.plain_text(c.meta_value(got))
 
 
 def _same_sku(sent: Any, got: Any) -> bool:
@@ -174,18 +177,9 @@ def _same_meta(sent: Any, got: Any) -> bool:
         if row.get("value") is None:
             if values:
                 return False
-        elif _meta(row["value"]) not in [_meta(v) for v in values]:
+        elif c.meta_value(row["value"]) not in [c.meta_value(v) for v in values]:
             return False
     return True
-
-
-def _meta(value: Any) -> Any:
-    """A meta value as WooCommerce returns it: top-level scalars as text, ``{}`` as ``[]`` at any depth."""
-    if isinstance(value, bool):
-        return "1" if value else ""
-    if isinstance(value, (int, float, Decimal)):
-        return _scalar(value)
-    return php_json(value)
 
 
 def _images_again(sent: Any, got: Any, *, trust_src: bool) -> list[dict[str, Any]] | None:
@@ -199,10 +193,10 @@ def _images_again(sent: Any, got: Any, *, trust_src: bool) -> list[dict[str, Any
         if have is None:
             same = False
         elif row.get("id"):
-            same = same and _int(row["id"]) == _int(have.get("id"))
+            same = same and to_int(row["id"]) == to_int(have.get("id"))
         else:
             same = same and trust_src and _same_file(str(row.get("src") or ""), str(have.get("src") or ""))
-        if have is not None and "alt" in row and _text(row["alt"]) != _text(have.get("alt")):
+        if have is not None and "alt" in row and c.plain_text(row["alt"]) != c.plain_text(have.get("alt")):
             same = False
     if same:
         return None
@@ -210,7 +204,7 @@ def _images_again(sent: Any, got: Any, *, trust_src: bool) -> list[dict[str, Any
     for pos, row in enumerate(sent_rows):
         have = live[pos] if pos < len(live) else None
         if "src" in row and have is not None and trust_src and _same_file(str(row["src"]), str(have.get("src") or "")):
-            again.append({**{k: v for k, v in row.items() if k != "src"}, "id": _int(have["id"])})
+            again.append({**{k: v for k, v in row.items() if k != "src"}, "id": to_int(have["id"])})
         else:
             again.append(dict(row))
     return again
@@ -235,82 +229,59 @@ def _same_attributes(sent: Any, got: Any) -> bool:
         return False
     for row in sent or ():
         have = _find_attr(row, live)
-        if have is None or [_text(o) for o in row.get("options") or ()] != [_text(o) for o in have.get("options") or ()]:
+        if have is None or _options(row) != _options(have):
             return False
         if any(k in row and bool(row[k]) != bool(have.get(k)) for k in ("visible", "variation")):
             return False
     return True
 
 
-def _same_options(sent: Any, got: Any) -> bool:
+def _options(row: Mapping[str, Any]) -> Any:
+    """A product attribute's options as the planner compares them: a global one's as a set of term names
+    (WooCommerce answers them entity-encoded, in its own order), a local one's as text in order."""
+    options = row.get("options") or ()
+    if to_int(row.get("id")):
+        return sorted({name_key(str(o)) for o in options})
+    return [c.plain_text(o) for o in options]
+
+
+def _same_options(name: str, sent: Any, got: Any) -> bool:
     live = [a for a in got or () if isinstance(a, dict)]
     if len(live) != len([a for a in sent or () if isinstance(a, dict)]):
         return False
     for row in sent or ():
         have = _find_attr(row, live)
-        if have is None or _option(row.get("option")) != _option(have.get("option")):
+        if have is None or _option(row, row.get("option")) != _option(row, have.get("option")):
             return False
     return True
 
 
-def _option(value: Any) -> str:
-    """An attribute option as text or as the slug WooCommerce may answer for a global one (``39–42`` →
-    ``39-42``, ``Rot & Weiß`` → ``rot-weiss``): compared without case, accents, punctuation or spaces."""
-    text = unicodedata.normalize("NFKD", _text(value).lower().replace("ß", "ss"))
-    return "".join(ch for ch in text if ch.isalnum())
+def _option(row: Mapping[str, Any], value: Any) -> str:
+    """An attribute option as the planner compares it: a local one as its text; a global one as its term's
+    slug, since WooCommerce answers a default as the slug (06#6: ``Red`` → ``red``, 06#49) and a variation's
+    option as the name (06#8, 11#72), and either may have been sent: a name compares as the slug WordPress
+    derives from it (``39–42`` → ``39-42``, ``Rot & Weiß`` → ``rot-weis``, 02#10)."""
+    if not to_int(row.get("id")):
+        return c.plain_text(value)
+    return c.slug_key(slug_from_name(c.plain_text(value), term=True))
 
 
 def _find_attr(row: Mapping[str, Any], live: list[dict[str, Any]]) -> dict[str, Any] | None:
     if row.get("id"):
-        return next((a for a in live if _int(a.get("id")) == _int(row["id"])), None)
-    name = _text(row.get("name")).lower()
-    return next((a for a in live if not _int(a.get("id")) and _text(a.get("name")).lower() == name), None)
+        return next((a for a in live if to_int(a.get("id")) == to_int(row["id"])), None)
+    name = c.plain_text(row.get("name")).casefold()
+    return next((a for a in live if not to_int(a.get("id")) and c.plain_text(a.get("name")).casefold() == name), None)
 
 
-def _same_date(sent: Any, got: Any) -> bool:
-    want, have = str(sent or ""), str(got or "")
-    if not want or not have:
-        return not want and not have
-    if len(want) == 10:  # date only: stored as midnight (05#105)
-        return have[:10] == want and have[10:] in ("", "T00:00:00")
-    return want[:19] == have[:19]
+def _downloads(value: Any) -> list[tuple[str, str]]:
+    return [(c.plain_text(d.get("file")), c.plain_text(d.get("name"))) for d in value or () if isinstance(d, dict)]
 
 
-def _text(value: Any) -> str:
-    return html.unescape(str(value if value is not None else "")).strip()
-
-
-def _slug(value: Any) -> str:
-    return unquote(str(value or "")).strip().lower().removeprefix("pa_")
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else ""
-    dec = _decimal(value) if isinstance(value, (int, float, Decimal)) else None
-    if dec is not None:
-        return format(dec.normalize(), "f")
-    return html.unescape(str(value))
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-
-
-def _int(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def _slug(kind: Kind, value: Any) -> str:
+    """A slug as WordPress stores a given one (``sanitize_title``: ``Fit Type`` → ``fit-type``, 02#9, 02#17, 04#9),
+    compared as the planner compares slugs."""
+    text = str(value or "")
+    return c.slug_key(sanitize_title(strip_pa(text) if kind is Kind.ATTRIBUTE else text))
 
 
 def describe_fields(payload: Mapping[str, Any]) -> str:

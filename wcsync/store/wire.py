@@ -28,10 +28,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from wcsync.core.canonical import to_decimal
+from wcsync.core.canonical import sku_key, to_decimal
 from wcsync.core.fields import MARK_META_KEY, TABLES, WIRE_NAMES
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, Mark
+from wcsync.core.refs import global_ref, is_global_ref, strip_pa
 
 __all__ = ["WIRE_NAMES"]  # record field name -> WooCommerce wire name where they differ (from the field table)
 
@@ -194,8 +195,8 @@ def attr_ref(item: Mapping[str, Any], slugs: AttributeSlugs) -> str:
         slug = slugs.get(attr_id)
         if slug is None:
             raw = item.get("slug")
-            slug = raw[3:] if isinstance(raw, str) and raw.startswith("pa_") else text(item.get("name")).lower()
-        return f"pa_{slug}"
+            slug = strip_pa(raw) if isinstance(raw, str) and is_global_ref(raw) else text(item.get("name")).lower()
+        return global_ref(slug)
     return text(item.get("name"))
 
 
@@ -208,7 +209,7 @@ def product_attributes(value: Any, slugs: AttributeSlugs) -> tuple[dict[str, Any
             {
                 "id": attr_id,
                 "name": text(item.get("name")),
-                "slug": attr_ref(item, slugs)[3:] if attr_id else None,
+                "slug": strip_pa(attr_ref(item, slugs)) if attr_id else None,
                 "options": tuple(text(o) for o in item.get("options") or ()),
                 "visible": boolean(item.get("visible")),
                 "variation": boolean(item.get("variation")),
@@ -297,7 +298,7 @@ def variation(
     apart from an own SKU."""
     fields = record_fields(Kind.VARIATION, body, slugs)
     sku = _sku(body.get("sku"))
-    if sku is not None and parent_sku is not None and sku.lower() == parent_sku.strip().lower():
+    if sku is not None and parent_sku is not None and sku_key(sku) == sku_key(parent_sku):
         sku = None
     if "sku" in fields:
         fields["sku"] = sku
@@ -332,7 +333,7 @@ def attribute_slug(value: Any) -> str | None:
     """``pa_color`` → ``color``."""
     if not isinstance(value, str) or not value:
         return None
-    return value[3:] if value.startswith("pa_") else value
+    return strip_pa(value)
 
 
 def attribute(body: Mapping[str, Any]) -> LiveResource:

@@ -32,10 +32,11 @@ from typing import Any
 from wcsync.core.kinds import Kind
 from wcsync.engine.model import BatchCallback, Op, WriteOp, WriteResult
 from wcsync.errors import StoreError
+from wcsync.store import endpoints
 from wcsync.store.batch import ItemResult
 from wcsync.store.client import WooClient
 from wcsync.store.errors import ReadOnlyKeyError, RequestFailed, UnknownOutcome
-from wcsync.store.reread import _match_variation, item_path, reread  # noqa: F401 (re-exported)
+from wcsync.store.reread import _match_variation, reread  # noqa: F401 (re-exported)
 from wcsync.store.settle import describe_fields, foreign_sku, is_marked, settle, sku_taken
 from wcsync.store.wire import image as wire_image
 from wcsync.store.wire import images as wire_images
@@ -48,19 +49,6 @@ MISSING_RESULT = "wcsync_missing_result"
 TRASH_REPORT_EVERY = 10
 #: … or once this many seconds have passed since the last report (plus the first and the final count)
 TRASH_REPORT_SECONDS = 1.0
-
-
-def batch_path(kind: Kind, parent_id: int | None) -> str:
-    if kind is Kind.PRODUCT:
-        return "products/batch"
-    if kind is Kind.VARIATION:
-        return f"products/{parent_id}/variations/batch"
-    if kind is Kind.ATTRIBUTE:
-        return "products/attributes/batch"
-    if kind is Kind.TERM:
-        return f"products/attributes/{parent_id}/terms/batch"
-    return {Kind.CATEGORY: "products/categories/batch", Kind.TAG: "products/tags/batch",
-            Kind.SHIPPING_CLASS: "products/shipping_classes/batch"}[kind]
 
 
 def image_ids(kind: Kind, body: dict[str, Any] | None) -> tuple[int, ...] | None:
@@ -135,7 +123,7 @@ class StoreWriter:
         #: ops whose outcome was unknown at least once; those settled by re-reading (not by sending them again)
         tried: set[int] = set()
         settled: set[int] = set()
-        path = batch_path(kind, ops[0].parent_id)
+        path = endpoints.batch(kind, ops[0].parent_id)
         for _ in range(MAX_ROUNDS):
             if self.refused is not None:
                 break
@@ -305,7 +293,7 @@ class StoreWriter:
         return results
 
     async def _trash(self, kind: Kind, op: WriteOp) -> WriteResult:
-        path = item_path(kind, op.id, op.parent_id)
+        path = endpoints.item(kind, op.id, op.parent_id)
         for _ in range(MAX_ROUNDS):
             if self.refused is not None:
                 return self._refused(op)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from wcsync.store import endpoints
+
 TOPICS = ("product.created", "product.updated", "product.deleted", "product.restored")
 NAME_PREFIX = "wcsync drift alerts"
 SAFE_PORTS = (80, 443, 8080)
@@ -74,7 +76,7 @@ def ours(hooks: list[dict[str, Any]], url: str | None = None) -> list[dict[str, 
 
 
 async def read(client: Any) -> list[dict[str, Any]]:
-    hooks: list[dict[str, Any]] = await client.list_all("webhooks", {"status": "all"})
+    hooks: list[dict[str, Any]] = await client.list_all(endpoints.WEBHOOKS, {"status": "all"})
     return hooks
 
 
@@ -87,18 +89,18 @@ async def install(client: Any, url: str, secret: str, *, rotate_secret: bool = F
         if not matches:
             body = {"name": webhook_name(topic), "topic": topic, "delivery_url": url, "secret": secret,
                     "status": "active"}
-            created = await client.post("webhooks", body)
+            created = await client.post(endpoints.WEBHOOKS, body)
             outcomes.append(Outcome(topic, "created", int(created["id"])))
             continue
         keep, extras = matches[0], matches[1:]
         for extra in extras:
-            await client.delete(f"webhooks/{extra['id']}", {"force": "true"})
+            await client.delete(endpoints.webhook(extra["id"]), {"force": "true"})
             outcomes.append(Outcome(topic, "removed", int(extra["id"])))
         if keep.get("status") != "active":
-            await client.put(f"webhooks/{keep['id']}", {"status": "active", "secret": secret})
+            await client.put(endpoints.webhook(keep["id"]), {"status": "active", "secret": secret})
             outcomes.append(Outcome(topic, "re-enabled", int(keep["id"])))
         elif rotate_secret:
-            await client.put(f"webhooks/{keep['id']}", {"secret": secret})
+            await client.put(endpoints.webhook(keep["id"]), {"secret": secret})
             outcomes.append(Outcome(topic, "secret updated", int(keep["id"])))
         else:
             outcomes.append(Outcome(topic, "unchanged", int(keep["id"])))
@@ -109,7 +111,7 @@ async def remove(client: Any, url: str | None) -> list[Outcome]:
     """Delete wcsync's webhooks (those delivering to ``url``, or all of them)."""
     outcomes = []
     for hook in ours(await read(client), url):
-        await client.delete(f"webhooks/{hook['id']}", {"force": "true"})
+        await client.delete(endpoints.webhook(hook["id"]), {"force": "true"})
         outcomes.append(Outcome(str(hook.get("topic")), "removed", int(hook["id"])))
     return outcomes
 

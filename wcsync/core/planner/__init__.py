@@ -32,7 +32,7 @@ from wcsync.core.planner.products import plan_products
 from wcsync.core.planner.skus import check_taken_skus
 from wcsync.core.planner.terms import plan_terms
 from wcsync.core.records import DesiredState, LiveState
-from wcsync.core.refs import LiveIndex, clear_caches, strip_pa
+from wcsync.core.refs import LiveIndex, clear_caches, is_global_ref, strip_pa
 
 __all__ = ["build_plan", "plan_changes", "verify_convergence"]
 
@@ -184,7 +184,7 @@ def _collect_refs(changes: list[Change], index: LiveIndex) -> dict[str, dict[str
                         want(Kind.ATTRIBUTE, attr["slug"])
             elif fc.field in ("attributes", "default_attributes") and isinstance(after, dict):
                 for ref in after:
-                    if str(ref).startswith("pa_"):
+                    if is_global_ref(str(ref)):
                         want(Kind.ATTRIBUTE, strip_pa(str(ref)))
     refs: dict[str, dict[str, int]] = {}
     for kind in APPLY_ORDER:

@@ -13,7 +13,7 @@ from wcsync.core.guards import PriceDrop
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Change, Info, PlanSettings
 from wcsync.core.records import DesiredResource, DesiredState
-from wcsync.core.refs import LiveIndex, name_key, strip_pa
+from wcsync.core.refs import LiveIndex, attr_ref, global_ref, name_key, strip_pa
 
 
 @dataclass
@@ -51,9 +51,9 @@ class PlanContext:
             keys = {path, path.rsplit("/", 1)[-1]}
         elif kind is Kind.TERM:
             attr, _, slug = key.partition("/")
-            keys = {f"{slug_key(attr)}/{slug_key(slug)}", slug_key(attr), f"pa_{slug_key(attr)}"}
+            keys = {f"{slug_key(attr)}/{slug_key(slug)}", slug_key(attr), global_ref(slug_key(attr))}
         elif kind is Kind.ATTRIBUTE:
-            keys = {slug_key(strip_pa(key)), f"pa_{slug_key(strip_pa(key))}"}
+            keys = {slug_key(strip_pa(key)), global_ref(slug_key(strip_pa(key)))}
         else:
             keys = {slug_key(key)}
         return bool(keys & wanted)
@@ -101,7 +101,7 @@ def variation_title(combo: Mapping[str, Any], parent_attributes: Any = None) -> 
     for position, attr in enumerate(parent_attributes if isinstance(parent_attributes, list | tuple) else ()):
         if isinstance(attr, Mapping):
             slug = attr.get("slug")
-            ref = f"pa_{strip_pa(str(slug))}" if slug else str(attr.get("name") or "")
+            ref = attr_ref(str(slug) if slug else None, str(attr.get("name") or ""))
             order.setdefault(ref.casefold(), position)
     last = len(order)
     ranked = sorted(

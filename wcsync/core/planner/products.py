@@ -16,6 +16,7 @@ from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
 from wcsync.core.planner.context import PlanContext, desired_title, variation_title
 from wcsync.core.planner.diff import FieldDiff, diff_record
 from wcsync.core.records import DesiredResource, LiveResource
+from wcsync.core.refs import attr_ref
 
 _MAX_LISTED = 10
 #: a mark written before field ownership: this write records the fields wcsync manages
@@ -343,7 +344,7 @@ def _options_in_use(
         removed = {o for o in attr["options"] if o.casefold() not in kept_opts}
         if not removed:
             continue
-        ref = f"pa_{attr['slug']}" if attr.get("slug") else attr["name"]
+        ref = attr_ref(attr.get("slug"), attr["name"])
         users: list[str] = []
         for v in live_vars:
             combo = {str(k).casefold(): str(val).casefold() for k, val in dict(v.fields.get("attributes") or {}).items()}

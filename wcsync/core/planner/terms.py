@@ -15,7 +15,7 @@ from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
 from wcsync.core.planner.context import PlanContext, desired_title
 from wcsync.core.planner.diff import diff_record
 from wcsync.core.records import LiveResource
-from wcsync.core.refs import name_key
+from wcsync.core.refs import global_ref, name_key
 
 TERM_KINDS = (Kind.ATTRIBUTE, Kind.TERM, Kind.CATEGORY, Kind.TAG, Kind.SHIPPING_CLASS)
 
@@ -139,7 +139,7 @@ def _plan_term_deletes(ctx: PlanContext, kind: Kind, matched: set[int], matched_
 def _term_in_use(ctx: PlanContext, key: str, term: LiveResource) -> list[Note]:
     """Deleting an attribute term that live variations still use as their option."""
     attr = key.partition("/")[0]
-    ref = f"pa_{attr}".casefold()
+    ref = global_ref(attr).casefold()
     name = name_key(str(term.fields.get("name") or term.key or ""))
     users = sorted(
         ctx.index.display_key(Kind.VARIATION, v) if v.key else f"#{v.id}"
