@@ -154,13 +154,14 @@ async def _apply(options: _Options) -> int:
 
 async def _run(options: _Options, client: Any, settings: StoreSettings, psettings: PlanSettings,
                desired: DesiredState, saved: Plan | None) -> int:
+    from wcsync.cli.progress import StderrProgress
     from wcsync.core.planner import build_plan, verify_convergence
     from wcsync.engine import execute
     from wcsync.engine.converge import convergence_errors, perpetual
-    from wcsync.engine.progress import StderrProgress
     from wcsync.engine.stale import already_applied, stale_changes
     from wcsync.store.budget import phase, write_bound
     from wcsync.store.fetch import catalogue_skus, fetch_live_state
+    from wcsync.store.payload import ENCODER
     from wcsync.store.writer import StoreWriter
 
     progress = StderrProgress()
@@ -200,7 +201,7 @@ async def _run(options: _Options, client: Any, settings: StoreSettings, psetting
     writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
     client.stats.bounds["write"] = write_bound(plan)
     with phase("write"):
-        result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
+        result = await execute(plan, writer, encoder=ENCODER, continue_on_error=options.continue_on_error, skip=skip,
                                progress=progress, already=already)
     if result.refused is not None:
         return _refused(result, options.report_file)

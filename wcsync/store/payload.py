@@ -14,7 +14,9 @@ This module is where WooCommerce's *input* rules live (see ``shared/woocommerce/
 - upsells, cross-sells and grouped children by product id; the shipping class by slug.
 
 Batch items are coerced rather than validated by WooCommerce, so values are always sent well-typed.
-It never performs I/O: references resolve through a ``Resolver`` the caller provides.
+It never performs I/O: references resolve through a ``Resolver`` the caller provides. ``ENCODER`` is the
+engine's ``Encoder`` seam (``wcsync.engine.model``); apply's bookkeeping (the ``_wcsync`` mark row, a
+restore's ``publish``) is the engine's (``wcsync.engine.bookkeeping``), added to these bodies there.
 """
 
 from __future__ import annotations
@@ -23,31 +25,15 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wcsync.core.fields import MARK_META_KEY
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change
-from wcsync.core.records import Mark
+from wcsync.engine.model import Resolver, UnresolvedReference
 
-#: (kind, natural key) -> live id, or None when the store has no such resource (yet)
-Resolver = Callable[[Kind, str], "int | None"]
-
-#: Product fields whose references point at other products (set in a second pass when the target is new)
-PRODUCT_LINK_FIELDS: tuple[str, ...] = ("upsells", "cross_sells", "grouped_products")
 _LINK_WIRE = {"upsells": "upsell_ids", "cross_sells": "cross_sell_ids", "grouped_products": "grouped_products"}
 
 _MONEY = {"regular_price", "sale_price"}
 _NULLABLE_TEXT = {"tax_class", "external_url", "button_text", "description", "short_description",
                   "purchase_note", "name"}
-
-
-class UnresolvedReference(Exception):
-    """A field refers to a resource that has no id: it does not exist and was not created in this run."""
-
-    def __init__(self, field: str, kind: Kind, key: str) -> None:
-        super().__init__(f"{field} refers to {kind.value} {key!r}, which does not exist in the store")
-        self.field = field
-        self.kind = kind
-        self.key = key
 
 
 def money(value: Any) -> str:
@@ -106,12 +92,6 @@ def image_payload(image: Mapping[str, Any] | None, attachments: Mapping[str, int
     return out
 
 
-def uploads(images: Iterable[Mapping[str, Any] | None], attachments: Mapping[str, int]) -> list[int]:
-    """Positions of ``images`` that will be sent by ``src`` (new downloads)."""
-    return [i for i, img in enumerate(images) if img and str(img.get("src") or "") not in attachments
-            and not img.get("id")]
-
-
 def attributes_payload(attrs: Iterable[Mapping[str, Any]], resolve: Resolver) -> list[dict[str, Any]]:
     """Product attributes in order (``position`` = index); global by id, local by name."""
     out: list[dict[str, Any]] = []
@@ -147,20 +127,9 @@ def meta_rows(meta: Mapping[str, Any] | None, deletes: Iterable[str]) -> list[di
     return rows
 
 
-def mark_row(meta_keys: Iterable[str], images: Mapping[str, int],
-             fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """The ``_wcsync`` meta row; ``fields`` is the managed-field list (``wcsync.core.ownership``), left out
-    when None."""
-    mark = Mark(meta_keys=tuple(sorted(set(meta_keys))), images=dict(images))
-    value = mark.model_dump(mode="json", exclude={"fields"})
-    if fields is not None:
-        value["fields"] = sorted(set(fields))
-    return {"key": MARK_META_KEY, "value": value}
-
-
 def desired(change: Change) -> dict[str, Any]:
     """The change's desired values by field (``after``)."""
-    return {fc.field: fc.after for fc in change.changes}
+    return change.desired_values()
 
 
 def _common(name: str, value: Any) -> Any:
@@ -206,8 +175,6 @@ def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = 
             body[_LINK_WIRE[name]] = [_id(name, Kind.PRODUCT, k, resolve) for k in value or ()]
         else:
             body[name] = _common(name, value)
-    if change.action is Action.RESTORE and "status" not in body:
-        body["status"] = "publish"
     _add_meta(body, change, values)
     return body
 
@@ -226,55 +193,14 @@ def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
             body["sku"] = value or ""
         else:
             body[name] = _common(name, value)
-    if change.action is Action.RESTORE and "status" not in body:
-        body["status"] = "publish"  # a variations batch update with a status restores a trashed one (11#27-29)
     _add_meta(body, change, values)
     return body
 
 
 def _add_meta(body: dict[str, Any], change: Change, values: Mapping[str, Any]) -> None:
     rows = meta_rows(values.get("meta"), change.meta_deletes)
-    if wants_mark(change):
-        rows.append(mark_row(change.mark_meta_keys or (), mark_images(change), change.mark_fields))
     if rows:
         body["meta_data"] = rows
-
-
-def wants_mark(change: Change) -> bool:
-    """Products and variations get their ``_wcsync`` mark on create/adopt/restore and whenever the plan
-    gives new bookkeeping."""
-    if change.kind not in (Kind.PRODUCT, Kind.VARIATION):
-        return False
-    return change.mark_meta_keys is not None or change.action in (Action.CREATE, Action.ADOPT, Action.RESTORE)
-
-
-def desired_images(change: Change) -> list[Mapping[str, Any] | None] | None:
-    """The images the change sends, in order (``None`` when it does not touch images)."""
-    values = desired(change)
-    if change.kind is Kind.VARIATION:
-        return [values["image"]] if "image" in values else None
-    if "images" in values:
-        return list(values["images"] or ())
-    return None
-
-
-def mark_images(change: Change, assigned: Mapping[int, int] | None = None) -> dict[str, int]:
-    """The mark's src → attachment id map: re-used attachments, plus ``assigned`` (position → id from the
-    store's response) for images sent by ``src``. When the change does not touch images the plan's map is
-    kept as it is."""
-    images = desired_images(change)
-    if images is None:
-        return dict(change.attachments)
-    out: dict[str, int] = {}
-    for pos, img in enumerate(images):
-        if not img:
-            continue
-        src = str(img.get("src") or "")
-        if src in change.attachments:
-            out[src] = change.attachments[src]
-        elif assigned and pos in assigned:
-            out[src] = assigned[pos]
-    return out
 
 
 def term_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
@@ -306,12 +232,6 @@ def attribute_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
     return body
 
 
-def link_fields(change: Change) -> dict[str, list[str]]:
-    """The product-link fields of a product change with their target SKUs."""
-    values = desired(change)
-    return {f: list(values[f] or ()) for f in PRODUCT_LINK_FIELDS if f in values}
-
-
 def link_payload(links: Mapping[str, Iterable[str]], resolve: Resolver) -> dict[str, Any]:
     return {_LINK_WIRE[f]: [_id(f, Kind.PRODUCT, k, resolve) for k in keys] for f, keys in links.items()}
 
@@ -325,3 +245,19 @@ BUILDERS: dict[Kind, Callable[[Change, Resolver], dict[str, Any]]] = {
     Kind.PRODUCT: product_payload,
     Kind.VARIATION: variation_payload,
 }
+
+
+class WireEncoder:
+    """The engine's ``Encoder`` (``wcsync.engine.model``): the request bodies above."""
+
+    def body(self, change: Change, resolve: Resolver, omit: Iterable[str] = ()) -> dict[str, Any]:
+        if change.kind is Kind.PRODUCT:
+            return product_payload(change, resolve, omit=omit)
+        return BUILDERS[change.kind](change, resolve)
+
+    def links(self, links: Mapping[str, Iterable[str]], resolve: Resolver) -> dict[str, Any]:
+        return link_payload(links, resolve)
+
+
+#: what apply encodes with (``wcsync.engine.execute(…, encoder=ENCODER)``)
+ENCODER = WireEncoder()
