@@ -3,6 +3,7 @@ through a client factory the test passes, with a progress recorder that keeps ev
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -216,7 +217,7 @@ def test_errors_are_values_a_library_can_catch(project: Path, settings: StoreSet
     # the default factory speaks HTTP(S) only and says how to reach a sandbox store
     (project / "catalog" / "products" / "mug-1.yaml").unlink()
     sandbox = settings.model_copy(update={"url": "sandbox:store.db"})
-    with pytest.raises(ConfigError, match="client_factory=wcsync.cli.connect.open_client"):
+    with pytest.raises(ConfigError, match=re.escape("client_factory=wcsync.cli.connect.open_client")):
         api.plan(project, settings=sandbox)
 
 
