@@ -80,12 +80,12 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     from wcsync import api
     from wcsync.cli import connect
 
-    _check_report_path(report_file)
     display = ApplyDisplay(show=lambda plan: click.echo(_plan_text(plan)))
     overrides = api.Overrides(allow_deletes=allow_deletes, allow_changes=allow_changes,
                               allow_price_drops=allow_price_drops, targets=split_targets(targets))
     try:
         try:
+            _check_report_path(report_file)
             outcome = api.apply(project_dir, plan_file=plan_file, store=store_name, store_url=store_url,
                                 overrides=overrides, batch_size=batch_size, continue_on_error=continue_on_error,
                                 lock=lock, approve=None if auto_approve else _ask, client_factory=connect.open_client,
