@@ -226,3 +226,25 @@ def test_importing_the_api_loads_no_click_and_no_rich() -> None:
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'click', 'rich', 'wcsync.cli'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Using wcsync as a library", 1)[1].split("\n## ", 1)[0]
+    (code,) = re.findall(r"^```python\n(.*?)^```", section, re.M | re.S)
+    shop = tmp_path / "shop"
+    (shop / "catalog" / "products").mkdir(parents=True)
+    (shop / "wcsync.yaml").write_text("ownership: marked\n", encoding="utf-8")
+    (shop / "catalog" / "categories.yaml").write_text("categories:\n  - name: Mugs\n    slug: mugs\n",
+                                                       encoding="utf-8")
+    (shop / "catalog" / "products" / "mug.yaml").write_text(PRODUCT.format(sku="MUG-1", price="5"),
+                                                            encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("WCSYNC_URL", raising=False)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"Loading the catalogue in {shop.resolve()} …"
+    assert "Plan: 2 to create, 0 to update, 0 to adopt, 0 to delete." in out
+    assert out[-1] == "Apply: 2 applied. exit code 0"
+    assert (tmp_path / "shop.db").is_file()  # the sandbox store the example created
