@@ -24,7 +24,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -42,6 +42,9 @@ from wcsync.cli.progress import ApplyDisplay
 from wcsync.cli.targets import split_targets
 from wcsync.core.plan import Plan
 from wcsync.errors import ApplyError, CatalogError, WcsyncError
+
+if TYPE_CHECKING:
+    from wcsync.api import ApplyOutcome
 
 
 @click.command("apply")
@@ -105,7 +108,7 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     sys.exit(code)
 
 
-def _finish(outcome: Any, report_file: Path | None) -> int:
+def _finish(outcome: ApplyOutcome, report_file: Path | None) -> int:
     """Report what ``wcsync.api.apply`` did (the report file is written even when the run failed)."""
     result = outcome.result
     if outcome.executed and result.refused is not None:
@@ -114,7 +117,7 @@ def _finish(outcome: Any, report_file: Path | None) -> int:
         _report(result, report_file, perpetual=outcome.perpetual)
     elif not outcome.cancelled:
         _write_report(result, report_file)  # nothing to write: CI may always expect the file
-    return int(outcome.exit_code)
+    return outcome.exit_code
 
 
 def _plan_text(plan: Plan) -> str:
