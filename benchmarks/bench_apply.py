@@ -49,6 +49,7 @@ from wcsync.core.records import DesiredState  # noqa: E402
 from wcsync.engine import ApplyResult, Op, Status, WriteOp, WriteResult, execute  # noqa: E402
 from wcsync.store.client import WooClient  # noqa: E402
 from wcsync.store.fetch import fetch_live_state  # noqa: E402
+from wcsync.store.payload import ENCODER  # noqa: E402
 from wcsync.store.writer import StoreWriter  # noqa: E402
 
 IMAGE_HOST = "cdn.wcsync-bench.test"
@@ -144,7 +145,7 @@ async def apply_once(server: SandboxServer, desired: DesiredState, psettings: An
         recorder = Recorder(server, writer)
         before = server.stats()["total"]
         start = time.perf_counter()
-        result = await execute(plan, recorder, progress=recorder)
+        result = await execute(plan, recorder, encoder=ENCODER, progress=recorder)
         wall = time.perf_counter() - start
         recorder.finish()
         requests = server.stats()["total"] - before

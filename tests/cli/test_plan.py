@@ -26,6 +26,7 @@ from wcsync.core.records import DesiredResource, DesiredState, LiveResource, Liv
 from wcsync.diagnostics import Diagnostic, Severity
 from wcsync.errors import StoreError
 from wcsync.settings import StoreSettings
+from wcsync.store.budget import RequestStats
 
 SECRET = "cs_TOPSECRET_4f1d9c2b7a"
 KEY = "ck_KEYVALUE_0b8e6a"
@@ -91,6 +92,8 @@ class FakeStore:
         self.live = LiveState(wc_version="11.0.1")
         self.error: Exception | None = None
         self.opened: list[StoreSettings] = []
+        #: what a client counts (``WooClient.stats``): the API reports it when the client closes
+        self.stats = RequestStats()
 
     def open_client(self, settings: StoreSettings, *, progress: Any = None, notify: Any = None) -> Any:
         self.opened.append(settings)

@@ -16,6 +16,7 @@ from wcsync.core.records import DesiredResource, DesiredState, LiveState
 from wcsync.engine.handlers import HANDLERS
 from wcsync.export import export_catalog
 from wcsync.store import wire
+from wcsync.store.payload import ENCODER
 
 _MARK = [{"id": 1, "key": "_wcsync", "value": {"v": 1, "meta_keys": [], "images": []}}]
 #: the local option containing WooCommerce's delimiter is refused by `wcsync validate` (tests/catalog): left out
@@ -69,7 +70,8 @@ def test_a_create_sends_the_term_name_the_store_looks_up() -> None:
     (create,) = plan.changes
     assert (create.action, create.key) == (Action.CREATE, "F-TEXT-1")
     refs = {(Kind.ATTRIBUTE, "farbe"): answered("11#66")["id"]}
-    op = HANDLERS[(Kind.VARIATION, Action.CREATE)](create, lambda kind, key: refs.get((kind, key)), ())
+    op = HANDLERS[(Kind.VARIATION, Action.CREATE)](create, lambda kind, key: refs.get((kind, key)), (),
+                                                     ENCODER)
     # what 11#69 sent, which the store matched to the existing term (11#81)
     assert sorted(op.payload["attributes"], key=str) == [{"id": 1, "option": "Rot & Weiß"},
                                                          {"name": "Size", "option": "Größe ½"}]

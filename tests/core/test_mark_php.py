@@ -17,8 +17,9 @@ from wcsync.core.kinds import Kind
 from wcsync.core.plan import PlanSettings
 from wcsync.core.planner import build_plan
 from wcsync.core.records import DesiredResource, DesiredState, LiveState, Mark
+from wcsync.engine import bookkeeping
 from wcsync.export import export_catalog
-from wcsync.store import payload, wire
+from wcsync.store import wire
 
 
 def php(value: Any) -> Any:
@@ -59,7 +60,7 @@ def test_an_empty_mark_answered_as_php_empty_array_is_readable() -> None:
 
 def _written_mark(meta_keys: list[str], images: dict[str, int]) -> Any:
     """The mark wcsync writes, as the real store answers it."""
-    return php(payload.mark_row(meta_keys, images)["value"])
+    return php(bookkeeping.mark_row(meta_keys, images)["value"])
 
 
 def test_the_mark_wcsync_writes_reads_back_whole_after_php() -> None:

@@ -14,7 +14,7 @@ from wcsync.core.ownership import DEFAULTS, REMOVED_REASON, managed_fields, rele
 from wcsync.core.plan import Action, PlanSettings
 from wcsync.core.planner import build_plan
 from wcsync.core.records import LiveResource, LiveState, Mark
-from wcsync.store.payload import mark_row
+from wcsync.engine.bookkeeping import mark_row
 from wcsync.store.wire import parse_mark
 
 

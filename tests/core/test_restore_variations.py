@@ -19,6 +19,7 @@ from wcsync.engine.handlers import HANDLERS
 from wcsync.engine.model import ApplyResult, ItemResult, Status
 from wcsync.store import wire
 from wcsync.store.fetch import restorable_parents
+from wcsync.store.payload import ENCODER
 
 
 def _desired(*, extra: bool = False) -> DesiredState:
@@ -71,7 +72,7 @@ def test_a_trashed_parent_is_restored_with_its_variations_in_one_plan() -> None:
     assert plan.info == ()
     restore = next(c for c in plan.changes if c.key == "B-VAR-S")
     assert restore.live_id == 432 and restore.live_parent_id == 431
-    op = HANDLERS[(Kind.VARIATION, Action.RESTORE)](restore, lambda kind, key: None, ())
+    op = HANDLERS[(Kind.VARIATION, Action.RESTORE)](restore, lambda kind, key: None, (), ENCODER)
     # a variations batch update with the status restores it (11#27-29), and wcsync marks it
     assert op.op.value == "update" and op.id == 432 and op.parent_id == 431
     assert op.payload["status"] == "publish"

@@ -8,6 +8,7 @@ from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, DeleteMode, FieldChange, Plan, StoreRef
 from wcsync.engine import Status, execute
 from wcsync.engine.model import ApplyResult, Op
+from wcsync.store.payload import ENCODER
 
 
 def ch(kind: Kind, action: Action, key: str, **fields: Any) -> Change:
@@ -25,7 +26,7 @@ def plan(*changes: Change, refs: dict[str, dict[str, int]] | None = None) -> Pla
 
 
 def run(p: Plan, writer: FakeWriter, **kw: Any) -> ApplyResult:
-    return asyncio.run(execute(p, writer, **kw))
+    return asyncio.run(execute(p, writer, encoder=ENCODER, **kw))
 
 
 def test_dependency_order_top_down_then_deletes_bottom_up() -> None:

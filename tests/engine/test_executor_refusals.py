@@ -10,17 +10,18 @@ from typing import Any
 
 from tests.engine.fakes import FakeWriter
 from tests.engine.test_executor import ch, plan
+from wcsync.cli.progress import StderrProgress
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action
 from wcsync.engine import Status, execute
 from wcsync.engine.executor import REFUSED
 from wcsync.engine.model import ApplyResult, WriteOp, WriteResult
-from wcsync.engine.progress import StderrProgress
 from wcsync.errors import StoreError
+from wcsync.store.payload import ENCODER
 
 
 def run(p: Any, writer: Any, **kw: Any) -> ApplyResult:
-    return asyncio.run(execute(p, writer, **kw))
+    return asyncio.run(execute(p, writer, encoder=ENCODER, **kw))
 
 
 def test_variations_of_a_stale_parent_are_skipped_with_the_reason_not_failed() -> None:

@@ -1,4 +1,5 @@
-"""wcsync.store.payload: desired field values → WooCommerce JSON (rules from the captures)."""
+"""wcsync.store.payload: desired field values → WooCommerce JSON (rules from the captures); with
+wcsync.engine.bookkeeping, the body apply sends (``sent``: the encoder's body plus the mark and a restore's status)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, FieldChange
+from wcsync.engine import bookkeeping
 from wcsync.store import payload
 
 IDS = {(Kind.CATEGORY, "clothing/hoodies"): 21, (Kind.TAG, "winter"): 31, (Kind.ATTRIBUTE, "color"): 3,
@@ -17,6 +19,11 @@ IDS = {(Kind.CATEGORY, "clothing/hoodies"): 21, (Kind.TAG, "winter"): 31, (Kind.
 
 def resolve(kind: Kind, key: str) -> int | None:
     return IDS.get((kind, key))
+
+
+def sent(c: Change) -> dict[str, Any]:
+    """The body apply sends for ``c``: the store's encoding plus apply's bookkeeping."""
+    return bookkeeping.complete(c, payload.ENCODER.body(c, resolve))
 
 
 def change(kind: Kind, action: Action, key: str, **extra: Any) -> Change:
@@ -46,7 +53,7 @@ def test_product_create_full_mapping() -> None:
         "meta": {"_yoast": "desc", "json": {"a": [1]}},
         "date_on_sale_from": None, "stock_quantity": None, "tax_class": None,
     }, attachments={"https://cdn/b.jpg": 555})
-    body = payload.product_payload(c, resolve)
+    body = sent(c)
     assert body == {
         "sku": "HOODIE", "name": "Hoodie & Co", "type": "variable", "regular_price": "45.00", "sale_price": "",
         "categories": [{"id": 21}], "tags": [{"id": 31}], "shipping_class": "bulky",
@@ -66,7 +73,7 @@ def test_product_create_full_mapping() -> None:
 def test_update_sends_only_changed_fields_and_meta_deletes() -> None:
     c = change(Kind.PRODUCT, Action.UPDATE, "HOODIE", live_id=9, fields={"regular_price": "40"},
                meta_deletes=("old_key",), mark_meta_keys=())
-    assert payload.product_payload(c, resolve) == {
+    assert sent(c) == {
         "regular_price": "40.00",
         "meta_data": [{"key": "old_key", "value": None},
                       {"key": "_wcsync", "value": {"v": 1, "meta_keys": [], "images": {}}}]}
@@ -74,7 +81,7 @@ def test_update_sends_only_changed_fields_and_meta_deletes() -> None:
 
 def test_plain_update_without_bookkeeping_writes_no_mark() -> None:
     c = change(Kind.PRODUCT, Action.UPDATE, "HOODIE", live_id=9, fields={"name": "New"})
-    assert payload.product_payload(c, resolve) == {"name": "New"}
+    assert sent(c) == {"name": "New"}
 
 
 def test_unknown_category_is_an_unresolved_reference_not_uncategorized() -> None:
@@ -87,7 +94,7 @@ def test_variation_payload() -> None:
     c = change(Kind.VARIATION, Action.CREATE, "H-RED-S", parent_key="H", fields={
         "sku": "H-RED-S", "attributes": {"pa_color": "Red", "Size": "S"}, "regular_price": 45,
         "image": {"src": "https://cdn/v.jpg", "alt": "v"}})
-    assert payload.variation_payload(c, resolve) == {
+    assert sent(c) == {
         "sku": "H-RED-S", "attributes": [{"id": 3, "option": "Red"}, {"name": "Size", "option": "S"}],
         "regular_price": "45.00", "image": {"src": "https://cdn/v.jpg", "alt": "v"},
         "meta_data": [{"key": "_wcsync", "value": {"v": 1, "meta_keys": [], "images": {}}}]}
@@ -119,8 +126,23 @@ def test_term_slug_from_key() -> None:
 def test_mark_images_completes_new_uploads_by_position() -> None:
     c = change(Kind.PRODUCT, Action.UPDATE, "P", live_id=1, mark_meta_keys=(), attachments={"b": 2},
                fields={"images": [{"src": "a"}, {"src": "b"}, {"src": "c"}]})
-    assert payload.uploads(payload.desired_images(c) or [], c.attachments) == [0, 2]
-    assert payload.mark_images(c, {0: 10, 2: 30}) == {"a": 10, "b": 2, "c": 30}
+    assert bookkeeping.uploads(bookkeeping.desired_images(c) or [], c.attachments) == [0, 2]
+    assert bookkeeping.mark_images(c, {0: 10, 2: 30}) == {"a": 10, "b": 2, "c": 30}
     # images untouched by the change: the plan's map is kept as it is
     keep = change(Kind.PRODUCT, Action.UPDATE, "P", live_id=1, attachments={"x": 5}, fields={"name": "n"})
-    assert payload.mark_images(keep) == {"x": 5}
+    assert bookkeeping.mark_images(keep) == {"x": 5}
+
+
+def test_the_store_encoding_maps_values_only_and_the_engine_adds_its_bookkeeping() -> None:
+    c = change(Kind.VARIATION, Action.RESTORE, "V", live_id=4, live_parent_id=1, mark_meta_keys=("k",),
+               fields={"regular_price": "5", "meta": {"k": "v"}})
+    # the store's encoder: the catalogue's values on the wire, no mark, no status
+    assert payload.ENCODER.body(c, resolve) == {"regular_price": "5.00", "meta_data": [{"key": "k", "value": "v"}]}
+    # apply sends it published (a restore) with the mark after the catalogue's meta rows
+    assert list(sent(c).items()) == [
+        ("regular_price", "5.00"), ("status", "publish"),
+        ("meta_data", [{"key": "k", "value": "v"},
+                       {"key": "_wcsync", "value": {"v": 1, "meta_keys": ["k"], "images": {}}}])]
+    # an explicit status in the plan is kept
+    keep = change(Kind.PRODUCT, Action.RESTORE, "P", live_id=3, fields={"status": "draft"})
+    assert sent(keep)["status"] == "draft"

@@ -13,17 +13,18 @@ convergence is unproven (the store could not be re-read afterwards: the summary 
 anything was written (including an unwritable ``--report`` path, checked first, and a store
 that refuses writing altogether, e.g. a read-only key: one error, not one per item). The report is written
 even when the run fails; a report that cannot be written after the store was changed is said, never raised.
-The plan text goes to stdout; progress and results to stderr.
+The plan text goes to stdout; progress and results to stderr. The command is a shell over ``wcsync.api.apply``
+(planning, the saved-plan checks, the apply lock, the writes and the convergence proof live there); this module
+asks for approval, prints the results and writes the report.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -37,12 +38,13 @@ from wcsync.cli.common import (
     store_option,
     store_url_option,
 )
-from wcsync.cli.targets import check_targets, split_targets
-from wcsync.core.guards import refusal
-from wcsync.core.plan import PLAN_FORMAT_VERSION, Plan, PlanSettings, StoreRef
-from wcsync.core.records import DesiredState, LiveState
-from wcsync.errors import ApplyError, CatalogError, PlanError, WcsyncError
-from wcsync.settings import StoreSettings
+from wcsync.cli.progress import ApplyDisplay
+from wcsync.cli.targets import split_targets
+from wcsync.core.plan import Plan
+from wcsync.errors import ApplyError, CatalogError, WcsyncError
+
+if TYPE_CHECKING:
+    from wcsync.api import ApplyOutcome
 
 
 @click.command("apply")
@@ -78,14 +80,27 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     failed, were skipped or did not converge, or convergence is unproven (the store could not be re-read
     afterwards), 1 error before anything was written.
     """
-    options = _Options(plan_file=plan_file, project_dir=Path(project_dir), store_name=store_name,
-                       store_url=store_url, auto_approve=auto_approve, continue_on_error=continue_on_error,
-                       batch_size=batch_size, report_file=report_file, lock=lock, show_stats=show_stats,
-                       overrides={"allow_deletes": allow_deletes, "allow_changes": allow_changes,
-                                  "allow_price_drops": allow_price_drops,
-                                  "targets": split_targets(targets)})
+    from wcsync import api
+    from wcsync.cli import connect
+
+    display = ApplyDisplay(show=lambda plan: click.echo(_plan_text(plan)))
+    overrides = api.Overrides(allow_deletes=allow_deletes, allow_changes=allow_changes,
+                              allow_price_drops=allow_price_drops, targets=split_targets(targets))
     try:
-        code = asyncio.run(_apply(options))
+        try:
+            _check_report_path(report_file)
+            outcome = api.apply(project_dir, plan_file=plan_file, store=store_name, store_url=store_url,
+                                overrides=overrides, batch_size=batch_size, continue_on_error=continue_on_error,
+                                lock=lock, approve=None if auto_approve else _ask, client_factory=connect.open_client,
+                                progress=display)
+            code = _finish(outcome, report_file)
+        finally:
+            if show_stats and display.stats is not None:  # after the results, before an error
+                status(display.stats.summary())
+    except CatalogError as err:
+        for diag in err.diagnostics:
+            status(str(diag))
+        fail(err, debug=debug)
     except WcsyncError as err:
         fail(err, debug=debug)
     except KeyboardInterrupt:
@@ -93,183 +108,16 @@ def apply(plan_file: Path | None, project_dir: str, store_name: str | None, stor
     sys.exit(code)
 
 
-class _Options:
-    def __init__(self, **kw: Any) -> None:
-        self.plan_file: Path | None = kw["plan_file"]
-        self.project_dir: Path = kw["project_dir"]
-        self.store_name: str | None = kw["store_name"]
-        self.store_url: str | None = kw["store_url"]
-        self.auto_approve: bool = kw["auto_approve"]
-        self.continue_on_error: bool = kw["continue_on_error"]
-        self.batch_size: int | None = kw["batch_size"]
-        self.report_file: Path | None = kw["report_file"]
-        self.overrides: dict[str, Any] = kw["overrides"]
-        self.lock: bool = kw.get("lock", False)
-        self.show_stats: bool = kw.get("show_stats", False)
-
-
-def _load(options: _Options) -> tuple[StoreSettings, PlanSettings, DesiredState]:
-    from wcsync.catalog import load_catalog
-    from wcsync.catalog.project import load_project, plan_settings, resolve_store
-
-    url_given = bool(options.store_url or os.environ.get("WCSYNC_URL"))
-    project = load_project(options.project_dir, required=not url_given)
-    settings = resolve_store(project, store=options.store_name, store_url=options.store_url, env=os.environ)
-    if options.batch_size:
-        settings = settings.model_copy(update={"batch_size": options.batch_size})
-    psettings = plan_settings(project).model_copy(update=options.overrides)
-    status(f"Loading the catalogue in {Path(options.project_dir).resolve()} …")
-    loaded = load_catalog(options.project_dir, project)
-    if loaded.desired is None or not loaded.ok:
-        for diag in loaded.errors:
-            status(str(diag))
-        raise CatalogError(f"the catalogue has {len(loaded.errors)} error(s); nothing was written",
-                           list(loaded.errors), hint="fix them (`wcsync validate` lists them) and apply again")
-    return settings, psettings, loaded.desired
-
-
-def _store_ref(settings: StoreSettings, live: LiveState) -> StoreRef:
-    return StoreRef(name=settings.name, url=_shown_url(settings), wc_version=live.wc_version)
-
-
-async def _apply(options: _Options) -> int:
-    from wcsync.cli.connect import open_client
-    from wcsync.store.lock import apply_lock
-
-    _check_report_path(options.report_file)
-    settings, psettings, desired = _load(options)
-    saved: Plan | None = None
-    if options.plan_file is not None:
-        saved = _read_plan(options.plan_file)
-        _check_plan(saved, settings, desired, options.plan_file)
-        _check_refused(saved, psettings, options.plan_file)
-    async with open_client(settings, notify=status) as client:
-        try:
-            async with apply_lock(client, settings.name, enabled=options.lock, notify=status):
-                return await _run(options, client, settings, psettings, desired, saved)
-        finally:
-            if options.show_stats:
-                status(client.stats.summary())
-
-
-async def _run(options: _Options, client: Any, settings: StoreSettings, psettings: PlanSettings,
-               desired: DesiredState, saved: Plan | None) -> int:
-    from wcsync.core.planner import build_plan, verify_convergence
-    from wcsync.engine import execute
-    from wcsync.engine.converge import convergence_errors, perpetual
-    from wcsync.engine.progress import StderrProgress
-    from wcsync.engine.stale import already_applied, stale_changes
-    from wcsync.store.budget import phase, write_bound
-    from wcsync.store.fetch import catalogue_skus, fetch_live_state
-    from wcsync.store.writer import StoreWriter
-
-    progress = StderrProgress()
-    status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
-    skus = catalogue_skus(desired)
-    # a saved plan's staleness check looks for its resources in the trash too: read it then
-    live = await fetch_live_state(client, skus=skus if saved is None else None)
-    skip: dict[Any, str] = {}
-    already: dict[Any, int] = {}
-    if saved is not None:
-        plan = saved
-        click.echo(_plan_text(plan))
-        status(f"Applying {options.plan_file}: {plan.summary()}")
-        skip = stale_changes(plan, live)
-        remaining = verify_convergence(desired, live, plan.settings, _store_ref(settings, live))
-        already = already_applied(plan, live, skip, remaining)
-        for where in already:
-            skip.pop(where, None)
-        if already:
-            status(f"  {len(already)} change(s) already applied: the store already holds what the plan wanted")
-        for (kind, key), reason in skip.items():
-            status(f"  skipped {kind.value} {key}: {reason}")
-    else:
-        check_targets(psettings.targets, desired, live, store=settings.name)
-        plan = build_plan(desired, live, psettings, store=_store_ref(settings, live))
-        click.echo(_plan_text(plan))
-        if plan.refused:
-            raise refusal(plan) or PlanError("a guard refused the plan")
-        if plan.is_empty:
-            from wcsync.engine.model import ApplyResult
-
-            _write_report(ApplyResult(), options.report_file)  # CI may always expect the file
-            return 0
-        if not _approved(options.auto_approve):
-            status("Apply cancelled: nothing was written.")
-            return 1
-    writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
-    client.stats.bounds["write"] = write_bound(plan)
-    with phase("write"):
-        result = await execute(plan, writer, continue_on_error=options.continue_on_error, skip=skip,
-                               progress=progress, already=already)
-    if result.refused is not None:
-        return _refused(result, options.report_file)
-    status("Re-reading the store to check convergence …")
-    diffs: list[str] = []
-    try:
-        with phase("verify"):
-            after = await fetch_live_state(client, skus=skus)
-    except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
-        result.unproven = f"the store could not be re-read to check convergence: {err}"
-    else:
-        remaining = verify_convergence(desired, after, plan.settings, _store_ref(settings, after))
-        result.convergence_errors = convergence_errors(remaining, result)
-        diffs = perpetual(remaining, result)
-    _report(result, options.report_file, perpetual=diffs)
-    return result.exit_code
-
-
-def _shown_url(settings: StoreSettings) -> str:
-    from wcsync.store.errors import redact_url
-
-    return settings.url if settings.is_sandbox else redact_url(settings.url)
-
-
-def _read_plan(path: Path) -> Plan:
-    try:
-        text = path.read_text(encoding="utf-8")
-        version = json.loads(text).get("format_version") if text.lstrip().startswith("{") else None
-        if version is not None and version != PLAN_FORMAT_VERSION:
-            raise ApplyError(
-                f"{path} is a plan file of format_version {json.dumps(version)}, but this wcsync reads "
-                f"format_version {PLAN_FORMAT_VERSION}",
-                hint="make the plan again with this wcsync (`wcsync plan --out plan.json`), or apply it with "
-                "the wcsync that wrote it")
-        return Plan.model_validate_json(text)
-    except (OSError, ValueError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ApplyError(f"{path} is not a wcsync plan file ({first})",
-                         hint="write one with `wcsync plan --out plan.json`") from None
-
-
-def _check_plan(plan: Plan, settings: StoreSettings, desired: DesiredState, path: Path) -> None:
-    if plan.store.url.rstrip("/") != _shown_url(settings).rstrip("/"):
-        raise PlanError(
-            f"{path} was made for store {plan.store.name} ({plan.store.url}), not for {settings.name} "
-            f"({_shown_url(settings)})",
-            hint="plan again against this store, or pass the --store / --store-url the plan was made for")
-    if plan.catalog_version != desired.catalog_version:
-        raise PlanError(
-            f"{path} was made from catalogue version {plan.catalog_version[:12]}, but the catalogue is now "
-            f"{desired.catalog_version[:12]}",
-            hint="the catalogue changed since planning: run `wcsync plan --out plan.json` again")
-
-
-def _check_refused(plan: Plan, psettings: PlanSettings, path: Path) -> None:
-    """A plan saved while a guard refused it is applied only with that guard's override flag."""
-    if not plan.refused:
-        return
-    given = {"--allow-deletes": psettings.allow_deletes, "--allow-changes": psettings.allow_changes,
-             "--allow-price-drops": psettings.allow_price_drops}
-    missing = [g for g in plan.guards if not (g.override and given.get(g.override))]
-    if not plan.guards or missing:
-        flags = sorted({g.override for g in missing if g.override})
-        what = "; ".join(g.message for g in missing) or "a guard refused it"
-        hint = (f"review the plan above; to apply it anyway pass {' '.join(flags)}" if flags and
-                all(g.override for g in missing) else "fix the catalogue and plan again")
-        click.echo(_plan_text(plan))
-        raise PlanError(f"{path} was refused by a guard when it was planned: {what}; nothing was written",
-                        hint=hint)
+def _finish(outcome: ApplyOutcome, report_file: Path | None) -> int:
+    """Report what ``wcsync.api.apply`` did (the report file is written even when the run failed)."""
+    result = outcome.result
+    if outcome.executed and result.refused is not None:
+        return _refused(result, report_file)
+    if outcome.executed:
+        _report(result, report_file, perpetual=outcome.perpetual)
+    elif not outcome.cancelled:
+        _write_report(result, report_file)  # nothing to write: CI may always expect the file
+    return outcome.exit_code
 
 
 def _plan_text(plan: Plan) -> str:
@@ -284,9 +132,8 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _approved(auto_approve: bool) -> bool:
-    if auto_approve:
-        return True
+def _ask(plan: Plan) -> bool:
+    """Approval of the plan shown above: y/N on a terminal; refused without one (CI passes --auto-approve)."""
     if not _interactive():
         raise ApplyError("refusing to ask for approval without a terminal; nothing was written",
                          hint="review the plan and pass --auto-approve (CI), or apply a saved plan file")

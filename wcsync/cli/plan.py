@@ -4,21 +4,20 @@ The artifact (text, Markdown or JSON) goes to stdout; progress and status go to 
 changes (or changes without ``--detailed-exitcode``), 2 changes with ``--detailed-exitcode``, 1 error. A plan
 refused by a guard is still rendered in full (under a banner naming each guard, its resources and its
 override flag; ``--out`` writes it marked ``refused``), then the command exits 1.
-``make_plan`` is the same sequence as a plain function, for ``wcsync apply`` and library users.
+The command is a shell over ``wcsync.api.plan`` (the same sequence for library users); the progress display
+is ``wcsync.cli.progress.FetchProgress``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
+from wcsync.api import Overrides, public_url
 from wcsync.cli.common import (
     abort,
     debug_option,
@@ -28,180 +27,13 @@ from wcsync.cli.common import (
     store_option,
     store_url_option,
 )
-from wcsync.cli.targets import check_targets, split_targets
-from wcsync.core.plan import Plan, StoreRef
-from wcsync.errors import CatalogError, ConfigError, WcsyncError
+from wcsync.cli.progress import FetchProgress
+from wcsync.cli.targets import split_targets
+from wcsync.core.plan import Plan
+from wcsync.errors import CatalogError, WcsyncError
 from wcsync.render import FORMATS, render, render_json
-from wcsync.render.escape import visible
-from wcsync.settings import StoreSettings
-from wcsync.store.budget import RequestStats
 
-
-class FetchProgress:
-    """Progress of reading the store, on stderr: a rich progress display on a terminal, else one plain line
-    per finished list (CI logs stay readable). The display is redrawn on each page read, not by a refresh
-    thread: nothing changes between pages, and what is shown never depends on timing."""
-
-    def __init__(self, *, live: bool, console: Any = None) -> None:
-        self._live = live
-        #: a rich Console for the live display (default: one on stderr)
-        self._console = console
-        self._progress: Any = None
-        self._tasks: dict[str, Any] = {}
-
-    @classmethod
-    def for_stderr(cls) -> FetchProgress:
-        # a dumb terminal cannot redraw a display in place: plain lines there too
-        dumb = os.environ.get("TERM", "").lower() in ("dumb", "unknown")
-        return cls(live=sys.stderr.isatty() and not dumb)
-
-    def status(self, message: str) -> None:
-        if self._progress is not None:
-            self._progress.console.print(visible(message), highlight=False, markup=False)
-        else:
-            status(message)
-
-    def update(self, path: str, done: int, total: int) -> None:
-        """``wcsync.store.client.Progress``: ``path`` has ``done`` of ``total`` pages."""
-        if not self._live:
-            if done == total:
-                status(f"  read {path} ({total} page{'s' if total != 1 else ''})")
-            return
-        if self._progress is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._progress = Progress(
-                TextColumn("  {task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=self._console or Console(stderr=True),
-                transient=True,
-                auto_refresh=False,
-            )
-            self._progress.start()
-        task = self._tasks.get(path)
-        if task is None:
-            task = self._tasks[path] = self._progress.add_task(path, total=total)
-        self._progress.update(task, completed=done, total=total, refresh=True)
-
-    def finish(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
-            self._tasks.clear()
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """The command line's part of the planner settings."""
-
-    allow_deletes: bool = False
-    allow_changes: bool = False
-    allow_price_drops: bool = False
-    targets: tuple[str, ...] = ()
-
-
-def public_url(settings: StoreSettings) -> str:
-    """The store URL as plans and messages show it: no user info, query or fragment (they can hold secrets)."""
-    if settings.is_sandbox:
-        return settings.url
-    from wcsync.store.errors import redact_url
-
-    return redact_url(settings.url)
-
-
-def make_plan(
-    project_dir: str | Path,
-    *,
-    store: str | None = None,
-    store_url: str | None = None,
-    overrides: Overrides = Overrides(),
-    env: Mapping[str, str] | None = None,
-    progress: FetchProgress | None = None,
-    stats: RequestStats | None = None,
-) -> Plan:
-    """Project + catalogue + live store → ``Plan``. Raises ``WcsyncError`` subclasses (catalogue errors with
-    diagnostics, store errors); a plan refused by a guard is returned with ``refused`` set
-    (``wcsync.core.guards.refusal`` gives its ``PlanError``)."""
-    from wcsync.catalog import load_catalog
-    from wcsync.catalog.project import load_project, plan_settings, resolve_store
-    from wcsync.core.planner import build_plan
-    from wcsync.store.fetch import catalogue_skus
-
-    env = os.environ if env is None else env
-    directory = Path(project_dir)
-    url_given = bool(store_url or env.get("WCSYNC_URL"))
-    if not url_given:
-        _require_project_file(directory)
-    project = load_project(directory, required=not url_given)
-    settings = resolve_store(project, store=store, store_url=store_url, env=env)
-    plan_settings_ = plan_settings(project).model_copy(
-        update={
-            "allow_deletes": overrides.allow_deletes,
-            "allow_changes": overrides.allow_changes,
-            "allow_price_drops": overrides.allow_price_drops,
-            "targets": overrides.targets,
-        }
-    )
-    _status(progress, f"Loading the catalogue in {directory.resolve()} …")
-    loaded = load_catalog(directory, project)
-    for warning in loaded.warnings:
-        _status(progress, f"warning: {warning}")
-    if loaded.desired is None or not loaded.ok:
-        errors = loaded.errors
-        raise CatalogError(
-            f"the catalogue has {len(errors)} error(s); the store was not read",
-            list(errors),
-            hint="fix them (`wcsync validate` lists them) and plan again",
-        )
-    desired = loaded.desired
-    _status(progress, f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = asyncio.run(_fetch(settings, progress, stats, catalogue_skus(desired)))
-    check_targets(overrides.targets, desired, live, store=settings.name)
-    _status(progress, "Planning …")
-    ref = StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
-    return build_plan(desired, live, plan_settings_, store=ref)
-
-
-def _require_project_file(directory: Path) -> None:
-    """Without a store URL, the project file names the store: say once what is missing and what to do."""
-    from wcsync.catalog.project import PROJECT_FILE
-
-    where = directory.resolve()
-    if not directory.is_dir():
-        raise ConfigError(
-            f"the project directory {where} does not exist",
-            hint="pass --project DIR pointing at the folder that holds wcsync.yaml and catalog/",
-        )
-    if not (directory / PROJECT_FILE).is_file():
-        raise ConfigError(
-            f"no {PROJECT_FILE} in {where}, so there is no store to plan against",
-            hint=f"create {PROJECT_FILE} there (with `stores:`), pass --project DIR pointing at the project "
-            "that has one, or pass --store-url URL (or set WCSYNC_URL)",
-        )
-
-
-def _status(progress: FetchProgress | None, message: str) -> None:
-    if progress is not None:
-        progress.status(message)
-
-
-async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats: RequestStats | None = None,
-                 skus: frozenset[str] | None = None) -> Any:
-    from wcsync.cli.connect import open_client
-    from wcsync.store.fetch import fetch_live_state
-
-    callback = progress.update if progress is not None else None
-    notify = progress.status if progress is not None else None
-    async with open_client(settings, progress=callback, notify=notify) as client:
-        if stats is not None:  # the caller reads the request counts and bounds afterwards
-            client.stats = stats
-        try:
-            return await fetch_live_state(client, progress=callback, skus=skus)
-        finally:
-            if progress is not None:
-                progress.finish()
+__all__ = ["FetchProgress", "Overrides", "plan", "public_url"]
 
 
 def _ci_hint(env: Mapping[str, str]) -> str | None:
@@ -280,12 +112,13 @@ def plan(
         allow_price_drops=allow_price_drops,
         targets=split_targets(targets),
     )
+    from wcsync import api
+    from wcsync.cli import connect
+
     progress = FetchProgress.for_stderr()
-    stats = RequestStats()
     try:
-        result = make_plan(
-            project_dir, store=store, store_url=store_url, overrides=overrides, progress=progress, stats=stats
-        )
+        result = api.plan(project_dir, store=store, store_url=store_url, overrides=overrides,
+                          client_factory=connect.open_client, progress=progress)
     except CatalogError as err:
         progress.finish()
         _report_catalog_error(err)
@@ -300,8 +133,8 @@ def plan(
         abort(
             f"unexpected {type(exc).__name__}: {exc} — run again with --debug for the traceback, and report it"
         )
-    if show_stats:
-        status(stats.summary())
+    if show_stats and progress.stats is not None:
+        status(progress.stats.summary())
     if out:
         try:
             _write_plan_file(out, result)

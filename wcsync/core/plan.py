@@ -102,6 +102,10 @@ class Change(_Frozen):
     #: live ``date_modified`` at planning time, for per-object staleness checks at apply
     date_modified: str | None = None
 
+    def desired_values(self) -> dict[str, Any]:
+        """The desired value of each changed field (its ``FieldChange.after``), by field name."""
+        return {fc.field: fc.after for fc in self.changes}
+
 
 class Info(_Frozen):
     """Information that is not a change: store-owned field drift, unmanaged resources left alone."""

@@ -21,12 +21,22 @@ from wcsync.core.images import recovers
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, Plan
 from wcsync.core.records import Mark
+from wcsync.engine import bookkeeping
 from wcsync.engine.handlers import HANDLERS
-from wcsync.engine.model import ApplyResult, ItemResult, Op, Status, WriteOp, Writer, WriteResult
+from wcsync.engine.model import (
+    ApplyResult,
+    Encoder,
+    ItemResult,
+    Op,
+    Status,
+    UnresolvedReference,
+    WriteOp,
+    Writer,
+    WriteResult,
+)
 from wcsync.engine.order import Stage, stages
 from wcsync.engine.refs import RunRefs
 from wcsync.errors import WcsyncError
-from wcsync.store import payload
 
 #: why an item was not written after the store refused writing (the run's one error says why)
 REFUSED = "not run: the store refused writing (see the error)"
@@ -63,9 +73,9 @@ def _next_plan_recovers(change: Change, images: Sequence[Mapping[str, Any] | Non
     attachments only), by the planner's own unambiguous matching (``wcsync.core.images.recovers``).
     Then writing them into the mark's image map would cost a second request on the batch endpoint
     for nothing; later updates complete the map from the plan's ``Change.attachments``."""
-    if res.images is None or not payload.wants_mark(change):
+    if res.images is None or not bookkeeping.wants_mark(change):
         return False
-    written = Mark(meta_keys=tuple(sorted(set(change.mark_meta_keys or ()))), images=payload.mark_images(change))
+    written = Mark(meta_keys=tuple(sorted(set(change.mark_meta_keys or ()))), images=bookkeeping.mark_images(change))
     uploaded = {str(img.get("src") or ""): assigned[pos] for pos, img in enumerate(images) if img and pos in assigned}
     return recovers(res.images, written, [img for img in images if img], uploaded)
 
@@ -74,23 +84,27 @@ async def execute(
     plan: Plan,
     writer: Writer,
     *,
+    encoder: Encoder,
     continue_on_error: bool = False,
     skip: Mapping[tuple[Kind, str], str] | None = None,
     progress: Progress | None = None,
     already: Mapping[tuple[Kind, str], int] | None = None,
 ) -> ApplyResult:
-    """Apply ``plan``. ``skip`` maps (kind, key) → reason for changes left alone (stale since planning);
-    ``already`` maps (kind, key) → live id for changes the store already holds (recorded, not written)."""
-    run = _Run(plan, writer, continue_on_error, dict(skip or {}), progress or _Quiet())
+    """Apply ``plan`` through ``writer``, its request bodies made by ``encoder`` (the store's
+    ``wcsync.store.payload.ENCODER``). ``skip`` maps (kind, key) → reason for changes left alone (stale since
+    planning); ``already`` maps (kind, key) → live id for changes the store already holds (recorded, not
+    written)."""
+    run = _Run(plan, writer, encoder, continue_on_error, dict(skip or {}), progress or _Quiet())
     run.already = dict(already or {})
     return await run.run()
 
 
 class _Run:
-    def __init__(self, plan: Plan, writer: Writer, keep_going: bool, skip: dict[tuple[Kind, str], str],
-                 progress: Progress) -> None:
+    def __init__(self, plan: Plan, writer: Writer, encoder: Encoder, keep_going: bool,
+                 skip: dict[tuple[Kind, str], str], progress: Progress) -> None:
         self.plan = plan
         self.writer = writer
+        self.encoder = encoder
         self.keep_going = keep_going
         self.skip = skip
         self.already: dict[tuple[Kind, str], int] = {}
@@ -138,8 +152,8 @@ class _Run:
             omit = self._deferred_links(change)
             handler = HANDLERS[(change.kind, change.action)]
             try:
-                op = handler(change, self.refs, omit)
-            except payload.UnresolvedReference as exc:
+                op = handler(change, self.refs, omit, self.encoder)
+            except UnresolvedReference as exc:
                 skipped = self.refs.skipped.get((exc.kind, exc.key))
                 if skipped is not None:  # depends on a stale object: skipped with it, not a failure
                     self._skip_dependent(change, exc, skipped)
@@ -190,7 +204,7 @@ class _Run:
     def _deferred_links(self, change: Change) -> list[str]:
         if change.kind is not Kind.PRODUCT or change.action is Action.DELETE:
             return []
-        links = payload.link_fields(change)
+        links = bookkeeping.link_fields(change)
         return [f for f, keys in links.items() if any(k in self.new_products for k in keys)]
 
     def _followup(self, change: Change, item: ItemResult, op: WriteOp, res: WriteResult) -> _Pending | None:
@@ -199,11 +213,11 @@ class _Run:
         pend = _Pending(change, item)
         deferred = self._deferred_links(change)
         if deferred:
-            links = payload.link_fields(change)
+            links = bookkeeping.link_fields(change)
             pend.links = {f: links[f] for f in deferred}
-        images = payload.desired_images(change)
+        images = bookkeeping.desired_images(change)
         if images is not None and change.kind in (Kind.PRODUCT, Kind.VARIATION):
-            uploaded = payload.uploads(images, change.attachments)
+            uploaded = bookkeeping.uploads(images, change.attachments)
             if uploaded:
                 ids = res.image_ids or ()
                 compact = [i for i, img in enumerate(images) if img]
@@ -218,13 +232,13 @@ class _Run:
         for pend in pending:
             body: dict[str, object] = {}
             try:
-                body.update(payload.link_payload(pend.links, self.refs))
-            except payload.UnresolvedReference as exc:
+                body.update(self.encoder.links(pend.links, self.refs))
+            except UnresolvedReference as exc:
                 pend.item.followup_error = self._explain(exc)
-            if pend.assigned and payload.wants_mark(pend.change):
-                images = payload.mark_images(pend.change, pend.assigned)
-                body["meta_data"] = [payload.mark_row(pend.change.mark_meta_keys or (), images,
-                                                      pend.change.mark_fields)]
+            if pend.assigned and bookkeeping.wants_mark(pend.change):
+                images = bookkeeping.mark_images(pend.change, pend.assigned)
+                body["meta_data"] = [bookkeeping.mark_row(pend.change.mark_meta_keys or (), images,
+                                                          pend.change.mark_fields)]
             if not body:
                 continue
             ops.append(WriteOp(kind=kind, op=Op.UPDATE, key=pend.change.key, payload=body, id=pend.item.id,
@@ -263,7 +277,7 @@ class _Run:
 
     # -- results -----------------------------------------------------------------------------------------
 
-    def _explain(self, exc: payload.UnresolvedReference) -> str:
+    def _explain(self, exc: UnresolvedReference) -> str:
         why = self.refs.why_missing(exc.kind, exc.key)
         if why:
             return f"{exc.field}: depends on {exc.kind.value} {exc.key!r}, {why}"
@@ -276,7 +290,7 @@ class _Run:
         self._index[(change.kind, change.key, change.action.value)] = item
         return item
 
-    def _skip_dependent(self, change: Change, exc: payload.UnresolvedReference, reason: str) -> None:
+    def _skip_dependent(self, change: Change, exc: UnresolvedReference, reason: str) -> None:
         """``change`` needs an object that was skipped (stale): skip it too, saying which and why."""
         what = f"its {exc.kind.value}" if exc.field == "parent" else f"{exc.field}: {exc.kind.value}"
         self._record(change, Status.SKIPPED, error=f"not run: {what} {exc.key!r} was skipped ({reason})")

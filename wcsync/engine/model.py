@@ -1,18 +1,49 @@
 """Values of the apply engine: what is sent to a store writer, what comes back, and the per-item results.
 
-Pure data; no I/O. ``WriteOp``/``WriteResult`` are the seam between the executor and a ``Writer``
-(``wcsync.store.writer.StoreWriter`` in production, an in-memory fake in tests).
+Pure data; no I/O. This module is the writer seam, owned by the engine: ``WriteOp``/``WriteResult`` pass
+between the executor and a ``Writer`` (``wcsync.store.writer.StoreWriter`` in production, an in-memory fake in
+tests), and an ``Encoder`` maps a change's desired values to the store's request body
+(``wcsync.store.payload.ENCODER``). The store implements both and imports this module; the engine never
+imports ``wcsync.store``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
 from wcsync.core.kinds import Kind
+from wcsync.core.plan import Change
 from wcsync.errors import WcsyncError
+
+#: (kind, natural key) -> live id, or None when the store has no such resource (yet)
+Resolver = Callable[[Kind, str], "int | None"]
+
+
+class UnresolvedReference(Exception):
+    """A field refers to a resource that has no id: it does not exist and was not created in this run."""
+
+    def __init__(self, field: str, kind: Kind, key: str) -> None:
+        super().__init__(f"{field} refers to {kind.value} {key!r}, which does not exist in the store")
+        self.field = field
+        self.kind = kind
+        self.key = key
+
+
+class Encoder(Protocol):
+    """Maps desired values to the store's request bodies; references resolve through ``resolve`` and raise
+    ``UnresolvedReference`` when they cannot. Apply's bookkeeping (the ``_wcsync`` mark, a restore's
+    status) is not its business: ``wcsync.engine.bookkeeping`` adds it to the body."""
+
+    def body(self, change: Change, resolve: Resolver, omit: Iterable[str] = ()) -> dict[str, Any]:
+        """The create/update body of ``change`` (``omit``: product link fields deferred to a second pass)."""
+        ...
+
+    def links(self, links: Mapping[str, Iterable[str]], resolve: Resolver) -> dict[str, Any]:
+        """The body that sets product links (field → target SKUs) once the targets have ids."""
+        ...
 
 
 class Op(StrEnum):

@@ -14,7 +14,9 @@ This module is where WooCommerce's *input* rules live (see ``shared/woocommerce/
 - upsells, cross-sells and grouped children by product id; the shipping class by slug.
 
 Batch items are coerced rather than validated by WooCommerce, so values are always sent well-typed.
-It never performs I/O: references resolve through a ``Resolver`` the caller provides.
+It never performs I/O: references resolve through a ``Resolver`` the caller provides. ``ENCODER`` is the
+engine's ``Encoder`` seam (``wcsync.engine.model``); apply's bookkeeping (the ``_wcsync`` mark row, a
+restore's ``publish``) is the engine's (``wcsync.engine.bookkeeping``), added to these bodies there.
 """
 
 from __future__ import annotations
@@ -24,28 +26,15 @@ from decimal import Decimal
 from typing import Any
 
 from wcsync.core import canonical
-from wcsync.core.fields import MARK_META_KEY, PRODUCT_LINK_FIELDS, TABLES, FieldSpec
+from wcsync.core.fields import PRODUCT_LINK_FIELDS, TABLES, FieldSpec
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change
-from wcsync.core.records import Mark
 from wcsync.core.refs import is_global_ref, strip_pa
-
-#: (kind, natural key) -> live id, or None when the store has no such resource (yet)
-Resolver = Callable[[Kind, str], "int | None"]
+from wcsync.engine.model import Resolver, UnresolvedReference
 
 #: Product fields whose references point at other products (set in a second pass when the target is new):
 #: ``PRODUCT_LINK_FIELDS``, from the field table, as are their wire names
 _LINK_WIRE = {name: TABLES[Kind.PRODUCT][name].wire for name in PRODUCT_LINK_FIELDS}
-
-
-class UnresolvedReference(Exception):
-    """A field refers to a resource that has no id: it does not exist and was not created in this run."""
-
-    def __init__(self, field: str, kind: Kind, key: str) -> None:
-        super().__init__(f"{field} refers to {kind.value} {key!r}, which does not exist in the store")
-        self.field = field
-        self.kind = kind
-        self.key = key
 
 
 def money(value: Any) -> str:
@@ -97,12 +86,6 @@ def image_payload(image: Mapping[str, Any] | None, attachments: Mapping[str, int
     return out
 
 
-def uploads(images: Iterable[Mapping[str, Any] | None], attachments: Mapping[str, int]) -> list[int]:
-    """Positions of ``images`` that will be sent by ``src`` (new downloads)."""
-    return [i for i, img in enumerate(images) if img and str(img.get("src") or "") not in attachments
-            and not img.get("id")]
-
-
 def attributes_payload(attrs: Iterable[Mapping[str, Any]], resolve: Resolver) -> list[dict[str, Any]]:
     """Product attributes in order (``position`` = index); global by id, local by name."""
     out: list[dict[str, Any]] = []
@@ -138,20 +121,9 @@ def meta_rows(meta: Mapping[str, Any] | None, deletes: Iterable[str]) -> list[di
     return rows
 
 
-def mark_row(meta_keys: Iterable[str], images: Mapping[str, int],
-             fields: Iterable[str] | None = None) -> dict[str, Any]:
-    """The ``_wcsync`` meta row; ``fields`` is the managed-field list (``wcsync.core.ownership``), left out
-    when None."""
-    mark = Mark(meta_keys=tuple(sorted(set(meta_keys))), images=dict(images))
-    value = mark.model_dump(mode="json", exclude={"fields"})
-    if fields is not None:
-        value["fields"] = sorted(set(fields))
-    return {"key": MARK_META_KEY, "value": value}
-
-
 def desired(change: Change) -> dict[str, Any]:
     """The change's desired values by field (``after``)."""
-    return {fc.field: fc.after for fc in change.changes}
+    return change.desired_values()
 
 
 def _int_default(spec: FieldSpec) -> int | None:
@@ -207,8 +179,6 @@ def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = 
             body[_LINK_WIRE[name]] = [_id(name, Kind.PRODUCT, k, resolve) for k in value or ()]
         else:
             body[name] = _common(name, value)
-    if change.action is Action.RESTORE and "status" not in body:
-        body["status"] = "publish"
     _add_meta(body, change, values)
     return body
 
@@ -227,55 +197,14 @@ def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
             body["sku"] = value or ""
         else:
             body[name] = _common(name, value, Kind.VARIATION)
-    if change.action is Action.RESTORE and "status" not in body:
-        body["status"] = "publish"  # a variations batch update with a status restores a trashed one (11#27-29)
     _add_meta(body, change, values)
     return body
 
 
 def _add_meta(body: dict[str, Any], change: Change, values: Mapping[str, Any]) -> None:
     rows = meta_rows(values.get("meta"), change.meta_deletes)
-    if wants_mark(change):
-        rows.append(mark_row(change.mark_meta_keys or (), mark_images(change), change.mark_fields))
     if rows:
         body["meta_data"] = rows
-
-
-def wants_mark(change: Change) -> bool:
-    """Products and variations get their ``_wcsync`` mark on create/adopt/restore and whenever the plan
-    gives new bookkeeping."""
-    if change.kind not in (Kind.PRODUCT, Kind.VARIATION):
-        return False
-    return change.mark_meta_keys is not None or change.action in (Action.CREATE, Action.ADOPT, Action.RESTORE)
-
-
-def desired_images(change: Change) -> list[Mapping[str, Any] | None] | None:
-    """The images the change sends, in order (``None`` when it does not touch images)."""
-    values = desired(change)
-    if change.kind is Kind.VARIATION:
-        return [values["image"]] if "image" in values else None
-    if "images" in values:
-        return list(values["images"] or ())
-    return None
-
-
-def mark_images(change: Change, assigned: Mapping[int, int] | None = None) -> dict[str, int]:
-    """The mark's src → attachment id map: re-used attachments, plus ``assigned`` (position → id from the
-    store's response) for images sent by ``src``. When the change does not touch images the plan's map is
-    kept as it is."""
-    images = desired_images(change)
-    if images is None:
-        return dict(change.attachments)
-    out: dict[str, int] = {}
-    for pos, img in enumerate(images):
-        if not img:
-            continue
-        src = str(img.get("src") or "")
-        if src in change.attachments:
-            out[src] = change.attachments[src]
-        elif assigned and pos in assigned:
-            out[src] = assigned[pos]
-    return out
 
 
 def term_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
@@ -307,12 +236,6 @@ def attribute_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
     return body
 
 
-def link_fields(change: Change) -> dict[str, list[str]]:
-    """The product-link fields of a product change with their target SKUs."""
-    values = desired(change)
-    return {f: list(values[f] or ()) for f in PRODUCT_LINK_FIELDS if f in values}
-
-
 def link_payload(links: Mapping[str, Iterable[str]], resolve: Resolver) -> dict[str, Any]:
     return {_LINK_WIRE[f]: [_id(f, Kind.PRODUCT, k, resolve) for k in keys] for f, keys in links.items()}
 
@@ -326,3 +249,19 @@ BUILDERS: dict[Kind, Callable[[Change, Resolver], dict[str, Any]]] = {
     Kind.PRODUCT: product_payload,
     Kind.VARIATION: variation_payload,
 }
+
+
+class WireEncoder:
+    """The engine's ``Encoder`` (``wcsync.engine.model``): the request bodies above."""
+
+    def body(self, change: Change, resolve: Resolver, omit: Iterable[str] = ()) -> dict[str, Any]:
+        if change.kind is Kind.PRODUCT:
+            return product_payload(change, resolve, omit=omit)
+        return BUILDERS[change.kind](change, resolve)
+
+    def links(self, links: Mapping[str, Iterable[str]], resolve: Resolver) -> dict[str, Any]:
+        return link_payload(links, resolve)
+
+
+#: what apply encodes with (``wcsync.engine.execute(…, encoder=ENCODER)``)
+ENCODER = WireEncoder()

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
+from wcsync.cli.progress import StderrProgress, duration
 from wcsync.core.kinds import Kind
-from wcsync.engine.progress import StderrProgress, duration
 
 
 def test_stage_batch_and_end_lines_with_counts_and_rate() -> None:
