@@ -22,7 +22,7 @@ STRING_FIELDS = frozenset(
 )
 #: fields the resolver fills itself (references, attributes, meta)
 RESOLVED_FIELDS = frozenset(
-    {"categories", "tags", "shipping_class", "attributes", "default_attributes", "upsells", "cross_sells", "grouped_products", "meta"}
+    {"categories", "tags", "brands", "shipping_class", "attributes", "default_attributes", "upsells", "cross_sells", "grouped_products", "meta"}
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.loader import Loc
-from wcsync.catalog.models import Category
+from wcsync.catalog.models import Brand, Category
 from wcsync.catalog.products import ResolvedProduct
 from wcsync.catalog.yamlio import PathT
 from wcsync.diagnostics import Diagnostic, Severity
@@ -143,7 +143,7 @@ def _listed(whats: list[str]) -> str:
 
 
 def lint_products(
-    products: list[ResolvedProduct], levels: Mapping[str, str], categories: Sequence[Loc[Category]] = ()
+    products: list[ResolvedProduct], levels: Mapping[str, str], categories: Sequence[Loc[Category] | Loc[Brand]] = ()
 ) -> list[Diagnostic]:
     linter = _Linter(levels)
     for rp in products:
@@ -152,5 +152,6 @@ def lint_products(
     for loc in categories:
         img = loc.model.image
         if img is not None and not (img.alt or "").strip():
-            linter.emit("image-missing-alt", loc, ("image",), f"category '{loc.model.name}': image {img.src} has no alt text", "add 'alt:' describing the image")
+            what = "brand" if isinstance(loc.model, Brand) else "category"
+            linter.emit("image-missing-alt", loc, ("image",), f"{what} '{loc.model.name}': image {img.src} has no alt text", "add 'alt:' describing the image")
     return linter.out

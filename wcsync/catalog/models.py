@@ -205,6 +205,7 @@ class Product(Model):
     button_text: str | None = None
     categories: list[str] | None = None
     tags: list[str] | None = None
+    brands: list[str] | None = None
     images: list[Image] | None = None
     attributes: list[ProductAttribute] | None = None
     default_attributes: dict[str, Option] | None = None
@@ -245,6 +246,19 @@ class Category(Model):
     image: Image | None = None
     protect: StrictBool = False
     children: list[Category] = Field(default_factory=list)
+
+
+class Brand(Model):
+    """A brand (WooCommerce's ``product_brand`` taxonomy): shaped like a category, nested by ``children``."""
+
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    slug: str | None = Field(default=None, max_length=SLUG_MAX)
+    description: str | None = None
+    display: CategoryDisplay = "default"
+    menu_order: StrictInt | None = None
+    image: Image | None = None
+    protect: StrictBool = False
+    children: list[Brand] = Field(default_factory=list)
 
 
 class Tag(Model):
@@ -296,6 +310,10 @@ class CategoriesDoc(Model):
     categories: list[Category]
 
 
+class BrandsDoc(Model):
+    brands: list[Brand]
+
+
 class TagsDoc(Model):
     tags: list[Tag]
 
@@ -313,6 +331,7 @@ class MetaFieldsDoc(Model):
 
 
 CategoriesFile = RootModel[list[Category] | CategoriesDoc]
+BrandsFile = RootModel[list[Brand] | BrandsDoc]
 TagsFile = RootModel[list[Tag] | TagsDoc]
 AttributesFile = RootModel[list[Attribute] | AttributesDoc]
 ShippingClassesFile = RootModel[list[ShippingClass] | ShippingClassesDoc]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wcsync.core import canonical as c
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.core.refs import LiveIndex, name_key, strip_pa
 from wcsync.core.slugs import slug_from_name
 
@@ -29,6 +29,8 @@ class CompareContext:
     desired_term_slugs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: comparable leaf slug -> category path, for references written as a unique leaf slug
     category_leaf_paths: dict[str, str] = field(default_factory=dict)
+    #: the same for brands
+    brand_leaf_paths: dict[str, str] = field(default_factory=dict)
 
     def term_slug(self, attr_slug: str, option: str) -> str:
         a = c.slug_key(strip_pa(attr_slug))
@@ -43,10 +45,11 @@ class CompareContext:
         a = c.slug_key(strip_pa(attr_slug))
         return self.index.term_name_by_slug.get(a, {}).get(c.slug_key(slug), slug)
 
-    def category_path(self, ref: str) -> str:
+    def category_path(self, ref: str, kind: Kind = Kind.CATEGORY) -> str:
         key = c.path_key(ref)
-        if "/" not in key and key in self.category_leaf_paths:
-            return self.category_leaf_paths[key]
+        leaves = self.brand_leaf_paths if kind is Kind.BRAND else self.category_leaf_paths
+        if "/" not in key and key in leaves:
+            return leaves[key]
         return ref.strip("/")
 
 
@@ -120,16 +123,16 @@ def _resolve_ref(target: Kind, value: Any, ctx: CompareContext, live: bool) -> s
     if isinstance(value, int) and not isinstance(value, bool):
         return ctx.index.ref_key(target, value)
     text = str(value).strip()
-    if target is Kind.CATEGORY and not live:
-        return ctx.category_path(text)
+    if target in TREE_KINDS and not live:
+        return ctx.category_path(text, target)
     return text
 
 
 def _cmp_key(target: Kind, key: str) -> str:
     if target is Kind.PRODUCT:
         return c.sku_key(key)
-    if target is Kind.CATEGORY:
-        # category slugs are unique in a store: the leaf slug is the identity, so a moved category (new
+    if target in TREE_KINDS:
+        # category (and brand) slugs are unique in a store: the leaf slug is the identity, so a moved category (new
         # path, same category) is no change on the products that reference it
         return c.path_key(key).rsplit("/", 1)[-1]
     return c.slug_key(key)
@@ -214,7 +217,7 @@ _BY_TYPE: dict[str, Callable[..., Pair]] = {
     "combo": _combo,
 }
 
-_TERM_KINDS = (Kind.CATEGORY, Kind.TAG, Kind.TERM, Kind.SHIPPING_CLASS)
+_TERM_KINDS = (Kind.CATEGORY, Kind.BRAND, Kind.TAG, Kind.TERM, Kind.SHIPPING_CLASS)
 
 _SPECIAL: dict[tuple[Kind | None, str], Callable[..., Pair]] = {
     (Kind.PRODUCT, "name"): _same_both(c.product_name),
@@ -232,6 +235,8 @@ _SPECIAL: dict[tuple[Kind | None, str], Callable[..., Pair]] = {
     (Kind.PRODUCT, "cross_sells"): _refs_codec(Kind.PRODUCT),
     (Kind.PRODUCT, "grouped_products"): _refs_codec(Kind.PRODUCT),
     (Kind.CATEGORY, "parent"): _ref_codec(Kind.CATEGORY),
+    (Kind.PRODUCT, "brands"): _refs_codec(Kind.BRAND),
+    (Kind.BRAND, "parent"): _ref_codec(Kind.BRAND),
 }
 for _k in _TERM_KINDS:
     _SPECIAL[(_k, "name")] = _same_both(c.term_name)

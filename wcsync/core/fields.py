@@ -75,6 +75,7 @@ PRODUCT_FIELDS: Final[dict[str, str]] = {
     "button_text": "text",  # external only
     "categories": "refs",  # category slug paths
     "tags": "refs",  # tag slugs
+    "brands": "refs",  # brand slug paths; wire: brands [{"id"}]
     "images": "images",
     "attributes": "attrs",
     "default_attributes": "defaults",
@@ -119,6 +120,9 @@ CATEGORY_FIELDS: Final[dict[str, str]] = {
     "image": "image",
 }
 
+#: brands (``product_brand``) are shaped like categories (11#94)
+BRAND_FIELDS: Final[dict[str, str]] = dict(CATEGORY_FIELDS)
+
 TAG_FIELDS: Final[dict[str, str]] = {"name": "text", "slug": "enum", "description": "html"}
 
 ATTRIBUTE_FIELDS: Final[dict[str, str]] = {
@@ -137,6 +141,7 @@ FIELDS_BY_KIND: Final[dict[Kind, dict[str, str]]] = {
     Kind.PRODUCT: PRODUCT_FIELDS,
     Kind.VARIATION: VARIATION_FIELDS,
     Kind.CATEGORY: CATEGORY_FIELDS,
+    Kind.BRAND: BRAND_FIELDS,
     Kind.TAG: TAG_FIELDS,
     Kind.ATTRIBUTE: ATTRIBUTE_FIELDS,
     Kind.TERM: TERM_FIELDS,

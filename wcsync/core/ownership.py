@@ -65,6 +65,7 @@ DEFAULTS: Final[dict[Kind, dict[str, Any]]] = {
         # WooCommerce puts a product without a category in its default one (``default_product_cat``)
         "categories": ("uncategorized",),
         "tags": (),
+        "brands": (),
         "images": (),
         "attributes": (),
         "default_attributes": {},
