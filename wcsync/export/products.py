@@ -262,6 +262,8 @@ class Exporter:
         tags = [decode_slug(t.key) for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
         if tags or (self.opts.all_fields and "tags" in f):
             doc["tags"] = tags
+        if brands := [decode_slug(b.key) for i in f.get("brands") or () if (b := self.index.by_id[Kind.BRAND].get(i)) and b.key]:
+            doc["brands"] = brands  # by leaf slug: brand slugs are unique in a store
         if "images" in f:
             imgs = [img for img in (image(i) for i in f.get("images") or ()) if img is not None]
             if len(imgs) < len(f.get("images") or ()):

@@ -4,7 +4,7 @@ This module is where WooCommerce's *input* rules live (see ``shared/woocommerce/
 
 - names are sent plain (WooCommerce entity-encodes ``&`` itself; sending ``&amp;`` would be stored as is);
 - prices are strings (``"45.00"``), ``None`` clears a price as ``""``;
-- categories and tags only by id (``[{"id": N}]``: names or slugs silently reset categories to
+- categories, tags and brands only by id (``[{"id": N}]``; no brand is ``[{"id": 0}]``, as ``[]`` is ignored; names or slugs silently reset categories to
   *Uncategorized*), global attributes by id (``{"name": …}`` would create a *local* attribute), local ones by
   name; variation attributes ``{"id", "option"}`` / ``{"name", "option"}``;
 - images ``{"id": N}`` for an attachment wcsync already uploaded (every ``src`` is a new download), else
@@ -196,6 +196,10 @@ def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = 
             body["categories"] = _ids(name, Kind.CATEGORY, value, resolve)
         elif name == "tags":
             body["tags"] = _ids(name, Kind.TAG, value, resolve)
+        elif name == "brands":
+            # ``brands: []`` changes nothing (11#100); an unknown id 0 is skipped by wp_set_object_terms, which
+            # still replaces the product's brands: no brand left
+            body["brands"] = _ids(name, Kind.BRAND, value, resolve) or [{"id": 0}]
         elif name == "images":
             body["images"] = [image_payload(img, change.attachments) for img in value or ()]
         elif name == "attributes":
@@ -286,10 +290,11 @@ def term_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
 
 
 def category_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
+    """Category or brand (the same shape, 11#94)."""
     body: dict[str, Any] = {}
     for name, value in desired(change).items():
         if name == "parent":
-            body["parent"] = 0 if not value else _id(name, Kind.CATEGORY, str(value), resolve)
+            body["parent"] = 0 if not value else _id(name, change.kind, str(value), resolve)
         elif name == "image":
             body["image"] = image_payload(value, change.attachments)
         else:
@@ -320,6 +325,7 @@ BUILDERS: dict[Kind, Callable[[Change, Resolver], dict[str, Any]]] = {
     Kind.ATTRIBUTE: attribute_payload,
     Kind.TERM: term_payload,
     Kind.CATEGORY: category_payload,
+    Kind.BRAND: category_payload,
     Kind.TAG: term_payload,
     Kind.SHIPPING_CLASS: term_payload,
     Kind.PRODUCT: product_payload,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wcsync.core.canonical import sku_key
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.engine.model import Op, WriteOp
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed
@@ -35,7 +35,7 @@ class Found:
     body: dict[str, Any] = field(default_factory=dict)
 
 
-_TERM_LISTS = {Kind.CATEGORY: "products/categories", Kind.TAG: "products/tags",
+_TERM_LISTS = {Kind.CATEGORY: "products/categories", Kind.BRAND: "products/brands", Kind.TAG: "products/tags",
                Kind.SHIPPING_CLASS: "products/shipping_classes"}
 
 
@@ -77,7 +77,7 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
         for row in rows:
             if row.get("slug") != leaf and row.get("id") != op.id:
                 continue
-            if kind is Kind.CATEGORY and "parent" in op.payload and row.get("parent") != op.payload["parent"]:
+            if kind in TREE_KINDS and "parent" in op.payload and row.get("parent") != op.payload["parent"]:
                 continue
             out[op.key] = _found(row)
             break

@@ -8,8 +8,8 @@ What the wire does and what the records want (see ../shared/woocommerce/README.m
   equal decimals);
 - dates have no offset (``2031-01-01T00:00:00``); normalised to ``YYYY-MM-DDTHH:MM:SS``;
 - ``meta_data`` rows → ``{key: value}`` (first row per key); meta ``_wcsync`` → ``Mark``;
-- references → live ids (categories, tags, ``upsell_ids``, ``cross_sell_ids``, ``grouped_products``, category
-  ``parent``); ``shipping_class`` stays the slug WooCommerce returns;
+- references → live ids (categories, tags, brands (``[{id, name, slug}]``), ``upsell_ids``, ``cross_sell_ids``, ``grouped_products``, category
+  and brand ``parent``); ``shipping_class`` stays the slug WooCommerce returns;
 - default and variation attributes → ``{attr-ref: option}`` with attr-ref ``pa_<slug>`` for a global attribute
   (resolved from its id through the attributes list) or the local attribute's name;
 - a variation without its own SKU reports its parent's: that SKU is not the variation's key.
@@ -333,6 +333,10 @@ def variation(
 def category(body: Mapping[str, Any]) -> LiveResource:
     return LiveResource(kind=Kind.CATEGORY, id=int(body["id"]), key=body.get("slug"),
                         fields=record_fields(Kind.CATEGORY, body))
+
+
+def brand(body: Mapping[str, Any]) -> LiveResource:
+    return LiveResource(kind=Kind.BRAND, id=int(body["id"]), key=body.get("slug"), fields=record_fields(Kind.BRAND, body))
 
 
 def tag(body: Mapping[str, Any]) -> LiveResource:

@@ -59,7 +59,7 @@ def batch_path(kind: Kind, parent_id: int | None) -> str:
         return "products/attributes/batch"
     if kind is Kind.TERM:
         return f"products/attributes/{parent_id}/terms/batch"
-    return {Kind.CATEGORY: "products/categories/batch", Kind.TAG: "products/tags/batch",
+    return {Kind.CATEGORY: "products/categories/batch", Kind.BRAND: "products/brands/batch", Kind.TAG: "products/tags/batch",
             Kind.SHIPPING_CLASS: "products/shipping_classes/batch"}[kind]
 
 
