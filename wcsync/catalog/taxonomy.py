@@ -107,6 +107,7 @@ def _tree(
 ) -> None:
     """A category-like tree (categories, brands): slugs unique across the tree, names unique per parent."""
     what = kind.value
+    whats = "categories" if kind is Kind.CATEGORY else f"{what}s"
     out: list[DesiredResource] = []
     seen_slugs: dict[str, Loc[Any]] = {}
 
@@ -137,7 +138,7 @@ def _tree(
             lname = plain_text(child.name).lower()
             if lname in names:
                 diags.append(
-                    cloc.diag(("name",), f"two {what}s named '{child.name}' under '{path}'", "WooCommerce refuses the same name twice under one parent: rename one")
+                    cloc.diag(("name",), f"two {whats} named '{child.name}' under '{path}'", "WooCommerce refuses the same name twice under one parent: rename one")
                 )
             names[lname] = cloc
             walk(cloc, path)
@@ -146,7 +147,7 @@ def _tree(
     for loc in items:
         lname = plain_text(loc.model.name).lower()
         if lname in tops:
-            diags.append(loc.diag(("name",), f"two top-level {what}s named '{loc.model.name}'", "WooCommerce refuses the same name twice under one parent: rename one"))
+            diags.append(loc.diag(("name",), f"two top-level {whats} named '{loc.model.name}'", "WooCommerce refuses the same name twice under one parent: rename one"))
         tops[lname] = loc
         walk(loc, None)
     tx.resources[kind] = out
