@@ -15,6 +15,7 @@ from wcsync.catalog.loader import Loc
 from wcsync.catalog.models import Brand, Category
 from wcsync.catalog.products import ResolvedProduct
 from wcsync.catalog.yamlio import PathT
+from wcsync.core.kinds import is_foreign_type
 from wcsync.diagnostics import Diagnostic, Severity
 
 
@@ -147,7 +148,7 @@ def lint_products(
 ) -> list[Diagnostic]:
     linter = _Linter(levels)
     for rp in products:
-        if not rp.loc.partial:
+        if not rp.loc.partial and not is_foreign_type(rp.loc.model.type):  # a plugin's product is never written
             linter.product(rp)
     for loc in categories:
         img = loc.model.image

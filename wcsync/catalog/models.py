@@ -8,6 +8,8 @@ These models are also the source of the JSON Schemas in ``schemas/`` (``wcsync s
 
 from __future__ import annotations
 
+import difflib
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -16,8 +18,9 @@ from pydantic.functional_validators import field_validator
 from pydantic.json_schema import WithJsonSchema
 
 from wcsync.catalog.values import parse_datetime, parse_decimal, parse_price
+from wcsync.core.kinds import PRODUCT_TYPES, TYPE_NAME_PATTERN
 
-ProductType = Literal["simple", "variable", "grouped", "external"]
+_TYPE_NAME = re.compile(TYPE_NAME_PATTERN)
 ProductStatus = Literal["publish", "draft", "pending", "private"]
 CatalogVisibility = Literal["visible", "catalog", "search", "hidden"]
 TaxStatus = Literal["taxable", "shipping", "none"]
@@ -26,8 +29,7 @@ Backorders = Literal["no", "notify", "yes"]
 CategoryDisplay = Literal["default", "products", "subcategories", "both"]
 AttributeOrderBy = Literal["menu_order", "name", "name_num", "id"]
 MetaType = Literal["string", "number", "boolean", "json", "enum"]
-MetaTarget = Literal["simple", "variable", "grouped", "external", "variation"]
-_PRODUCT_TARGETS: tuple[MetaTarget, ...] = ("simple", "variable", "grouped", "external")
+_PRODUCT_TARGETS: tuple[str, ...] = ("simple", "variable", "grouped", "external")
 
 _NUMBER_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^\s*([0-9]+(\.[0-9]+)?)?\s*$"}, {"type": "number", "minimum": 0}]}
 
@@ -42,6 +44,24 @@ def _decimal(v: Any) -> Decimal | None:
 
 def _date(v: Any) -> str | None:
     return parse_datetime(v)
+
+
+def _product_type(v: Any) -> Any:
+    """simple | variable | grouped | external, or a plugin's type name (``subscription``): such a product is a
+    record of what the store holds, never written (``wcsync.core.kinds.PRODUCT_TYPES``). A near miss of a
+    known type is a typo, not a plugin's type."""
+    if not isinstance(v, str):
+        return v
+    allowed = ", ".join(PRODUCT_TYPES)
+    text = v.strip()
+    if text in PRODUCT_TYPES:
+        return text
+    close = difflib.get_close_matches(text.lower(), PRODUCT_TYPES, n=1, cutoff=0.75)
+    if close:
+        raise ValueError(f"{text!r} is not allowed — did you mean {close[0]!r}? (allowed: {allowed})")
+    if not _TYPE_NAME.match(text):
+        raise ValueError(f"{text!r} is not allowed — use one of: {allowed} (or a plugin's type name, like subscription)")
+    return text
 
 
 def _option(v: Any) -> Any:
@@ -72,6 +92,29 @@ DateTime = Annotated[
     ),
 ]
 Option = Annotated[str, BeforeValidator(_option), WithJsonSchema({"type": ["string", "number"]})]
+def _meta_target(v: Any) -> Any:
+    if v == "variation":
+        return v
+    return _product_type(v)
+
+
+#: a product type (a plugin's too, for the meta its products carry) or ``variation``
+MetaTarget = Annotated[
+    str,
+    BeforeValidator(_meta_target),
+    WithJsonSchema({"anyOf": [{"enum": [*PRODUCT_TYPES, "variation"]}, {"type": "string", "pattern": _TYPE_NAME.pattern}]}),
+]
+ProductType = Annotated[
+    str,
+    BeforeValidator(_product_type),
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": list(PRODUCT_TYPES)}, {"type": "string", "pattern": _TYPE_NAME.pattern}],
+            "description": "simple | variable | grouped | external; another (a plugin's type, like subscription) "
+            "is kept as a record and never written",
+        }
+    ),
+]
 
 
 #: WooCommerce's own column sizes: ``wc_product_meta_lookup.sku`` varchar(100); ``wp_posts.post_name`` and

@@ -52,6 +52,23 @@ APPLY_ORDER: tuple[Kind, ...] = (
 
 DELETE_ORDER: tuple[Kind, ...] = tuple(reversed(APPLY_ORDER))
 
+#: the product types wcsync manages. A live product of another type (a plugin's ``subscription``, ``bundle``,
+#: ``variable-subscription`` …) is never written, adopted or deleted, whatever the ownership: wcsync does not
+#: know its fields, and deleting one (with its subscriptions or bundled stock) cannot be undone. The plan lists
+#: such products as information; import keeps them with their type; a catalogue entry of such a type is a
+#: record of the product, never written.
+PRODUCT_TYPES: tuple[str, ...] = ("simple", "variable", "grouped", "external")
+
+
+#: what a product type name may look like (WooCommerce's are slugs: ``simple``, ``variable-subscription``)
+TYPE_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def is_foreign_type(product_type: object) -> bool:
+    """A product type wcsync does not manage (``None``/empty: unknown, treated as simple)."""
+    return isinstance(product_type, str) and product_type != "" and product_type not in PRODUCT_TYPES
+
+
 #: hierarchical term taxonomies (``parent``, keyed by slug path, referenced by path or unique leaf slug):
 #: categories and brands (``product_brand`` is hierarchical like ``product_cat``, 11#94)
 TREE_KINDS: tuple[Kind, ...] = (Kind.CATEGORY, Kind.BRAND)

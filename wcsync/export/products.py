@@ -17,11 +17,12 @@ Products without a SKU cannot be managed and are skipped (reported with their id
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from wcsync.core import canonical as c
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TYPE_NAME_PATTERN, Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.core.refs import LiveIndex, name_key
 from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
@@ -181,8 +182,8 @@ class Exporter:
             return "it has no SKU, and wcsync identifies products by SKU: give it one in wp-admin"
         if c.sku_key(sku) in seen:
             return f"its SKU is also product #{seen[c.sku_key(sku)].id}'s"
-        if ptype not in PRODUCT_TYPES:
-            return f"its type {ptype!r} is not one wcsync manages"
+        if not isinstance(ptype, str) or not re.match(TYPE_NAME_PATTERN, ptype):
+            return f"its type {ptype!r} is not a type name the catalogue can hold"
         if not c.product_name(p.fields.get("name")):
             return "it has no name"
         if (clash := self._local_clash(p)) is not None:
@@ -213,6 +214,10 @@ class Exporter:
             doc["status"] = status
         else:
             self.result.warnings.append(Skipped(f"product {sku}", f"its status {status!r} is not written (not managed)"))
+        if ptype not in PRODUCT_TYPES:  # a plugin's type: kept as a record, never written (core.kinds)
+            self.result.warnings.append(Skipped(f"product {sku}", f"its type {ptype!r} is not one wcsync manages: "
+                                                "imported with its name, type and status only, never written"))
+            return doc
         skip = self._skipped_fields(ptype, f)
         for name_, default, conv in _PRODUCT_SCALARS:
             if name_ not in skip:
