@@ -144,8 +144,10 @@ def test_mark_parsed_from_object_or_string_meta() -> None:
 
 
 def test_scalars() -> None:
-    assert wire.money("") is None and wire.money(None) is None and wire.money("abc") is None
-    assert wire.money("45.00") == Decimal("45") and str(wire.money("45.00")) == "45.00"
+    # money and decimals read through the one reader, core.canonical.to_decimal
+    assert wire.record_fields(Kind.PRODUCT, {"regular_price": "45.00", "sale_price": "abc", "weight": "NaN"}) == {
+        "regular_price": Decimal("45"), "sale_price": None, "weight": None}
+    assert str(wire.record_fields(Kind.PRODUCT, {"regular_price": "45.00"})["regular_price"]) == "45.00"
     assert wire.date_time("2031-01-01T00:00:00+02:00") == "2031-01-01T00:00:00"
     assert wire.date_time("2031-01-01") == "2031-01-01T00:00:00" and wire.date_time(None) is None
     assert wire.boolean("parent") is False and wire.integer("7") == 7 and wire.integer(None) is None

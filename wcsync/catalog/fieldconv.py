@@ -14,15 +14,16 @@ from wcsync.catalog.problems import suggestion_hint
 from wcsync.catalog.taxonomy import image_dict
 from wcsync.catalog.values import plain_text
 from wcsync.catalog.yamlio import PathT
+from wcsync.core.fields import TABLES
+from wcsync.core.kinds import Kind
 from wcsync.diagnostics import Diagnostic
 
-#: fields whose canonical form is a string ("" when cleared)
-STRING_FIELDS = frozenset(
-    {"description", "short_description", "purchase_note", "tax_class", "external_url", "button_text", "sku"}
-)
+_TABLES = (TABLES[Kind.PRODUCT], TABLES[Kind.VARIATION])
+#: fields whose canonical form is a string ("" when cleared): the text and HTML fields of the field table
+STRING_FIELDS = frozenset(s.name for t in _TABLES for s in t.values() if s.type in ("text", "html"))
 #: fields the resolver fills itself (references, attributes, meta)
 RESOLVED_FIELDS = frozenset(
-    {"categories", "tags", "brands", "shipping_class", "attributes", "default_attributes", "upsells", "cross_sells", "grouped_products", "meta"}
+    s.name for t in _TABLES for s in t.values() if s.ref is not None or s.type in ("attrs", "defaults", "combo", "meta")
 )
 
 

@@ -8,7 +8,6 @@ These models are also the source of the JSON Schemas in ``schemas/`` (``wcsync s
 
 from __future__ import annotations
 
-import difflib
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -17,10 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, S
 from pydantic.functional_validators import field_validator
 from pydantic.json_schema import WithJsonSchema
 
+from wcsync.catalog.producttypes import MetaTarget, ProductType
 from wcsync.catalog.values import parse_datetime, parse_decimal, parse_price
-from wcsync.core.kinds import PRODUCT_TYPES, TYPE_NAME_PATTERN
 
-_TYPE_NAME = re.compile(TYPE_NAME_PATTERN)
 ProductStatus = Literal["publish", "draft", "pending", "private"]
 CatalogVisibility = Literal["visible", "catalog", "search", "hidden"]
 TaxStatus = Literal["taxable", "shipping", "none"]
@@ -44,24 +42,6 @@ def _decimal(v: Any) -> Decimal | None:
 
 def _date(v: Any) -> str | None:
     return parse_datetime(v)
-
-
-def _product_type(v: Any) -> Any:
-    """simple | variable | grouped | external, or a plugin's type name (``subscription``): such a product is a
-    record of what the store holds, never written (``wcsync.core.kinds.PRODUCT_TYPES``). A near miss of a
-    known type is a typo, not a plugin's type."""
-    if not isinstance(v, str):
-        return v
-    allowed = ", ".join(PRODUCT_TYPES)
-    text = v.strip()
-    if text in PRODUCT_TYPES:
-        return text
-    close = difflib.get_close_matches(text.lower(), PRODUCT_TYPES, n=1, cutoff=0.75)
-    if close:
-        raise ValueError(f"{text!r} is not allowed — did you mean {close[0]!r}? (allowed: {allowed})")
-    if not _TYPE_NAME.match(text):
-        raise ValueError(f"{text!r} is not allowed — use one of: {allowed} (or a plugin's type name, like subscription)")
-    return text
 
 
 def _option(v: Any) -> Any:
@@ -92,29 +72,6 @@ DateTime = Annotated[
     ),
 ]
 Option = Annotated[str, BeforeValidator(_option), WithJsonSchema({"type": ["string", "number"]})]
-def _meta_target(v: Any) -> Any:
-    if v == "variation":
-        return v
-    return _product_type(v)
-
-
-#: a product type (a plugin's too, for the meta its products carry) or ``variation``
-MetaTarget = Annotated[
-    str,
-    BeforeValidator(_meta_target),
-    WithJsonSchema({"anyOf": [{"enum": [*PRODUCT_TYPES, "variation"]}, {"type": "string", "pattern": _TYPE_NAME.pattern}]}),
-]
-ProductType = Annotated[
-    str,
-    BeforeValidator(_product_type),
-    WithJsonSchema(
-        {
-            "anyOf": [{"enum": list(PRODUCT_TYPES)}, {"type": "string", "pattern": _TYPE_NAME.pattern}],
-            "description": "simple | variable | grouped | external; another (a plugin's type, like subscription) "
-            "is kept as a record and never written",
-        }
-    ),
-]
 
 
 #: WooCommerce's own column sizes: ``wc_product_meta_lookup.sku`` varchar(100); ``wp_posts.post_name`` and
@@ -132,6 +89,35 @@ def _check_sku(v: str) -> str:
     if len(v) > SKU_MAX:
         raise ValueError(f"SKU of {len(v):,} characters, more than the {SKU_MAX} WooCommerce keeps — shorten it")
     return v
+
+
+_GTIN = re.compile(r"^[0-9-]*X?$")
+
+
+def _check_gtin(v: str | None) -> str | None:
+    """WooCommerce keeps only digits, ``-`` and a final ``X`` of a ``global_unique_id`` (``set_global_unique_id``)
+    and nothing longer than its SKU column holds."""
+    if v is None:
+        return v
+    if not _GTIN.fullmatch(v):
+        raise ValueError(f"global_unique_id {v!r} is not a GTIN, UPC, EAN or ISBN — write digits (dashes and a final X allowed), like \"04006381333931\"; quote it so a leading zero stays")
+    if len(v) > SKU_MAX:
+        raise ValueError(f"global_unique_id of {len(v):,} characters, more than the {SKU_MAX} WooCommerce keeps — shorten it")
+    return v
+
+
+def _gtin_text(v: Any) -> Any:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        raise ValueError(f"global_unique_id {v!r} is a number, which loses its leading zeros — write it in quotes (\"0…\" keeps them)")
+    return v
+
+
+Gtin = Annotated[
+    str | None,
+    BeforeValidator(_gtin_text),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _GTIN.pattern}, {"type": "null"}],
+                    "description": "GTIN, UPC, EAN or ISBN (global_unique_id), unique across products and variations; quote it to keep leading zeros; null clears"}),
+]
 
 
 class Model(BaseModel):
@@ -194,6 +180,12 @@ class VariationFields(Model):
 class MatrixOverride(VariationFields):
     when: dict[str, Option] = Field(min_length=1, description="attribute → option; all must match")
     sku: str | None = None
+    global_unique_id: Gtin = None
+
+    @field_validator("global_unique_id")
+    @classmethod
+    def _gtin(cls, v: str | None) -> str | None:
+        return _check_gtin(v)
 
 
 class VariationMatrix(VariationFields):
@@ -203,6 +195,7 @@ class VariationMatrix(VariationFields):
 
 class Variation(VariationFields):
     sku: str | None = None
+    global_unique_id: Gtin = None
     attributes: dict[str, Option] = Field(default_factory=dict, description="attribute → option")
 
     @field_validator("sku")
@@ -210,11 +203,17 @@ class Variation(VariationFields):
     def _sku(cls, v: str | None) -> str | None:
         return _check_sku(v) if v else v
 
+    @field_validator("global_unique_id")
+    @classmethod
+    def _gtin(cls, v: str | None) -> str | None:
+        return _check_gtin(v)
+
 
 class Product(Model):
     """One product file (or one item of a ``products:`` list)."""
 
     sku: str = Field(min_length=1, max_length=SKU_MAX)
+    global_unique_id: Gtin = None
     name: str = Field(min_length=1)
     slug: str | None = None  # longer than 200: reported by the product checks (WooCommerce cuts it)
     type: ProductType = "simple"
@@ -264,6 +263,11 @@ class Product(Model):
     @classmethod
     def _sku(cls, v: str) -> str:
         return _check_sku(v)
+
+    @field_validator("global_unique_id")
+    @classmethod
+    def _gtin(cls, v: str | None) -> str | None:
+        return _check_gtin(v)
 
     @field_validator("external_url")
     @classmethod

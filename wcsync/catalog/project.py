@@ -21,7 +21,7 @@ from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.models import Model
 from wcsync.catalog.problems import suggestion_hint, validate_model
 from wcsync.catalog.yamlio import YamlDoc, parse_file
-from wcsync.core.fields import PRODUCT_FIELDS, VARIATION_FIELDS
+from wcsync.core.fields import PRODUCT_FIELDS, STORE_OWNABLE
 from wcsync.core.plan import DeleteMode, PlanSettings
 from wcsync.diagnostics import NO_LINE, Diagnostic, sort_diagnostics
 from wcsync.errors import CatalogError, ConfigError
@@ -96,13 +96,13 @@ def _semantic_checks(project: Project, doc: YamlDoc) -> list[Diagnostic]:
                 suggestion_hint(project.default_store, project.stores, fallback="declare it under stores:"),
             )
         )
-    owned_ok = set(PRODUCT_FIELDS) | set(VARIATION_FIELDS)
+    owned_ok = set(STORE_OWNABLE)
     for i, name in enumerate(project.store_owned):
         if name not in owned_ok:
             out.append(
                 doc.diag(
                     ("store_owned", i),
-                    f"store_owned: '{name}' is not a product or variation field",
+                    f"store_owned: '{name}' is not a product or variation field" if name not in PRODUCT_FIELDS else f"store_owned: '{name}' cannot be owned by the store (wcsync needs it to plan)",
                     suggestion_hint(name, owned_ok, fallback="use field names like stock_quantity"),
                 )
             )

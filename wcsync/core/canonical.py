@@ -79,28 +79,32 @@ def path_key(path: str | None) -> str:
 
 
 def to_decimal(value: Any) -> Decimal | None:
-    """``45``, ``45.0``, ``"45.00"`` → Decimal; ``None``/``""`` → None. Unparsable text → None (WooCommerce
-    stores ``"abc"`` as ``""``, 05#45)."""
+    """The one money (and decimal) reader, for every layer: ``45``, ``45.0``, ``"45.00"`` → Decimal;
+    ``None``/``""`` → None. Unparsable or non-finite text → None (WooCommerce stores ``"abc"`` as ``""``,
+    05#45)."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(repr(value))
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+        number = Decimal(repr(value))
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return None
+    return number if number.is_finite() else None
 
 
 @_str_cached
 def money(value: Any) -> str | None:
-    """Canonical money string: at least two decimals (``"45.00"``, ``"39.50"``, ``"1.2345"``)."""
+    """Canonical money string: at least two decimals (``"45.00"``, ``"39.50"``, ``"1.2345"``); what the plan
+    shows and ``wcsync.store.payload`` sends."""
     dec = to_decimal(value)
     if dec is None:
         return None
@@ -118,7 +122,7 @@ def decimal_str(value: Any) -> str | None:
     if dec is None:
         return None
     if dec == dec.to_integral_value():
-        return str(dec.to_integral_value())
+        return format(dec.to_integral_value(), "f")
     return format(dec.normalize(), "f")
 
 

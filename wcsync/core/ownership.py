@@ -9,12 +9,9 @@ released without being cleared. A mark written before field ownership existed ha
 (``Mark.fields is None``): nothing is released on its account, and the list is recorded on its next write.
 
 ``DEFAULTS`` are WooCommerce's own defaults, in the catalogue's (desired-side) vocabulary so the planner
-diffs and apply writes them like any catalogue value. Sources: ``WC_Product::$data``
-(``includes/abstracts/abstract-wc-product.php``), ``WC_Product_Variation::__construct`` (``tax_class``
-``parent``), ``WC_Product_External::$extra_data`` and the REST products schema (``status`` ``publish`` on
-create); the captures confirm the prices, stock, tax and category ones (05, 06). Fields without a default a
-store can go back to (``name``, ``slug``, ``type``, the product ``sku``, a variation's ``attributes``) are
-released without being reset. Pure.
+diffs and apply writes them like any catalogue value: each field's ``FieldSpec.default`` in
+``wcsync.core.fields`` (which names the sources). Fields without a default a store can go back to (``name``,
+``slug``, ``type``, the product ``sku``, a variation's ``attributes``) are released without being reset. Pure.
 """
 
 from __future__ import annotations
@@ -22,65 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from wcsync.core.fields import DEFAULTS as _TABLE_DEFAULTS
 from wcsync.core.kinds import Kind
 
 REMOVED_REASON: Final = "removed from the catalogue"
 
-_NO_DIMENSIONS: Final[dict[str, Any]] = {"length": None, "width": None, "height": None}
-
-_COMMON: Final[dict[str, Any]] = {
-    "status": "publish",
-    "description": "",
-    "regular_price": None,
-    "sale_price": None,
-    "date_on_sale_from": None,
-    "date_on_sale_to": None,
-    "tax_status": "taxable",
-    "tax_class": "",
-    "manage_stock": False,
-    "stock_quantity": None,
-    "stock_status": "instock",
-    "backorders": "no",
-    "weight": None,
-    "dimensions": _NO_DIMENSIONS,
-    "shipping_class": None,
-    "virtual": False,
-    "downloadable": False,
-    "menu_order": 0,
-}
-
-#: kind -> field -> WooCommerce's default, as a catalogue value
-DEFAULTS: Final[dict[Kind, dict[str, Any]]] = {
-    Kind.PRODUCT: {
-        **_COMMON,
-        "featured": False,
-        "catalog_visibility": "visible",
-        "short_description": "",
-        "low_stock_amount": None,
-        "sold_individually": False,
-        "reviews_allowed": True,
-        "purchase_note": "",
-        "external_url": "",
-        "button_text": "",
-        # WooCommerce puts a product without a category in its default one (``default_product_cat``)
-        "categories": ("uncategorized",),
-        "tags": (),
-        "brands": (),
-        "images": (),
-        "attributes": (),
-        "default_attributes": {},
-        "upsells": (),
-        "cross_sells": (),
-        "grouped_products": (),
-    },
-    Kind.VARIATION: {
-        **_COMMON,
-        # a variation's own tax class defaults to its parent's (WC_Product_Variation)
-        "tax_class": "parent",
-        "sku": "",
-        "image": None,
-    },
-}
+#: kind -> field -> WooCommerce's default, as a catalogue value (derived from the field table)
+DEFAULTS: Final[dict[Kind, dict[str, Any]]] = _TABLE_DEFAULTS
 
 
 def managed_fields(kind: Kind, fields: Iterable[str], store_owned: Iterable[str]) -> tuple[str, ...]:

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from typing import Any
 
 from wcsync.core import canonical as c
-from wcsync.core.kinds import TYPE_NAME_PATTERN, Kind
+from wcsync.core.fields import TABLES
+from wcsync.core.kinds import PRODUCT_TYPES, TYPE_NAME_PATTERN, Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.core.refs import LiveIndex, name_key
 from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
@@ -37,62 +38,24 @@ from wcsync.export.model import (
     image,
     is_default,
     left_out_fields,
-    money_str,
 )
 from wcsync.export.taxonomy import export_slug
 from wcsync.export.variations import (
     VARIATION_SCALARS,
     export_variations,
-    html_value,
-    number_dimensions,
-    number_value,
-    same,
-    slug_value,
-    text_value,
+    scalars,
 )
 
-PRODUCT_TYPES = ("simple", "variable", "grouped", "external")
-
-
-#: (field, WooCommerce's default for a new product, conversion to the written value); None in a default means
-#: "no value". Order is the order in the file.
-_PRODUCT_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
-    ("featured", False, same),
-    ("catalog_visibility", "visible", same),
-    ("description", None, html_value),
-    ("short_description", None, html_value),
-    ("regular_price", None, money_str),
-    ("sale_price", None, money_str),
-    ("date_on_sale_from", None, same),
-    ("date_on_sale_to", None, same),
-    ("tax_status", "taxable", same),
-    ("tax_class", None, text_value),
-    ("manage_stock", False, same),
-    ("stock_quantity", None, same),
-    ("stock_status", "instock", same),
-    ("backorders", "no", same),
-    ("low_stock_amount", None, same),
-    ("sold_individually", False, same),
-    ("weight", None, number_value),
-    ("dimensions", {}, number_dimensions),
-    ("shipping_class", None, slug_value),
-    ("reviews_allowed", True, same),
-    ("purchase_note", None, html_value),
-    ("menu_order", 0, same),
-    ("virtual", False, same),
-    ("downloadable", False, same),
-    ("external_url", None, text_value),
-    ("button_text", None, text_value),
-)
+#: (field, WooCommerce's default for a new product, conversion to the written value), from the field table;
+#: None in a default means "no value". Order is the order in the file.
+_PRODUCT_SCALARS = scalars(Kind.PRODUCT, ("name", "slug", "type", "status"))
 
 #: field -> the value a catalogue writes for "WooCommerce's default" (null for "no value")
 PRODUCT_DEFAULTS: dict[str, Any] = {name: (None if default == {} else default) for name, default, _ in _PRODUCT_SCALARS}
 
-#: bool and enum fields the catalogue models do not accept as null
-NOT_NULLABLE = frozenset(
-    {"featured", "catalog_visibility", "tax_status", "manage_stock", "stock_status", "backorders",
-     "sold_individually", "reviews_allowed", "virtual", "downloadable", "status"}
-)
+#: fields the catalogue models do not accept as null (bool and enum fields)
+NOT_NULLABLE = frozenset(s.name for t in (TABLES[Kind.PRODUCT], TABLES[Kind.VARIATION]) for s in t.values()
+                         if not s.nullable)
 
 
 class Exporter:
@@ -241,11 +204,8 @@ class Exporter:
 
     def _skipped_fields(self, ptype: str, f: dict[str, Any]) -> set[str]:
         skip = left_out_fields(ptype, f, all_fields=self.opts.all_fields)
-        if ptype in ("variable", "grouped"):
-            skip |= {"regular_price", "sale_price", "date_on_sale_from", "date_on_sale_to"}
-        if ptype != "external":
-            skip |= {"external_url", "button_text"}
-        return skip
+        # fields WooCommerce ignores for the type (prices of variable and grouped products, external URLs)
+        return skip | {s.name for s in TABLES[Kind.PRODUCT].values() if s.product_types and ptype not in s.product_types}
 
     def scalar(self, doc: dict[str, Any], f: dict[str, Any], name: str, default: Any, conv: Callable[[Any], Any]) -> None:
         if name not in f:

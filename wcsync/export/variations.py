@@ -8,10 +8,12 @@ attribute), a combination another variation already has, a SKU taken elsewhere �
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from wcsync.core import canonical as c
+from wcsync.core.fields import NO_DEFAULT, TABLES
+from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource
 from wcsync.core.slugs import decode_slug
 from wcsync.export.metatypes import as_number
@@ -57,26 +59,32 @@ def unwrap_paragraph(text: str) -> str:
     return text
 
 
-VARIATION_SCALARS: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
-    ("description", None, lambda v: unwrap_paragraph(html_value(v))),
-    ("status", "publish", same),
-    ("regular_price", None, money_str),
-    ("sale_price", None, money_str),
-    ("date_on_sale_from", None, same),
-    ("date_on_sale_to", None, same),
-    ("tax_status", "taxable", same),
-    ("tax_class", "parent", text_value),
-    ("manage_stock", False, lambda v: v is True),  # "parent": the variation does not manage its own (11#36)
-    ("stock_quantity", None, same),
-    ("stock_status", "instock", same),
-    ("backorders", "no", same),
-    ("weight", None, number_value),
-    ("dimensions", {}, number_dimensions),
-    ("shipping_class", None, slug_value),
-    ("virtual", False, same),
-    ("downloadable", False, same),
-    ("menu_order", 0, same),
-)
+#: how a canonical live value of each scalar type is written (fields of other types are written by their own code)
+_WRITE_BY_TYPE: dict[str, Callable[[Any], Any]] = {
+    "html": html_value, "text": text_value, "money": money_str, "decimal": number_value, "dict": number_dimensions,
+    "ref": slug_value, "int": same, "bool": same, "enum": same, "datetime": same,
+}
+
+Scalar = tuple[str, Any, Callable[[Any], Any]]
+
+
+def scalars(kind: Kind, leave: Iterable[str], write: Mapping[str, Callable[[Any], Any]] | None = None) -> tuple[Scalar, ...]:
+    """(field, the value a file holds for WooCommerce's default — None for "no value", ``{}`` for no
+    dimensions —, conversion to the written value) of ``kind``'s scalar fields, in the field table's order
+    (the order in the file), except ``leave`` (written by their own code)."""
+    out: list[Scalar] = []
+    for spec in TABLES[kind].values():
+        if spec.type not in _WRITE_BY_TYPE or spec.name in leave:
+            continue
+        default = {} if spec.type == "dict" else None if spec.default in (None, "", NO_DEFAULT) else spec.default
+        out.append((spec.name, default, (write or {}).get(spec.name, _WRITE_BY_TYPE[spec.type])))
+    return tuple(out)
+
+
+VARIATION_SCALARS: tuple[Scalar, ...] = scalars(Kind.VARIATION, ("sku",), {
+    "description": lambda v: unwrap_paragraph(html_value(v)),
+    "manage_stock": lambda v: v is True,  # "parent": the variation does not manage its own (11#36)
+})
 
 
 def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]) -> list[dict[str, Any]]:

@@ -10,21 +10,24 @@ import sqlite3
 import uuid
 from typing import Any
 
+from wcsync.core.fields import TABLES
+from wcsync.core.kinds import Kind
 from wcsync.sandbox import store
 from wcsync.sandbox.db import iso, next_id, now, unix
 from wcsync.sandbox.errors import ApiError, invalid_type, not_in_enum
 from wcsync.sandbox.text import format_decimal, post_html, sanitize_sku, to_float
 
+_PRODUCT = TABLES[Kind.PRODUCT]
 STATUSES = ["draft", "pending", "private", "publish", "future", "auto-draft", "trash"]
 TYPES = ["simple", "grouped", "external", "variable"]
-BACKORDERS = ["no", "notify", "yes"]
-VISIBILITY = ["visible", "catalog", "search", "hidden"]
-TAX_STATUS = ["taxable", "shipping", "none"]
+# the enums and the product fields of each wire type, from wcsync's field table (the REST schema's)
+BACKORDERS = list(_PRODUCT["backorders"].choices)
+VISIBILITY = list(_PRODUCT["catalog_visibility"].choices)
+TAX_STATUS = list(_PRODUCT["tax_status"].choices)
 TAX_CLASSES = {"": "", "standard": "", "reduced-rate": "reduced-rate", "zero-rate": "zero-rate"}
-BOOLEANS = ("featured", "virtual", "downloadable", "manage_stock", "sold_individually", "reviews_allowed")
-STRINGS = ("regular_price", "sale_price", "sku", "description", "short_description", "purchase_note",
-           "global_unique_id", "tax_class", "shipping_class", "external_url", "button_text", "slug",
-           "post_password")
+BOOLEANS = tuple(s.wire for s in _PRODUCT.values() if s.type == "bool")
+STRINGS = (*(s.wire for s in _PRODUCT.values() if s.type in ("money", "html", "text") and s.name != "name"),
+           "sku", "shipping_class", "slug", "post_password")
 #: internal meta keys WooCommerce routes to setters instead of storing a row
 META_SETTERS = {"_regular_price": "regular_price", "_sale_price": "sale_price", "_sku": "sku",
                 "_weight": "weight", "_stock_status": "stock_status", "_tax_class": "tax_class",

@@ -20,10 +20,11 @@ It never performs I/O: references resolve through a ``Resolver`` the caller prov
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from wcsync.core.fields import MARK_META_KEY
+from wcsync.core import canonical
+from wcsync.core.fields import MARK_META_KEY, PRODUCT_LINK_FIELDS, TABLES, FieldSpec
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change
 from wcsync.core.records import Mark
@@ -31,13 +32,9 @@ from wcsync.core.records import Mark
 #: (kind, natural key) -> live id, or None when the store has no such resource (yet)
 Resolver = Callable[[Kind, str], "int | None"]
 
-#: Product fields whose references point at other products (set in a second pass when the target is new)
-PRODUCT_LINK_FIELDS: tuple[str, ...] = ("upsells", "cross_sells", "grouped_products")
-_LINK_WIRE = {"upsells": "upsell_ids", "cross_sells": "cross_sell_ids", "grouped_products": "grouped_products"}
-
-_MONEY = {"regular_price", "sale_price"}
-_NULLABLE_TEXT = {"tax_class", "external_url", "button_text", "description", "short_description",
-                  "purchase_note", "name"}
+#: Product fields whose references point at other products (set in a second pass when the target is new):
+#: ``PRODUCT_LINK_FIELDS``, from the field table, as are their wire names
+_LINK_WIRE = {name: TABLES[Kind.PRODUCT][name].wire for name in PRODUCT_LINK_FIELDS}
 
 
 class UnresolvedReference(Exception):
@@ -51,28 +48,21 @@ class UnresolvedReference(Exception):
 
 
 def money(value: Any) -> str:
-    """``45`` / ``"45.0"`` / ``Decimal("45")`` → ``"45.00"``; ``None`` → ``""``; more decimals are kept."""
-    if value is None or value == "":
-        return ""
-    dec = _decimal(value)
-    exponent = dec.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -2:
-        return f"{dec:.2f}"
-    return format(dec.normalize(), "f")
+    """``45`` / ``"45.0"`` / ``Decimal("45")`` → ``"45.00"`` (``core.canonical.money``, the one spelling);
+    ``None`` → ``""``; more decimals are kept. Not a number: ValueError (never sent as a cleared price)."""
+    return canonical.money(_decimal(value)) or ""
 
 
 def decimal_text(value: Any) -> str:
-    """Weights and dimensions: decimal as plain text, ``None`` → ``""``."""
-    if value is None or value == "":
-        return ""
-    return format(_decimal(value), "f")
+    """Weights and dimensions: decimal as plain text (``core.canonical.decimal_str``), ``None`` → ``""``."""
+    return canonical.decimal_str(_decimal(value)) or ""
 
 
-def _decimal(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:
-        raise ValueError(f"not a decimal: {value!r}") from exc
+def _decimal(value: Any) -> Decimal | None:
+    number = canonical.to_decimal(value)
+    if number is None and value is not None and str(value).strip():
+        raise ValueError(f"not a decimal: {value!r}")
+    return number
 
 
 def _ids(field: str, kind: Kind, keys: Iterable[str] | None, resolve: Resolver) -> list[dict[str, int]]:
@@ -163,23 +153,34 @@ def desired(change: Change) -> dict[str, Any]:
     return {fc.field: fc.after for fc in change.changes}
 
 
-def _common(name: str, value: Any) -> Any:
-    if name in _MONEY:
+def _int_default(spec: FieldSpec) -> int | None:
+    return spec.default if isinstance(spec.default, int) and not isinstance(spec.default, bool) else None
+
+
+def wire_value(spec: FieldSpec, value: Any) -> Any:
+    """A scalar field's canonical value as WooCommerce takes it, by the field's canonical type: money and
+    decimals as text (``""`` clears), dimensions as text per axis, a shipping class by slug (``""`` for none),
+    text ``""`` for None, an int None as its default (``menu_order`` 0)."""
+    ftype = spec.type
+    if ftype == "money":
         return money(value)
-    if name in {"weight"}:
+    if ftype == "decimal":
         return decimal_text(value)
-    if name == "dimensions":
+    if ftype == "dict":
         dims = value or {}
         return {k: decimal_text(dims.get(k)) for k in ("length", "width", "height")}
-    if name == "shipping_class":
+    if ftype == "ref" and spec.ref is Kind.SHIPPING_CLASS:
         return value or ""
-    if name in _NULLABLE_TEXT:
+    if ftype in ("text", "html"):
         return "" if value is None else str(value)
-    if name in {"stock_quantity", "low_stock_amount"}:
-        return None if value is None else int(value)
-    if name == "menu_order":
-        return int(value or 0)
+    if ftype == "int":
+        return _int_default(spec) if value is None else int(value)
     return value
+
+
+def _common(name: str, value: Any, kind: Kind = Kind.PRODUCT) -> Any:
+    spec = TABLES[kind].get(name)
+    return value if spec is None else wire_value(spec, value)
 
 
 def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = ()) -> dict[str, Any]:
@@ -192,14 +193,13 @@ def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = 
     for name, value in values.items():
         if name in skip or name == "meta":
             continue
-        if name == "categories":
-            body["categories"] = _ids(name, Kind.CATEGORY, value, resolve)
-        elif name == "tags":
-            body["tags"] = _ids(name, Kind.TAG, value, resolve)
-        elif name == "brands":
-            # ``brands: []`` changes nothing (11#100); an unknown id 0 is skipped by wp_set_object_terms, which
-            # still replaces the product's brands: no brand left
-            body["brands"] = _ids(name, Kind.BRAND, value, resolve) or [{"id": 0}]
+        spec = TABLES[Kind.PRODUCT].get(name)
+        if spec is not None and spec.type == "refs" and spec.ref is not None and name not in _LINK_WIRE:
+            body[spec.wire] = _ids(name, spec.ref, value, resolve)  # categories, tags, brands: [{"id": N}]
+            if name == "brands" and not body[spec.wire]:
+                # ``brands: []`` changes nothing (11#100); an unknown id 0 is skipped by wp_set_object_terms,
+                # which still replaces the product's brands: no brand left
+                body[spec.wire] = [{"id": 0}]
         elif name == "images":
             body["images"] = [image_payload(img, change.attachments) for img in value or ()]
         elif name == "attributes":
@@ -229,7 +229,7 @@ def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
         elif name == "sku":
             body["sku"] = value or ""
         else:
-            body[name] = _common(name, value)
+            body[name] = _common(name, value, Kind.VARIATION)
     if change.action is Action.RESTORE and "status" not in body:
         body["status"] = "publish"  # a variations batch update with a status restores a trashed one (11#27-29)
     _add_meta(body, change, values)
@@ -283,7 +283,7 @@ def mark_images(change: Change, assigned: Mapping[int, int] | None = None) -> di
 
 def term_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
     """Tag, attribute term and shipping class (``name, slug, description, menu_order``)."""
-    body = {name: _common(name, value) for name, value in desired(change).items()}
+    body = {name: _common(name, value, change.kind) for name, value in desired(change).items()}
     if change.action is Action.CREATE:
         body.setdefault("slug", change.key.rsplit("/", 1)[-1])
     return body
@@ -298,7 +298,7 @@ def category_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
         elif name == "image":
             body["image"] = image_payload(value, change.attachments)
         else:
-            body[name] = _common(name, value)
+            body[name] = _common(name, value, Kind.CATEGORY)
     if change.action is Action.CREATE:
         body.setdefault("slug", change.key.rsplit("/", 1)[-1])
     return body
@@ -306,7 +306,7 @@ def category_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
 
 def attribute_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
     """Global attribute. The slug is always sent: renaming an attribute without it renames its slug."""
-    body = {name: _common(name, value) for name, value in desired(change).items()}
+    body = {name: _common(name, value, Kind.ATTRIBUTE) for name, value in desired(change).items()}
     body.setdefault("slug", change.key)
     return body
 

@@ -5,7 +5,7 @@ What the wire does and what the records want (see ../shared/woocommerce/README.m
 - names come back entity-encoded (``Hoodies &amp; Co``): decoded with ``html.unescape``; HTML fields
   (descriptions, purchase note) stay as stored (``context=edit``);
 - prices, weights and dimensions are strings: ``""`` → None, else ``Decimal`` (``"45"`` and ``"45.00"`` are
-  equal decimals);
+  equal decimals; ``core.canonical.to_decimal``, the one money reader);
 - dates have no offset (``2031-01-01T00:00:00``); normalised to ``YYYY-MM-DDTHH:MM:SS``;
 - ``meta_data`` rows → ``{key: value}`` (first row per key); meta ``_wcsync`` → ``Mark``;
 - references → live ids (categories, tags, brands (``[{id, name, slug}]``), ``upsell_ids``, ``cross_sell_ids``, ``grouped_products``, category
@@ -23,17 +23,17 @@ import html
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 
-from wcsync.core.fields import FIELDS_BY_KIND, MARK_META_KEY
+from wcsync.core.canonical import to_decimal
+from wcsync.core.fields import MARK_META_KEY, TABLES, WIRE_NAMES
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, Mark
 
-#: record field name -> WooCommerce wire name, where they differ
-WIRE_NAMES: dict[str, str] = {"upsells": "upsell_ids", "cross_sells": "cross_sell_ids", "meta": "meta_data"}
+__all__ = ["WIRE_NAMES"]  # record field name -> WooCommerce wire name where they differ (from the field table)
 
 #: attribute id -> slug without ``pa_``
 AttributeSlugs = Mapping[int, str]
@@ -41,8 +41,7 @@ AttributeSlugs = Mapping[int, str]
 
 def wire_fields(kind: Kind) -> tuple[str, ...]:
     """The top-level wire fields to request (``_fields``) to build a complete record of ``kind``."""
-    vocabulary = FIELDS_BY_KIND[kind]
-    names = [WIRE_NAMES.get(name, name) for name in vocabulary]
+    names = [spec.wire for spec in TABLES[kind].values()]
     extra: tuple[str, ...] = ()
     if kind is Kind.PRODUCT:
         extra = ("sku", "status", "date_modified_gmt")
@@ -57,20 +56,6 @@ def wire_fields(kind: Kind) -> tuple[str, ...]:
 def text(value: Any) -> str:
     """Plain text with HTML entities decoded (``&amp;`` → ``&``)."""
     return html.unescape(value) if isinstance(value, str) else ("" if value is None else str(value))
-
-
-def money(value: Any) -> Decimal | None:
-    """WooCommerce price/decimal string: ``""``/None → None, else a Decimal (None when unparsable)."""
-    if value is None or isinstance(value, bool):
-        return None
-    raw = str(value).strip()
-    if not raw:
-        return None
-    try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def date_time(value: Any) -> str | None:
@@ -196,7 +181,7 @@ def refs(value: Any) -> tuple[int, ...]:
 
 def dimensions(value: Any) -> dict[str, Decimal | None]:
     source = value if isinstance(value, dict) else {}
-    return {axis: money(source.get(axis)) for axis in ("length", "width", "height")}
+    return {axis: to_decimal(source.get(axis)) for axis in ("length", "width", "height")}
 
 
 # -- attributes -------------------------------------------------------------------------------------------
@@ -253,8 +238,8 @@ Converter = Callable[[Any, AttributeSlugs], Any]
 _CONVERT: dict[str, Converter] = {
     "text": lambda v, _: text(v),
     "html": lambda v, _: v if isinstance(v, str) else "",
-    "money": lambda v, _: money(v),
-    "decimal": lambda v, _: money(v),
+    "money": lambda v, _: to_decimal(v),
+    "decimal": lambda v, _: to_decimal(v),
     "int": lambda v, _: integer(v),
     "bool": lambda v, _: boolean(v),
     "enum": lambda v, _: v if isinstance(v, str) else ("" if v is None else str(v)),
@@ -275,10 +260,9 @@ _CONVERT: dict[str, Converter] = {
 def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> dict[str, Any]:
     """Every field of ``kind``'s vocabulary that the body carries, converted to its canonical type."""
     out: dict[str, Any] = {}
-    for name, ftype in FIELDS_BY_KIND[kind].items():
-        wire = WIRE_NAMES.get(name, name)
-        if wire in body:
-            out[name] = _CONVERT[ftype](body[wire], slugs or {})
+    for spec in TABLES[kind].values():
+        if spec.wire in body:
+            out[spec.name] = _CONVERT[spec.type](body[spec.wire], slugs or {})
     if "manage_stock" in out:
         out["manage_stock"] = stock_managed(body.get("manage_stock"))
     return out
