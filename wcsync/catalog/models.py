@@ -137,6 +137,13 @@ class Image(Model):
         return v
 
 
+class Download(Model):
+    """A downloadable file, identified by its URL: WooCommerce's own id for it is kept by wcsync, never written."""
+
+    name: str = Field(min_length=1, description="the name customers see")
+    file: str = Field(min_length=1, description="the file's URL, as WooCommerce stores it")
+
+
 class Dimensions(Model):
     length: Dec = None
     width: Dec = None
@@ -172,6 +179,9 @@ class VariationFields(Model):
     shipping_class: str | None = None
     virtual: StrictBool = False
     downloadable: StrictBool = False
+    downloads: list[Download] | None = None
+    download_limit: StrictInt | None = Field(default=None, ge=-1, description="downloads allowed; -1 or null: unlimited")
+    download_expiry: StrictInt | None = Field(default=None, ge=-1, description="days a download is valid; -1 or null: never expires")
     image: Image | None = None
     menu_order: StrictInt | None = None
     meta: dict[str, Any] | None = None
@@ -243,6 +253,9 @@ class Product(Model):
     menu_order: StrictInt | None = None
     virtual: StrictBool = False
     downloadable: StrictBool = False
+    downloads: list[Download] | None = None
+    download_limit: StrictInt | None = Field(default=None, ge=-1, description="downloads allowed; -1 or null: unlimited")
+    download_expiry: StrictInt | None = Field(default=None, ge=-1, description="days a download is valid; -1 or null: never expires")
     external_url: str | None = None
     button_text: str | None = None
     categories: list[str] | None = None

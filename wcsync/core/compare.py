@@ -200,6 +200,23 @@ def _combo(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
 _SYMMETRIC.add(_combo)  # reads neither the context nor the side
 
 
+# -- downloadable files --------------------------------------------------------------------------------
+
+
+def _downloads(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+    """Downloads by file URL and name, in order; the live side keeps the store's id (so a write can send it
+    back and keep customers' download permissions) but never compares it (a new id is no change, 11#114)."""
+    shown: list[dict[str, str]] = []
+    for item in value or ():
+        if not isinstance(item, Mapping) or not str(item.get("file") or "").strip():
+            continue  # WooCommerce drops a download without a file
+        entry = {"name": c.plain_text(item.get("name")), "file": str(item["file"]).strip()}
+        if live and item.get("id"):
+            entry["id"] = str(item["id"])
+        shown.append(entry)
+    return shown, [(d["file"], d["name"]) for d in shown]
+
+
 # -- the table ---------------------------------------------------------------------------------------
 
 _BY_TYPE: dict[str, Callable[..., Pair]] = {
@@ -215,6 +232,7 @@ _BY_TYPE: dict[str, Callable[..., Pair]] = {
     "attrs": _attrs,
     "defaults": _defaults,
     "combo": _combo,
+    "downloads": _downloads,
 }
 
 _TERM_KINDS = (Kind.CATEGORY, Kind.BRAND, Kind.TAG, Kind.TERM, Kind.SHIPPING_CLASS)

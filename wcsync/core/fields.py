@@ -36,6 +36,8 @@ Canonical value types:
               WooCommerce returned (live: term SLUG for global, text for local) -- the planner maps.
     combo     variation attributes: dict attr-ref -> option (term NAME for global, text for local)
     dict      dimensions: {"length", "width", "height"} -> decimal or None
+    downloads downloadable files, in order: tuple of {"name", "file"} (live side also "id", the store's UUID);
+              compared by (file, name): the id never shows as a change
     meta      dict key -> value (desired: only keys the catalogue names; live: every meta row, first row
               per key wins; values as WooCommerce returns them: strings, or parsed JSON for lists/objects)
 
@@ -65,7 +67,7 @@ NO_DEFAULT: Final = _NoDefault()
 #: canonical types (see the module docstring)
 TYPES: Final = frozenset(
     {"text", "html", "money", "decimal", "int", "bool", "enum", "datetime", "refs", "ref", "images", "image",
-     "attrs", "defaults", "combo", "dict", "meta"}
+     "attrs", "defaults", "combo", "dict", "meta", "downloads"}
 )
 
 _PRICED: Final = frozenset({"simple", "external"})  # variable and grouped products have no prices of their own
@@ -159,6 +161,11 @@ PRODUCT_TABLE: Final[dict[str, FieldSpec]] = _table(
     ("menu_order", "int", {"default": 0}),
     ("virtual", "bool", {"default": False}),
     ("downloadable", "bool", {"default": False}),
+    # downloadable files [{name, file}], identified by file URL: the store's generated ids are kept, never a
+    # change (11#112-115); limit and expiry -1 = unlimited (11#116)
+    ("downloads", "downloads", {"default": ()}),
+    ("download_limit", "int", {"default": -1}),
+    ("download_expiry", "int", {"default": -1}),
     ("external_url", "text", {"default": "", "product_types": frozenset({"external"})}),
     ("button_text", "text", {"default": "", "product_types": frozenset({"external"})}),
     # WooCommerce puts a product without a category in its default one (``default_product_cat``)
@@ -198,6 +205,9 @@ VARIATION_TABLE: Final[dict[str, FieldSpec]] = _table(
     ("shipping_class", "ref", {"ref": Kind.SHIPPING_CLASS, "default": None}),
     ("virtual", "bool", {"default": False}),
     ("downloadable", "bool", {"default": False}),
+    ("downloads", "downloads", {"default": ()}),
+    ("download_limit", "int", {"default": -1}),
+    ("download_expiry", "int", {"default": -1}),
     ("image", "image", {"default": None}),
     ("attributes", "combo", {"nullable": False, "store_ownable": False}),
     ("menu_order", "int", {"default": 0}),

@@ -31,7 +31,7 @@ from wcsync.export.products import PRODUCT_DEFAULTS
 
 #: WooCommerce's default category: every store has it, a catalogue rarely declares it
 _DEFAULT_CATEGORY = "uncategorized"
-_LIST_FIELDS = frozenset({"categories", "tags", "brands", "images", "attributes", "upsells", "cross_sells", "grouped_products"})
+_LIST_FIELDS = frozenset({"categories", "tags", "brands", "downloads", "images", "attributes", "upsells", "cross_sells", "grouped_products"})
 
 
 @dataclass

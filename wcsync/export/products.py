@@ -42,6 +42,7 @@ from wcsync.export.model import (
 from wcsync.export.taxonomy import export_slug
 from wcsync.export.variations import (
     VARIATION_SCALARS,
+    downloads_value,
     export_variations,
     scalars,
 )
@@ -186,6 +187,8 @@ class Exporter:
             if name_ not in skip:
                 self.scalar(doc, f, name_, default, conv)
         self._references(doc, p, sku)
+        if f.get("downloads") or (self.opts.all_fields and "downloads" in f):
+            doc["downloads"] = downloads_value(f.get("downloads"))
         self._attributes(doc, p, sku)
         if ptype == "variable":
             variations = export_variations(self, p, sku, claimed)

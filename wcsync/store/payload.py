@@ -208,12 +208,28 @@ def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = 
             body["default_attributes"] = option_refs(name, value, resolve)
         elif name in _LINK_WIRE:
             body[_LINK_WIRE[name]] = [_id(name, Kind.PRODUCT, k, resolve) for k in value or ()]
+        elif name == "downloads":
+            body["downloads"] = downloads_payload(change)
         else:
             body[name] = _common(name, value)
     if change.action is Action.RESTORE and "status" not in body:
         body["status"] = "publish"
     _add_meta(body, change, values)
     return body
+
+
+def downloads_payload(change: Change) -> list[dict[str, str]]:
+    """``[{name, file}]``; a file the live product already offers is sent with its id, which keeps it (without
+    it WooCommerce makes a new UUID, 11#114-115, and customers' download permissions name the old one)."""
+    fc = next(fc for fc in change.changes if fc.field == "downloads")
+    ids = {str(d.get("file")): str(d["id"]) for d in fc.before or () if isinstance(d, dict) and d.get("id")}
+    out = []
+    for d in fc.after or ():
+        item = {"name": str(d.get("name") or ""), "file": str(d.get("file") or "")}
+        if item["file"] in ids:
+            item = {"id": ids.pop(item["file"]), **item}
+        out.append(item)
+    return out
 
 
 def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
@@ -228,6 +244,8 @@ def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
             body["attributes"] = option_refs(name, value, resolve)
         elif name == "sku":
             body["sku"] = value or ""
+        elif name == "downloads":
+            body["downloads"] = downloads_payload(change)
         else:
             body[name] = _common(name, value, Kind.VARIATION)
     if change.action is Action.RESTORE and "status" not in body:

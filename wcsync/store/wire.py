@@ -233,6 +233,12 @@ def combo(value: Any, slugs: AttributeSlugs) -> dict[str, str]:
 
 # -- records ----------------------------------------------------------------------------------------------
 
+def downloads(value: Any) -> tuple[dict[str, str], ...]:
+    """``[{id, name, file}]`` (the id is the store's UUID, 11#112) as sent back; entries without a file dropped."""
+    return tuple({"id": str(d.get("id") or ""), "name": text(d.get("name")), "file": str(d.get("file") or "")}
+                 for d in (value if isinstance(value, list) else ()) if isinstance(d, dict) and d.get("file"))
+
+
 Converter = Callable[[Any, AttributeSlugs], Any]
 
 _CONVERT: dict[str, Converter] = {
@@ -253,6 +259,7 @@ _CONVERT: dict[str, Converter] = {
     "combo": combo,
     "meta": lambda v, _: meta_map(v),
     "dict": lambda v, _: dimensions(v),
+    "downloads": lambda v, _: downloads(v),
 }
 
 
