@@ -93,6 +93,8 @@ _WIRE_SAMPLE: dict[str, tuple[Any, Any]] = {
     "defaults": ([], {}),
     "combo": ([], {}),
     "meta": ([{"key": "k", "value": "v"}], {"k": "v"}),
+    "downloads": ([{"id": "u-1", "name": "A &amp; B", "file": "https://x.example/a.pdf"}, {"name": "no file"}],
+                  ({"id": "u-1", "name": "A & B", "file": "https://x.example/a.pdf"},)),
 }
 
 
