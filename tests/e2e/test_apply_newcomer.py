@@ -119,7 +119,7 @@ def test_an_unknown_target_is_an_error_with_close_matches(tmp_path: Path, sandbo
     assert run.exit_code == 1, run.output
     assert run.stderr.strip().splitlines()[-1] == (
         "Error: --target TT-2x matches nothing in the catalogue or in store test — did you mean 'T-2'?; a "
-        "target is a product or variation SKU, a category path or slug, or a tag, attribute or shipping-class "
+        "target is a product or variation SKU, a category or brand path or slug, or a tag, attribute or shipping-class "
         "slug")
     assert _writes(sandbox_server) == []
 
