@@ -138,7 +138,7 @@ def _read_only(project: Path, server: Any) -> None:
 
 
 def test_a_read_only_key_stops_apply_at_once_with_one_error(tmp_path: Path, sandbox_server: Any) -> None:
-    project = make_project(tmp_path, sandbox_server)  # the example catalogue: 194 creates in many stages
+    project = make_project(tmp_path, sandbox_server)  # the example catalogue: 197 creates in many stages
     _read_only(project, sandbox_server)
     report = tmp_path / "r.json"
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
