@@ -159,7 +159,8 @@ def bucket(entry: dict[str, Any]) -> str:
         return "variations (one list per variable product)"
     if len(parts) == 4 and parts[:2] == ["products", "attributes"] and parts[3] == "terms":
         return "attribute terms"
-    if rest in ("products/categories", "products/tags", "products/shipping_classes", "products/attributes"):
+    if rest in ("products/categories", "products/brands", "products/tags", "products/shipping_classes",
+                "products/attributes"):
         return rest.split("/")[1].replace("_", " ")
     return f"other: {entry['method']} {path}"
 
@@ -169,6 +170,7 @@ def lower_bounds(shape: Shape, store_wide_variations: bool) -> dict[str, int]:
         # the variations probe and system_status; older stores answer the probe 404, then the REST index
         "store checks (probe, REST index, system_status)": 2 if store_wide_variations else 3,
         "categories": list_bound(shape.categories + 1),  # + WooCommerce's "Uncategorized"
+        "brands": 1,  # the benchmark's store has none: one empty page
         "tags": list_bound(shape.tags),
         "shipping classes": list_bound(shape.shipping_classes),
         "attributes": 1,

@@ -202,9 +202,9 @@ def raw_bound(live: int, writes: int) -> int:
 
 def wcsync_read_bound(products: int, wanted: int, checks: int = 2) -> int:
     """What wcsync has to read to plan this catalogue (see ``wcsync.store.budget``): 2 store checks,
-    1 category page, tags, shipping classes, attributes, the product pages, store-wide variations, and the
-    trash only when some of the ``wanted`` SKUs are not live (it can hold them)."""
-    return checks + 1 + 1 + 1 + 1 + list_bound(products) + 1 + (1 if products < wanted else 0)
+    1 category page, 1 brand page, tags, shipping classes, attributes, the product pages, store-wide variations,
+    and the trash only when some of the ``wanted`` SKUs are not live (it can hold them)."""
+    return checks + 1 + 1 + 1 + 1 + 1 + list_bound(products) + 1 + (1 if products < wanted else 0)
 
 
 def wcsync_bound(step: str, live: int, after: int, writes: int, wanted: int) -> dict[str, int]:

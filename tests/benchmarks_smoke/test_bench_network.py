@@ -42,17 +42,17 @@ def test_bench_fetch_sends_exactly_the_lower_bound(capsys: pytest.CaptureFixture
     assert "store: 20 products (10 variable), 40 variations, 31 categories, 12 tags" in out
     tables = out.split("requests (WooCommerce ")
     new, old = tables[1], tables[2]
-    # 2 store checks + categories, tags, shipping classes, attributes 1 each + 2 term lists + products + trash
+    # 2 store checks + categories, brands, tags, shipping classes, attributes 1 each + 2 term lists + products + trash
     assert _row(new, "variations (store-wide list)") == ["1", "1", "1.00"]
-    assert _row(new, "total") == ["11", "11", "1.00"]
+    assert _row(new, "total") == ["12", "12", "1.00"]
     # WooCommerce 9.8: one variation list per variable product instead
     assert _row(old, "variations (one list per variable product)") == ["10", "10", "1.00"]
-    assert _row(old, "total") == ["21", "21", "1.00"]  # the probe answers 404: the REST index too
+    assert _row(old, "total") == ["22", "22", "1.00"]  # the probe answers 404: the REST index too
     assert "other:" not in out
     # the baseline (concurrency 1) sends the same requests, one at a time
-    assert _row(out, "WooCommerce 11.0.1, concurrency 4")[:2] == ["11", "4"]
-    assert _row(out, "WooCommerce 11.0.1, concurrency 1")[:2] == ["11", "1"]
-    assert _row(out, "WooCommerce 9.8, concurrency 1")[:2] == ["21", "1"]
+    assert _row(out, "WooCommerce 11.0.1, concurrency 4")[:2] == ["12", "4"]
+    assert _row(out, "WooCommerce 11.0.1, concurrency 1")[:2] == ["12", "1"]
+    assert _row(out, "WooCommerce 9.8, concurrency 1")[:2] == ["22", "1"]
     assert "WooCommerce 9.8: concurrency 4 is " in out
 
 
@@ -60,7 +60,7 @@ def test_bench_fetch_fails_when_the_request_target_is_missed(capsys: pytest.Capt
     bench = _module("bench_fetch")
     code = bench.main(["--products", "4", "--latency", "0", "--wc-versions", "11.0.1", "--max-request-ratio", "0.5"])
     assert code == 1
-    assert "FAIL: WooCommerce 11.0.1: 11 requests, 1.00x the lower bound (target ≤ 0.5)" in capsys.readouterr().err
+    assert "FAIL: WooCommerce 11.0.1: 12 requests, 1.00x the lower bound (target ≤ 0.5)" in capsys.readouterr().err
 
 
 def test_fetch_buckets_and_bounds() -> None:
@@ -73,7 +73,7 @@ def test_fetch_buckets_and_bounds() -> None:
         "other: POST /wp-json/wc/v3/products/batch")
     bounds = bench.lower_bounds(bench.Shape(2000, 4), True)
     assert bounds["products (status=any)"] == 20 and bounds["variations (store-wide list)"] == 40
-    assert sum(bounds.values()) == 2 + 1 + 1 + 1 + 1 + 2 + 20 + 1 + 40
+    assert sum(bounds.values()) == 2 + 1 + 1 + 1 + 1 + 1 + 2 + 20 + 1 + 40  # checks, categories, brands, tags, …
     old = bench.lower_bounds(bench.Shape(2000, 4), False)
     assert old["variations (one list per variable product)"] == 1000
 

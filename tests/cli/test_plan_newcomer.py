@@ -35,7 +35,7 @@ def test_unknown_target_is_an_error_with_close_matches(store: FakeStore, project
     assert error_lines(result.stderr) == [
         "Error: --target MUG-2 matches nothing in the catalogue or in store production — did you mean 'MUG-1' or "
         "'mugs'?; "
-        "a target is a product or variation SKU, a category path or slug, or a tag, attribute or shipping-class "
+        "a target is a product or variation SKU, a category or brand path or slug, or a tag, attribute or shipping-class "
         "slug"
     ]
     assert "Planning …" not in result.stderr
@@ -48,7 +48,7 @@ def test_several_unknown_targets_are_named_together(store: FakeStore, project: P
     assert result.exit_code == 1
     assert error_lines(result.stderr) == [
         "Error: --target hat, NOPE-SKU match nothing in the catalogue or in store production — did you mean "
-        "'hats' (for hat)?; a target is a product or variation SKU, a category path or slug, or a tag, attribute "
+        "'hats' (for hat)?; a target is a product or variation SKU, a category or brand path or slug, or a tag, attribute "
         "or shipping-class slug"
     ]
 

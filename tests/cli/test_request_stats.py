@@ -57,8 +57,8 @@ def test_plan_stats_counts_the_reads_against_their_bound(shop: tuple[Path, Path]
     root, db = shop
     result = run(root, db, "plan", "--stats")
     assert result.exit_code == 0, result.output
-    # empty store: 2 store checks, categories, tags, shipping classes, attributes, products, trash, variations
-    assert stats_line(result.output) == {"read": (9, 9)}
+    # empty store: 2 store checks, categories, brands, tags, shipping classes, attributes, products, trash, variations
+    assert stats_line(result.output) == {"read": (10, 10)}
 
 
 def test_plan_without_stats_prints_no_budget(shop: tuple[Path, Path]) -> None:
@@ -75,15 +75,15 @@ def test_apply_stats_counts_read_write_verify(shop: tuple[Path, Path]) -> None:
     counts = stats_line(result.output)
     # 1 category + 120 products: the category batch, then two product batches (100 + 20)
     assert counts["write"] == (3, 3)
-    assert counts["read"] == (9, 9)
+    assert counts["read"] == (10, 10)
     # the re-read: 2 pages of products; every SKU is live now, so not the trash
     # and not the store checks again (the probe and system_status were read before the apply)
-    assert counts["verify"] == (7, 7)
-    assert re.search(r"total 19 \(bound 19, 1\.00×\)", result.output)
+    assert counts["verify"] == (8, 8)
+    assert re.search(r"total 21 \(bound 21, 1\.00×\)", result.output)
 
     write_project(root, 120, "10.5")
     result = run(root, db, "apply", "--auto-approve", "--stats")
     assert result.exit_code == 0, result.output
     counts = stats_line(result.output)
     assert counts["write"] == (2, 2)
-    assert counts["read"] == (9, 9)
+    assert counts["read"] == (10, 10)

@@ -15,6 +15,7 @@ from wcsync.cli.main import cli
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = [
     "attributes.schema.json",
+    "brands.schema.json",
     "categories.schema.json",
     "meta-fields.schema.json",
     "product.schema.json",
@@ -34,7 +35,7 @@ def test_schema_command_writes_every_kind(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == KINDS
     assert result.stdout.splitlines() == [str(tmp_path / "out" / name) for name in json_schemas()]
-    assert result.stderr == f"wrote 7 schemas to {tmp_path / 'out'}/\n"
+    assert result.stderr == f"wrote 8 schemas to {tmp_path / 'out'}/\n"
     for name, schema in json_schemas().items():
         assert (tmp_path / "out" / name).read_text() == render_schema(schema)
 
@@ -60,7 +61,7 @@ def test_check_default_folder_wording_and_a_missing_folder(tmp_path: Path, monke
     assert (missing.exit_code, missing.stderr) == (1, "Error: schemas/ does not exist — run `wcsync schema`\n")
     elsewhere = runner.invoke(cli, ["schema", "--check", "out"])
     assert (elsewhere.exit_code, elsewhere.stderr) == (1, "Error: out/ does not exist — run `wcsync schema out`\n")
-    assert runner.invoke(cli, ["schema"]).stderr == "wrote 7 schemas to schemas/\n"
+    assert runner.invoke(cli, ["schema"]).stderr == "wrote 8 schemas to schemas/\n"
     ok = runner.invoke(cli, ["schema", "--check"])
     assert (ok.exit_code, ok.stderr) == (0, "schemas in schemas/ are up to date\n")
     (tmp_path / "schemas" / "tags.schema.json").unlink()

@@ -52,6 +52,7 @@ class WooRenderer:
         self.attr_ids: dict[str, int] = {}
         self.term_slugs: dict[tuple[str, str], str] = {}
         self.cat_ids: dict[str, int] = {}
+        self.brand_ids: dict[str, int] = {}
         self.tag_ids: dict[str, int] = {}
         self.ship_ids: dict[str, int] = {}
         self.product_ids: dict[str, int] = {}
@@ -61,6 +62,7 @@ class WooRenderer:
         attributes = tuple(self._attribute(a) for a in d.attributes)
         terms = tuple(self._term(t) for t in d.terms)
         categories = tuple(self._category(c) for c in sorted(d.categories, key=lambda c: c.key.count("/")))
+        brands = tuple(self._category(b, self.brand_ids) for b in sorted(d.brands, key=lambda b: b.key.count("/")))
         tags = tuple(self._simple(Kind.TAG, t, self.tag_ids) for t in d.tags)
         ships = tuple(self._simple(Kind.SHIPPING_CLASS, s, self.ship_ids) for s in d.shipping_classes)
         for p in d.products:
@@ -72,6 +74,7 @@ class WooRenderer:
             attributes=attributes,
             terms=terms,
             categories=categories,
+            brands=brands,
             tags=tags,
             shipping_classes=ships,
             products=products,
@@ -97,20 +100,22 @@ class WooRenderer:
         return LiveResource(kind=Kind.TERM, id=next(self.ids), key=slug, parent_id=self.attr_ids[slug_key(attr)],
                             fields=fields)
 
-    def _category(self, c: DesiredResource) -> LiveResource:
+    def _category(self, c: DesiredResource, ids: dict[str, int] | None = None) -> LiveResource:
+        """A category, or (with ``ids`` the brand table) a brand: the same shape (11#94)."""
+        table = self.cat_ids if ids is None else ids
         cid = next(self.ids)
-        self.cat_ids[path_key(c.key)] = cid
+        table[path_key(c.key)] = cid
         leaf = c.key.rsplit("/", 1)[-1]
         fields: dict[str, Any] = {k: _enc(v) for k, v in c.fields.items() if k not in ("parent", "image")}
         parent = c.fields.get("parent") or (c.key.rsplit("/", 1)[0] if "/" in c.key else None)
-        fields["parent"] = self.cat_ids[path_key(parent)] if parent else 0
+        fields["parent"] = table[path_key(parent)] if parent else 0
         fields.setdefault("slug", leaf)
         if c.fields.get("image"):
             img = c.fields["image"]
             name = img.get("name") or img["src"].rsplit("/", 1)[-1]
             fields["image"] = {"id": next(self.attachments), "src": UPLOADS + img["src"].rsplit("/", 1)[-1],
                                "alt": img.get("alt", ""), "name": name}
-        return LiveResource(kind=Kind.CATEGORY, id=cid, key=leaf, fields=fields)
+        return LiveResource(kind=c.kind, id=cid, key=leaf, fields=fields)
 
     def _simple(self, kind: Kind, r: DesiredResource, table: dict[str, int]) -> LiveResource:
         rid = next(self.ids)
@@ -145,6 +150,8 @@ class WooRenderer:
                 out[name] = tuple(self.cat_ids[path_key(k)] for k in value)
             elif name == "tags":
                 out[name] = tuple(self.tag_ids[slug_key(k)] for k in value)
+            elif name == "brands":
+                out[name] = tuple(self.brand_ids[path_key(k)] for k in value)
             elif name in ("upsells", "cross_sells", "grouped_products"):
                 out[name] = tuple(self.product_ids[sku_key(k)] for k in value)
             elif name == "shipping_class":

@@ -31,8 +31,8 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
     project = make_project(tmp_path, sandbox_server)
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(tmp_path / "report.json"))
     assert run.exit_code == 0, run.output
-    assert "Plan: 194 to create, 0 to update, 0 to adopt, 0 to delete." in run.stdout
-    assert "Apply: 194 applied." in run.stderr
+    assert "Plan: 197 to create, 0 to update, 0 to adopt, 0 to delete." in run.stdout
+    assert "Apply: 197 applied." in run.stderr
     stats = sandbox_server.stats(log=False)
     # one batch per kind (categories: one per depth); products: the creates, then the second pass that
     # links upsells/cross-sells to new products (the uploaded images' attachment ids are not written: every
@@ -59,7 +59,7 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
     assert "product:" not in run.stdout and "item(s)" not in run.stdout  # progress never goes to stdout
     report = json.loads((tmp_path / "report.json").read_text())
     assert list(report) == ["ok", "summary", "stopped_after", "convergence_errors", "items"]
-    assert report["ok"] is True and report["summary"] == "Apply: 194 applied."
+    assert report["ok"] is True and report["summary"] == "Apply: 197 applied."
     assert report["stopped_after"] is None and report["convergence_errors"] == []
     assert len(report["items"]) == 194
     assert {i["status"] for i in report["items"]} == {"applied"}

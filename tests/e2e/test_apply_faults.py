@@ -63,7 +63,7 @@ def test_apply_converges_under_faults(tmp_path: Path, sandbox_server: Any, fault
     faulted_writes = [e for e in log if e["fault"] and e["method"] in ("POST", "PUT", "DELETE")]
     assert len(faulted_writes) >= 1 and len([e for e in log if e["fault"]]) >= 3, log
     assert run.exit_code == 0, run.output
-    assert "Apply: 194 applied." in run.stderr
+    assert "Apply: 197 applied." in run.stderr
     # told in words: no Python exception name, no perpetual diff, lost answers settled out loud
     assert re.search(r"\b[A-Z]\w*(Error|Exception|Timeout)\(", run.output) is None, run.output
     assert "perpetual" not in run.stderr
@@ -258,7 +258,7 @@ def test_writes_that_time_out_are_re_read_and_converge(tmp_path: Path, sandbox_s
     sandbox_server.set_faults()
     assert stats["faults"].get("hang", 0) >= 1, stats
     assert run.exit_code == 0, run.output
-    assert "Apply: 194 applied." in run.stderr
+    assert "Apply: 197 applied." in run.stderr
     assert duplicate_skus(sandbox_server) == []
     _unchanged(sandbox_server, unmanaged)
     plan = wcsync(project, sandbox_server, "plan", "--detailed-exitcode")

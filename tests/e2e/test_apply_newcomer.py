@@ -119,7 +119,7 @@ def test_an_unknown_target_is_an_error_with_close_matches(tmp_path: Path, sandbo
     assert run.exit_code == 1, run.output
     assert run.stderr.strip().splitlines()[-1] == (
         "Error: --target TT-2x matches nothing in the catalogue or in store test — did you mean 'T-2'?; a "
-        "target is a product or variation SKU, a category path or slug, or a tag, attribute or shipping-class "
+        "target is a product or variation SKU, a category or brand path or slug, or a tag, attribute or shipping-class "
         "slug")
     assert _writes(sandbox_server) == []
 
@@ -138,7 +138,7 @@ def _read_only(project: Path, server: Any) -> None:
 
 
 def test_a_read_only_key_stops_apply_at_once_with_one_error(tmp_path: Path, sandbox_server: Any) -> None:
-    project = make_project(tmp_path, sandbox_server)  # the example catalogue: 194 creates in many stages
+    project = make_project(tmp_path, sandbox_server)  # the example catalogue: 197 creates in many stages
     _read_only(project, sandbox_server)
     report = tmp_path / "r.json"
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))

@@ -220,7 +220,8 @@ def test_products_the_catalogue_cannot_hold_are_skipped_with_the_reason() -> Non
     bodies = [
         product(300, "DUP", "First"),
         product(301, "dup ", "Second"),  # SKUs are unique case-insensitively and trimmed
-        product(302, "SUB-1", "Subscription", type="subscription"),
+        product(302, "SUB-1", "Subscription", type="subscription"),  # a plugin's type: kept as a record
+        product(304, "ODD", "Odd type", type="Bundle Deluxe"),  # not a type name the catalogue can hold
         product(303, "LOCAL", "Local clash", meta_data=[MARK], attributes=[
             {"id": 0, "name": "color", "position": 0, "visible": True, "variation": False, "options": ["Red"]},
         ]),
@@ -230,8 +231,13 @@ def test_products_the_catalogue_cannot_hold_are_skipped_with_the_reason() -> Non
     result = export_catalog(live)
     assert [str(s) for s in result.skipped] == [
         "product dup (#301): its SKU is also product #300's",
-        "product SUB-1 (#302): its type 'subscription' is not one wcsync manages",
         "product LOCAL (#303): its local attribute 'color' has the name of a global attribute, which the catalogue "
         "would read as the global one: rename it in wp-admin; wcsync manages it, so `wcsync plan` lists it as a delete",
+        "product ODD (#304): its type 'Bundle Deluxe' is not a type name the catalogue can hold",
     ]
-    assert [f for f in result.files if f.startswith("products/")] == ["products/dup.yaml"]
+    assert [f for f in result.files if f.startswith("products/")] == ["products/dup.yaml", "products/sub-1.yaml"]
+    assert result.files["products/sub-1.yaml"] == {"sku": "SUB-1", "name": "Subscription", "type": "subscription",
+                                                   "status": "publish"}
+    assert [str(w) for w in result.warnings if "SUB-1" in str(w)] == [
+        "product SUB-1: its type 'subscription' is not one wcsync manages: imported with its name, type and status "
+        "only, never written"]

@@ -49,6 +49,7 @@ def test_2000_products_on_woocommerce_10_3_use_the_minimum_list_requests() -> No
     assert dict(store.counts) == {
         API + "system_status": 1,
         API + "products/categories": 1,
+        API + "products/brands": 1,
         API + "products/tags": 1,
         API + "products/shipping_classes": 1,
         API + "products/attributes": 1,
@@ -142,4 +143,4 @@ def test_10000_products_and_40000_variations_take_100_plus_400_list_requests() -
     assert len(state.products) == 10_000 and len(state.variations) == 40_000
     assert store.counts[API + "products"] == 100 + 1  # status=any pages + the trash list
     assert store.counts[API + "variations"] == 1 + 400  # the probe, then the pages
-    assert sum(store.counts.values()) == 1 + 3 + 1 + 1 + 101 + 401  # version, taxonomies, attrs, terms, …
+    assert sum(store.counts.values()) == 1 + 4 + 1 + 1 + 101 + 401  # version, taxonomies, attrs, terms, …

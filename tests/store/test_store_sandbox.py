@@ -80,6 +80,7 @@ def test_fetching_a_2000_product_store_uses_exactly_the_minimum_list_requests(sa
     assert list_counts(sandbox_app.stats()) == {
         API + "system_status": 1,
         API + "products/categories": 1,
+        API + "products/brands": 1,
         API + "products/tags": 1,
         API + "products/shipping_classes": 1,
         API + "products/attributes": 1,
@@ -87,7 +88,7 @@ def test_fetching_a_2000_product_store_uses_exactly_the_minimum_list_requests(sa
         API + "products": 20 + 1,  # status=any: ⌈2000/100⌉, status=trash: 1
         API + "variations": 1 + 2,  # the probe (per_page=1), then ⌈200/100⌉ through the store-wide list
     }
-    assert sandbox_app.stats()["total"] == 30
+    assert sandbox_app.stats()["total"] == 31
     variation = next(v for v in state.variations if v.key == "V-0-1")
     assert variation.fields["attributes"] == {"pa_color": "C1"}
     assert str(variation.fields["regular_price"]) == "12.50"
@@ -233,6 +234,7 @@ def test_wcsync_plan_reads_a_2000_product_store_with_the_minimum_list_requests(
     lists = {k: v for k, v in counts.items() if k not in ("GET /wp-json/", API + "system_status")}
     assert lists == {
         API + "products/categories": 1,
+        API + "products/brands": 1,
         API + "products/tags": 1,
         API + "products/shipping_classes": 1,
         API + "products/attributes": 1,
@@ -240,4 +242,4 @@ def test_wcsync_plan_reads_a_2000_product_store_with_the_minimum_list_requests(
         API + "products": 20,  # the catalogue's SKU is live: the trash cannot change the plan, not read
         API + "variations": 1 + 1,  # the probe, the store-wide list
     }
-    assert sum(lists.values()) == 27 and sandbox_app.stats()["total"] == 28
+    assert sum(lists.values()) == 28 and sandbox_app.stats()["total"] == 29

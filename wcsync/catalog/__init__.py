@@ -82,7 +82,7 @@ def _load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
         tx.meta_unknown_ok = True
     resolved = [resolver.resolve(loc) for loc in pc.products]
     resolved = [resolver.link(rp) for rp in resolved]
-    diags.extend(lint_products(resolved, project.lint, tx.category_locs))
+    diags.extend(lint_products(resolved, project.lint, [*tx.category_locs, *tx.brand_locs]))
     diags.extend(check_rewrites(pc, tx, [rp for rp in resolved if not rp.loc.partial], project.lint))
     diags = sort_diagnostics(diags)
     if any(d.severity is Severity.ERROR for d in diags):
@@ -91,6 +91,7 @@ def _load_catalog(project_dir: Path, project: Project) -> LoadedCatalog:
         attributes=tuple(tx.resources.get(Kind.ATTRIBUTE, ())),
         terms=tuple(tx.resources.get(Kind.TERM, ())),
         categories=tuple(tx.resources.get(Kind.CATEGORY, ())),
+        brands=tuple(tx.resources.get(Kind.BRAND, ())),
         tags=tuple(tx.resources.get(Kind.TAG, ())),
         shipping_classes=tuple(tx.resources.get(Kind.SHIPPING_CLASS, ())),
         products=tuple(rp.resource for rp in resolved),

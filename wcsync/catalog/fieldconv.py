@@ -42,6 +42,10 @@ def convert_simple(name: str, value: Any) -> Any:
         return image_dict(value) if isinstance(value, Image) else None
     if name == "images":
         return tuple(image_dict(i) for i in value or ())
+    if name == "downloads":
+        return tuple({"name": d.name, "file": d.file} for d in value or ())
+    if name in ("download_limit", "download_expiry"):
+        return -1 if value is None else value  # WooCommerce's "unlimited"
     return value
 
 

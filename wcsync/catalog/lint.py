@@ -12,9 +12,10 @@ from typing import Any
 
 from wcsync.catalog.lintrules import RULES
 from wcsync.catalog.loader import Loc
-from wcsync.catalog.models import Category
+from wcsync.catalog.models import Brand, Category
 from wcsync.catalog.products import ResolvedProduct
 from wcsync.catalog.yamlio import PathT
+from wcsync.core.kinds import is_foreign_type
 from wcsync.diagnostics import Diagnostic, Severity
 
 
@@ -143,14 +144,15 @@ def _listed(whats: list[str]) -> str:
 
 
 def lint_products(
-    products: list[ResolvedProduct], levels: Mapping[str, str], categories: Sequence[Loc[Category]] = ()
+    products: list[ResolvedProduct], levels: Mapping[str, str], categories: Sequence[Loc[Category] | Loc[Brand]] = ()
 ) -> list[Diagnostic]:
     linter = _Linter(levels)
     for rp in products:
-        if not rp.loc.partial:
+        if not rp.loc.partial and not is_foreign_type(rp.loc.model.type):  # a plugin's product is never written
             linter.product(rp)
     for loc in categories:
         img = loc.model.image
         if img is not None and not (img.alt or "").strip():
-            linter.emit("image-missing-alt", loc, ("image",), f"category '{loc.model.name}': image {img.src} has no alt text", "add 'alt:' describing the image")
+            what = "brand" if isinstance(loc.model, Brand) else "category"
+            linter.emit("image-missing-alt", loc, ("image",), f"{what} '{loc.model.name}': image {img.src} has no alt text", "add 'alt:' describing the image")
     return linter.out

@@ -17,7 +17,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from wcsync.catalog.confine import outside
-from wcsync.catalog.models import Attribute, Category, MetaField, Product, ShippingClass, Tag
+from wcsync.catalog.models import Attribute, Brand, Category, MetaField, Product, ShippingClass, Tag
 from wcsync.catalog.problems import validate_model, validate_partial
 from wcsync.catalog.yaml_limits import read_capped
 from wcsync.catalog.yamlio import PathT, YamlDoc, parse_bytes, parse_file
@@ -53,6 +53,7 @@ class ParsedCatalog:
     catalog_dir: Path
     rel_dir: str
     categories: list[Loc[Category]] = field(default_factory=list)
+    brands: list[Loc[Brand]] = field(default_factory=list)
     tags: list[Loc[Tag]] = field(default_factory=list)
     attributes: list[Loc[Attribute]] = field(default_factory=list)
     shipping_classes: list[Loc[ShippingClass]] = field(default_factory=list)
@@ -71,6 +72,7 @@ class ParsedCatalog:
 #: file name -> (wrapper key, model, what)
 _TAXONOMY_FILES: dict[str, tuple[str, type[BaseModel], str]] = {
     "categories.yaml": ("categories", Category, "category"),
+    "brands.yaml": ("brands", Brand, "brand"),
     "tags.yaml": ("tags", Tag, "tag"),
     "attributes.yaml": ("attributes", Attribute, "attribute"),
     "shipping-classes.yaml": ("shipping_classes", ShippingClass, "shipping class"),
@@ -98,14 +100,15 @@ def _items(doc: YamlDoc, wrapper: str, what: str, diags: list[Diagnostic]) -> tu
     return [], ()
 
 
-def _category(doc: YamlDoc, path: PathT, data: Any, diags: list[Diagnostic]) -> Category | None:
-    """A category node and its subtree; a broken node does not hide its valid children's errors or slugs."""
+def _category(doc: YamlDoc, path: PathT, data: Any, diags: list[Diagnostic], model: type[T], what: str) -> T | None:
+    """A category (or brand) node and its subtree; a broken node does not hide its valid children's errors or
+    slugs."""
     if not isinstance(data, dict) or not isinstance(data.get("children", []), list | type(None)):
-        return validate_model(doc, path, data, Category, "category", diags)
-    node = validate_partial(doc, path, {k: v for k, v in data.items() if k != "children"}, Category, "category", diags)
+        return validate_model(doc, path, data, model, what, diags)
+    node = validate_partial(doc, path, {k: v for k, v in data.items() if k != "children"}, model, what, diags)
     children = []
     for i, child in enumerate(data.get("children") or []):
-        c = _category(doc, (*path, "children", i), child, diags)
+        c = _category(doc, (*path, "children", i), child, diags, model, what)
         if c is not None:
             children.append(c)
     return node.model_copy(update={"children": children}) if node is not None else None
@@ -230,8 +233,8 @@ def parse_catalog(project_dir: Path, catalog: str = "catalog") -> ParsedCatalog:
             out.broken.add(wrapper)
         target: list[Any] = getattr(out, wrapper)
         for i, item in enumerate(items):
-            if model is Category:
-                cat = _category(doc, (*base, i), item, diags)
+            if model is Category or model is Brand:
+                cat = _category(doc, (*base, i), item, diags, model, what)
                 if cat is not None:
                     target.append(Loc(cat, doc, (*base, i), item))
                 continue

@@ -16,9 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, S
 from pydantic.functional_validators import field_validator
 from pydantic.json_schema import WithJsonSchema
 
+from wcsync.catalog.producttypes import MetaTarget, ProductType
 from wcsync.catalog.values import parse_datetime, parse_decimal, parse_price
 
-ProductType = Literal["simple", "variable", "grouped", "external"]
 ProductStatus = Literal["publish", "draft", "pending", "private"]
 CatalogVisibility = Literal["visible", "catalog", "search", "hidden"]
 TaxStatus = Literal["taxable", "shipping", "none"]
@@ -27,8 +27,7 @@ Backorders = Literal["no", "notify", "yes"]
 CategoryDisplay = Literal["default", "products", "subcategories", "both"]
 AttributeOrderBy = Literal["menu_order", "name", "name_num", "id"]
 MetaType = Literal["string", "number", "boolean", "json", "enum"]
-MetaTarget = Literal["simple", "variable", "grouped", "external", "variation"]
-_PRODUCT_TARGETS: tuple[MetaTarget, ...] = ("simple", "variable", "grouped", "external")
+_PRODUCT_TARGETS: tuple[str, ...] = ("simple", "variable", "grouped", "external")
 
 _NUMBER_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^\s*([0-9]+(\.[0-9]+)?)?\s*$"}, {"type": "number", "minimum": 0}]}
 
@@ -138,6 +137,13 @@ class Image(Model):
         return v
 
 
+class Download(Model):
+    """A downloadable file, identified by its URL: WooCommerce's own id for it is kept by wcsync, never written."""
+
+    name: str = Field(min_length=1, description="the name customers see")
+    file: str = Field(min_length=1, description="the file's URL, as WooCommerce stores it")
+
+
 class Dimensions(Model):
     length: Dec = None
     width: Dec = None
@@ -173,6 +179,9 @@ class VariationFields(Model):
     shipping_class: str | None = None
     virtual: StrictBool = False
     downloadable: StrictBool = False
+    downloads: list[Download] | None = None
+    download_limit: StrictInt | None = Field(default=None, ge=-1, description="downloads allowed; -1 or null: unlimited")
+    download_expiry: StrictInt | None = Field(default=None, ge=-1, description="days a download is valid; -1 or null: never expires")
     image: Image | None = None
     menu_order: StrictInt | None = None
     meta: dict[str, Any] | None = None
@@ -244,10 +253,14 @@ class Product(Model):
     menu_order: StrictInt | None = None
     virtual: StrictBool = False
     downloadable: StrictBool = False
+    downloads: list[Download] | None = None
+    download_limit: StrictInt | None = Field(default=None, ge=-1, description="downloads allowed; -1 or null: unlimited")
+    download_expiry: StrictInt | None = Field(default=None, ge=-1, description="days a download is valid; -1 or null: never expires")
     external_url: str | None = None
     button_text: str | None = None
     categories: list[str] | None = None
     tags: list[str] | None = None
+    brands: list[str] | None = None
     images: list[Image] | None = None
     attributes: list[ProductAttribute] | None = None
     default_attributes: dict[str, Option] | None = None
@@ -293,6 +306,19 @@ class Category(Model):
     image: Image | None = None
     protect: StrictBool = False
     children: list[Category] = Field(default_factory=list)
+
+
+class Brand(Model):
+    """A brand (WooCommerce's ``product_brand`` taxonomy): shaped like a category, nested by ``children``."""
+
+    name: str = Field(min_length=1, max_length=NAME_MAX)
+    slug: str | None = Field(default=None, max_length=SLUG_MAX)
+    description: str | None = None
+    display: CategoryDisplay = "default"
+    menu_order: StrictInt | None = None
+    image: Image | None = None
+    protect: StrictBool = False
+    children: list[Brand] = Field(default_factory=list)
 
 
 class Tag(Model):
@@ -344,6 +370,10 @@ class CategoriesDoc(Model):
     categories: list[Category]
 
 
+class BrandsDoc(Model):
+    brands: list[Brand]
+
+
 class TagsDoc(Model):
     tags: list[Tag]
 
@@ -361,6 +391,7 @@ class MetaFieldsDoc(Model):
 
 
 CategoriesFile = RootModel[list[Category] | CategoriesDoc]
+BrandsFile = RootModel[list[Brand] | BrandsDoc]
 TagsFile = RootModel[list[Tag] | TagsDoc]
 AttributesFile = RootModel[list[Attribute] | AttributesDoc]
 ShippingClassesFile = RootModel[list[ShippingClass] | ShippingClassesDoc]

@@ -150,6 +150,8 @@ def _message(err: dict[str, Any], root: type[BaseModel], what: str) -> tuple[str
         return f"{name}: expected a list, got {_kind(value)}", "write [a, b] or one '- item' per line", False
     if typ in ("dict_type", "model_type", "model_attributes_type", "mapping_type"):
         return f"{name}: expected a mapping (key: value lines), got {_kind(value)}", "indent the fields under this key", False
+    if typ == "greater_than_equal":
+        return f"{name}: {value!r} is less than {ctx.get('ge')}", f"write {ctx.get('ge')} or more", False
     if typ == "too_short":
         return f"{name}: must not be empty", "give at least one value", False
     if typ == "string_too_long":

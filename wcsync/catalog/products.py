@@ -88,14 +88,15 @@ class ProductResolver:
                 self.diags.append(loc.diag((name, i), f"unknown {what} '{v}'", suggestion_hint(v, [k for k in table if k == table[k]], fallback=fallback)))
         return tuple(sorted(out))
 
-    def _categories(self, loc: Loc[Product]) -> tuple[str, ...]:
+    def _categories(self, loc: Loc[Product], kind: Kind = Kind.CATEGORY) -> tuple[str, ...]:
+        name = "brands" if kind is Kind.BRAND else "categories"
         out: set[str] = set()
-        for i, ref in enumerate(loc.model.categories or []):
-            path, hint = resolve_category(self.tx, ref)
+        for i, ref in enumerate(getattr(loc.model, name) or []):
+            path, hint = resolve_category(self.tx, ref, kind)
             if path is not None:
                 out.add(path)
-            elif "categories" not in self.broken:
-                self.diags.append(loc.diag(("categories", i), f"unknown category '{ref}'", hint))
+            elif name not in self.broken:
+                self.diags.append(loc.diag((name, i), f"unknown {kind.value} '{ref}'", hint))
         return tuple(sorted(out))
 
     def _shipping_class(self, loc: Loc[Product], sub: PathT, value: str | None) -> str | None:
@@ -199,6 +200,8 @@ class ProductResolver:
                 fields["description"] = desc
         if "categories" in fs:
             fields["categories"] = self._categories(loc)
+        if "brands" in fs:
+            fields["brands"] = self._categories(loc, Kind.BRAND)
         if "tags" in fs:
             fields["tags"] = self._refs(loc, "tags", p.tags, self.tx.tags, "tag", "declare it in tags.yaml")
         if "shipping_class" in fs:

@@ -68,6 +68,9 @@ def _term_names(pc: ParsedCatalog, tx: Taxonomy) -> list[Diagnostic]:
     for loc in tx.category_locs:
         out.append(_name(loc, ("name",), "category", loc.model.name, stored_term_name(loc.model.name)))
         out.append(_slug(loc, (), "category", loc.model.slug, loc.model.name))
+    for bloc in tx.brand_locs:
+        out.append(_name(bloc, ("name",), "brand", bloc.model.name, stored_term_name(bloc.model.name)))
+        out.append(_slug(bloc, (), "brand", bloc.model.slug, bloc.model.name))
     for what, locs in (("tag", pc.tags), ("shipping class", pc.shipping_classes)):
         for tloc in locs:
             out.append(_name(tloc, ("name",), what, tloc.model.name, stored_term_name(tloc.model.name)))

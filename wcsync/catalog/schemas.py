@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from wcsync.catalog.models import (
     AttributesFile,
+    BrandsFile,
     CategoriesFile,
     MetaFieldsFile,
     ProductFile,
@@ -26,6 +27,7 @@ from wcsync.catalog.project import Project
 SCHEMAS: dict[str, tuple[type[BaseModel], str, str]] = {
     "product.schema.json": (ProductFile, "wcsync product file", "catalog/products/**/*.yaml"),
     "categories.schema.json": (CategoriesFile, "wcsync category tree", "catalog/categories.yaml"),
+    "brands.schema.json": (BrandsFile, "wcsync brand tree", "catalog/brands.yaml"),
     "tags.schema.json": (TagsFile, "wcsync tags", "catalog/tags.yaml"),
     "attributes.schema.json": (AttributesFile, "wcsync global attributes", "catalog/attributes.yaml"),
     "meta-fields.schema.json": (MetaFieldsFile, "wcsync meta field declarations", "catalog/meta-fields.yaml"),

@@ -1,4 +1,4 @@
-"""Categories, tags, global attributes with their terms, shipping classes and meta-field declarations:
+"""Categories, brands, tags, global attributes with their terms, shipping classes and meta-field declarations:
 slugs derived the WooCommerce way, duplicates found, desired records built, and lookup tables for products.
 """
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wcsync.catalog.loader import Loc, ParsedCatalog
-from wcsync.catalog.models import Category, Image, MetaField
+from wcsync.catalog.models import Brand, Category, Image, MetaField
 from wcsync.catalog.problems import suggestion_hint
 from wcsync.catalog.values import plain_text
 from wcsync.catalog.yamlio import PathT
@@ -41,6 +41,10 @@ class Taxonomy:
     category_paths: dict[str, Loc[Category]] = field(default_factory=dict)
     category_slugs: dict[str, str] = field(default_factory=dict)  # slug -> path
     category_locs: list[Loc[Category]] = field(default_factory=list)
+    #: brands: the same three tables (brands are a category-like tree, 11#94)
+    brand_paths: dict[str, Loc[Brand]] = field(default_factory=dict)
+    brand_slugs: dict[str, str] = field(default_factory=dict)
+    brand_locs: list[Loc[Brand]] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)  # lower name or slug -> slug
     attributes: dict[str, GlobalAttribute] = field(default_factory=dict)  # lower name or slug -> attribute
     shipping_classes: dict[str, str] = field(default_factory=dict)  # lower name or slug -> slug
@@ -86,49 +90,68 @@ def _optional(model: Any, fields: dict[str, Any], names: tuple[str, ...]) -> Non
 
 
 def _categories(pc: ParsedCatalog, tx: Taxonomy, diags: list[Diagnostic]) -> None:
-    out: list[DesiredResource] = []
-    seen_slugs: dict[str, Loc[Category]] = {}
+    _tree(pc.categories, Kind.CATEGORY, tx.category_paths, tx.category_slugs, tx.category_locs, tx, diags)
 
-    def walk(loc: Loc[Category], parent: str | None) -> None:
+
+def _brands(pc: ParsedCatalog, tx: Taxonomy, diags: list[Diagnostic]) -> None:
+    _tree(pc.brands, Kind.BRAND, tx.brand_paths, tx.brand_slugs, tx.brand_locs, tx, diags)
+
+
+def _tree(
+    items: list[Loc[Any]],
+    kind: Kind,
+    paths: dict[str, Loc[Any]],
+    slugs: dict[str, str],
+    locs: list[Loc[Any]],
+    tx: Taxonomy,
+    diags: list[Diagnostic],
+) -> None:
+    """A category-like tree (categories, brands): slugs unique across the tree, names unique per parent."""
+    what = kind.value
+    whats = "categories" if kind is Kind.CATEGORY else f"{what}s"
+    out: list[DesiredResource] = []
+    seen_slugs: dict[str, Loc[Any]] = {}
+
+    def walk(loc: Loc[Any], parent: str | None) -> None:
         cat = loc.model
-        slug = _slug(loc, cat.slug, cat.name, "category", diags)
+        slug = _slug(loc, cat.slug, cat.name, what, diags)
         if slug in seen_slugs:
             first = seen_slugs[slug]
             diags.append(
                 loc.diag(
                     ("slug",) if cat.slug else ("name",),
-                    f"duplicate category slug '{slug}' (also at {first.doc.file}:{first.line})",
-                    "category slugs are unique across the whole tree in WooCommerce: give one of them another slug",
+                    f"duplicate {what} slug '{slug}' (also at {first.doc.file}:{first.line})",
+                    f"{what} slugs are unique across the whole tree in WooCommerce: give one of them another slug",
                 )
             )
             return
         seen_slugs[slug] = loc
-        tx.category_locs.append(loc)
+        locs.append(loc)
         path = f"{parent}/{slug}" if parent else slug
-        tx.category_paths[path] = loc
-        tx.category_slugs[slug] = path
+        paths[path] = loc
+        slugs[slug] = path
         fields: dict[str, Any] = {"name": plain_text(cat.name), "slug": slug, "parent": parent}
         _optional(cat, fields, ("description", "display", "menu_order", "image"))
-        out.append(DesiredResource(kind=Kind.CATEGORY, key=path, fields=fields, protect=cat.protect, source=source_of(loc)))
-        names: dict[str, Loc[Category]] = {}
+        out.append(DesiredResource(kind=kind, key=path, fields=fields, protect=cat.protect, source=source_of(loc)))
+        names: dict[str, Loc[Any]] = {}
         for i, child in enumerate(cat.children):
             cloc = Loc(child, loc.doc, (*loc.path, "children", i))
             lname = plain_text(child.name).lower()
             if lname in names:
                 diags.append(
-                    cloc.diag(("name",), f"two categories named '{child.name}' under '{path}'", "WooCommerce refuses the same name twice under one parent: rename one")
+                    cloc.diag(("name",), f"two {whats} named '{child.name}' under '{path}'", "WooCommerce refuses the same name twice under one parent: rename one")
                 )
             names[lname] = cloc
             walk(cloc, path)
 
-    tops: dict[str, Loc[Category]] = {}
-    for loc in pc.categories:
+    tops: dict[str, Loc[Any]] = {}
+    for loc in items:
         lname = plain_text(loc.model.name).lower()
         if lname in tops:
-            diags.append(loc.diag(("name",), f"two top-level categories named '{loc.model.name}'", "WooCommerce refuses the same name twice under one parent: rename one"))
+            diags.append(loc.diag(("name",), f"two top-level {whats} named '{loc.model.name}'", "WooCommerce refuses the same name twice under one parent: rename one"))
         tops[lname] = loc
         walk(loc, None)
-    tx.resources[Kind.CATEGORY] = out
+    tx.resources[kind] = out
 
 
 def _flat(pc_items: list[Loc[Any]], kind: Kind, what: str, table: dict[str, str], diags: list[Diagnostic]) -> list[DesiredResource]:
@@ -235,6 +258,7 @@ def _meta_fields(pc: ParsedCatalog, tx: Taxonomy, diags: list[Diagnostic]) -> No
 def resolve_taxonomy(pc: ParsedCatalog, diags: list[Diagnostic]) -> Taxonomy:
     tx = Taxonomy()
     _categories(pc, tx, diags)
+    _brands(pc, tx, diags)
     tx.resources[Kind.TAG] = _flat(pc.tags, Kind.TAG, "tag", tx.tags, diags)
     tx.resources[Kind.SHIPPING_CLASS] = _flat(pc.shipping_classes, Kind.SHIPPING_CLASS, "shipping class", tx.shipping_classes, diags)
     _attributes(pc, tx, diags)
@@ -242,17 +266,20 @@ def resolve_taxonomy(pc: ParsedCatalog, diags: list[Diagnostic]) -> Taxonomy:
     return tx
 
 
-def resolve_category(tx: Taxonomy, ref: str) -> tuple[str | None, str | None]:
-    """(full slug path, None) or (None, hint)."""
+def resolve_category(tx: Taxonomy, ref: str, kind: Kind = Kind.CATEGORY) -> tuple[str | None, str | None]:
+    """(full slug path, None) or (None, hint); ``kind`` BRAND resolves a brand the same way."""
+    paths: dict[str, Any] = tx.brand_paths if kind is Kind.BRAND else tx.category_paths
+    slugs = tx.brand_slugs if kind is Kind.BRAND else tx.category_slugs
+    plural, file = ("brands", "brands.yaml") if kind is Kind.BRAND else ("categories", "categories.yaml")
     r = "/".join(encode_slug(part) or part for part in ref.strip().strip("/").split("/"))
-    if r in tx.category_paths:
+    if r in paths:
         return r, None
-    if "/" not in r and r in tx.category_slugs:
-        return tx.category_slugs[r], None
+    if "/" not in r and r in slugs:
+        return slugs[r], None
     leaf = r.rsplit("/", 1)[-1]
-    if leaf in tx.category_slugs:
-        return None, f"did you mean '{tx.category_slugs[leaf]}'?"
+    if leaf in slugs:
+        return None, f"did you mean '{slugs[leaf]}'?"
     slug = slug_from_name(r)
-    if slug in tx.category_slugs:
-        return None, f"refer to categories by slug: '{tx.category_slugs[slug]}'"
-    return None, suggestion_hint(r, [*tx.category_paths, *tx.category_slugs], fallback="declare it in categories.yaml")
+    if slug in slugs:
+        return None, f"refer to {plural} by slug: '{slugs[slug]}'"
+    return None, suggestion_hint(r, [*paths, *slugs], fallback=f"declare it in {file}")

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from wcsync.core import canonical as c
 from wcsync.core.fields import TABLES
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.core.refs import LiveIndex, is_global_ref, name_key, strip_pa
 from wcsync.core.slugs import slug_from_name
 
@@ -30,6 +30,8 @@ class CompareContext:
     desired_term_slugs: dict[str, dict[str, str]] = field(default_factory=dict)
     #: comparable leaf slug -> category path, for references written as a unique leaf slug
     category_leaf_paths: dict[str, str] = field(default_factory=dict)
+    #: the same for brands
+    brand_leaf_paths: dict[str, str] = field(default_factory=dict)
 
     def term_slug(self, attr_slug: str, option: str) -> str:
         a = c.slug_key(strip_pa(attr_slug))
@@ -44,10 +46,11 @@ class CompareContext:
         a = c.slug_key(strip_pa(attr_slug))
         return self.index.term_name_by_slug.get(a, {}).get(c.slug_key(slug), slug)
 
-    def category_path(self, ref: str) -> str:
+    def category_path(self, ref: str, kind: Kind = Kind.CATEGORY) -> str:
         key = c.path_key(ref)
-        if "/" not in key and key in self.category_leaf_paths:
-            return self.category_leaf_paths[key]
+        leaves = self.brand_leaf_paths if kind is Kind.BRAND else self.category_leaf_paths
+        if "/" not in key and key in leaves:
+            return leaves[key]
         return ref.strip("/")
 
 
@@ -112,16 +115,16 @@ def _resolve_ref(target: Kind, value: Any, ctx: CompareContext, live: bool) -> s
     if isinstance(value, int) and not isinstance(value, bool):
         return ctx.index.ref_key(target, value)
     text = str(value).strip()
-    if target is Kind.CATEGORY and not live:
-        return ctx.category_path(text)
+    if target in TREE_KINDS and not live:
+        return ctx.category_path(text, target)
     return text
 
 
 def _cmp_key(target: Kind, key: str) -> str:
     if target is Kind.PRODUCT:
         return c.sku_key(key)
-    if target is Kind.CATEGORY:
-        # category slugs are unique in a store: the leaf slug is the identity, so a moved category (new
+    if target in TREE_KINDS:
+        # category (and brand) slugs are unique in a store: the leaf slug is the identity, so a moved category (new
         # path, same category) is no change on the products that reference it
         return c.path_key(key).rsplit("/", 1)[-1]
     return c.slug_key(key)
@@ -189,6 +192,23 @@ def _combo(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
 _SYMMETRIC.add(_combo)  # reads neither the context nor the side
 
 
+# -- downloadable files --------------------------------------------------------------------------------
+
+
+def _downloads(value: Any, ctx: CompareContext, kind: Kind, live: bool) -> Pair:
+    """Downloads by file URL and name, in order; the live side keeps the store's id (so a write can send it
+    back and keep customers' download permissions) but never compares it (a new id is no change, 11#114)."""
+    shown: list[dict[str, str]] = []
+    for item in value or ():
+        if not isinstance(item, Mapping) or not str(item.get("file") or "").strip():
+            continue  # WooCommerce drops a download without a file
+        entry = {"name": c.plain_text(item.get("name")), "file": str(item["file"]).strip()}
+        if live and item.get("id"):
+            entry["id"] = str(item["id"])
+        shown.append(entry)
+    return shown, [(d["file"], d["name"]) for d in shown]
+
+
 # -- the table ---------------------------------------------------------------------------------------
 
 _BY_TYPE: dict[str, Callable[..., Pair]] = {
@@ -204,9 +224,10 @@ _BY_TYPE: dict[str, Callable[..., Pair]] = {
     "attrs": _attrs,
     "defaults": _defaults,
     "combo": _combo,
+    "downloads": _downloads,
 }
 
-_TERM_KINDS = (Kind.CATEGORY, Kind.TAG, Kind.TERM, Kind.SHIPPING_CLASS)
+_TERM_KINDS = (Kind.CATEGORY, Kind.BRAND, Kind.TAG, Kind.TERM, Kind.SHIPPING_CLASS)
 
 _SPECIAL: dict[tuple[Kind | None, str], Callable[..., Pair]] = {
     (Kind.PRODUCT, "name"): _same_both(c.product_name),

@@ -36,6 +36,8 @@ Canonical value types:
               WooCommerce returned (live: term SLUG for global, text for local) -- the planner maps.
     combo     variation attributes: dict attr-ref -> option (term NAME for global, text for local)
     dict      dimensions: {"length", "width", "height"} -> decimal or None
+    downloads downloadable files, in order: tuple of {"name", "file"} (live side also "id", the store's UUID);
+              compared by (file, name): the id never shows as a change
     meta      dict key -> value (desired: only keys the catalogue names; live: every meta row, first row
               per key wins; values as WooCommerce returns them: strings, or parsed JSON for lists/objects)
 
@@ -50,7 +52,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import PRODUCT_TYPES, Kind
 
 
 class _NoDefault:
@@ -65,10 +67,9 @@ NO_DEFAULT: Final = _NoDefault()
 #: canonical types (see the module docstring)
 TYPES: Final = frozenset(
     {"text", "html", "money", "decimal", "int", "bool", "enum", "datetime", "refs", "ref", "images", "image",
-     "attrs", "defaults", "combo", "dict", "meta"}
+     "attrs", "defaults", "combo", "dict", "meta", "downloads"}
 )
 
-PRODUCT_TYPES: Final = ("simple", "variable", "grouped", "external")
 _PRICED: Final = frozenset({"simple", "external"})  # variable and grouped products have no prices of their own
 
 
@@ -160,11 +161,18 @@ PRODUCT_TABLE: Final[dict[str, FieldSpec]] = _table(
     ("menu_order", "int", {"default": 0}),
     ("virtual", "bool", {"default": False}),
     ("downloadable", "bool", {"default": False}),
+    # downloadable files [{name, file}], identified by file URL: the store's generated ids are kept, never a
+    # change (11#112-115); limit and expiry -1 = unlimited (11#116)
+    ("downloads", "downloads", {"default": ()}),
+    ("download_limit", "int", {"default": -1}),
+    ("download_expiry", "int", {"default": -1}),
     ("external_url", "text", {"default": "", "product_types": frozenset({"external"})}),
     ("button_text", "text", {"default": "", "product_types": frozenset({"external"})}),
     # WooCommerce puts a product without a category in its default one (``default_product_cat``)
     ("categories", "refs", {"ref": Kind.CATEGORY, "default": ("uncategorized",)}),  # category slug paths
     ("tags", "refs", {"ref": Kind.TAG, "default": ()}),  # tag slugs
+    # brand slug paths; wire: [{"id"}] (``[]`` changes nothing, 11#100: none is sent as ``[{"id": 0}]``)
+    ("brands", "refs", {"ref": Kind.BRAND, "default": ()}),
     ("images", "images", {"default": ()}),
     ("attributes", "attrs", {"default": ()}),
     ("default_attributes", "defaults", {"default": {}}),
@@ -197,6 +205,9 @@ VARIATION_TABLE: Final[dict[str, FieldSpec]] = _table(
     ("shipping_class", "ref", {"ref": Kind.SHIPPING_CLASS, "default": None}),
     ("virtual", "bool", {"default": False}),
     ("downloadable", "bool", {"default": False}),
+    ("downloads", "downloads", {"default": ()}),
+    ("download_limit", "int", {"default": -1}),
+    ("download_expiry", "int", {"default": -1}),
     ("image", "image", {"default": None}),
     ("attributes", "combo", {"nullable": False, "store_ownable": False}),
     ("menu_order", "int", {"default": 0}),
@@ -208,6 +219,18 @@ CATEGORY_TABLE: Final[dict[str, FieldSpec]] = _table(
     ("name", "text", {"nullable": False}),
     ("slug", "enum", {"nullable": True}),
     ("parent", "ref", {"ref": Kind.CATEGORY}),  # parent slug path; None = top level
+    ("description", "html"),
+    ("display", "enum", {"choices": ("default", "products", "subcategories", "both")}),
+    ("menu_order", "int", {"default": 0}),
+    ("image", "image"),
+)
+
+#: brands (``product_brand``) are shaped like categories (11#94)
+BRAND_TABLE: Final[dict[str, FieldSpec]] = _table(
+    Kind.BRAND,
+    ("name", "text", {"nullable": False}),
+    ("slug", "enum", {"nullable": True}),
+    ("parent", "ref", {"ref": Kind.BRAND}),  # parent slug path; None = top level
     ("description", "html"),
     ("display", "enum", {"choices": ("default", "products", "subcategories", "both")}),
     ("menu_order", "int", {"default": 0}),
@@ -247,6 +270,7 @@ TABLES: Final[dict[Kind, dict[str, FieldSpec]]] = {
     Kind.PRODUCT: PRODUCT_TABLE,
     Kind.VARIATION: VARIATION_TABLE,
     Kind.CATEGORY: CATEGORY_TABLE,
+    Kind.BRAND: BRAND_TABLE,
     Kind.TAG: TAG_TABLE,
     Kind.ATTRIBUTE: ATTRIBUTE_TABLE,
     Kind.TERM: TERM_TABLE,
@@ -273,6 +297,7 @@ def _types(kind: Kind) -> dict[str, str]:
 PRODUCT_FIELDS: Final[dict[str, str]] = _types(Kind.PRODUCT)
 VARIATION_FIELDS: Final[dict[str, str]] = _types(Kind.VARIATION)
 CATEGORY_FIELDS: Final[dict[str, str]] = _types(Kind.CATEGORY)
+BRAND_FIELDS: Final[dict[str, str]] = _types(Kind.BRAND)
 TAG_FIELDS: Final[dict[str, str]] = _types(Kind.TAG)
 ATTRIBUTE_FIELDS: Final[dict[str, str]] = _types(Kind.ATTRIBUTE)
 TERM_FIELDS: Final[dict[str, str]] = _types(Kind.TERM)
@@ -282,6 +307,7 @@ FIELDS_BY_KIND: Final[dict[Kind, dict[str, str]]] = {
     Kind.PRODUCT: PRODUCT_FIELDS,
     Kind.VARIATION: VARIATION_FIELDS,
     Kind.CATEGORY: CATEGORY_FIELDS,
+    Kind.BRAND: BRAND_FIELDS,
     Kind.TAG: TAG_FIELDS,
     Kind.ATTRIBUTE: ATTRIBUTE_FIELDS,
     Kind.TERM: TERM_FIELDS,

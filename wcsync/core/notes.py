@@ -88,9 +88,9 @@ def option_in_use(attribute: str, options: Iterable[str], variation_keys: Iterab
     )
 
 
-def category_not_empty(path: str, product_keys: list[str]) -> Note:
+def category_not_empty(path: str, product_keys: list[str], what: str = "category") -> Note:
     shown = ", ".join(product_keys[:5]) + (f" and {len(product_keys) - 5} more" if len(product_keys) > 5 else "")
     return Note(
         code="category-not-empty",
-        message=f"category {path} still holds {len(product_keys)} product(s) ({shown}); they lose this category",
+        message=f"{what} {path} still holds {len(product_keys)} product(s) ({shown}); they lose this {what}",
     )

@@ -77,6 +77,7 @@ class DesiredState(_Frozen):
     attributes: tuple[DesiredResource, ...] = ()
     terms: tuple[DesiredResource, ...] = ()
     categories: tuple[DesiredResource, ...] = ()
+    brands: tuple[DesiredResource, ...] = ()
     tags: tuple[DesiredResource, ...] = ()
     shipping_classes: tuple[DesiredResource, ...] = ()
     products: tuple[DesiredResource, ...] = ()
@@ -95,7 +96,7 @@ class LiveResource(_Frozen):
     kind: Kind
     id: int
     #: natural key derivable from the record alone: SKU (product/variation; None when it has none),
-    #: slug (category/tag/term/shipping class), slug without ``pa_`` (attribute)
+    #: slug (category/brand/tag/term/shipping class), slug without ``pa_`` (attribute)
     key: str | None
     #: variation: parent product id; term: attribute id; otherwise None
     parent_id: int | None = None
@@ -115,6 +116,7 @@ class LiveState(_Frozen):
     attributes: tuple[LiveResource, ...] = ()
     terms: tuple[LiveResource, ...] = ()
     categories: tuple[LiveResource, ...] = ()
+    brands: tuple[LiveResource, ...] = ()
     tags: tuple[LiveResource, ...] = ()
     shipping_classes: tuple[LiveResource, ...] = ()
     products: tuple[LiveResource, ...] = ()
@@ -135,6 +137,7 @@ _PLURAL = {
     Kind.ATTRIBUTE: "attributes",
     Kind.TERM: "terms",
     Kind.CATEGORY: "categories",
+    Kind.BRAND: "brands",
     Kind.TAG: "tags",
     Kind.SHIPPING_CLASS: "shipping_classes",
     Kind.PRODUCT: "products",

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from wcsync.core.canonical import clear_caches as canonical_clear_caches
 from wcsync.core.canonical import path_key, sku_key, slug_key, term_name
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.core.records import LiveResource, LiveState
 
 # -- attribute references ------------------------------------------------------------------------------
@@ -58,6 +58,7 @@ class LiveIndex:
     by_key: dict[Kind, dict[str, LiveResource]] = field(default_factory=dict)
     trashed_by_sku: dict[str, LiveResource] = field(default_factory=dict)
     category_paths: dict[int, str] = field(default_factory=dict)
+    brand_paths: dict[int, str] = field(default_factory=dict)
     variations_by_parent: dict[int, list[LiveResource]] = field(default_factory=dict)
     #: parent id -> its variations in the trash (only fetched for parents a restore brings back)
     trashed_variations_by_parent: dict[int, list[LiveResource]] = field(default_factory=dict)
@@ -76,6 +77,7 @@ class LiveIndex:
             if tp.key and sku_key(tp.key):
                 index.trashed_by_sku.setdefault(sku_key(tp.key), tp)
         index._build_category_paths()
+        index.brand_paths = index._tree_paths(Kind.BRAND)
         for kind in Kind:
             # the oldest resource wins a duplicate key (two live products can share a SKU after a
             # restore, 05#133-134); the planner reports the others
@@ -106,7 +108,11 @@ class LiveIndex:
         return index
 
     def _build_category_paths(self) -> None:
-        cats = self.by_id[Kind.CATEGORY]
+        self.category_paths = self._tree_paths(Kind.CATEGORY)
+
+    def _tree_paths(self, kind: Kind) -> dict[int, str]:
+        out: dict[int, str] = {}
+        cats = self.by_id[kind]
         for cid in cats:
             parts: list[str] = []
             seen: set[int] = set()
@@ -117,7 +123,12 @@ class LiveIndex:
                 parts.append(node.key or str(node.id))
                 parent = node.fields.get("parent")
                 cur = parent if isinstance(parent, int) and parent > 0 else node.parent_id or None
-            self.category_paths[cid] = "/".join(reversed(parts))
+            out[cid] = "/".join(reversed(parts))
+        return out
+
+    def tree_paths(self, kind: Kind) -> dict[int, str]:
+        """Live id -> slug path of a hierarchical taxonomy (categories, brands)."""
+        return self.brand_paths if kind is Kind.BRAND else self.category_paths
 
     # -- keys ----------------------------------------------------------------------------------------
 
@@ -127,8 +138,8 @@ class LiveIndex:
             return sku_key(r.key) or None
         if kind is Kind.VARIATION:
             return None  # variations are matched within their parent
-        if kind is Kind.CATEGORY:
-            return path_key(self.category_paths.get(r.id, r.key or ""))
+        if kind in TREE_KINDS:
+            return path_key(self.tree_paths(kind).get(r.id, r.key or ""))
         if kind is Kind.ATTRIBUTE:
             return slug_key(strip_pa(r.key or "")) or None
         if kind is Kind.TERM:
@@ -140,8 +151,8 @@ class LiveIndex:
 
     def display_key(self, kind: Kind, r: LiveResource) -> str:
         """The natural key of a live resource as the store spells it (for messages and deletes)."""
-        if kind is Kind.CATEGORY:
-            return self.category_paths.get(r.id, r.key or f"#{r.id}")
+        if kind in TREE_KINDS:
+            return self.tree_paths(kind).get(r.id, r.key or f"#{r.id}")
         if kind is Kind.ATTRIBUTE:
             return strip_pa(r.key or f"#{r.id}")
         if kind is Kind.TERM:
@@ -161,26 +172,26 @@ class LiveIndex:
     def find(self, kind: Kind, key: str) -> LiveResource | None:
         if kind is Kind.PRODUCT:
             return self.by_key[kind].get(sku_key(key))
-        if kind is Kind.CATEGORY:
+        if kind in TREE_KINDS:
             return self.by_key[kind].get(path_key(key))
         if kind is Kind.TERM:
             attr, _, slug = key.partition("/")
             return self.by_key[kind].get(f"{slug_key(attr)}/{slug_key(slug)}")
         return self.by_key[kind].get(slug_key(strip_pa(key) if kind is Kind.ATTRIBUTE else key))
 
-    def find_category_by_leaf(self, leaf: str) -> LiveResource | None:
-        """Category slugs are unique in a store, so a moved category is found by its leaf slug."""
+    def find_category_by_leaf(self, leaf: str, kind: Kind = Kind.CATEGORY) -> LiveResource | None:
+        """Category (and brand) slugs are unique in a store, so a moved one is found by its leaf slug."""
         want = slug_key(leaf)
-        for r in self.state.categories:
+        for r in self.state.of_kind(kind):
             if slug_key(r.key) == want:
                 return r
         return None
 
-    def products_in_category(self, category_id: int) -> list[LiveResource]:
+    def products_in_category(self, category_id: int, field_name: str = "categories") -> list[LiveResource]:
         return [
             p
             for p in self.state.products
-            if category_id in (p.fields.get("categories") or ())
+            if category_id in (p.fields.get(field_name) or ())
         ]
 
 

@@ -9,7 +9,7 @@ import difflib
 from collections.abc import Sequence
 
 from wcsync.core.canonical import path_key, sku_key, slug_key
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.core.records import DesiredState, LiveState
 from wcsync.core.refs import LiveIndex, global_ref, strip_pa
 from wcsync.errors import ConfigError
@@ -30,7 +30,7 @@ def check_targets(targets: Sequence[str], desired: DesiredState, live: LiveState
         if close:
             guesses = " or ".join(f"'{known[c]}'" for c in close)
             hints.append(f"did you mean {guesses}{f' (for {key})' if len(unknown) > 1 else ''}?")
-    hints.append("a target is a product or variation SKU, a category path or slug, or a tag, attribute "
+    hints.append("a target is a product or variation SKU, a category or brand path or slug, or a tag, attribute "
                  "or shipping-class slug")
     verb = "matches" if len(unknown) == 1 else "match"
     raise ConfigError(
@@ -56,7 +56,7 @@ def _add(known: dict[str, str], kind: Kind, key: str) -> None:
     """The keys ``--target`` accepts for one resource (mirrors ``PlanContext.targeted``)."""
     if kind in (Kind.PRODUCT, Kind.VARIATION):
         pairs = [(sku_key(key), key.strip())]
-    elif kind is Kind.CATEGORY:
+    elif kind in TREE_KINDS:
         path = path_key(key)
         leaf = key.strip("/").rsplit("/", 1)[-1]
         pairs = [(path, key.strip("/")), (path.rsplit("/", 1)[-1], leaf)]

@@ -1,6 +1,6 @@
 """Stages of an apply, in dependency order (the one table is ``wcsync.core.kinds.APPLY_ORDER``).
 
-Create/update/adopt/restore run top-down (attributes → terms → categories by depth, parents first → tags →
+Create/update/adopt/restore run top-down (attributes → terms → categories, then brands, by depth, parents first → tags →
 shipping classes → products → variations); deletes run bottom-up (variations first, categories deepest
 first). Pure: it only groups plan changes.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, Kind
+from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, TREE_KINDS, Kind
 from wcsync.core.plan import Action, Change
 
 WRITE_ACTIONS = (Action.CREATE, Action.UPDATE, Action.ADOPT, Action.RESTORE)
@@ -21,7 +21,7 @@ class Stage:
     kind: Kind
     delete: bool
     changes: tuple[Change, ...]
-    #: categories only: depth of the slug path (0 = top level)
+    #: categories and brands only: depth of the slug path (0 = top level)
     depth: int | None = None
 
     @property
@@ -55,7 +55,7 @@ def stages(changes: Iterable[Change]) -> list[Stage]:
 def _split(kind: Kind, changes: list[Change], *, delete: bool) -> list[Stage]:
     if not changes:
         return []
-    if kind is not Kind.CATEGORY:
+    if kind not in TREE_KINDS:
         return [Stage(kind, delete, tuple(changes))]
     depths = sorted({depth(c) for c in changes}, reverse=delete)
     return [Stage(kind, delete, tuple(c for c in changes if depth(c) == d), depth=d) for d in depths]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveState
 from wcsync.export.files import WriteReport, product_file_names, write_catalog
 from wcsync.export.model import ExportOptions, ExportResult, Skipped
@@ -26,12 +27,15 @@ __all__ = ["ExportOptions", "ExportResult", "Skipped", "WriteReport", "export_ca
 
 
 def export_catalog(live: LiveState, options: ExportOptions | None = None) -> ExportResult:
-    """Every catalogue document of ``live``: taxonomy files (written even when empty, except shipping classes
-    and meta fields, which are optional) and one ``products/<first category path>/<sku-slug>.yaml`` per exportable product."""
+    """Every catalogue document of ``live``: taxonomy files (written even when empty, except brands, shipping
+    classes and meta fields, which are optional) and one ``products/<first category path>/<sku-slug>.yaml`` per exportable product."""
     opts = options or ExportOptions()
     result = ExportResult()
     result.files["categories.yaml"] = {"categories": categories(live, opts, result)}
     result.files["tags.yaml"] = {"tags": flat(live.tags, "tag", opts, result)}
+    brands = categories(live, opts, result, Kind.BRAND)
+    if brands:
+        result.files["brands.yaml"] = {"brands": brands}
     result.files["attributes.yaml"] = {"attributes": attributes(live, opts, result)}
     shipping = flat(live.shipping_classes, "shipping class", opts, result)
     if shipping:

@@ -31,7 +31,7 @@ from wcsync.export.products import PRODUCT_DEFAULTS
 
 #: WooCommerce's default category: every store has it, a catalogue rarely declares it
 _DEFAULT_CATEGORY = "uncategorized"
-_LIST_FIELDS = frozenset({"categories", "tags", "images", "attributes", "upsells", "cross_sells", "grouped_products"})
+_LIST_FIELDS = frozenset({"categories", "tags", "brands", "downloads", "images", "attributes", "upsells", "cross_sells", "grouped_products"})
 
 
 @dataclass
@@ -217,8 +217,10 @@ def _merge_attributes(data: Any, new_items: list[dict[str, Any]], changed: dict[
                         _set(have_terms[tkey], name, value)
 
 
-def _merge_categories(data: Any, new_items: list[dict[str, Any]], changed: set[str], *, default_used: bool) -> None:
-    top = data.get("categories") if isinstance(data, dict) else data
+def _merge_categories(
+    data: Any, new_items: list[dict[str, Any]], changed: set[str], *, default_used: bool, wrapper: str = "categories"
+) -> None:
+    top = data.get(wrapper) if isinstance(data, dict) else data
     if not isinstance(top, list):
         return
 
@@ -261,6 +263,7 @@ def merge_catalog(
     sources = {c.sku_key(p.key): p.source for p in desired.products if p.source is not None}
     taxonomy = {
         "categories.yaml": ("categories", Kind.CATEGORY),
+        "brands.yaml": ("brands", Kind.BRAND),
         "tags.yaml": ("tags", Kind.TAG),
         "attributes.yaml": ("attributes", Kind.ATTRIBUTE),
         "shipping-classes.yaml": ("shipping_classes", Kind.SHIPPING_CLASS),
@@ -281,6 +284,8 @@ def merge_catalog(
             if wrapper == "categories":
                 used = any(_DEFAULT_CATEGORY in (d.get("categories") or ()) for d in result.files.values() if "sku" in d)
                 _merge_categories(data, new_items, changed, default_used=used)
+            elif wrapper == "brands":  # a brand tree has no default brand
+                _merge_categories(data, new_items, changed, default_used=True, wrapper="brands")
             elif wrapper == "attributes":
                 _merge_attributes(data, new_items, diffs.terms)
             elif wrapper == "meta_fields":

@@ -17,12 +17,13 @@ Products without a SKU cannot be managed and are skipped (reported with their id
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from wcsync.core import canonical as c
-from wcsync.core.fields import PRODUCT_TYPES, TABLES
-from wcsync.core.kinds import Kind
+from wcsync.core.fields import TABLES
+from wcsync.core.kinds import PRODUCT_TYPES, TYPE_NAME_PATTERN, Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.core.refs import LiveIndex, global_ref, is_global_ref, name_key, strip_pa
 from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
@@ -41,6 +42,7 @@ from wcsync.export.model import (
 from wcsync.export.taxonomy import export_slug
 from wcsync.export.variations import (
     VARIATION_SCALARS,
+    downloads_value,
     export_variations,
     scalars,
 )
@@ -144,8 +146,8 @@ class Exporter:
             return "it has no SKU, and wcsync identifies products by SKU: give it one in wp-admin"
         if c.sku_key(sku) in seen:
             return f"its SKU is also product #{seen[c.sku_key(sku)].id}'s"
-        if ptype not in PRODUCT_TYPES:
-            return f"its type {ptype!r} is not one wcsync manages"
+        if not isinstance(ptype, str) or not re.match(TYPE_NAME_PATTERN, ptype):
+            return f"its type {ptype!r} is not a type name the catalogue can hold"
         if not c.product_name(p.fields.get("name")):
             return "it has no name"
         if (clash := self._local_clash(p)) is not None:
@@ -176,11 +178,17 @@ class Exporter:
             doc["status"] = status
         else:
             self.result.warnings.append(Skipped(f"product {sku}", f"its status {status!r} is not written (not managed)"))
+        if ptype not in PRODUCT_TYPES:  # a plugin's type: kept as a record, never written (core.kinds)
+            self.result.warnings.append(Skipped(f"product {sku}", f"its type {ptype!r} is not one wcsync manages: "
+                                                "imported with its name, type and status only, never written"))
+            return doc
         skip = self._skipped_fields(ptype, f)
         for name_, default, conv in _PRODUCT_SCALARS:
             if name_ not in skip:
                 self.scalar(doc, f, name_, default, conv)
         self._references(doc, p, sku)
+        if f.get("downloads") or (self.opts.all_fields and "downloads" in f):
+            doc["downloads"] = downloads_value(f.get("downloads"))
         self._attributes(doc, p, sku)
         if ptype == "variable":
             variations = export_variations(self, p, sku, claimed)
@@ -222,6 +230,8 @@ class Exporter:
         tags = [decode_slug(t.key) for i in f.get("tags") or () if (t := self.index.by_id[Kind.TAG].get(i)) is not None and t.key]
         if tags or (self.opts.all_fields and "tags" in f):
             doc["tags"] = tags
+        if brands := [decode_slug(b.key) for i in f.get("brands") or () if (b := self.index.by_id[Kind.BRAND].get(i)) and b.key]:
+            doc["brands"] = brands  # by leaf slug: brand slugs are unique in a store
         if "images" in f:
             imgs = [img for img in (image(i) for i in f.get("images") or ()) if img is not None]
             if len(imgs) < len(f.get("images") or ()):

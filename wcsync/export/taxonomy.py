@@ -1,5 +1,5 @@
-"""Live categories, tags, global attributes with their terms and shipping classes → the documents of
-``categories.yaml`` (a nested tree), ``tags.yaml``, ``attributes.yaml`` and ``shipping-classes.yaml``.
+"""Live categories, brands, tags, global attributes with their terms and shipping classes → the documents of
+``categories.yaml`` and ``brands.yaml`` (nested trees), ``tags.yaml``, ``attributes.yaml`` and ``shipping-classes.yaml``.
 
 Every live term is exported (declaring a term only makes wcsync match it by slug; in ``ownership: marked``
 nothing undeclared is ever deleted). Names are written decoded (``&``, not ``&amp;``), slugs as a person
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from wcsync.core import canonical as c
+from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveResource, LiveState
 from wcsync.core.slugs import decode_slug, encode_slug, slug_from_name
 from wcsync.export.model import ExportOptions, ExportResult, Skipped, image, is_default
@@ -50,21 +51,26 @@ def _description(out: dict[str, Any], r: LiveResource, opts: ExportOptions) -> N
         out["description"] = ""
 
 
-def categories(live: LiveState, opts: ExportOptions, result: ExportResult) -> list[dict[str, Any]]:
-    """The category tree, children nested under their parents, in the store's (id) order."""
-    by_id = {r.id: r for r in live.categories}
+def categories(
+    live: LiveState, opts: ExportOptions, result: ExportResult, kind: Kind = Kind.CATEGORY
+) -> list[dict[str, Any]]:
+    """The category (or, with ``kind`` BRAND, brand) tree, children nested under their parents, in the store's
+    (id) order."""
+    records = live.of_kind(kind)
+    what = kind.value
+    by_id = {r.id: r for r in records}
     children: dict[int | None, list[LiveResource]] = {}
-    for r in sorted(live.categories, key=lambda r: r.id):
+    for r in sorted(records, key=lambda r: r.id):
         parent = r.fields.get("parent")
         if isinstance(parent, int) and parent not in by_id:
             result.warnings.append(
-                Skipped(f"category {r.key!r}", f"its parent #{parent} is not in the store: exported at the top")
+                Skipped(f"{what} {r.key!r}", f"its parent #{parent} is not in the store: exported at the top")
             )
             parent = None
         children.setdefault(parent if isinstance(parent, int) else None, []).append(r)
 
     def node(r: LiveResource, seen: frozenset[int]) -> dict[str, Any] | None:
-        out = _term_base(r, "category", result, all_fields=opts.all_fields)
+        out = _term_base(r, what, result, all_fields=opts.all_fields)
         if out is None:
             return None
         _description(out, r, opts)

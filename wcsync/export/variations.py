@@ -68,6 +68,17 @@ _WRITE_BY_TYPE: dict[str, Callable[[Any], Any]] = {
 Scalar = tuple[str, Any, Callable[[Any], Any]]
 
 
+def downloads_value(value: Any) -> list[dict[str, str]]:
+    """Downloadable files as the catalogue writes them: name and file URL (the store's ids are not written; a
+    download without a name is named after its file)."""
+    out = []
+    for d in value or ():
+        if isinstance(d, dict) and d.get("file"):
+            file = str(d["file"])
+            out.append({"name": c.plain_text(d.get("name")) or file.rstrip("/").rsplit("/", 1)[-1] or file, "file": file})
+    return out
+
+
 def scalars(kind: Kind, leave: Iterable[str], write: Mapping[str, Callable[[Any], Any]] | None = None) -> tuple[Scalar, ...]:
     """(field, the value a file holds for WooCommerce's default — None for "no value", ``{}`` for no
     dimensions —, conversion to the written value) of ``kind``'s scalar fields, in the field table's order
@@ -137,6 +148,8 @@ def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]
             img = image(v.fields.get("image"))
             if img is not None or ex.opts.all_fields:
                 item["image"] = img
+        if v.fields.get("downloads") or (ex.opts.all_fields and "downloads" in v.fields):
+            item["downloads"] = downloads_value(v.fields.get("downloads"))
         meta = ex.meta(v, "variation")
         if meta:
             item["meta"] = meta

@@ -77,7 +77,7 @@ def from_guards(trips: Iterable[GuardTrip], desired: DesiredState | None, projec
     sources = {}
     if desired is not None:
         for group in (desired.products, desired.variations, desired.categories, desired.tags, desired.attributes,
-                      desired.terms, desired.shipping_classes):
+                      desired.terms, desired.shipping_classes, desired.brands):
             for res in group:
                 if res.source is not None:
                     sources[(res.kind.value, res.key.casefold())] = res.source

@@ -293,6 +293,8 @@ def format_value(kind: Kind, name: str, value: Any, *, limit: int | None = 60) -
         return "[" + ", ".join(_image_text(v) for v in value) + "]"
     if ftype == "image":
         return _image_text(value)
+    if ftype == "downloads" and isinstance(value, list | tuple):  # by name and file name; the store's ids not shown
+        return "[" + ", ".join(f"{d.get('name')} ({_file_name(str(d.get('file')))})" for d in value if isinstance(d, dict)) + "]"
     if ftype == "attrs" and isinstance(value, list | tuple):
         return "[" + "; ".join(_attr_text(v) for v in value) + "]"
     if ftype in ("defaults", "combo", "dict", "meta") and isinstance(value, dict):

@@ -8,7 +8,7 @@ The lower bound is the fewest requests that can do the run's work, computed from
 
 - read (``read_bound``): 2 store checks (the ``variations?per_page=1`` probe and ``system_status``; older stores
   answer the probe 404, and the REST index is read too: 3), then
-  ``⌈n/100⌉`` per list (at least 1: an empty list still takes a request): categories, tags, shipping classes,
+  ``⌈n/100⌉`` per list (at least 1: an empty list still takes a request): categories, brands, tags, shipping classes,
   the global attributes (1, not paginated), the terms of each attribute, products, trashed products, and
   variations (one store-wide list, or one list per variable product on WooCommerce < 10.3);
 - write (``write_bound``): ``⌈items/100⌉`` per batch endpoint (variations and terms have one endpoint per
@@ -87,7 +87,7 @@ class RequestStats:
 def read_bound(live: LiveState, *, store_variations: bool, trash: bool = True, checks: bool = True) -> int:
     """The fewest requests that read ``live`` (see the module docstring)."""
     terms = Counter(t.parent_id for t in live.terms)
-    n = ((2 if store_variations else 3) if checks else 0) + pages(len(live.categories)) + pages(len(live.tags)) + pages(len(live.shipping_classes)) + 1
+    n = ((2 if store_variations else 3) if checks else 0) + pages(len(live.categories)) + pages(len(live.brands)) + pages(len(live.tags)) + pages(len(live.shipping_classes)) + 1
     n += sum(pages(terms.get(a.id, 0)) for a in live.attributes)
     n += pages(len(live.products)) + (pages(len(live.trashed_products)) if trash else 0)
     if store_variations:

@@ -8,6 +8,7 @@ build their paths here, one function per kind of path::
     attribute       products/attributes                   …/3           …/batch
     term            products/attributes/<attribute>/terms …/11          …/batch
     category        products/categories                   …/5           …/batch
+    brand           products/brands                       …/4           …/batch
     tag             products/tags                         …/6           …/batch
     shipping_class  products/shipping_classes             …/8           …/batch
 
@@ -29,6 +30,7 @@ SYSTEM_STATUS = "system_status"
 #: term taxonomies without a parent in their path
 _TAXONOMIES: dict[Kind, str] = {
     Kind.CATEGORY: "products/categories",
+    Kind.BRAND: "products/brands",
     Kind.TAG: "products/tags",
     Kind.SHIPPING_CLASS: "products/shipping_classes",
 }

@@ -6,7 +6,7 @@ Requests for a full fetch (P products, V variations, A global attributes):
     GET variations?per_page=1&_fields=id + GET system_status                   store checks, version
     (not again when the same client read the store before: the convergence check re-uses what it learned)
     (the REST index ``GET /wp-json/``, unauthenticated, only when that probe fails: see ``probe_store``)
-    categories, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
+    categories, brands, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
     products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1), unless the catalogue's SKUs
                 are all held live (``skus``)
     trashed variations: one ``status=trash`` list per variable product in the trash or restored before (none
@@ -30,6 +30,7 @@ from wcsync.store import endpoints, wire
 from wcsync.store.budget import read_bound
 from wcsync.store.client import Progress, WooClient
 from wcsync.store.concurrent import first_error, gather_all
+from wcsync.store.errors import RequestFailed
 from wcsync.store.lock import is_lock_product
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
 
@@ -51,6 +52,16 @@ async def fetch_live_state(
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
         return await client.list_all(path, fields=wire.wire_fields(kind), progress=progress)
 
+    async def brands() -> list[dict[str, Any]]:
+        # brands are WooCommerce core since 9.6; a store without them (older, or brands turned off) has no
+        # route: it holds no brands
+        try:
+            return await taxonomy(endpoints.collection(Kind.BRAND), Kind.BRAND)
+        except RequestFailed as exc:
+            if exc.status == 404:
+                return []
+            raise
+
     async def attributes_and_terms() -> tuple[list[LiveResource], list[LiveResource]]:
         attributes = await fetch_attributes(client)
         term_fields = wire.wire_fields(Kind.TERM)
@@ -66,6 +77,7 @@ async def fetch_live_state(
         async with asyncio.TaskGroup() as group:
             version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
             categories_task = group.create_task(taxonomy(endpoints.collection(Kind.CATEGORY), Kind.CATEGORY))
+            brands_task = group.create_task(brands())
             tags_task = group.create_task(taxonomy(endpoints.collection(Kind.TAG), Kind.TAG))
             shipping_task = group.create_task(taxonomy(endpoints.collection(Kind.SHIPPING_CLASS), Kind.SHIPPING_CLASS))
             attributes_task = group.create_task(attributes_and_terms())
@@ -116,6 +128,7 @@ async def fetch_live_state(
         attributes=tuple(attributes),
         terms=tuple(terms),
         categories=tuple(wire.category(b) for b in categories),
+        brands=tuple(wire.brand(b) for b in brands_task.result()),
         tags=tuple(wire.tag(b) for b in tags),
         shipping_classes=tuple(wire.shipping_class(b) for b in shipping),
         products=tuple(products),

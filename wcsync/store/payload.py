@@ -4,7 +4,7 @@ This module is where WooCommerce's *input* rules live (see ``shared/woocommerce/
 
 - names are sent plain (WooCommerce entity-encodes ``&`` itself; sending ``&amp;`` would be stored as is);
 - prices are strings (``"45.00"``), ``None`` clears a price as ``""``;
-- categories and tags only by id (``[{"id": N}]``: names or slugs silently reset categories to
+- categories, tags and brands only by id (``[{"id": N}]``; no brand is ``[{"id": 0}]``, as ``[]`` is ignored; names or slugs silently reset categories to
   *Uncategorized*), global attributes by id (``{"name": …}`` would create a *local* attribute), local ones by
   name; variation attributes ``{"id", "option"}`` / ``{"name", "option"}``;
 - images ``{"id": N}`` for an attachment wcsync already uploaded (every ``src`` is a new download), else
@@ -168,7 +168,11 @@ def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = 
             continue
         spec = TABLES[Kind.PRODUCT].get(name)
         if spec is not None and spec.type == "refs" and spec.ref is not None and name not in _LINK_WIRE:
-            body[spec.wire] = _ids(name, spec.ref, value, resolve)  # categories, tags: [{"id": N}]
+            body[spec.wire] = _ids(name, spec.ref, value, resolve)  # categories, tags, brands: [{"id": N}]
+            if name == "brands" and not body[spec.wire]:
+                # ``brands: []`` changes nothing (11#100); an unknown id 0 is skipped by wp_set_object_terms,
+                # which still replaces the product's brands: no brand left
+                body[spec.wire] = [{"id": 0}]
         elif name == "images":
             body["images"] = [image_payload(img, change.attachments) for img in value or ()]
         elif name == "attributes":
@@ -177,10 +181,26 @@ def product_payload(change: Change, resolve: Resolver, *, omit: Iterable[str] = 
             body["default_attributes"] = option_refs(name, value, resolve)
         elif name in _LINK_WIRE:
             body[_LINK_WIRE[name]] = [_id(name, Kind.PRODUCT, k, resolve) for k in value or ()]
+        elif name == "downloads":
+            body["downloads"] = downloads_payload(change)
         else:
             body[name] = _common(name, value)
     _add_meta(body, change, values)
     return body
+
+
+def downloads_payload(change: Change) -> list[dict[str, str]]:
+    """``[{name, file}]``; a file the live product already offers is sent with its id, which keeps it (without
+    it WooCommerce makes a new UUID, 11#114-115, and customers' download permissions name the old one)."""
+    fc = next(fc for fc in change.changes if fc.field == "downloads")
+    ids = {str(d.get("file")): str(d["id"]) for d in fc.before or () if isinstance(d, dict) and d.get("id")}
+    out = []
+    for d in fc.after or ():
+        item = {"name": str(d.get("name") or ""), "file": str(d.get("file") or "")}
+        if item["file"] in ids:
+            item = {"id": ids.pop(item["file"]), **item}
+        out.append(item)
+    return out
 
 
 def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
@@ -195,6 +215,8 @@ def variation_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
             body["attributes"] = option_refs(name, value, resolve)
         elif name == "sku":
             body["sku"] = value or ""
+        elif name == "downloads":
+            body["downloads"] = downloads_payload(change)
         else:
             body[name] = _common(name, value, Kind.VARIATION)
     _add_meta(body, change, values)
@@ -216,10 +238,11 @@ def term_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
 
 
 def category_payload(change: Change, resolve: Resolver) -> dict[str, Any]:
+    """Category or brand (the same shape, 11#94)."""
     body: dict[str, Any] = {}
     for name, value in desired(change).items():
         if name == "parent":
-            body["parent"] = 0 if not value else _id(name, Kind.CATEGORY, str(value), resolve)
+            body["parent"] = 0 if not value else _id(name, change.kind, str(value), resolve)
         elif name == "image":
             body["image"] = image_payload(value, change.attachments)
         else:
@@ -244,6 +267,7 @@ BUILDERS: dict[Kind, Callable[[Change, Resolver], dict[str, Any]]] = {
     Kind.ATTRIBUTE: attribute_payload,
     Kind.TERM: term_payload,
     Kind.CATEGORY: category_payload,
+    Kind.BRAND: category_payload,
     Kind.TAG: term_payload,
     Kind.SHIPPING_CLASS: term_payload,
     Kind.PRODUCT: product_payload,

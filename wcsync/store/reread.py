@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wcsync.core.canonical import plain_text, sku_key
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.core.refs import name_key, strip_pa
 from wcsync.engine.model import Op, WriteOp
 from wcsync.store import endpoints
@@ -67,7 +67,7 @@ async def reread(client: WooClient, kind: Kind, ops: Sequence[WriteOp], *,
         for row in rows:
             if row.get("slug") != leaf and row.get("id") != op.id:
                 continue
-            if kind is Kind.CATEGORY and "parent" in op.payload and row.get("parent") != op.payload["parent"]:
+            if kind in TREE_KINDS and "parent" in op.payload and row.get("parent") != op.payload["parent"]:
                 continue
             out[op.key] = _found(row)
             break

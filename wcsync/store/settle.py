@@ -131,9 +131,9 @@ def foreign_sku(kind: Kind, op: WriteOp, found: Found | None, error: Mapping[str
 def _same(kind: Kind, name: str, sent: Any, got: Any) -> bool:
     if name == "meta_data":
         return _same_meta(sent, got)
-    if name in {"categories", "tags", "brands"}:  # term references by id (brands: 11#95-98)
-        return {to_int(r.get("id")) for r in sent or () if isinstance(r, dict)} == \
-            {to_int(r.get("id")) for r in got or () if isinstance(r, dict)}
+    if name in {"categories", "tags", "brands"}:  # term references by id (brands: 11#95-98; [{"id": 0}] is none)
+        return {to_int(r.get("id")) for r in sent or () if isinstance(r, dict)} - {0} == \
+            {to_int(r.get("id")) for r in got or () if isinstance(r, dict)} - {0}
     if name in _IDS:
         return sorted(to_int(i) or 0 for i in sent or ()) == sorted(to_int(i) or 0 for i in got or ())
     if name == "attributes" and any("options" in a for a in sent or () if isinstance(a, dict)):

@@ -8,8 +8,8 @@ What the wire does and what the records want (see ../shared/woocommerce/README.m
   equal decimals; ``core.canonical.to_decimal``, the one money reader);
 - dates have no offset (``2031-01-01T00:00:00``); normalised to ``YYYY-MM-DDTHH:MM:SS``;
 - ``meta_data`` rows → ``{key: value}`` (first row per key); meta ``_wcsync`` → ``Mark``;
-- references → live ids (categories, tags, ``upsell_ids``, ``cross_sell_ids``, ``grouped_products``, category
-  ``parent``); ``shipping_class`` stays the slug WooCommerce returns;
+- references → live ids (categories, tags, brands (``[{id, name, slug}]``), ``upsell_ids``, ``cross_sell_ids``, ``grouped_products``, category
+  and brand ``parent``); ``shipping_class`` stays the slug WooCommerce returns;
 - default and variation attributes → ``{attr-ref: option}`` with attr-ref ``pa_<slug>`` for a global attribute
   (resolved from its id through the attributes list) or the local attribute's name;
 - a variation without its own SKU reports its parent's: that SKU is not the variation's key.
@@ -234,6 +234,12 @@ def combo(value: Any, slugs: AttributeSlugs) -> dict[str, str]:
 
 # -- records ----------------------------------------------------------------------------------------------
 
+def downloads(value: Any) -> tuple[dict[str, str], ...]:
+    """``[{id, name, file}]`` (the id is the store's UUID, 11#112) as sent back; entries without a file dropped."""
+    return tuple({"id": str(d.get("id") or ""), "name": text(d.get("name")), "file": str(d.get("file") or "")}
+                 for d in (value if isinstance(value, list) else ()) if isinstance(d, dict) and d.get("file"))
+
+
 Converter = Callable[[Any, AttributeSlugs], Any]
 
 _CONVERT: dict[str, Converter] = {
@@ -254,6 +260,7 @@ _CONVERT: dict[str, Converter] = {
     "combo": combo,
     "meta": lambda v, _: meta_map(v),
     "dict": lambda v, _: dimensions(v),
+    "downloads": lambda v, _: downloads(v),
 }
 
 
@@ -318,6 +325,10 @@ def variation(
 def category(body: Mapping[str, Any]) -> LiveResource:
     return LiveResource(kind=Kind.CATEGORY, id=int(body["id"]), key=body.get("slug"),
                         fields=record_fields(Kind.CATEGORY, body))
+
+
+def brand(body: Mapping[str, Any]) -> LiveResource:
+    return LiveResource(kind=Kind.BRAND, id=int(body["id"]), key=body.get("slug"), fields=record_fields(Kind.BRAND, body))
 
 
 def tag(body: Mapping[str, Any]) -> LiveResource:

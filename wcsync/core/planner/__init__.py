@@ -24,7 +24,7 @@ from typing import Any
 from wcsync.core import guards
 from wcsync.core.canonical import path_key
 from wcsync.core.fields import TABLES
-from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, Kind
+from wcsync.core.kinds import APPLY_ORDER, DELETE_ORDER, TREE_KINDS, Kind
 from wcsync.core.plan import Action, Change, Plan, PlanSettings, StoreRef
 from wcsync.core.planner.context import PlanContext, make_compare_context, protected_map
 from wcsync.core.planner.gtins import check_taken_gtins
@@ -136,7 +136,7 @@ def _run(
 
 
 def _sort_key(change: Change) -> tuple[Any, ...]:
-    depth = path_key(change.key).count("/") if change.kind is Kind.CATEGORY else 0
+    depth = path_key(change.key).count("/") if change.kind in TREE_KINDS else 0
     parent = (change.parent_key or "").casefold()
     if change.action is Action.DELETE:
         return (1, DELETE_ORDER.index(change.kind), -depth, parent, change.key.casefold())
@@ -176,8 +176,8 @@ def _collect_refs(changes: list[Change], index: LiveIndex) -> dict[str, dict[str
             if fc.field in _REF_FIELDS:
                 for key in after if isinstance(after, list) else [after]:
                     want(_REF_FIELDS[fc.field], key)
-            elif fc.field == "parent" and ch.kind is Kind.CATEGORY:
-                want(Kind.CATEGORY, after)
+            elif fc.field == "parent" and ch.kind in TREE_KINDS:
+                want(ch.kind, after)
             elif fc.field == "attributes" and isinstance(after, list):
                 for attr in after:
                     if isinstance(attr, dict) and attr.get("slug"):

@@ -10,7 +10,7 @@ from typing import Any
 from wcsync.core.canonical import path_key, plain_text, sku_key, slug_key
 from wcsync.core.compare import CompareContext
 from wcsync.core.guards import PriceDrop
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.core.plan import Change, Info, PlanSettings
 from wcsync.core.records import DesiredResource, DesiredState
 from wcsync.core.refs import LiveIndex, attr_ref, global_ref, name_key, strip_pa
@@ -46,7 +46,7 @@ class PlanContext:
         wanted = {t.strip().casefold() for t in self.settings.targets}
         if kind in (Kind.PRODUCT, Kind.VARIATION):
             keys = {sku_key(key), sku_key(parent_key)}
-        elif kind is Kind.CATEGORY:
+        elif kind in TREE_KINDS:
             path = path_key(key)
             keys = {path, path.rsplit("/", 1)[-1]}
         elif kind is Kind.TERM:
@@ -60,7 +60,7 @@ class PlanContext:
 
 
 def make_compare_context(desired: DesiredState, index: LiveIndex) -> CompareContext:
-    """Desired-side lookups for the codecs: term slugs by name, category paths by leaf slug."""
+    """Desired-side lookups for the codecs: term slugs by name, category and brand paths by leaf slug."""
     term_slugs: dict[str, dict[str, str]] = {}
     for term in desired.terms:
         attr, _, slug = term.key.partition("/")
@@ -72,7 +72,14 @@ def make_compare_context(desired: DesiredState, index: LiveIndex) -> CompareCont
         leaves.setdefault(path_key(cat.key).rsplit("/", 1)[-1], cat.key.strip("/"))
     for path in index.category_paths.values():
         leaves.setdefault(path_key(path).rsplit("/", 1)[-1], path)
-    return CompareContext(index=index, desired_term_slugs=term_slugs, category_leaf_paths=leaves)
+    brand_leaves: dict[str, str] = {}
+    for brand in desired.brands:
+        brand_leaves.setdefault(path_key(brand.key).rsplit("/", 1)[-1], brand.key.strip("/"))
+    for path in index.brand_paths.values():
+        brand_leaves.setdefault(path_key(path).rsplit("/", 1)[-1], path)
+    return CompareContext(
+        index=index, desired_term_slugs=term_slugs, category_leaf_paths=leaves, brand_leaf_paths=brand_leaves
+    )
 
 
 def protected_map(desired: DesiredState) -> dict[tuple[str, str], str]:

@@ -10,11 +10,12 @@ from typing import Any
 from wcsync.core.canonical import money, sku_key
 from wcsync.core.compare import canon
 from wcsync.core.guards import PriceDrop
-from wcsync.core.kinds import Kind, variation_combo_key
+from wcsync.core.kinds import Kind, is_foreign_type, variation_combo_key
 from wcsync.core.notes import field_notes, option_in_use, percent_change
 from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
 from wcsync.core.planner.context import PlanContext, desired_title, variation_title
 from wcsync.core.planner.diff import FieldDiff, diff_record
+from wcsync.core.planner.foreign import foreign_type, leave_foreign, list_foreign
 from wcsync.core.records import DesiredResource, LiveResource
 from wcsync.core.refs import attr_ref
 
@@ -39,12 +40,18 @@ def plan_products(ctx: PlanContext) -> list[PriceDrop]:
             # ``--target`` may name single variations (by SKU): plan those, and nothing else of the product
             chosen = [v for v in own_variations if ctx.targeted(Kind.VARIATION, v.key)]
             parent = ctx.index.find(Kind.PRODUCT, d.key)
-            if chosen and parent is not None:
+            if chosen and parent is not None and foreign_type(d, parent) is None:
                 managed = ctx.settings.ownership == "all" or parent.mark is not None
                 action = Action.UPDATE if managed else Action.ADOPT
                 drops.extend(_plan_variations(ctx, d, parent, action, chosen, deletes=False))
             continue
         live = ctx.index.find(Kind.PRODUCT, d.key)
+        held = live or ctx.index.trashed_by_sku.get(sku_key(d.key))
+        if (ptype := foreign_type(d, held)) is not None:
+            if held is not None:
+                matched.add(held.id)
+            leave_foreign(ctx, d, held, ptype)
+            continue
         action = Action.CREATE
         if live is not None:
             managed = ctx.settings.ownership == "all" or live.mark is not None
@@ -249,6 +256,9 @@ def _delete_variation(ctx: PlanContext, product: DesiredResource, parent: LiveRe
 def _plan_product_deletes(ctx: PlanContext, matched: set[int]) -> None:
     unmanaged: list[str] = []
     declared = {sku_key(p.key) for p in ctx.desired.products}
+    foreign = [p for p in ctx.index.state.products if p.id not in matched and is_foreign_type(p.fields.get("type"))]
+    list_foreign(ctx, foreign)
+    matched = matched | {p.id for p in foreign}
     for live in sorted(ctx.index.state.products, key=lambda r: (sku_key(r.key), r.id)):
         if live.id in matched:
             continue

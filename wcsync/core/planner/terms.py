@@ -1,15 +1,15 @@
-"""Planning of the taxonomy kinds: attributes, attribute terms, categories, tags, shipping classes.
+"""Planning of the taxonomy kinds: attributes, attribute terms, categories, brands, tags, shipping classes.
 
 Terms cannot carry wcsync's mark through the REST API (docs/architecture.md), so a term is managed when the
 catalogue declares it (matched by slug; categories by slug path, else by their leaf slug since category slugs
-are unique in a store — a moved category is an update of ``parent``, not a delete and a create). Live terms
+are unique in a store, brands likewise — a moved category is an update of ``parent``, not a delete and a create). Live terms
 the catalogue does not declare are deleted only under ``ownership: all``. Pure.
 """
 
 from __future__ import annotations
 
 from wcsync.core.canonical import path_key, slug_key
-from wcsync.core.kinds import Kind
+from wcsync.core.kinds import TREE_KINDS, Kind
 from wcsync.core.notes import category_not_empty, field_notes, option_in_use
 from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
 from wcsync.core.planner.context import PlanContext, desired_title
@@ -17,7 +17,7 @@ from wcsync.core.planner.diff import diff_record
 from wcsync.core.records import LiveResource
 from wcsync.core.refs import global_ref, name_key
 
-TERM_KINDS = (Kind.ATTRIBUTE, Kind.TERM, Kind.CATEGORY, Kind.TAG, Kind.SHIPPING_CLASS)
+TERM_KINDS = (Kind.ATTRIBUTE, Kind.TERM, Kind.CATEGORY, Kind.BRAND, Kind.TAG, Kind.SHIPPING_CLASS)
 
 #: WooCommerce refuses to delete the default category (02#56)
 _UNDELETABLE_CATEGORY = "uncategorized"
@@ -28,6 +28,7 @@ _LABELS = {
     Kind.ATTRIBUTE: "attribute(s)",
     Kind.TERM: "attribute term(s)",
     Kind.CATEGORY: "category(ies)",
+    Kind.BRAND: "brand(s)",
     Kind.TAG: "tag(s)",
     Kind.SHIPPING_CLASS: "shipping class(es)",
 }
@@ -41,8 +42,9 @@ def plan_terms(ctx: PlanContext) -> None:
             if not ctx.targeted(kind, d.key, d.parent_key):
                 continue
             live = ctx.index.find(kind, d.key)
-            if live is None and kind is Kind.CATEGORY:
-                live = ctx.index.find_category_by_leaf(str(d.fields.get("slug") or path_key(d.key).rsplit("/", 1)[-1]))
+            if live is None and kind in TREE_KINDS:
+                leaf = str(d.fields.get("slug") or path_key(d.key).rsplit("/", 1)[-1])
+                live = ctx.index.find_category_by_leaf(leaf, kind)
                 if live is not None and live.id in matched:
                     live = None
             if live is not None:
@@ -114,12 +116,14 @@ def _plan_term_deletes(ctx: PlanContext, kind: Kind, matched: set[int], matched_
         notes = []
         if kind is Kind.TERM:
             notes.extend(_term_in_use(ctx, key, live))
-        if kind is Kind.CATEGORY:
+        if kind in TREE_KINDS:
+            field_name = "brands" if kind is Kind.BRAND else "categories"
             holders = sorted(
-                ctx.index.display_key(Kind.PRODUCT, p) for p in ctx.index.products_in_category(live.id)
+                ctx.index.display_key(Kind.PRODUCT, p)
+                for p in ctx.index.products_in_category(live.id, field_name)
             )
             if holders:
-                notes.append(category_not_empty(key, holders))
+                notes.append(category_not_empty(key, holders, kind.value))
         ctx.changes.append(
             Change(
                 kind=kind,
