@@ -11,9 +11,11 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import SecretStr
 
+from wcsync.core.records import LiveState
 from wcsync.settings import StoreSettings
 from wcsync.store.client import WooClient
 from wcsync.store.fetch import fetch_live_state
+from wcsync.store.errors import RequestFailed, RequestInfo
 from wcsync.store.lock import LOCK_SKU, LockHeld, StoreLock
 from wcsync.store.retry import RetryPolicy
 
@@ -117,23 +119,31 @@ def test_the_lock_product_is_invisible_to_plans(sandbox_app: Any) -> None:
 
 
 class RacyStore:
-    """Just enough of a store for the lock, whose SKU check lets a create through while another is in flight
-    (as WooCommerce's read-then-insert can): ``get`` of the second runner sees nothing yet."""
+    """Just enough of a store for the lock. Its SKU check is a read before the insert, as WooCommerce's is:
+    ``racing`` creates get past it as if their check had run before another runner's insert."""
 
     def __init__(self) -> None:
         self.products: dict[int, dict[str, Any]] = {}
-        self.blind_reads = 0
+        self.racing = 0
+        self.store_info = None
 
     async def get(self, path: str, params: dict[str, Any]) -> Any:
-        if self.blind_reads:
-            self.blind_reads -= 1
-            return []
         return [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])
                 if p["sku"] == params["sku"] and (p["status"] == "trash") == (params["status"] == "trash")]
 
+    async def list_all(self, path: str, params: dict[str, Any], fields: Any = None, progress: Any = None) -> Any:
+        assert path == "products" and "modified_after" not in params  # nothing was read before
+        return [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])]
+
     async def post(self, path: str, json: Any = None) -> Any:
+        if self.racing:
+            self.racing -= 1
+        elif any(p["sku"] == json["sku"] for p in self.products.values()):
+            raise RequestFailed("Invalid or duplicated SKU.", request=RequestInfo("POST", path), status=400,
+                                code="product_invalid_sku")
         pid = 100 + len(self.products)
-        self.products[pid] = {"id": pid, "sku": json["sku"], "status": json["status"], "meta_data": json["meta_data"]}
+        self.products[pid] = {"id": pid, "sku": json["sku"], "status": json["status"], "meta_data": json["meta_data"],
+                              "date_modified_gmt": "2026-05-01T12:00:00"}
         return self.products[pid]
 
     async def put(self, path: str, json: Any = None) -> Any:
@@ -143,18 +153,32 @@ class RacyStore:
         return self.products.pop(int(path.split("/")[1]))
 
 
-def test_two_creates_that_raced_past_the_sku_check_leave_one_holder() -> None:
+@pytest.mark.parametrize("since", [None, LiveState()], ids=["standalone", "after-a-read"])
+def test_two_creates_that_raced_past_the_sku_check_leave_one_holder(since: LiveState | None) -> None:
     store = RacyStore()
 
     async def body() -> str:
         first = StoreLock(store, store="s", holder="first runner", renew=False)  # type: ignore[arg-type]
         second = StoreLock(store, store="s", holder="second runner", renew=False)  # type: ignore[arg-type]
-        await first.acquire()
-        store.blind_reads = 2  # the second runner's reads (any, trash) happened before the first create
+        await first.acquire(since)
+        store.racing = 1  # the second runner's SKU check ran before the first runner's insert
         with pytest.raises(LockHeld) as refused:
-            await second.acquire()
+            await second.acquire(since)
         assert second.id is None and first.id in store.products
         return str(refused.value)
 
     assert "locked by another wcsync apply: first runner" in asyncio.run(body())
     assert [p["id"] for p in store.products.values()] == [100]
+
+
+def test_a_taken_sku_is_refused_naming_the_holder_without_a_second_create() -> None:
+    store = RacyStore()
+
+    async def body() -> str:
+        await StoreLock(store, store="s", holder="CI run 7", renew=False).acquire()  # type: ignore[arg-type]
+        with pytest.raises(LockHeld) as refused:
+            await StoreLock(store, store="s", holder="laptop", renew=False).acquire()  # type: ignore[arg-type]
+        return str(refused.value)
+
+    assert "locked by another wcsync apply: CI run 7" in asyncio.run(body())
+    assert len(store.products) == 1

@@ -58,8 +58,9 @@ from wcsync.settings import StoreSettings
 @click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
 @click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
 @click.option("--allow-price-drops", is_flag=True, help="Override the max_price_drop_percent guard.")
-@click.option("--lock", is_flag=True,
-              help="Hold the store's apply lock while applying; refuse if another apply holds it (CI).")
+@click.option("--lock/--no-lock", default=True,
+              help="Hold the store's apply lock while writing (the default); refuse while another apply holds "
+              "it. --no-lock: skip it, with a warning.")
 @click.option("--target", "targets", multiple=True, metavar="KEY",
               help="Only this SKU or slug path (repeatable or comma-separated; a product includes its variations).")
 @click.option("--stats", "show_stats", is_flag=True,
@@ -104,7 +105,7 @@ class _Options:
         self.batch_size: int | None = kw["batch_size"]
         self.report_file: Path | None = kw["report_file"]
         self.overrides: dict[str, Any] = kw["overrides"]
-        self.lock: bool = kw.get("lock", False)
+        self.lock: bool = kw.get("lock", True)
         self.show_stats: bool = kw.get("show_stats", False)
 
 
@@ -145,15 +146,15 @@ async def _apply(options: _Options) -> int:
         _check_refused(saved, psettings, options.plan_file)
     async with open_client(settings, notify=status) as client:
         try:
-            async with apply_lock(client, settings.name, enabled=options.lock, notify=status):
-                return await _run(options, client, settings, psettings, desired, saved)
+            async with apply_lock(client, settings.name, enabled=options.lock, notify=status) as lock:
+                return await _run(options, client, settings, psettings, desired, saved, lock)
         finally:
             if options.show_stats:
                 status(client.stats.summary())
 
 
 async def _run(options: _Options, client: Any, settings: StoreSettings, psettings: PlanSettings,
-               desired: DesiredState, saved: Plan | None) -> int:
+               desired: DesiredState, saved: Plan | None, lock: Any = None) -> int:
     from wcsync.core.planner import build_plan, verify_convergence
     from wcsync.engine import execute
     from wcsync.engine.converge import convergence_errors, perpetual
@@ -197,6 +198,8 @@ async def _run(options: _Options, client: Any, settings: StoreSettings, psetting
         if not _approved(options.auto_approve):
             status("Apply cancelled: nothing was written.")
             return 1
+    if lock is not None:  # taken only now, to write: changes whose objects moved since the read are stale
+        skip.update(await lock.before_writing(plan, live, skip={*skip, *already}))
     writer = StoreWriter(client, batch_size=options.batch_size, on_batch=progress.batch)
     client.stats.bounds["write"] = write_bound(plan)
     with phase("write"):

@@ -5,11 +5,10 @@ WooCommerce has no lock or option the REST API can create, so the lock is a prod
 shoppers), carrying the meta row ``_wcsync_lock`` = JSON ``{"owner", "holder", "expires", "acquired"}``.
 
 - **Acquire** = create that product. WooCommerce refuses a second product with the same SKU
-  (``woocommerce_rest_product_not_created``), so of two runners that both saw the store free, one gets the lock;
-  the other re-reads and is refused with the holder and expiry. WooCommerce checks uniqueness with a read
-  before its insert (no database constraint), so two creates at the very same instant can both succeed: after
-  creating, the holder re-reads, and only the lowest id keeps the lock (the other deletes its own and is
-  refused).
+  (``product_invalid_sku``), so of two runners one gets the lock; the other reads the holder and is refused
+  with it and its expiry. WooCommerce checks uniqueness with a read before its insert (no database
+  constraint), so two creates at the very same instant can both succeed: after creating, the holder lists the
+  lock products, and only the lowest id keeps the lock (the other deletes its own and is refused).
 - **Held** (another owner, ``expires`` in the future) → ``LockHeld`` naming the holder and the expiry.
 - **Expired** → deleted by id (``force=true``: a trashed product would still hold the SKU), then acquired.
   Deleting by id means a runner never removes a lock someone else has just re-created.
@@ -18,6 +17,15 @@ shoppers), carrying the meta row ``_wcsync_lock`` = JSON ``{"owner", "holder", "
   outlives the kill by at least ``2/3 × lease`` (10 minutes with the default 15) — longer than a batch request
   WooCommerce keeps executing after the client is gone (PHP's ``max_execution_time``, usually 30–300 s).
 - **Release** = delete the product (``force=true``), by the holder only.
+
+``apply_lock`` is what apply uses: it takes the lock **after** reading and planning, only when the plan has
+something to write (a no-op apply sends no lock request), and then checks that nothing moved between its read
+and its lock: the lowest-id check above is a list of the products modified since the read (``modified_after``
+the newest ``date_modified_gmt`` the read saw, minus one second: the store's own clock), plus the same list of
+variations on stores with the store-wide ``/variations`` route (WooCommerce ≥ 10.3). A change whose object
+moved, or whose SKU was created meanwhile, is skipped as stale exactly as for a saved plan
+(``wcsync.engine.stale``). Terms carry no modification date and deletions leave no row: those are caught by
+the convergence re-read after apply (exit 3, "run apply again"), as is a write in the read's own second.
 
 Expiries are compared with this machine's clock (UTC): keep runner clocks in sync (NTP); skew shortens or
 lengthens the lease by the skew. ``wcsync.store.fetch`` hides the lock product from plans, apply and import.
@@ -30,13 +38,18 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from wcsync.core.kinds import Kind
+from wcsync.core.plan import Plan
+from wcsync.core.records import LiveResource, LiveState
+from wcsync.engine.stale import stale_changes
 from wcsync.errors import StoreError
+from wcsync.store.budget import pages, phase
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed
 
@@ -139,6 +152,8 @@ class StoreLock:
         self._renew = renew
         self.id: int | None = None
         self._task: asyncio.Task[None] | None = None
+        #: what ``acquire(since=…)`` found modified in the store since that read (products, variations)
+        self.moved: Moved = Moved()
 
     def _meta(self) -> list[dict[str, Any]]:
         now = self._clock()
@@ -166,14 +181,10 @@ class StoreLock:
         locks = [b for b in (bodies if isinstance(bodies, list) else []) if isinstance(b, dict) and is_lock_product(b)]
         return _parse(min(locks, key=lambda b: int(b.get("id") or 0))) if locks else None
 
-    async def acquire(self) -> None:
-        """Take the lock or raise ``LockHeld``."""
+    async def acquire(self, since: LiveState | None = None) -> None:
+        """Take the lock or raise ``LockHeld``. With ``since`` (the state apply read before), the check for a
+        racing create also lists what moved in the store since that read (``self.moved``)."""
         for _ in range(3):
-            seen = await self._find()
-            if seen is not None:
-                if seen.expires is None or seen.expires > self._clock():
-                    raise LockHeld(self.store, seen.holder, seen.expires)
-                await self._delete(seen.id)
             payload = {
                 "name": "wcsync apply lock (do not edit; deleted when the apply ends)",
                 "sku": LOCK_SKU, "type": "simple", "status": "private", "catalog_visibility": "hidden",
@@ -182,15 +193,27 @@ class StoreLock:
             try:
                 body = await self._client.post("products", json=payload)
             except RequestFailed as err:
-                if err.status == 400 and err.code in {"product_invalid_sku", "woocommerce_rest_product_not_created"}:
-                    continue  # another runner created it between our read and our create: re-read, report
-                raise
+                if err.status != 400 or err.code not in {"product_invalid_sku", "woocommerce_rest_product_not_created"}:
+                    raise
+                seen = await self._find()  # the SKU is taken: by a live lock, an expired one, or one just released
+                if seen is not None:
+                    if seen.expires is None or seen.expires > self._clock():
+                        raise LockHeld(self.store, seen.holder, seen.expires) from None
+                    await self._delete(seen.id)
+                continue
             self.id = int(body["id"])
-            winner = await self._first_holder()
-            if winner is not None and winner.id != self.id:  # two creates raced past the SKU check: lowest id wins
+            if since is None:
+                winner = await self._first_holder()
+                first = winner.id if winner is not None else self.id
+            else:
+                self.moved = await _moved_since(self._client, since, now=str(body.get("date_modified_gmt") or ""))
+                first = min([self.id, *self.moved.locks])
+                winner = await self._first_holder() if first != self.id else None
+            if first != self.id:  # two creates raced past the SKU check: the lowest id wins
                 lock_id, self.id = self.id, None
                 await self._delete(lock_id)
-                raise LockHeld(self.store, winner.holder, winner.expires)
+                raise LockHeld(self.store, winner.holder if winner else "another runner",
+                               winner.expires if winner else None)
             if self._renew:
                 self._task = asyncio.create_task(self._renew_loop())
             return
@@ -234,29 +257,147 @@ class StoreLock:
         await self.release()
 
 
+@dataclass
+class Moved:
+    """Products and variations modified (or created) in the store since a read, other than lock products."""
+
+    products: list[dict[str, Any]] = field(default_factory=list)
+    variations: list[dict[str, Any]] = field(default_factory=list)
+    #: ids of lock products among them (ours included)
+    locks: list[int] = field(default_factory=list)
+    #: requests the lists took
+    requests: int = 0
+
+
+def _since(resources: Sequence[LiveResource], now: str) -> str | None:
+    """``modified_after`` for a list read before: the newest ``date_modified_gmt`` seen (not after the store's
+    ``now``: a product dated in the future must not hide the present), minus one second, since the filter is
+    strict and dates have one-second resolution. None (list everything) when nothing was read."""
+    dates = [r.date_modified for r in resources if r.date_modified and (not now or r.date_modified <= now)]
+    if not dates:
+        return None
+    try:
+        newest = datetime.fromisoformat(max(dates).replace("Z", ""))
+    except ValueError:
+        return None
+    return (newest - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+async def _moved_since(client: WooClient, live: LiveState, *, now: str) -> Moved:
+    moved = Moved()
+    lists: list[tuple[str, Sequence[LiveResource], list[str]]] = [
+        ("products", (*live.products, *live.trashed_products), ["sku", "date_modified_gmt"])]
+    info = getattr(client, "store_info", None)
+    if info is not None and getattr(info, "has_store_variations", False):
+        lists.append(("variations", live.variations, ["sku", "parent_id", "date_modified_gmt"]))
+    for path, seen, fields in lists:
+        params: dict[str, Any] = {"status": "any"} if path == "products" else {}
+        after = _since(seen, now)
+        if after is not None:
+            params.update(modified_after=after, dates_are_gmt="true")
+        rows = await client.list_all(path, params, fields=fields, progress=_silent)
+        moved.requests += pages(len(rows))
+        known = {r.id: r.date_modified for r in seen}
+        for row in rows:
+            if path == "products" and is_lock_product(row):
+                moved.locks.append(int(row.get("id") or 0))
+            elif known.get(int(row.get("id") or 0), "") != row.get("date_modified_gmt"):
+                (moved.products if path == "products" else moved.variations).append(row)
+    return moved
+
+
+def _silent(name: str, done: int, total: int) -> None:
+    del name, done, total
+
+
+def moved_changes(plan: Plan, live: LiveState, moved: Moved, *, skip: Collection[tuple[Kind, str]] = ()
+                  ) -> dict[tuple[Kind, str], str]:
+    """The changes of ``plan`` (other than ``skip``) whose object moved since ``live`` was read, or whose SKU
+    was created meanwhile: the saved-plan staleness check (``engine.stale``) run on ``live`` patched with
+    what moved."""
+    if not moved.products and not moved.variations:
+        return {}
+
+    def patched(kind: Kind, old: Sequence[LiveResource], rows: list[dict[str, Any]]) -> tuple[LiveResource, ...]:
+        by_id = {int(r.get("id") or 0): r for r in rows}
+        out = [res.model_copy(update={"date_modified": by_id.pop(res.id).get("date_modified_gmt")})
+               if res.id in by_id else res for res in old]
+        out += [LiveResource(kind=kind, id=rid, key=str(r.get("sku") or "") or None,
+                             parent_id=r.get("parent_id"), date_modified=r.get("date_modified_gmt"))
+                for rid, r in by_id.items()]
+        return tuple(out)
+
+    now = live.model_copy(update={"products": patched(Kind.PRODUCT, live.products, moved.products),
+                                  "variations": patched(Kind.VARIATION, live.variations, moved.variations)})
+    before = stale_changes(plan, live)
+    return {where: f"{reason} (while this apply waited for the store's lock: another apply?)"
+            for where, reason in stale_changes(plan, now).items() if where not in before and where not in skip}
+
+
+class ApplyLock:
+    """What ``apply_lock`` yields: ``await lock.before_writing(plan, live, skip)`` right before the first write."""
+
+    def __init__(self, client: WooClient, store: str, *, enabled: bool, say: Callable[[str], None],
+                 lease: timedelta, clock: Clock) -> None:
+        self._client, self.store, self.enabled, self._say = client, store, enabled, say
+        self._lease, self._clock = lease, clock
+        self.held: StoreLock | None = None
+
+    async def before_writing(self, plan: Plan, live: LiveState, skip: Collection[tuple[Kind, str]] = ()
+                             ) -> dict[tuple[Kind, str], str]:
+        """Take the lock when some change of ``plan`` outside ``skip`` is left to write (or raise ``LockHeld``:
+        nothing written); the changes to skip because their objects moved since ``live`` was read
+        (``moved_changes``). Nothing to write: no request at all, and no lock."""
+        if self.held is not None or all((c.kind, c.key) in skip for c in plan.changes):
+            return {}
+        if not self.enabled:
+            self._say(f"Warning: applying without the apply lock of store {self.store} (--no-lock): another "
+                      "wcsync apply (CI, a laptop) could write at the same time, and neither would notice")
+            return {}
+        lock = StoreLock(self._client, store=self.store, lease=self._lease, clock=self._clock)
+        with phase("lock"):
+            await lock.acquire(since=live)
+        self.held = lock
+        self._client.stats.bounds["lock"] = 2 + lock.moved.requests  # create, lists, release
+        self._say(f"Took the apply lock of store {self.store} (held until the apply ends; lease "
+                  f"{_minutes(lock.lease)})")
+        moved = moved_changes(plan, live, lock.moved, skip=skip)
+        for (kind, key), reason in moved.items():
+            self._say(f"  skipped {kind.value} {key}: {reason}")
+        return moved
+
+    async def release(self) -> None:
+        """Give the lock back if it was taken; a lock that cannot be given back is said, never raised."""
+        lock, self.held = self.held, None
+        if lock is None:
+            return
+        try:
+            with phase("lock"):
+                await lock.release()
+        except StoreError as err:
+            self._say(f"Warning: could not release the apply lock of store {self.store} ({err}); "
+                      f"it expires by itself within {_minutes(lock.lease)}")
+
+
 @asynccontextmanager
 async def apply_lock(
-    client: WooClient, store: str, *, enabled: bool, notify: Callable[[str], None] | None = None
-) -> AsyncIterator[StoreLock | None]:
-    """The hook ``wcsync apply --lock`` wraps its reads and writes in: take the store's lock (or raise
-    ``LockHeld``), give it back at the end; a lock that cannot be given back is said, never raised (it
-    expires by itself). ``enabled=False`` does nothing."""
-    if not enabled:
-        yield None
-        return
-    lock = StoreLock(client, store=store)
-    await lock.acquire()
-    if notify is not None:
-        notify(f"Took the apply lock of store {store} (held until the apply ends; lease {_minutes(lock.lease)})")
+    client: WooClient, store: str, *, enabled: bool = True, notify: Callable[[str], None] | None = None,
+    lease: timedelta = DEFAULT_LEASE, clock: Clock = _utcnow,
+) -> AsyncIterator[ApplyLock]:
+    """What ``wcsync apply`` wraps its run in. The lock is taken late and only to write: once the store is
+    read and planned, ``before_writing`` takes it when something is left to write (a no-op apply sends no
+    lock request) and says which changes moved since the read; it is given back when the block ends (after the
+    convergence re-read, so that proof is not disturbed by the next apply). ``enabled=False`` (``--no-lock``)
+    warns and takes none. Its requests count under the ``lock`` phase of ``--stats``."""
+    lock = ApplyLock(client, store, enabled=enabled, say=notify or _silent_say, lease=lease, clock=clock)
     try:
         yield lock
     finally:
-        try:
-            await lock.release()
-        except StoreError as err:
-            if notify is not None:
-                notify(f"Warning: could not release the apply lock of store {store} ({err}); "
-                       f"it expires by itself within {_minutes(lock.lease)}")
+        await lock.release()
+
+
+def _silent_say(text: str) -> None:
+    del text
 
 
 def _minutes(lease: timedelta) -> str:
