@@ -47,14 +47,13 @@ from typing import Any
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Plan
 from wcsync.core.records import LiveResource, LiveState
+from wcsync.core.reserved import LOCK_SKU as LOCK_SKU  # reserved: validate refuses it in a catalogue
 from wcsync.engine.stale import stale_changes
 from wcsync.errors import StoreError
 from wcsync.store.budget import pages, phase
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed
 
-#: the reserved SKU of the lock product (a catalogue must not use it)
-LOCK_SKU = "wcsync-apply-lock"
 LOCK_META = "_wcsync_lock"
 #: default lease: how long a lock lives after its holder's last renewal
 DEFAULT_LEASE = timedelta(minutes=15)
