@@ -154,6 +154,13 @@ def test_a_laptop_apply_is_refused_while_a_ci_runner_holds_the_lock(tmp_path: Pa
     [held] = _lock(sandbox_server)
     assert _holder(held) == ci  # the refused apply left the holder's lock alone
 
+    # plan and import read the store while the lock is there, and never show it
+    assert LOCK_SKU not in wcsync(project, sandbox_server, "plan").stdout
+    imported = tmp_path / "imported"
+    assert wcsync(project, sandbox_server, "import", "--out", str(imported)).exit_code == 0
+    files = [f for f in imported.rglob("*") if f.is_file()]
+    assert files and not [f for f in files if LOCK_SKU in f.read_text(encoding="utf-8").casefold()]
+
     # the holder's lease runs out (a killed CI job): the laptop apply takes it over and releases it
     _expire(sandbox_server, held)
     taken = wcsync(project, sandbox_server, "apply", "--auto-approve")
