@@ -79,7 +79,9 @@ def test_apply_stats_counts_read_write_verify(shop: tuple[Path, Path]) -> None:
     # the re-read: 2 pages of products; every SKU is live now, so not the trash
     # and not the store checks again (the probe and system_status were read before the apply)
     assert counts["verify"] == (7, 7)
-    assert re.search(r"total 19 \(bound 19, 1\.00×\)", result.output)
+    # the store's apply lock: create, the products modified since the read (no variation is written), release
+    assert counts["lock"] == (3, 3)
+    assert re.search(r"total 22 \(bound 22, 1\.00×\)", result.output)
 
     write_project(root, 120, "10.5")
     result = run(root, db, "apply", "--auto-approve", "--stats")

@@ -14,8 +14,8 @@ from pydantic import SecretStr
 from wcsync.core.records import LiveState
 from wcsync.settings import StoreSettings
 from wcsync.store.client import WooClient
-from wcsync.store.fetch import fetch_live_state
 from wcsync.store.errors import RequestFailed, RequestInfo
+from wcsync.store.fetch import fetch_live_state
 from wcsync.store.lock import LOCK_SKU, LockHeld, StoreLock
 from wcsync.store.retry import RetryPolicy
 

@@ -15,8 +15,8 @@ The lower bound is the fewest requests that can do the run's work, computed from
 - write (``write_bound``): ``⌈items/100⌉`` per batch endpoint (variations and terms have one endpoint per
   parent) and one ``DELETE`` per product or variation moved to the trash (batch deletes are always final);
 - lock (``wcsync.store.lock``, only for an apply that writes): create the lock product, list what was
-  modified since the read (products, and variations on stores with ``/variations``), delete it: 2 + those
-  lists' pages; renewals of a long apply come on top;
+  modified since the read (products, and variations when the plan writes some, on stores with
+  ``/variations``), delete it: 2 + those lists' pages; renewals of a long apply come on top;
 - verify: today the convergence proof re-reads the store, so its bound is ``read_bound`` of the state read
   after the apply, without the store checks (the client learned the store's routes and version before).
 """

@@ -22,7 +22,8 @@ shoppers), carrying the meta row ``_wcsync_lock`` = JSON ``{"owner", "holder", "
 something to write (a no-op apply sends no lock request), and then checks that nothing moved between its read
 and its lock: the lowest-id check above is a list of the products modified since the read (``modified_after``
 the newest ``date_modified_gmt`` the read saw, minus one second: the store's own clock), plus the same list of
-variations on stores with the store-wide ``/variations`` route (WooCommerce ≥ 10.3). A change whose object
+variations when the plan writes some, on stores with the store-wide ``/variations`` route (WooCommerce ≥ 10.3):
+3 or 4 requests with the release. A change whose object
 moved, or whose SKU was created meanwhile, is skipped as stale exactly as for a saved plan
 (``wcsync.engine.stale``). Terms carry no modification date and deletions leave no row: those are caught by
 the convergence re-read after apply (exit 3, "run apply again"), as is a write in the read's own second.
@@ -180,9 +181,10 @@ class StoreLock:
         locks = [b for b in (bodies if isinstance(bodies, list) else []) if isinstance(b, dict) and is_lock_product(b)]
         return _parse(min(locks, key=lambda b: int(b.get("id") or 0))) if locks else None
 
-    async def acquire(self, since: LiveState | None = None) -> None:
+    async def acquire(self, since: LiveState | None = None, *, variations: bool = True) -> None:
         """Take the lock or raise ``LockHeld``. With ``since`` (the state apply read before), the check for a
-        racing create also lists what moved in the store since that read (``self.moved``)."""
+        racing create also lists what moved in the store since that read (``self.moved``): products, and
+        variations when ``variations`` (on stores with the store-wide route)."""
         for _ in range(3):
             payload = {
                 "name": "wcsync apply lock (do not edit; deleted when the apply ends)",
@@ -205,7 +207,8 @@ class StoreLock:
                 winner = await self._first_holder()
                 first = winner.id if winner is not None else self.id
             else:
-                self.moved = await _moved_since(self._client, since, now=str(body.get("date_modified_gmt") or ""))
+                self.moved = await _moved_since(self._client, since, now=str(body.get("date_modified_gmt") or ""),
+                                                variations=variations)
                 first = min([self.id, *self.moved.locks])
                 winner = await self._first_holder() if first != self.id else None
             if first != self.id:  # two creates raced past the SKU check: the lowest id wins
@@ -282,12 +285,12 @@ def _since(resources: Sequence[LiveResource], now: str) -> str | None:
     return (newest - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-async def _moved_since(client: WooClient, live: LiveState, *, now: str) -> Moved:
+async def _moved_since(client: WooClient, live: LiveState, *, now: str, variations: bool) -> Moved:
     moved = Moved()
     lists: list[tuple[str, Sequence[LiveResource], list[str]]] = [
         ("products", (*live.products, *live.trashed_products), ["sku", "date_modified_gmt"])]
     info = getattr(client, "store_info", None)
-    if info is not None and getattr(info, "has_store_variations", False):
+    if variations and info is not None and getattr(info, "has_store_variations", False):
         lists.append(("variations", live.variations, ["sku", "parent_id", "date_modified_gmt"]))
     for path, seen, fields in lists:
         params: dict[str, Any] = {"status": "any"} if path == "products" else {}
@@ -354,8 +357,9 @@ class ApplyLock:
                       "wcsync apply (CI, a laptop) could write at the same time, and neither would notice")
             return {}
         lock = StoreLock(self._client, store=self.store, lease=self._lease, clock=self._clock)
+        variations = any(c.kind is Kind.VARIATION and (c.kind, c.key) not in skip for c in plan.changes)
         with phase("lock"):
-            await lock.acquire(since=live)
+            await lock.acquire(since=live, variations=variations)
         self.held = lock
         self._client.stats.bounds["lock"] = 2 + lock.moved.requests  # create, lists, release
         self._say(f"Took the apply lock of store {self.store} (held until the apply ends; lease "
