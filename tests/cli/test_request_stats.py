@@ -43,7 +43,7 @@ def run(project: Path, db: Path, *args: str) -> Result:
 def stats_line(output: str) -> dict[str, tuple[int, int]]:
     line = next(ln for ln in output.splitlines() if ln.startswith("requests: "))
     return {name: (int(sent), int(bound))
-            for name, sent, bound in re.findall(r"(read|write|verify) (\d+) \(bound (\d+)\)", line)}
+            for name, sent, bound in re.findall(r"(read|lock|write|verify) (\d+) \(bound (\d+)\)", line)}
 
 
 @pytest.fixture
@@ -89,3 +89,6 @@ def test_apply_stats_counts_read_write_verify(shop: tuple[Path, Path]) -> None:
     counts = stats_line(result.output)
     assert counts["write"] == (2, 2)
     assert counts["read"] == (9, 9)
+    # however many of the products just written share the newest second the read saw, one list (newest
+    # first, with its X-WP-Total) tells that none of them moved since
+    assert counts["lock"] == (3, 3)

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -131,9 +132,10 @@ class RacyStore:
         return [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])
                 if p["sku"] == params["sku"] and (p["status"] == "trash") == (params["status"] == "trash")]
 
-    async def list_all(self, path: str, params: dict[str, Any], fields: Any = None, progress: Any = None) -> Any:
-        assert path == "products" and "modified_after" not in params  # nothing was read before
-        return [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])]
+    async def request(self, method: str, path: str, params: dict[str, Any]) -> httpx.Response:
+        assert (method, path) == ("GET", "products") and "modified_after" not in params  # nothing was read before
+        rows = [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])]
+        return httpx.Response(200, json=rows, headers={"X-WP-Total": str(len(rows))})
 
     async def post(self, path: str, json: Any = None) -> Any:
         if self.racing:

@@ -20,13 +20,11 @@ shoppers), carrying the meta row ``_wcsync_lock`` = JSON ``{"owner", "holder", "
 
 ``apply_lock`` is what apply uses: it takes the lock **after** reading and planning, only when the plan has
 something to write (a no-op apply sends no lock request), and then checks that nothing moved between its read
-and its lock: the lowest-id check above is a list of the products modified since the read (``modified_after``
-the newest ``date_modified_gmt`` the read saw, minus one second: the store's own clock), plus the same list of
-variations when the plan writes some, on stores with the store-wide ``/variations`` route (WooCommerce ≥ 10.3):
-3 or 4 requests with the release. A change whose object
-moved, or whose SKU was created meanwhile, is skipped as stale exactly as for a saved plan
-(``wcsync.engine.stale``). Terms carry no modification date and deletions leave no row: those are caught by
-the convergence re-read after apply (exit 3, "run apply again"), as is a write in the read's own second.
+and its lock (``wcsync.store.moved``): one list of the products modified since the read, newest first, which
+also serves the lowest-id check above (plus the same list of variations when the plan writes some, on
+WooCommerce ≥ 10.3) — 3 or 4 requests with the release. A change whose object moved, or whose SKU was
+created meanwhile, is skipped as stale exactly as for a saved plan (``wcsync.engine.stale``); what has no
+modification date (terms, deletions) is caught by the convergence re-read after apply.
 
 Expiries are compared with this machine's clock (UTC): keep runner clocks in sync (NTP); skew shortens or
 lengthens the lease by the skew. ``wcsync.store.fetch`` hides the lock product from plans, apply and import.
@@ -39,21 +37,21 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Plan
-from wcsync.core.records import LiveResource, LiveState
+from wcsync.core.records import LiveState
 from wcsync.core.reserved import LOCK_SKU as LOCK_SKU  # reserved: validate refuses it in a catalogue
-from wcsync.engine.stale import stale_changes
 from wcsync.errors import StoreError
-from wcsync.store.budget import pages, phase
+from wcsync.store.budget import phase
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed
+from wcsync.store.moved import Moved, moved_changes, moved_since
 
 LOCK_META = "_wcsync_lock"
 #: default lease: how long a lock lives after its holder's last renewal
@@ -207,8 +205,8 @@ class StoreLock:
                 winner = await self._first_holder()
                 first = winner.id if winner is not None else self.id
             else:
-                self.moved = await _moved_since(self._client, since, now=str(body.get("date_modified_gmt") or ""),
-                                                variations=variations)
+                self.moved = await moved_since(self._client, since, now=str(body.get("date_modified_gmt") or ""),
+                                               variations=variations, is_lock=is_lock_product, own=self.id)
                 first = min([self.id, *self.moved.locks])
                 winner = await self._first_holder() if first != self.id else None
             if first != self.id:  # two creates raced past the SKU check: the lowest id wins
@@ -257,83 +255,6 @@ class StoreLock:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.release()
-
-
-@dataclass
-class Moved:
-    """Products and variations modified (or created) in the store since a read, other than lock products."""
-
-    products: list[dict[str, Any]] = field(default_factory=list)
-    variations: list[dict[str, Any]] = field(default_factory=list)
-    #: ids of lock products among them (ours included)
-    locks: list[int] = field(default_factory=list)
-    #: requests the lists took
-    requests: int = 0
-
-
-def _since(resources: Sequence[LiveResource], now: str) -> str | None:
-    """``modified_after`` for a list read before: the newest ``date_modified_gmt`` seen (not after the store's
-    ``now``: a product dated in the future must not hide the present), minus one second, since the filter is
-    strict and dates have one-second resolution. None (list everything) when nothing was read."""
-    dates = [r.date_modified for r in resources if r.date_modified and (not now or r.date_modified <= now)]
-    if not dates:
-        return None
-    try:
-        newest = datetime.fromisoformat(max(dates).replace("Z", ""))
-    except ValueError:
-        return None
-    return (newest - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-async def _moved_since(client: WooClient, live: LiveState, *, now: str, variations: bool) -> Moved:
-    moved = Moved()
-    lists: list[tuple[str, Sequence[LiveResource], list[str]]] = [
-        ("products", (*live.products, *live.trashed_products), ["sku", "date_modified_gmt"])]
-    info = getattr(client, "store_info", None)
-    if variations and info is not None and getattr(info, "has_store_variations", False):
-        lists.append(("variations", live.variations, ["sku", "parent_id", "date_modified_gmt"]))
-    for path, seen, fields in lists:
-        params: dict[str, Any] = {"status": "any"} if path == "products" else {}
-        after = _since(seen, now)
-        if after is not None:
-            params.update(modified_after=after, dates_are_gmt="true")
-        rows = await client.list_all(path, params, fields=fields, progress=_silent)
-        moved.requests += pages(len(rows))
-        known = {r.id: r.date_modified for r in seen}
-        for row in rows:
-            if path == "products" and is_lock_product(row):
-                moved.locks.append(int(row.get("id") or 0))
-            elif known.get(int(row.get("id") or 0), "") != row.get("date_modified_gmt"):
-                (moved.products if path == "products" else moved.variations).append(row)
-    return moved
-
-
-def _silent(name: str, done: int, total: int) -> None:
-    del name, done, total
-
-
-def moved_changes(plan: Plan, live: LiveState, moved: Moved, *, skip: Collection[tuple[Kind, str]] = ()
-                  ) -> dict[tuple[Kind, str], str]:
-    """The changes of ``plan`` (other than ``skip``) whose object moved since ``live`` was read, or whose SKU
-    was created meanwhile: the saved-plan staleness check (``engine.stale``) run on ``live`` patched with
-    what moved."""
-    if not moved.products and not moved.variations:
-        return {}
-
-    def patched(kind: Kind, old: Sequence[LiveResource], rows: list[dict[str, Any]]) -> tuple[LiveResource, ...]:
-        by_id = {int(r.get("id") or 0): r for r in rows}
-        out = [res.model_copy(update={"date_modified": by_id.pop(res.id).get("date_modified_gmt")})
-               if res.id in by_id else res for res in old]
-        out += [LiveResource(kind=kind, id=rid, key=str(r.get("sku") or "") or None,
-                             parent_id=r.get("parent_id"), date_modified=r.get("date_modified_gmt"))
-                for rid, r in by_id.items()]
-        return tuple(out)
-
-    now = live.model_copy(update={"products": patched(Kind.PRODUCT, live.products, moved.products),
-                                  "variations": patched(Kind.VARIATION, live.variations, moved.variations)})
-    before = stale_changes(plan, live)
-    return {where: f"{reason} (while this apply waited for the store's lock: another apply?)"
-            for where, reason in stale_changes(plan, now).items() if where not in before and where not in skip}
 
 
 class ApplyLock:
