@@ -50,7 +50,7 @@ from wcsync.core.reserved import LOCK_SKU as LOCK_SKU  # reserved: validate refu
 from wcsync.errors import StoreError
 from wcsync.store.budget import phase
 from wcsync.store.client import WooClient
-from wcsync.store.errors import RequestFailed
+from wcsync.store.errors import ReadOnlyKeyError, RequestFailed, UnknownOutcome
 from wcsync.store.moved import Moved, moved_changes, moved_since
 
 LOCK_META = "_wcsync_lock"
@@ -101,6 +101,7 @@ class _Seen:
     owner: str | None
     holder: str
     expires: datetime | None
+    date: str | None = None
 
 
 def _parse(body: Mapping[str, Any]) -> _Seen:
@@ -125,7 +126,8 @@ def _parse(body: Mapping[str, Any]) -> _Seen:
         expires = None
     holder = data.get("holder") if isinstance(data.get("holder"), str) else "an unknown holder"
     owner = data.get("owner") if isinstance(data.get("owner"), str) else None
-    return _Seen(id=int(body.get("id") or 0), owner=owner, holder=str(holder), expires=expires)
+    return _Seen(id=int(body.get("id") or 0), owner=owner, holder=str(holder), expires=expires,
+                 date=body.get("date_modified_gmt"))
 
 
 class StoreLock:
@@ -161,13 +163,16 @@ class StoreLock:
 
     async def _find(self) -> _Seen | None:
         for status in ("any", "trash"):
-            bodies = await self._client.get(
-                "products", {"sku": LOCK_SKU, "status": status, "context": "edit", "_fields": "id,sku,meta_data"}
-            )
-            for body in bodies if isinstance(bodies, list) else []:
-                if isinstance(body, dict) and is_lock_product(body):
-                    return _parse(body)
+            found = await self._find_all(status)
+            if found:
+                return found[0]
         return None
+
+    async def _find_all(self, status: str = "any") -> list[_Seen]:
+        bodies = await self._client.get("products", {"sku": LOCK_SKU, "status": status, "context": "edit",
+                                                     "_fields": "id,sku,meta_data,date_modified_gmt"})
+        return [_parse(b) for b in (bodies if isinstance(bodies, list) else []) if isinstance(b, dict)
+                and is_lock_product(b)]
 
     async def _first_holder(self) -> _Seen | None:
         """The lock product with the lowest id (WooCommerce checks SKU uniqueness with a read before the write,
@@ -191,14 +196,21 @@ class StoreLock:
             }
             try:
                 body = await self._client.post("products", json=payload)
+            except UnknownOutcome:  # the answer was lost: did our create land? (only ours carries our owner)
+                found = await self._find_all()
+                ours = [seen for seen in found if seen.owner == self.owner]
+                if ours:
+                    body = {"id": ours[0].id, "date_modified_gmt": ours[0].date}
+                else:
+                    if found:
+                        await self._clear(found[0])
+                    continue
             except RequestFailed as err:
                 if err.status != 400 or err.code not in {"product_invalid_sku", "woocommerce_rest_product_not_created"}:
                     raise
                 seen = await self._find()  # the SKU is taken: by a live lock, an expired one, or one just released
                 if seen is not None:
-                    if seen.expires is None or seen.expires > self._clock():
-                        raise LockHeld(self.store, seen.holder, seen.expires) from None
-                    await self._delete(seen.id)
+                    await self._clear(seen)
                 continue
             self.id = int(body["id"])
             if since is None:
@@ -242,12 +254,24 @@ class StoreLock:
             lock_id, self.id = self.id, None
             await self._delete(lock_id)
 
+    async def _clear(self, seen: _Seen) -> None:
+        """Another runner's lock: ``LockHeld`` while it lives, deleted once expired."""
+        if seen.expires is None or seen.expires > self._clock():
+            raise LockHeld(self.store, seen.holder, seen.expires)
+        await self._delete(seen.id)
+
     async def _delete(self, lock_id: int) -> None:
-        try:
-            await self._client.delete(f"products/{lock_id}", {"force": True})
-        except RequestFailed as err:
-            if err.status != 404:  # already gone (another runner cleared the expired lock first)
-                raise
+        for attempt in range(4):
+            try:
+                await self._client.delete(f"products/{lock_id}", {"force": True})
+                return
+            except UnknownOutcome:  # deleting by id again is safe: a lock already gone answers 404
+                if attempt == 3:
+                    raise
+            except RequestFailed as err:
+                if err.status != 404:  # already gone (another runner cleared the expired lock first)
+                    raise
+                return
 
     async def __aenter__(self) -> StoreLock:
         await self.acquire()
@@ -279,8 +303,11 @@ class ApplyLock:
             return {}
         lock = StoreLock(self._client, store=self.store, lease=self._lease, clock=self._clock)
         variations = any(c.kind is Kind.VARIATION and (c.kind, c.key) not in skip for c in plan.changes)
-        with phase("lock"):
-            await lock.acquire(since=live, variations=variations)
+        try:
+            with phase("lock"):
+                await lock.acquire(since=live, variations=variations)
+        except ReadOnlyKeyError:
+            return {}  # a key that cannot write writes nothing: apply's first write says so, once, with its report
         self.held = lock
         self._client.stats.bounds["lock"] = 2 + lock.moved.requests  # create, lists, release
         self._say(f"Took the apply lock of store {self.store} (held until the apply ends; lease "
