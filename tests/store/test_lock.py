@@ -13,6 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from wcsync.core.records import LiveState
+from wcsync.errors import StoreError
 from wcsync.settings import StoreSettings
 from wcsync.store.client import WooClient
 from wcsync.store.errors import RequestFailed, RequestInfo
@@ -184,3 +185,32 @@ def test_a_taken_sku_is_refused_naming_the_holder_without_a_second_create() -> N
 
     assert "locked by another wcsync apply: CI run 7" in asyncio.run(body())
     assert len(store.products) == 1
+
+
+@pytest.mark.parametrize("lost_as", ["502", "drop"])
+def test_a_create_whose_answer_was_lost_is_found_by_its_owner(sandbox_app: Any, lost_as: str) -> None:
+    sandbox_app.set_faults(rate_fail_after_commit=1.0, fail_after_commit_as=lost_as, methods=["POST"],
+                           max_faults=1)
+
+    async def body(client: WooClient) -> int | None:
+        lock = StoreLock(client, store="s", holder="me", renew=False)
+        await lock.acquire(LiveState())  # created, but the answer never came back: re-read, it is ours
+        return lock.id
+
+    lock_id = run(sandbox_app, body)
+    [held] = lock_products(sandbox_app)
+    assert held["id"] == lock_id
+
+
+def test_a_store_that_never_confirms_the_create_is_an_error_not_a_holder(sandbox_app: Any) -> None:
+    sandbox_app.set_faults(rate_500=1.0, methods=["POST"])  # refused before the store is called: never created
+
+    async def body(client: WooClient) -> str:
+        with pytest.raises(StoreError) as failed:
+            await StoreLock(client, store="s", holder="me", renew=False).acquire(LiveState())
+        assert not isinstance(failed.value, LockHeld)
+        return str(failed.value)
+
+    message = run(sandbox_app, body)
+    assert message.startswith("could not take the apply lock of store s: ")
+    assert "nothing was written" in message and lock_products(sandbox_app) == []

@@ -188,7 +188,8 @@ class StoreLock:
         """Take the lock or raise ``LockHeld``. With ``since`` (the state apply read before), the check for a
         racing create also lists what moved in the store since that read (``self.moved``): products, and
         variations when ``variations`` (on stores with the store-wide route)."""
-        for _ in range(3):
+        lost: UnknownOutcome | None = None
+        for _ in range(5):
             payload = {
                 "name": "wcsync apply lock (do not edit; deleted when the apply ends)",
                 "sku": LOCK_SKU, "type": "simple", "status": "private", "catalog_visibility": "hidden",
@@ -196,7 +197,8 @@ class StoreLock:
             }
             try:
                 body = await self._client.post("products", json=payload)
-            except UnknownOutcome:  # the answer was lost: did our create land? (only ours carries our owner)
+            except UnknownOutcome as err:  # the answer was lost: did our create land? (only ours carries our owner)
+                lost = err
                 found = await self._find_all()
                 ours = [seen for seen in found if seen.owner == self.owner]
                 if ours:
@@ -230,6 +232,10 @@ class StoreLock:
                 self._task = asyncio.create_task(self._renew_loop())
             return
         seen = await self._find()
+        if seen is None and lost is not None:
+            raise StoreError(f"could not take the apply lock of store {self.store}: {lost}; nothing was written",
+                             hint="the store did not confirm creating the lock product, again and again: check "
+                             "the store (its PHP error log) and run apply again")
         raise LockHeld(self.store, seen.holder if seen else "another runner", seen.expires if seen else None)
 
     async def renew(self) -> None:
