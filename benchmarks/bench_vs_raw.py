@@ -211,6 +211,7 @@ def wcsync_bound(step: str, live: int, after: int, writes: int, wanted: int) -> 
     bound = {"read": wcsync_read_bound(live, wanted)}
     if step in ("create", "price change"):
         bound["write"] = ceil_div(writes, 100)
+        bound["lock"] = 3  # the store's apply lock (wcsync.store.lock): create, products moved since the read, release
         bound["verify"] = wcsync_read_bound(after, wanted, checks=0)  # the store checks are known by then
     return bound
 

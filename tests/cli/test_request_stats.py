@@ -43,7 +43,7 @@ def run(project: Path, db: Path, *args: str) -> Result:
 def stats_line(output: str) -> dict[str, tuple[int, int]]:
     line = next(ln for ln in output.splitlines() if ln.startswith("requests: "))
     return {name: (int(sent), int(bound))
-            for name, sent, bound in re.findall(r"(read|write|verify) (\d+) \(bound (\d+)\)", line)}
+            for name, sent, bound in re.findall(r"(read|lock|write|verify) (\d+) \(bound (\d+)\)", line)}
 
 
 @pytest.fixture
@@ -79,7 +79,9 @@ def test_apply_stats_counts_read_write_verify(shop: tuple[Path, Path]) -> None:
     # the re-read: 2 pages of products; every SKU is live now, so not the trash
     # and not the store checks again (the probe and system_status were read before the apply)
     assert counts["verify"] == (8, 8)
-    assert re.search(r"total 21 \(bound 21, 1\.00×\)", result.output)
+    # the store's apply lock: create, the products modified since the read (no variation is written), release
+    assert counts["lock"] == (3, 3)
+    assert re.search(r"total 24 \(bound 24, 1\.00×\)", result.output)
 
     write_project(root, 120, "10.5")
     result = run(root, db, "apply", "--auto-approve", "--stats")
@@ -87,3 +89,6 @@ def test_apply_stats_counts_read_write_verify(shop: tuple[Path, Path]) -> None:
     counts = stats_line(result.output)
     assert counts["write"] == (2, 2)
     assert counts["read"] == (10, 10)
+    # however many of the products just written share the newest second the read saw, one list (newest
+    # first, with its X-WP-Total) tells that none of them moved since
+    assert counts["lock"] == (3, 3)

@@ -113,3 +113,47 @@ def duplicate_skus(server: Any) -> list[str]:
 def count(stats: dict[str, Any], route: str) -> int:
     value = stats["counts"].get(route, 0)
     return int(value)
+
+
+def is_lock_request(entry: dict[str, Any]) -> bool:
+    """A request of the store's apply lock (``wcsync.store.lock``), which every apply that writes takes: its
+    create (the one single ``POST /products``), the lists of what moved since the read (``orderby=modified``),
+    a look-up by its SKU, its release (``DELETE /products/{id}?force=true``)."""
+    import re
+
+    from wcsync.core.reserved import LOCK_SKU
+
+    path = entry["path"].removeprefix("/wp-json/wc/v3")
+    return ((entry["method"] == "POST" and path == "/products")
+            or (entry["method"] == "DELETE" and bool(re.fullmatch(r"/products/\d+", path))
+                and "force=true" in entry["query"])
+            or "orderby=modified" in entry["query"] or LOCK_SKU in entry["query"])
+
+
+def stats_without_lock(server: Any) -> dict[str, Any]:
+    """``server.stats()`` with its counts and log left without the apply lock's requests."""
+    from wcsync.sandbox.stats import route_pattern
+
+    stats = server.stats()
+    log = [e for e in stats["log"] if not is_lock_request(e)]
+    counts = Counter(f"{e['method']} {route_pattern(e['path'])}" for e in log)
+    return {**stats, "log": log, "counts": dict(sorted(counts.items()))}
+
+
+def expire_lock(server: Any) -> int:
+    """The lease of the apply lock a killed run left has run out (as if 15 minutes had passed): its expiry is
+    set in the past, never waited for. The number of locks expired."""
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from wcsync.core.reserved import LOCK_SKU
+    from wcsync.store.lock import LOCK_META
+
+    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    locks = [p for p in all_products(server) if p.get("sku") == LOCK_SKU]
+    with server.client() as client:
+        for lock in locks:
+            meta = json.dumps({"owner": "killed", "holder": "a killed run", "expires": past})
+            client.put(f"/wp-json/wc/v3/products/{lock['id']}",
+                       json={"meta_data": [{"key": LOCK_META, "value": meta}]}).raise_for_status()
+    return len(locks)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import all_products, count, make_project, wcsync
+from tests.e2e.helpers import all_products, count, make_project, stats_without_lock, wcsync
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,8 @@ def _project(tmp_path: Path, server: Any, mode: str) -> Path:
 
 
 def _deletes(server: Any) -> list[tuple[str, str]]:
-    return [(e["path"].removeprefix(API), e["query"]) for e in server.stats()["log"] if e["method"] == "DELETE"]
+    return [(e["path"].removeprefix(API), e["query"]) for e in stats_without_lock(server)["log"]
+            if e["method"] == "DELETE"]
 
 
 def test_trash_mode_sends_one_delete_without_force_per_product_and_variation(tmp_path: Path,
@@ -63,7 +64,7 @@ def test_trash_mode_sends_one_delete_without_force_per_product_and_variation(tmp
     assert run.exit_code == 0, run.output
     # VAR's attribute options shrink (an update), D-2, D-3, VAR-M and VAR-L go
     assert "Plan: 0 to create, 1 to update, 0 to adopt, 4 to delete." in run.stdout
-    stats = sandbox_server.stats(log=False)
+    stats = stats_without_lock(sandbox_server)
     assert count(stats, f"DELETE {API}/products/{{id}}") == 2
     assert count(stats, f"DELETE {API}/products/{{id}}/variations/{{id}}") == 2
     # the one batch is VAR's update; no delete goes through a batch (it would delete permanently)
@@ -82,7 +83,7 @@ def test_force_mode_deletes_through_the_batch_endpoints(tmp_path: Path, sandbox_
     project = _project(tmp_path, sandbox_server, "force")
     run = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert run.exit_code == 0, run.output
-    stats = sandbox_server.stats(log=False)
+    stats = stats_without_lock(sandbox_server)
     # VAR's update (write stage), then the variations' and the products' deletes (delete stages)
     assert count(stats, f"POST {API}/products/batch") == 2
     assert count(stats, f"POST {API}/products/{{id}}/variations/batch") == 1
@@ -111,7 +112,7 @@ def test_categories_are_deleted_with_force_through_the_batch_deepest_first(tmp_p
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--allow-deletes")
     assert run.exit_code == 0, run.output
     assert "Plan: 0 to create, 0 to update, 0 to adopt, 3 to delete." in run.stdout
-    log = sandbox_server.stats()["log"]
+    log = stats_without_lock(sandbox_server)["log"]
     assert [(e["method"], e["path"]) for e in log if e["method"] != "GET"] == [
         ("POST", f"{API}/products/categories/batch")] * 3  # one per depth: 2, 1, 0
     assert _deletes(sandbox_server) == []

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import all_products, count, make_project, small_catalogue, wcsync
+from tests.e2e.helpers import all_products, count, make_project, small_catalogue, stats_without_lock, wcsync
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
     assert run.exit_code == 0, run.output
     assert "Plan: 197 to create, 0 to update, 0 to adopt, 0 to delete." in run.stdout
     assert "Apply: 197 applied." in run.stderr
-    stats = sandbox_server.stats(log=False)
+    stats = stats_without_lock(sandbox_server)
     # one batch per kind (categories: one per depth); products: the creates, then the second pass that
     # links upsells/cross-sells to new products (the uploaded images' attachment ids are not written: every
     # source's file name is unique on its product, so the next plan finds them by itself)
@@ -108,7 +108,7 @@ def test_catalogue_change_applied_and_converged(tmp_path: Path, sandbox_server: 
     assert "Plan: 1 to create, 2 to update, 0 to adopt, 1 to delete." in run.stdout
     # the create and both updates share one batch; no image uploaded, no link to a new product: no second
     # pass; the trash is one DELETE
-    writes = {k: v for k, v in sandbox_server.stats(log=False)["counts"].items() if not k.startswith("GET")}
+    writes = {k: v for k, v in stats_without_lock(sandbox_server)["counts"].items() if not k.startswith("GET")}
     assert writes == {f"POST {API}/products/batch": 1, f"DELETE {API}/products/{{id}}": 1}
     assert "second pass" not in run.stderr
     _plan_is_empty(project, sandbox_server)
@@ -198,7 +198,7 @@ def test_stale_saved_plan_is_refused_object_by_object(tmp_path: Path, sandbox_se
     assert after["HOODIE-CLASSIC-BLUE-S"]["regular_price"] == "45.00"
     assert after["HOODIE-CLASSIC-RED-S"]["regular_price"] == "46.00"
     # nothing stale was written: one product batch (CUSHION-LINEN), one variation batch (three variations)
-    writes = {k: v for k, v in sandbox_server.stats(log=False)["counts"].items() if not k.startswith("GET")}
+    writes = {k: v for k, v in stats_without_lock(sandbox_server)["counts"].items() if not k.startswith("GET")}
     assert writes == {f"POST {API}/products/batch": 1, f"POST {API}/products/{{id}}/variations/batch": 1}
 
 
@@ -222,7 +222,7 @@ def test_request_counts_for_many_creates(tmp_path: Path, sandbox_server: Any) ->
     run = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert run.exit_code == 0, run.output
     assert "Apply: 521 applied." in run.stderr
-    stats = sandbox_server.stats(log=False)
+    stats = stats_without_lock(sandbox_server)
     assert count(stats, f"POST {API}/products/batch") == 3  # ⌈251/100⌉
     assert count(stats, f"POST {API}/products/tags/batch") == 2  # ⌈150/100⌉
     assert count(stats, f"POST {API}/products/{{id}}/variations/batch") == 2  # ⌈120/100⌉
@@ -235,7 +235,7 @@ def test_request_counts_for_many_creates(tmp_path: Path, sandbox_server: Any) ->
     sandbox_server.reset_stats()
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--batch-size", "60")
     assert run.exit_code == 0, run.output
-    assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 5
+    assert count(stats_without_lock(sandbox_server), f"POST {API}/products/batch") == 5
     _plan_is_empty(project, sandbox_server)
 
 
@@ -248,7 +248,7 @@ def test_batch_size_of_a_fragile_host_from_the_project_file(tmp_path: Path, sand
     small_catalogue(project, [f"F-{i}" for i in range(5)])
     run = wcsync(project, sandbox_server, "apply", "--auto-approve")
     assert run.exit_code == 0, run.output
-    assert count(sandbox_server.stats(log=False), f"POST {API}/products/batch") == 3  # ⌈5/2⌉
+    assert count(stats_without_lock(sandbox_server), f"POST {API}/products/batch") == 3  # ⌈5/2⌉
 
 
 def test_demo_seed_brought_to_the_catalogue(tmp_path: Path, sandbox_server: Any) -> None:

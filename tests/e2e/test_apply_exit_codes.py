@@ -104,7 +104,8 @@ def test_store_failing_every_write_exits_3_not_1_and_a_rerun_converges(tmp_path:
     as an error before writing; nothing is created twice, and the next run finishes the job."""
     project = make_project(tmp_path, sandbox_server, catalog=False)
     small_catalogue(project, ["W-1", "W-2"])
-    sandbox_server.set_faults(rate_500=1.0, methods=["POST"])
+    # the apply's writes fail (its batches), not the store's apply lock (a single POST /products)
+    sandbox_server.set_faults(rate_500=1.0, methods=["POST"], path_contains="/batch")
     report = tmp_path / "r.json"
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
     sandbox_server.set_faults()

@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import all_products, make_project, small_catalogue, wcsync
+from tests.e2e.helpers import (
+    all_products,
+    is_lock_request,
+    make_project,
+    small_catalogue,
+    stats_without_lock,
+    wcsync,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +39,8 @@ variation_matrix:
 
 
 def _writes(server: Any) -> list[str]:
-    return sorted(k for k in server.stats(log=False)["counts"] if k.startswith(("POST", "PUT", "DELETE")))
+    """The writes sent, but for the store's apply lock (create, release)."""
+    return sorted(k for k in stats_without_lock(server)["counts"] if k.startswith(("POST", "PUT", "DELETE")))
 
 
 def test_spent_plan_finishes_the_variations_of_an_already_applied_parent(tmp_path: Path,
@@ -153,6 +161,9 @@ def test_a_read_only_key_stops_apply_at_once_with_one_error(tmp_path: Path, sand
     assert "failed" not in run.stderr.replace("0 failed in", "")
     assert "skipped" not in run.stderr and "Apply:" not in run.stderr
     assert _writes(sandbox_server) == [f"POST {API}/products/attributes/batch"]  # the one refused request
+    # but for the apply lock's create, refused the same way: apply's first write says it, once
+    lock = [e for e in sandbox_server.stats()["log"] if is_lock_request(e) and e["method"] != "GET"]
+    assert [(e["method"], e["path"], e["status"]) for e in lock] == [("POST", f"{API}/products", 401)]
     assert sandbox_server.stats(log=False)["counts"][f"POST {API}/products/attributes/batch"] == 1
     data = json.loads(report.read_text())
     assert data["refused"].startswith("POST /wp-json/wc/v3/products/attributes/batch on ")

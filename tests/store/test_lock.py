@@ -8,11 +8,15 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
+from wcsync.core.records import LiveState
+from wcsync.errors import StoreError
 from wcsync.settings import StoreSettings
 from wcsync.store.client import WooClient
+from wcsync.store.errors import RequestFailed, RequestInfo
 from wcsync.store.fetch import fetch_live_state
 from wcsync.store.lock import LOCK_SKU, LockHeld, StoreLock
 from wcsync.store.retry import RetryPolicy
@@ -117,23 +121,32 @@ def test_the_lock_product_is_invisible_to_plans(sandbox_app: Any) -> None:
 
 
 class RacyStore:
-    """Just enough of a store for the lock, whose SKU check lets a create through while another is in flight
-    (as WooCommerce's read-then-insert can): ``get`` of the second runner sees nothing yet."""
+    """Just enough of a store for the lock. Its SKU check is a read before the insert, as WooCommerce's is:
+    ``racing`` creates get past it as if their check had run before another runner's insert."""
 
     def __init__(self) -> None:
         self.products: dict[int, dict[str, Any]] = {}
-        self.blind_reads = 0
+        self.racing = 0
+        self.store_info = None
 
     async def get(self, path: str, params: dict[str, Any]) -> Any:
-        if self.blind_reads:
-            self.blind_reads -= 1
-            return []
         return [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])
                 if p["sku"] == params["sku"] and (p["status"] == "trash") == (params["status"] == "trash")]
 
+    async def request(self, method: str, path: str, params: dict[str, Any]) -> httpx.Response:
+        assert (method, path) == ("GET", "products") and "modified_after" not in params  # nothing was read before
+        rows = [dict(p) for p in sorted(self.products.values(), key=lambda p: p["id"])]
+        return httpx.Response(200, json=rows, headers={"X-WP-Total": str(len(rows))})
+
     async def post(self, path: str, json: Any = None) -> Any:
+        if self.racing:
+            self.racing -= 1
+        elif any(p["sku"] == json["sku"] for p in self.products.values()):
+            raise RequestFailed("Invalid or duplicated SKU.", request=RequestInfo("POST", path), status=400,
+                                code="product_invalid_sku")
         pid = 100 + len(self.products)
-        self.products[pid] = {"id": pid, "sku": json["sku"], "status": json["status"], "meta_data": json["meta_data"]}
+        self.products[pid] = {"id": pid, "sku": json["sku"], "status": json["status"], "meta_data": json["meta_data"],
+                              "date_modified_gmt": "2026-05-01T12:00:00"}
         return self.products[pid]
 
     async def put(self, path: str, json: Any = None) -> Any:
@@ -143,18 +156,61 @@ class RacyStore:
         return self.products.pop(int(path.split("/")[1]))
 
 
-def test_two_creates_that_raced_past_the_sku_check_leave_one_holder() -> None:
+@pytest.mark.parametrize("since", [None, LiveState()], ids=["standalone", "after-a-read"])
+def test_two_creates_that_raced_past_the_sku_check_leave_one_holder(since: LiveState | None) -> None:
     store = RacyStore()
 
     async def body() -> str:
         first = StoreLock(store, store="s", holder="first runner", renew=False)  # type: ignore[arg-type]
         second = StoreLock(store, store="s", holder="second runner", renew=False)  # type: ignore[arg-type]
-        await first.acquire()
-        store.blind_reads = 2  # the second runner's reads (any, trash) happened before the first create
+        await first.acquire(since)
+        store.racing = 1  # the second runner's SKU check ran before the first runner's insert
         with pytest.raises(LockHeld) as refused:
-            await second.acquire()
+            await second.acquire(since)
         assert second.id is None and first.id in store.products
         return str(refused.value)
 
     assert "locked by another wcsync apply: first runner" in asyncio.run(body())
     assert [p["id"] for p in store.products.values()] == [100]
+
+
+def test_a_taken_sku_is_refused_naming_the_holder_without_a_second_create() -> None:
+    store = RacyStore()
+
+    async def body() -> str:
+        await StoreLock(store, store="s", holder="CI run 7", renew=False).acquire()  # type: ignore[arg-type]
+        with pytest.raises(LockHeld) as refused:
+            await StoreLock(store, store="s", holder="laptop", renew=False).acquire()  # type: ignore[arg-type]
+        return str(refused.value)
+
+    assert "locked by another wcsync apply: CI run 7" in asyncio.run(body())
+    assert len(store.products) == 1
+
+
+@pytest.mark.parametrize("lost_as", ["502", "drop"])
+def test_a_create_whose_answer_was_lost_is_found_by_its_owner(sandbox_app: Any, lost_as: str) -> None:
+    sandbox_app.set_faults(rate_fail_after_commit=1.0, fail_after_commit_as=lost_as, methods=["POST"],
+                           max_faults=1)
+
+    async def body(client: WooClient) -> int | None:
+        lock = StoreLock(client, store="s", holder="me", renew=False)
+        await lock.acquire(LiveState())  # created, but the answer never came back: re-read, it is ours
+        return lock.id
+
+    lock_id = run(sandbox_app, body)
+    [held] = lock_products(sandbox_app)
+    assert held["id"] == lock_id
+
+
+def test_a_store_that_never_confirms_the_create_is_an_error_not_a_holder(sandbox_app: Any) -> None:
+    sandbox_app.set_faults(rate_500=1.0, methods=["POST"])  # refused before the store is called: never created
+
+    async def body(client: WooClient) -> str:
+        with pytest.raises(StoreError) as failed:
+            await StoreLock(client, store="s", holder="me", renew=False).acquire(LiveState())
+        assert not isinstance(failed.value, LockHeld)
+        return str(failed.value)
+
+    message = run(sandbox_app, body)
+    assert message.startswith("could not take the apply lock of store s: ")
+    assert "nothing was written" in message and lock_products(sandbox_app) == []

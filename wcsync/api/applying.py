@@ -52,7 +52,7 @@ class ApplyOutcome:
 def apply(project_dir: str | Path = ".", *, plan_file: str | Path | None = None, store: str | None = None,
           store_url: str | None = None, settings: StoreSettings | None = None, overrides: Overrides | None = None,
           env: Mapping[str, str] | None = None, batch_size: int | None = None, continue_on_error: bool = False,
-          lock: bool = False, approve: Callable[[Plan], bool] | None = None,
+          lock: bool = True, approve: Callable[[Plan], bool] | None = None,
           client_factory: ClientFactory | None = None, progress: Progress | None = None) -> ApplyOutcome:
     """Make the store match the catalogue. Without ``plan_file`` it plans first and asks ``approve(plan)``
     (None: no question); with one it applies exactly that plan (refused when made for another store or
@@ -102,17 +102,18 @@ class _ApplyRun:
         settings = self.settings
         async with factory(settings, progress=self.progress.pages, notify=self.progress.status) as client:
             try:
-                async with apply_lock(client, settings.name, enabled=lock, notify=self.progress.status):
-                    return await self.run(client)
+                async with apply_lock(client, settings.name, enabled=lock, notify=self.progress.status) as held:
+                    return await self.run(client, held)
             finally:
                 self.progress.requests(client.stats)
 
-    async def run(self, client: WooClient) -> ApplyOutcome:
+    async def run(self, client: WooClient, lock: Any = None) -> ApplyOutcome:
         from wcsync.core.guards import refusal
         from wcsync.core.planner import build_plan, verify_convergence
         from wcsync.core.targets import check_targets
         from wcsync.engine import execute
         from wcsync.engine.converge import convergence_errors, perpetual
+        from wcsync.engine.moved import moved_changes
         from wcsync.engine.stale import already_applied, stale_changes
         from wcsync.errors import PlanError, WcsyncError
         from wcsync.store.budget import phase, write_bound
@@ -152,6 +153,12 @@ class _ApplyRun:
             if self.approve is not None and not self.approve(plan):
                 progress.status("Apply cancelled: nothing was written.")
                 return ApplyOutcome(plan, cancelled=True)
+        if lock is not None:  # taken only now, to write: changes whose objects moved since the read are stale
+            moved = moved_changes(plan, live, await lock.before_writing(plan, live, skip={*skip, *already}),
+                                  skip={*skip, *already})
+            for (kind, key), reason in moved.items():
+                progress.status(f"  skipped {kind.value} {key}: {reason}")
+            skip.update(moved)
         writer = StoreWriter(client, on_batch=progress.batch)  # batch_size: the settings'
         client.stats.bounds["write"] = write_bound(plan)
         with phase("write"):

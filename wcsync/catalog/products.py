@@ -21,6 +21,7 @@ from wcsync.core.fields import PRODUCT_FIELDS
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredResource, Source
 from wcsync.core.refs import global_ref, is_global_ref, strip_pa
+from wcsync.core.reserved import LOCK_SKU
 from wcsync.core.slugs import decode_slug, encode_slug, encoded_length, sanitize_title, slug_from_name
 from wcsync.diagnostics import Diagnostic
 
@@ -42,6 +43,10 @@ class _Registry:
 
 def _claim_sku(reg: _Registry, sku: str, loc: Loc[Any], sub: PathT, diags: list[Diagnostic]) -> bool:
     low = sku_key(sku)
+    if low == sku_key(LOCK_SKU):
+        diags.append(loc.diag(sub, f"SKU '{sku}' is reserved: wcsync's apply lock is a private product with this "
+                              "SKU that wcsync keeps in the store while it applies", "choose another SKU"))
+        return False
     if low in reg.skus:
         _, first, fsub = reg.skus[low]
         line = first.doc.pos.of((*first.path, *fsub))[0]

@@ -60,8 +60,9 @@ if TYPE_CHECKING:
 @click.option("--allow-deletes", is_flag=True, help="Override the max_deletes guard.")
 @click.option("--allow-changes", is_flag=True, help="Override the max_changed_percent guard.")
 @click.option("--allow-price-drops", is_flag=True, help="Override the max_price_drop_percent guard.")
-@click.option("--lock", is_flag=True,
-              help="Hold the store's apply lock while applying; refuse if another apply holds it (CI).")
+@click.option("--lock/--no-lock", default=True,
+              help="Hold the store's apply lock while writing (the default); refuse while another apply holds "
+              "it. --no-lock: skip it, with a warning.")
 @click.option("--target", "targets", multiple=True, metavar="KEY",
               help="Only this SKU or slug path (repeatable or comma-separated; a product includes its variations).")
 @click.option("--stats", "show_stats", is_flag=True,

@@ -1,7 +1,8 @@
 """The request budget of a run: requests counted at the client, per phase, against the lower bound.
 
 Every HTTP attempt ``WooClient.request`` sends is counted once, under the phase current in its task
-(``phase("write")`` around the apply, ``phase("verify")`` around the convergence re-read; ``read`` otherwise).
+(``phase("write")`` around the apply, ``phase("verify")`` around the convergence re-read, ``phase("lock")``
+around the apply lock's requests; ``read`` otherwise).
 A ``contextvars.ContextVar`` carries the phase, so the concurrent tasks a phase starts count under it too.
 
 The lower bound is the fewest requests that can do the run's work, computed from what was read and planned:
@@ -13,6 +14,9 @@ The lower bound is the fewest requests that can do the run's work, computed from
   variations (one store-wide list, or one list per variable product on WooCommerce < 10.3);
 - write (``write_bound``): ``⌈items/100⌉`` per batch endpoint (variations and terms have one endpoint per
   parent) and one ``DELETE`` per product or variation moved to the trash (batch deletes are always final);
+- lock (``wcsync.store.lock``, only for an apply that writes): create the lock product, list what was
+  modified since the read (products, and variations when the plan writes some, on stores with
+  ``/variations``), delete it: 2 + those lists' pages; renewals of a long apply come on top;
 - verify: today the convergence proof re-reads the store, so its bound is ``read_bound`` of the state read
   after the apply, without the store checks (the client learned the store's routes and version before).
 """
@@ -29,7 +33,7 @@ from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, DeleteMode, Plan
 from wcsync.core.records import LiveState
 
-PHASES = ("read", "write", "verify")
+PHASES = ("read", "lock", "write", "verify")
 PER_PAGE = 100
 
 _PHASE: contextvars.ContextVar[str] = contextvars.ContextVar("wcsync_request_phase", default="read")

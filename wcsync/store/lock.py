@@ -5,11 +5,10 @@ WooCommerce has no lock or option the REST API can create, so the lock is a prod
 shoppers), carrying the meta row ``_wcsync_lock`` = JSON ``{"owner", "holder", "expires", "acquired"}``.
 
 - **Acquire** = create that product. WooCommerce refuses a second product with the same SKU
-  (``woocommerce_rest_product_not_created``), so of two runners that both saw the store free, one gets the lock;
-  the other re-reads and is refused with the holder and expiry. WooCommerce checks uniqueness with a read
-  before its insert (no database constraint), so two creates at the very same instant can both succeed: after
-  creating, the holder re-reads, and only the lowest id keeps the lock (the other deletes its own and is
-  refused).
+  (``product_invalid_sku``), so of two runners one gets the lock; the other reads the holder and is refused
+  with it and its expiry. WooCommerce checks uniqueness with a read before its insert (no database
+  constraint), so two creates at the very same instant can both succeed: after creating, the holder lists the
+  lock products, and only the lowest id keeps the lock (the other deletes its own and is refused).
 - **Held** (another owner, ``expires`` in the future) → ``LockHeld`` naming the holder and the expiry.
 - **Expired** → deleted by id (``force=true``: a trashed product would still hold the SKU), then acquired.
   Deleting by id means a runner never removes a lock someone else has just re-created.
@@ -18,6 +17,14 @@ shoppers), carrying the meta row ``_wcsync_lock`` = JSON ``{"owner", "holder", "
   outlives the kill by at least ``2/3 × lease`` (10 minutes with the default 15) — longer than a batch request
   WooCommerce keeps executing after the client is gone (PHP's ``max_execution_time``, usually 30–300 s).
 - **Release** = delete the product (``force=true``), by the holder only.
+
+``apply_lock`` is what apply uses: it takes the lock **after** reading and planning, only when the plan has
+something to write (a no-op apply sends no lock request), and then checks that nothing moved between its read
+and its lock (``wcsync.store.moved``): one list of the products modified since the read, newest first, which
+also serves the lowest-id check above (plus the same list of variations when the plan writes some, on
+WooCommerce ≥ 10.3) — 3 or 4 requests with the release. A change whose object moved, or whose SKU was
+created meanwhile, is skipped as stale exactly as for a saved plan (``wcsync.engine.stale``); what has no
+modification date (terms, deletions) is caught by the convergence re-read after apply.
 
 Expiries are compared with this machine's clock (UTC): keep runner clocks in sync (NTP); skew shortens or
 lengthens the lease by the skew. ``wcsync.store.fetch`` hides the lock product from plans, apply and import.
@@ -30,7 +37,7 @@ import json
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,13 +45,16 @@ from typing import Any
 
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
+from wcsync.core.plan import Plan
+from wcsync.core.records import LiveState
+from wcsync.core.reserved import LOCK_SKU as LOCK_SKU  # reserved: validate refuses it in a catalogue
 from wcsync.errors import StoreError
 from wcsync.store import endpoints
+from wcsync.store.budget import phase
 from wcsync.store.client import WooClient
-from wcsync.store.errors import RequestFailed
+from wcsync.store.errors import ReadOnlyKeyError, RequestFailed, UnknownOutcome
+from wcsync.store.moved import Moved, moved_since
 
-#: the reserved SKU of the lock product (a catalogue must not use it)
-LOCK_SKU = "wcsync-apply-lock"
 LOCK_META = "_wcsync_lock"
 #: default lease: how long a lock lives after its holder's last renewal
 DEFAULT_LEASE = timedelta(minutes=15)
@@ -93,6 +103,7 @@ class _Seen:
     owner: str | None
     holder: str
     expires: datetime | None
+    date: str | None = None
 
 
 def _parse(body: Mapping[str, Any]) -> _Seen:
@@ -117,7 +128,8 @@ def _parse(body: Mapping[str, Any]) -> _Seen:
         expires = None
     holder = data.get("holder") if isinstance(data.get("holder"), str) else "an unknown holder"
     owner = data.get("owner") if isinstance(data.get("owner"), str) else None
-    return _Seen(id=int(body.get("id") or 0), owner=owner, holder=str(holder), expires=expires)
+    return _Seen(id=int(body.get("id") or 0), owner=owner, holder=str(holder), expires=expires,
+                 date=body.get("date_modified_gmt"))
 
 
 class StoreLock:
@@ -142,6 +154,8 @@ class StoreLock:
         self._renew = renew
         self.id: int | None = None
         self._task: asyncio.Task[None] | None = None
+        #: what ``acquire(since=…)`` found modified in the store since that read (products, variations)
+        self.moved: Moved = Moved()
 
     def _meta(self) -> list[dict[str, Any]]:
         now = self._clock()
@@ -151,13 +165,16 @@ class StoreLock:
 
     async def _find(self) -> _Seen | None:
         for status in ("any", "trash"):
-            bodies = await self._client.get(
-                endpoints.PRODUCTS, {"sku": LOCK_SKU, "status": status, "context": "edit", "_fields": "id,sku,meta_data"}
-            )
-            for body in bodies if isinstance(bodies, list) else []:
-                if isinstance(body, dict) and is_lock_product(body):
-                    return _parse(body)
+            found = await self._find_all(status)
+            if found:
+                return found[0]
         return None
+
+    async def _find_all(self, status: str = "any") -> list[_Seen]:
+        bodies = await self._client.get(endpoints.PRODUCTS, {"sku": LOCK_SKU, "status": status, "context": "edit",
+                                                     "_fields": "id,sku,meta_data,date_modified_gmt"})
+        return [_parse(b) for b in (bodies if isinstance(bodies, list) else []) if isinstance(b, dict)
+                and is_lock_product(b)]
 
     async def _first_holder(self) -> _Seen | None:
         """The lock product with the lowest id (WooCommerce checks SKU uniqueness with a read before the write,
@@ -169,14 +186,12 @@ class StoreLock:
         locks = [b for b in (bodies if isinstance(bodies, list) else []) if isinstance(b, dict) and is_lock_product(b)]
         return _parse(min(locks, key=lambda b: int(b.get("id") or 0))) if locks else None
 
-    async def acquire(self) -> None:
-        """Take the lock or raise ``LockHeld``."""
-        for _ in range(3):
-            seen = await self._find()
-            if seen is not None:
-                if seen.expires is None or seen.expires > self._clock():
-                    raise LockHeld(self.store, seen.holder, seen.expires)
-                await self._delete(seen.id)
+    async def acquire(self, since: LiveState | None = None, *, variations: bool = True) -> None:
+        """Take the lock or raise ``LockHeld``. With ``since`` (the state apply read before), the check for a
+        racing create also lists what moved in the store since that read (``self.moved``): products, and
+        variations when ``variations`` (on stores with the store-wide route)."""
+        lost: UnknownOutcome | None = None
+        for _ in range(5):
             payload = {
                 "name": "wcsync apply lock (do not edit; deleted when the apply ends)",
                 "sku": LOCK_SKU, "type": "simple", "status": "private", "catalog_visibility": "hidden",
@@ -184,20 +199,45 @@ class StoreLock:
             }
             try:
                 body = await self._client.post(endpoints.PRODUCTS, json=payload)
+            except UnknownOutcome as err:  # the answer was lost: did our create land? (only ours carries our owner)
+                lost = err
+                found = await self._find_all()
+                ours = [seen for seen in found if seen.owner == self.owner]
+                if ours:
+                    body = {"id": ours[0].id, "date_modified_gmt": ours[0].date}
+                else:
+                    if found:
+                        await self._clear(found[0])
+                    continue
             except RequestFailed as err:
-                if err.status == 400 and err.code in {"product_invalid_sku", "woocommerce_rest_product_not_created"}:
-                    continue  # another runner created it between our read and our create: re-read, report
-                raise
+                if err.status != 400 or err.code not in {"product_invalid_sku", "woocommerce_rest_product_not_created"}:
+                    raise
+                seen = await self._find()  # the SKU is taken: by a live lock, an expired one, or one just released
+                if seen is not None:
+                    await self._clear(seen)
+                continue
             self.id = int(body["id"])
-            winner = await self._first_holder()
-            if winner is not None and winner.id != self.id:  # two creates raced past the SKU check: lowest id wins
+            if since is None:
+                winner = await self._first_holder()
+                first = winner.id if winner is not None else self.id
+            else:
+                self.moved = await moved_since(self._client, since, now=str(body.get("date_modified_gmt") or ""),
+                                               variations=variations, is_lock=is_lock_product, own=self.id)
+                first = min([self.id, *self.moved.locks])
+                winner = await self._first_holder() if first != self.id else None
+            if first != self.id:  # two creates raced past the SKU check: the lowest id wins
                 lock_id, self.id = self.id, None
                 await self._delete(lock_id)
-                raise LockHeld(self.store, winner.holder, winner.expires)
+                raise LockHeld(self.store, winner.holder if winner else "another runner",
+                               winner.expires if winner else None)
             if self._renew:
                 self._task = asyncio.create_task(self._renew_loop())
             return
         seen = await self._find()
+        if seen is None and lost is not None:
+            raise StoreError(f"could not take the apply lock of store {self.store}: {lost}; nothing was written",
+                             hint="the store did not confirm creating the lock product, again and again: check "
+                             "the store (its PHP error log) and run apply again")
         raise LockHeld(self.store, seen.holder if seen else "another runner", seen.expires if seen else None)
 
     async def renew(self) -> None:
@@ -222,12 +262,24 @@ class StoreLock:
             lock_id, self.id = self.id, None
             await self._delete(lock_id)
 
+    async def _clear(self, seen: _Seen) -> None:
+        """Another runner's lock: ``LockHeld`` while it lives, deleted once expired."""
+        if seen.expires is None or seen.expires > self._clock():
+            raise LockHeld(self.store, seen.holder, seen.expires)
+        await self._delete(seen.id)
+
     async def _delete(self, lock_id: int) -> None:
-        try:
-            await self._client.delete(endpoints.item(Kind.PRODUCT, lock_id), {"force": True})
-        except RequestFailed as err:
-            if err.status != 404:  # already gone (another runner cleared the expired lock first)
-                raise
+        for attempt in range(4):
+            try:
+                await self._client.delete(endpoints.item(Kind.PRODUCT, lock_id), {"force": True})
+                return
+            except UnknownOutcome:  # deleting by id again is safe: a lock already gone answers 404
+                if attempt == 3:
+                    raise
+            except RequestFailed as err:
+                if err.status != 404:  # already gone (another runner cleared the expired lock first)
+                    raise
+                return
 
     async def __aenter__(self) -> StoreLock:
         await self.acquire()
@@ -237,29 +289,71 @@ class StoreLock:
         await self.release()
 
 
+class ApplyLock:
+    """What ``apply_lock`` yields: ``await lock.before_writing(plan, live, skip)`` right before the first write."""
+
+    def __init__(self, client: WooClient, store: str, *, enabled: bool, say: Callable[[str], None],
+                 lease: timedelta, clock: Clock) -> None:
+        self._client, self.store, self.enabled, self._say = client, store, enabled, say
+        self._lease, self._clock = lease, clock
+        self.held: StoreLock | None = None
+
+    async def before_writing(self, plan: Plan, live: LiveState, skip: Collection[tuple[Kind, str]] = ()
+                             ) -> Moved:
+        """Take the lock when some change of ``plan`` outside ``skip`` is left to write (or raise ``LockHeld``:
+        nothing written); what moved in the store since ``live`` was read (``wcsync.engine.moved.moved_changes``
+        makes it the changes to skip). Nothing to write: no request at all, and no lock."""
+        if self.held is not None or all((c.kind, c.key) in skip for c in plan.changes):
+            return Moved()
+        if not self.enabled:
+            self._say(f"Warning: applying without the apply lock of store {self.store} (--no-lock): another "
+                      "wcsync apply (CI, a laptop) could write at the same time, and neither would notice")
+            return Moved()
+        lock = StoreLock(self._client, store=self.store, lease=self._lease, clock=self._clock)
+        variations = any(c.kind is Kind.VARIATION and (c.kind, c.key) not in skip for c in plan.changes)
+        try:
+            with phase("lock"):
+                await lock.acquire(since=live, variations=variations)
+        except ReadOnlyKeyError:
+            return Moved()  # a key that cannot write writes nothing: apply's first write says so, once, with its report
+        self.held = lock
+        self._client.stats.bounds["lock"] = 2 + lock.moved.requests  # create, lists, release
+        self._say(f"Took the apply lock of store {self.store} (held until the apply ends; lease "
+                  f"{_minutes(lock.lease)})")
+        return lock.moved
+
+    async def release(self) -> None:
+        """Give the lock back if it was taken; a lock that cannot be given back is said, never raised."""
+        lock, self.held = self.held, None
+        if lock is None:
+            return
+        try:
+            with phase("lock"):
+                await lock.release()
+        except StoreError as err:
+            self._say(f"Warning: could not release the apply lock of store {self.store} ({err}); "
+                      f"it expires by itself within {_minutes(lock.lease)}")
+
+
 @asynccontextmanager
 async def apply_lock(
-    client: WooClient, store: str, *, enabled: bool, notify: Callable[[str], None] | None = None
-) -> AsyncIterator[StoreLock | None]:
-    """The hook ``wcsync apply --lock`` wraps its reads and writes in: take the store's lock (or raise
-    ``LockHeld``), give it back at the end; a lock that cannot be given back is said, never raised (it
-    expires by itself). ``enabled=False`` does nothing."""
-    if not enabled:
-        yield None
-        return
-    lock = StoreLock(client, store=store)
-    await lock.acquire()
-    if notify is not None:
-        notify(f"Took the apply lock of store {store} (held until the apply ends; lease {_minutes(lock.lease)})")
+    client: WooClient, store: str, *, enabled: bool = True, notify: Callable[[str], None] | None = None,
+    lease: timedelta = DEFAULT_LEASE, clock: Clock = _utcnow,
+) -> AsyncIterator[ApplyLock]:
+    """What ``wcsync apply`` wraps its run in. The lock is taken late and only to write: once the store is
+    read and planned, ``before_writing`` takes it when something is left to write (a no-op apply sends no
+    lock request) and says which changes moved since the read; it is given back when the block ends (after the
+    convergence re-read, so that proof is not disturbed by the next apply). ``enabled=False`` (``--no-lock``)
+    warns and takes none. Its requests count under the ``lock`` phase of ``--stats``."""
+    lock = ApplyLock(client, store, enabled=enabled, say=notify or _silent_say, lease=lease, clock=clock)
     try:
         yield lock
     finally:
-        try:
-            await lock.release()
-        except StoreError as err:
-            if notify is not None:
-                notify(f"Warning: could not release the apply lock of store {store} ({err}); "
-                       f"it expires by itself within {_minutes(lock.lease)}")
+        await lock.release()
+
+
+def _silent_say(text: str) -> None:
+    del text
 
 
 def _minutes(lease: timedelta) -> str:
