@@ -61,7 +61,7 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
     assert list(report) == ["ok", "summary", "stopped_after", "convergence_errors", "items"]
     assert report["ok"] is True and report["summary"] == "Apply: 197 applied."
     assert report["stopped_after"] is None and report["convergence_errors"] == []
-    assert len(report["items"]) == 194
+    assert len(report["items"]) == 197
     assert {i["status"] for i in report["items"]} == {"applied"}
     assert all(i["id"] > 0 for i in report["items"])
     live = {p["sku"]: p["id"] for p in all_products(sandbox_server)}

@@ -215,15 +215,15 @@ def test_a_product_created_between_the_read_and_the_lock_is_skipped_as_stale(
     project = make_project(tmp_path, sandbox_server)
     small_catalogue(project, ["LOCK-E", "LOCK-F"])
 
-    def another_apply_finishes(auto_approve: bool) -> bool:
+    def another_apply_finishes(plan: object) -> bool:
         """While this apply is approved (after its read, before its lock), another one creates LOCK-F."""
         with sandbox_server.client() as client:
             client.post(f"{API}/products", json={"name": "Product LOCK-F", "sku": "LOCK-F",
                                                  "regular_price": "10.00"}).raise_for_status()
         return True
 
-    monkeypatch.setattr(apply_cli, "_approved", another_apply_finishes)
-    run = wcsync(project, sandbox_server, "apply", "--auto-approve")
+    monkeypatch.setattr(apply_cli, "_ask", another_apply_finishes)
+    run = wcsync(project, sandbox_server, "apply")
     assert run.exit_code == 3, run.output
     assert re.search(r"skipped product LOCK-F: already exists in the store \(created since planning\); plan again "
                      r"\(while this apply waited for the store's lock: another apply\?\)", run.stderr), run.stderr

@@ -12,8 +12,8 @@ import httpx
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, Plan, PlanSettings, StoreRef
 from wcsync.core.records import LiveResource, LiveState
-from wcsync.store.lock import is_lock_product
 from wcsync.engine.moved import moved_changes
+from wcsync.store.lock import is_lock_product
 from wcsync.store.moved import moved_since
 
 S = "2026-05-01T12:00:00"

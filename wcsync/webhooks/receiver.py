@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from wcsync.core.canonical import sku_key
 from wcsync.core.reserved import LOCK_SKU
 from wcsync.webhooks.coalesce import Watcher
 from wcsync.webhooks.signature import verify
@@ -87,7 +88,7 @@ def create_receiver(secret: str, state: StateStore, watcher: Watcher, log: Log, 
             counters["ignored"] += 1
             return JSONResponse({"ignored": topic}, status_code=202)
         if isinstance(payload, dict) and (payload.get("code") == "woocommerce_rest_product_invalid_id"
-                                          or str(payload.get("sku") or "").casefold() == LOCK_SKU):
+                                          or sku_key(str(payload.get("sku") or "")) == LOCK_SKU):
             # a product gone by delivery time (WooCommerce builds the payload then: its error body), e.g. the
             # apply lock wcsync creates and deletes around every apply, or the lock itself: nothing to check
             counters["ignored"] += 1
