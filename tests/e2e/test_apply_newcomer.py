@@ -156,5 +156,5 @@ def test_a_read_only_key_stops_apply_at_once_with_one_error(tmp_path: Path, sand
     assert sandbox_server.stats(log=False)["counts"][f"POST {API}/products/attributes/batch"] == 1
     data = json.loads(report.read_text())
     assert data["refused"].startswith("POST /wp-json/wc/v3/products/attributes/batch on ")
-    assert {i["status"] for i in data["items"]} == {"skipped"} and len(data["items"]) == 194
+    assert {i["status"] for i in data["items"]} == {"skipped"} and len(data["items"]) == 197
     assert all_products(sandbox_server) == []
