@@ -39,8 +39,8 @@ def test_an_unknown_key_is_an_error_naming_it_with_close_matches() -> None:
         check_targets(["HOODIE-CLASIC", "OLD-MUG"], desired, live, store="shop")
     assert caught.value.message == "--target HOODIE-CLASIC matches nothing in the catalogue or in store shop"
     assert caught.value.hint == (
-        "did you mean 'HOODIE-CLASSIC' or 'hoodies'?; a target is a product or variation SKU, a category or brand path or slug, or a "
-        "tag, attribute or shipping-class slug")
+        "did you mean 'HOODIE-CLASSIC' or 'hoodies'?; a target is a product or variation SKU, a category or brand path or "
+        "slug, or a tag, attribute or shipping-class slug")
 
 
 def test_several_unknown_keys_are_named_together() -> None:

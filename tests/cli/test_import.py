@@ -71,7 +71,7 @@ def test_demo_round_trip_validates_and_plans_only_adopts(demo_import: tuple[Path
     assert len(products) == 35
     assert "hoodie-classic.yaml" in products and "candle-pine.yaml" in products
     assert sorted(p.name for p in (project / "catalog").iterdir()) == [
-        "attributes.yaml", "categories.yaml", "meta-fields.yaml", "products", "shipping-classes.yaml", "tags.yaml"
+        "attributes.yaml", "brands.yaml", "categories.yaml", "meta-fields.yaml", "products", "shipping-classes.yaml", "tags.yaml"
     ]
     assert "Imported 35 product(s) and 83 variation(s)" in result.stderr
     hoodie = project / "catalog" / "products" / "clothing" / "hoodies" / "hoodie-classic.yaml"  # by category

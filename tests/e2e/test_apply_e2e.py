@@ -75,7 +75,7 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
                      "id": next(v["id"] for v in variations if v["sku"] == "HOODIE-CLASSIC-RED-M")}
     # items in the order they were applied: dependency order
     assert list(dict.fromkeys(i["kind"] for i in report["items"])) == [
-        "attribute", "term", "category", "tag", "shipping_class", "product", "variation"]
+        "attribute", "term", "category", "brand", "tag", "shipping_class", "product", "variation"]
     _plan_is_empty(project, sandbox_server)
     # re-running apply is a no-op that writes nothing
     sandbox_server.reset_stats()
@@ -320,7 +320,7 @@ def test_a_failed_item_stops_after_its_stage_and_exits_3(tmp_path: Path, sandbox
     assert "Stopped after the failed stage write products" in run.stderr
     written = json.loads(report.read_text())
     assert written["ok"] is False and written["stopped_after"] == "write products"
-    assert written["summary"] == ("Apply: 107 applied, 1 failed, 86 skipped. Stopped after the failed stage "
+    assert written["summary"] == ("Apply: 110 applied, 1 failed, 86 skipped. Stopped after the failed stage "
                                   "write products (--continue-on-error runs the rest).")
     items = written["items"]
     assert next(i for i in items if i["key"] == "HOODIE-CLASSIC") == {
