@@ -161,6 +161,7 @@ async def _run(options: _Options, client: Any, settings: StoreSettings, psetting
     from wcsync.engine.stale import already_applied, stale_changes
     from wcsync.store.budget import phase, write_bound
     from wcsync.store.fetch import catalogue_skus, fetch_live_state
+    from wcsync.store.verify import proven_state
     from wcsync.store.writer import StoreWriter
 
     progress = StderrProgress()
@@ -204,11 +205,11 @@ async def _run(options: _Options, client: Any, settings: StoreSettings, psetting
                                progress=progress, already=already)
     if result.refused is not None:
         return _refused(result, options.report_file)
-    status("Re-reading the store to check convergence …")
+    status("Checking convergence (the store's answers; re-reading only what they cannot prove) …")
     diffs: list[str] = []
     try:
         with phase("verify"):
-            after = await fetch_live_state(client, skus=skus)
+            after = await proven_state(client, live, result, writer.answers)
     except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
         result.unproven = f"the store could not be re-read to check convergence: {err}"
     else:
