@@ -6,7 +6,8 @@ for another store or another catalogue version, a plan file of another ``format_
 by a guard unless that guard's override flag is given; it skips (and reports) every object changed in the
 store since planning into something else, and counts as already applied every object that already holds
 what the plan wanted (re-applying the same plan exits 0). Either way the plan applied is printed first.
-Afterwards it re-fetches the store and re-plans to prove convergence.
+Afterwards it re-plans against the store's answers to the writes to prove convergence, re-reading only what
+they cannot prove (``wcsync.store.verify``).
 
 Exit codes: 0 everything applied and converged, 3 some items failed / were skipped / did not converge, or
 convergence is unproven (the store could not be re-read afterwards: the summary says so), 1 an error before

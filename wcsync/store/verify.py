@@ -158,7 +158,7 @@ async def _reread_variations(client: WooClient, state: _State, todo: _Rereads) -
     if Kind.VARIATION in todo.kinds:  # a variation whose parent is unknown: every variable product's list
         for pid in state.variable_parents():
             todo.parents.setdefault(pid, False)
-    parents = sorted(p for p in todo.parents if p and state.exists(p))
+    parents = sorted(p for p in todo.parents if p and state.exists(p) and state.has_variations(p))
     gone = [p for p in todo.parents if p and not state.exists(p)]
     for pid in gone:
         state.drop_variations_of(pid)
@@ -203,6 +203,12 @@ class _State:
     def product_key(self, product_id: int) -> str | None:
         found = self.by_kind[Kind.PRODUCT].get(product_id)
         return found.key if found is not None else None
+
+    def has_variations(self, product_id: int) -> bool:
+        """A variable product, or any product the state holds variations of (06#50 allows that)."""
+        found = self.by_kind[Kind.PRODUCT].get(product_id)
+        return (found is not None and found.fields.get("type") == "variable") or any(
+            v.parent_id == product_id for v in self.by_kind[Kind.VARIATION].values())
 
     def variable_parents(self) -> list[int]:
         return [p.id for p in self.by_kind[Kind.PRODUCT].values() if p.fields.get("type") == "variable"]
