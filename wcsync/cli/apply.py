@@ -169,7 +169,7 @@ async def _run(options: _Options, client: Any, settings: StoreSettings, psetting
     status(f"Reading store {settings.name} ({_shown_url(settings)}) …")
     skus = catalogue_skus(desired)
     # a saved plan's staleness check looks for its resources in the trash too: read it then
-    live = await fetch_live_state(client, skus=skus if saved is None else None)
+    live = await fetch_live_state(client, skus=skus if saved is None else None, desired=desired)
     skip: dict[Any, str] = {}
     already: dict[Any, int] = {}
     if saved is not None:

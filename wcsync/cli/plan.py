@@ -157,7 +157,7 @@ def make_plan(
         )
     desired = loaded.desired
     _status(progress, f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = asyncio.run(_fetch(settings, progress, stats, catalogue_skus(desired)))
+    live = asyncio.run(_fetch(settings, progress, stats, catalogue_skus(desired), desired))
     check_targets(overrides.targets, desired, live, store=settings.name)
     _status(progress, "Planning …")
     ref = StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
@@ -188,7 +188,7 @@ def _status(progress: FetchProgress | None, message: str) -> None:
 
 
 async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats: RequestStats | None = None,
-                 skus: frozenset[str] | None = None) -> Any:
+                 skus: frozenset[str] | None = None, desired: Any = None) -> Any:
     from wcsync.cli.connect import open_client
     from wcsync.store.fetch import fetch_live_state
 
@@ -198,7 +198,7 @@ async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats:
         if stats is not None:  # the caller reads the request counts and bounds afterwards
             client.stats = stats
         try:
-            return await fetch_live_state(client, progress=callback, skus=skus)
+            return await fetch_live_state(client, progress=callback, skus=skus, desired=desired)
         finally:
             if progress is not None:
                 progress.finish()

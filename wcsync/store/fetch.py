@@ -32,6 +32,9 @@ from wcsync.store.client import Progress, WooClient
 from wcsync.store.concurrent import first_error, gather_all
 from wcsync.store.lock import is_lock_product
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
+from wcsync.store.readfields import fields_of as _fields
+from wcsync.store.readfields import released as _released
+from wcsync.store.readfields import unmanaged_fields
 
 #: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
 SKU_CHUNK = 100
@@ -39,14 +42,18 @@ PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 
 async def fetch_live_state(
-    client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None
+    client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None,
+    desired: DesiredState | None = None,
 ) -> LiveState:
     """Everything wcsync compares, read concurrently (bounded by the client's limiter).
 
     ``skus``: every SKU the catalogue wants (products and variations, ``catalogue_skus``). When given and the
     store's products and variations already hold every one of them, the trash cannot change the plan (no
     SKU is to be restored from it, no create can collide with it) and is not read. None: always read it.
+    ``desired``: the catalogue; the optional fields no entry of it names are not read (``unmanaged_fields``),
+    except for the resources whose mark records one (re-read whole: the planner releases it).
     """
+    dropped = unmanaged_fields(desired)
     known: StoreInfo | None = client.store_info
     info = known if known is not None else await probe_store(client, version=False)
 
@@ -63,7 +70,7 @@ async def fetch_live_state(
         terms = [wire.term(body, a.id) for a, bodies in zip(attributes, term_lists, strict=True) for body in bodies]
         return attributes, terms
 
-    product_fields = wire.wire_fields(Kind.PRODUCT)
+    product_fields = _fields(Kind.PRODUCT, dropped)
     with first_error():
         async with asyncio.TaskGroup() as group:
             version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
@@ -75,7 +82,7 @@ async def fetch_live_state(
                 client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
             )
             variations_task = group.create_task(
-                client.list_all("variations", fields=wire.wire_fields(Kind.VARIATION), progress=progress)
+                client.list_all("variations", fields=_fields(Kind.VARIATION, dropped), progress=progress)
                 if info.has_store_variations
                 else _nothing()
             )
@@ -98,8 +105,13 @@ async def fetch_live_state(
     trash_bodies = [b for b in trash_bodies or [] if not is_lock_product(b)]
     variation_bodies = variations_task.result()
     if not info.has_store_variations:
-        variation_bodies = await _variations_per_parent(client, product_bodies, progress)
-    trashed_variation_bodies = await _trashed_variations(client, restorable_parents(product_bodies, trash_bodies))
+        variation_bodies = await _variations_per_parent(client, product_bodies, progress, dropped)
+    trashed_variation_bodies = await _trashed_variations(client, restorable_parents(product_bodies, trash_bodies),
+                                                         dropped)
+    extra = 0
+    if dropped:
+        product_bodies, trash_bodies, variation_bodies, trashed_variation_bodies, extra = await _released(
+            client, dropped, (product_bodies, trash_bodies, variation_bodies, trashed_variation_bodies))
 
     slugs = wire.attribute_slugs(attributes)
     products = [wire.product(b, slugs) for b in product_bodies]
@@ -127,7 +139,7 @@ async def fetch_live_state(
     )
     client.stats.store_variations = info.has_store_variations
     client.stats.bound(read_bound(state, store_variations=info.has_store_variations, trash=trash_read,
-                                  checks=known is None))
+                                  checks=known is None) + extra)
     client.store_info = StoreInfo(namespaces=info.namespaces, has_store_variations=info.has_store_variations,
                                   wc_version=state.wc_version)
     return state
@@ -164,10 +176,11 @@ def restorable_parents(products: Sequence[dict[str, Any]], trash: Sequence[dict[
     return sorted(set(ids))
 
 
-async def _trashed_variations(client: WooClient, parents: Sequence[int]) -> list[dict[str, Any]]:
+async def _trashed_variations(client: WooClient, parents: Sequence[int],
+                              dropped: dict[Kind, frozenset[str]]) -> list[dict[str, Any]]:
     """The trashed variations of ``parents``: only ``status=trash`` lists them (11#8-10, 11#15-16); one list per
     parent, concurrently, ``parent_id`` filled in."""
-    fields = wire.wire_fields(Kind.VARIATION)
+    fields = _fields(Kind.VARIATION, dropped)
     lists = await gather_all(
         client.list_all(f"products/{pid}/variations", {"status": "trash"}, fields=fields, progress=_silent)
         for pid in parents
@@ -196,11 +209,12 @@ async def fetch_attributes(client: WooClient) -> list[LiveResource]:
 
 
 async def _variations_per_parent(
-    client: WooClient, products: Sequence[dict[str, Any]], progress: Progress | None
+    client: WooClient, products: Sequence[dict[str, Any]], progress: Progress | None,
+    dropped: dict[Kind, frozenset[str]],
 ) -> list[dict[str, Any]]:
     """Older stores: one variation list per variable product, concurrently; ``parent_id`` filled in."""
     parents = [p["id"] for p in products if p.get("type") == "variable"]
-    fields = wire.wire_fields(Kind.VARIATION)
+    fields = _fields(Kind.VARIATION, dropped)
     done = 0
 
     async def one(pid: int) -> list[dict[str, Any]]:
