@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,9 @@ def make_plan(
         )
     desired = loaded.desired
     _status(progress, f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = asyncio.run(_fetch(settings, progress, stats, catalogue_skus(desired), desired))
+    read: list[Any] = []  # not asyncio.run's result: Python 3.11 reprs that on the way out (see _kept)
+    asyncio.run(_kept(read, _fetch(settings, progress, stats, catalogue_skus(desired), desired)))
+    live = read[0]
     check_targets(overrides.targets, desired, live, store=settings.name)
     _status(progress, "Planning …")
     ref = StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
@@ -185,6 +187,13 @@ def _require_project_file(directory: Path) -> None:
 def _status(progress: FetchProgress | None, message: str) -> None:
     if progress is not None:
         progress.status(message)
+
+
+async def _kept(into: list[Any], work: Coroutine[Any, Any, Any]) -> None:
+    """Await ``work`` into ``into``. ``asyncio.run`` on Python 3.11 ends with ``signal.getsignal(SIGINT)``, whose
+    failed enum lookup formats its handler — which holds the main task — with ``%r``: the task's repr includes its
+    result, and the repr of a live state of thousands of resources takes seconds (1 s for 3,000 resources)."""
+    into.append(await work)
 
 
 async def _fetch(settings: StoreSettings, progress: FetchProgress | None, stats: RequestStats | None = None,

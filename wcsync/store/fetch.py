@@ -14,14 +14,19 @@ Requests for a full fetch (P products, V variations, A global attributes):
     variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, answered the probe),
                 else ⌈n/100⌉ per variable product, concurrently
 
-Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares.
+Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares
+(for plan and apply: only the optional product and variation fields some catalogue entry names,
+``wcsync.store.readfields``). Scheduling: after the store check (its error, if any, says best what is wrong),
+the products' first page first in the limiter's queue (its later pages wait for it: ``X-WP-TotalPages``), then
+the variations, the version and the small lists; the trash last, only when the lists leave a catalogue SKU
+unheld.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
@@ -38,6 +43,7 @@ from wcsync.store.readfields import unmanaged_fields
 
 #: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
 SKU_CHUNK = 100
+T = TypeVar("T")
 PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 
@@ -55,7 +61,6 @@ async def fetch_live_state(
     """
     dropped = unmanaged_fields(desired)
     known: StoreInfo | None = client.store_info
-    info = known if known is not None else await probe_store(client, version=False)
 
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
         return await client.list_all(path, fields=wire.wire_fields(kind), progress=progress)
@@ -71,21 +76,27 @@ async def fetch_live_state(
         return attributes, terms
 
     product_fields = _fields(Kind.PRODUCT, dropped)
+    # the store check first: if the store is not usable, its error says best what is wrong
+    info = known if known is not None else await probe_store(client, version=False)
     with first_error():
         async with asyncio.TaskGroup() as group:
+            # the products' first page goes first (its later pages wait for it: X-WP-TotalPages), then the
+            # variations, the version and the small lists
+            async def product_list() -> list[dict[str, Any]]:
+                return await client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
+
+            async def variation_list() -> list[dict[str, Any]]:
+                if not info.has_store_variations:
+                    return []
+                return await client.list_all("variations", fields=_fields(Kind.VARIATION, dropped), progress=progress)
+
+            products_task = group.create_task(product_list())
+            variations_task = group.create_task(variation_list())
             version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
             categories_task = group.create_task(taxonomy("products/categories", Kind.CATEGORY))
             tags_task = group.create_task(taxonomy("products/tags", Kind.TAG))
             shipping_task = group.create_task(taxonomy("products/shipping_classes", Kind.SHIPPING_CLASS))
             attributes_task = group.create_task(attributes_and_terms())
-            products_task = group.create_task(
-                client.list_all("products", {"status": "any"}, fields=product_fields, progress=progress)
-            )
-            variations_task = group.create_task(
-                client.list_all("variations", fields=_fields(Kind.VARIATION, dropped), progress=progress)
-                if info.has_store_variations
-                else _nothing()
-            )
 
             async def trash() -> list[dict[str, Any]] | None:
                 if skus is not None and info.has_store_variations:
@@ -193,12 +204,8 @@ def _silent(path: str, done: int, total: int) -> None:
     return None
 
 
-async def _known(version: str | None) -> str | None:
-    return version
-
-
-async def _nothing() -> list[dict[str, Any]]:
-    return []
+async def _known(value: T) -> T:
+    return value
 
 
 async def fetch_attributes(client: WooClient) -> list[LiveResource]:
