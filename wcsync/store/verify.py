@@ -190,12 +190,17 @@ class _State:
             Kind.PRODUCT: by_id((*live.products, *live.trashed_products)),
             Kind.VARIATION: by_id((*live.variations, *live.trashed_variations)),
         }
+        #: (the attributes dict, its size, their slugs): rebuilt only when the attributes change
+        self._slugs: tuple[dict[int, LiveResource], int, dict[int, str]] | None = None
 
     def ids(self, kind: Kind) -> list[int]:
         return list(self.by_kind[kind])
 
     def slugs(self) -> dict[int, str]:
-        return wire.attribute_slugs(list(self.by_kind[Kind.ATTRIBUTE].values()))
+        attributes = self.by_kind[Kind.ATTRIBUTE]
+        if self._slugs is None or self._slugs[0] is not attributes or self._slugs[1] != len(attributes):
+            self._slugs = (attributes, len(attributes), wire.attribute_slugs(list(attributes.values())))
+        return self._slugs[2]
 
     def exists(self, product_id: int) -> bool:
         return product_id in self.by_kind[Kind.PRODUCT]
@@ -215,6 +220,8 @@ class _State:
 
     def put(self, kind: Kind, answer: Answer) -> None:
         items = self.by_kind[kind]
+        if kind is Kind.ATTRIBUTE:
+            self._slugs = None
         if answer.gone:
             items.pop(answer.id, None)
             if kind is Kind.PRODUCT:  # a force-deleted variable product takes its variations (06#66)
