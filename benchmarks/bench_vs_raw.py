@@ -33,6 +33,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -300,6 +301,13 @@ class Run:
     requests: int
     bound: int
     client: str = ""
+    #: the child process's CPU time (user + system), the client's own share of the wall time
+    cpu: float = 0.0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 class Bench:
@@ -309,6 +317,7 @@ class Bench:
                     "WCSYNC_CONSUMER_SECRET": server.consumer_secret, "WCSYNC_URL": server.base_url}
         self.env.pop("WCSYNC_AUTH", None)
         self.project = work / "project"
+        self.cpu = 0.0
 
     def _wcsync(self, *args: str) -> tuple[float, str]:
         cmd = [sys.executable, "-m", "wcsync.cli.main", *args, "--project", str(self.project), "--stats"]
@@ -353,7 +362,9 @@ class Bench:
 
     def _measure(self, fn: Callable[[], Any]) -> tuple[float, Any, int]:
         self.server.reset_stats()
+        before = _children_cpu()
         seconds, detail = fn()
+        self.cpu = _children_cpu() - before
         return seconds, detail, int(self.server.stats()["total"])
 
     def wcsync_steps(self) -> dict[str, Run]:
@@ -368,7 +379,7 @@ class Bench:
             write_project(self.project, self.shape, bump)
             seconds, line, sent = self._measure(lambda a=args: self._wcsync(*a))  # type: ignore[misc]
             bound = sum(wcsync_bound(step, self.shape, step != "create").values())
-            out[step] = Run(seconds, sent, bound, line)
+            out[step] = Run(seconds, sent, bound, line, self.cpu)
         return out
 
     def raw_steps(self) -> dict[str, Run]:
@@ -388,7 +399,7 @@ class Bench:
             writes = counts["created"] + counts["updated"]
             if step != "plan" and writes != written[step]:
                 raise SystemExit(f"raw script, {step}: {writes} writes, expected {written[step]}")
-            out[step] = Run(seconds, sent, raw_bound(step, self.shape))
+            out[step] = Run(seconds, sent, raw_bound(step, self.shape), cpu=self.cpu)
         return out
 
 
@@ -431,13 +442,16 @@ def main(argv: list[str] | None = None) -> int:
         raw_s = statistics.median(r.seconds for r in raw)
         mine_s = statistics.median(r.seconds for r in mine)
         ratio = mine_s / raw_s if raw_s else float("nan")
+        raw_cpu = statistics.median(r.cpu for r in raw)
+        mine_cpu = statistics.median(r.cpu for r in mine)
         rows.append([step, f"{raw_s:.1f} s", f"{mine_s:.1f} s", f"{ratio:.2f}x",
-                     f"{raw[-1].requests} / {mine[-1].requests}", f"{raw[-1].bound} / {mine[-1].bound}"])
+                     f"{raw[-1].requests} / {mine[-1].requests}", f"{raw[-1].bound} / {mine[-1].bound}",
+                     f"{raw_cpu:.1f} / {mine_cpu:.1f} s"])
         for side, run in (("raw", raw[-1]), ("wcsync", mine[-1])):
             if run.requests != run.bound:
                 problems.append(f"{side}, {step}: {run.requests} requests, bound {run.bound}")
     print(table(["step", "raw batch script", "wcsync", "ratio", "requests (raw / wcsync)",
-                 "bound (raw / wcsync)"], rows))
+                 "bound (raw / wcsync)", "client CPU (raw / wcsync)"], rows))
     print()
     for step in STEPS:
         print(f"wcsync --stats, {step}: {runs['wcsync'][-1][step].client}")

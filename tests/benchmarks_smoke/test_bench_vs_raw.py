@@ -14,6 +14,9 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+#: a table row: step … requests (raw / wcsync), bound (raw / wcsync), client CPU (raw / wcsync)
+ROW = re.compile(r"(create|price change|no-op apply|plan)\s{2,}.*?(\d+) / (\d+)\s+(\d+) / (\d+)"
+                 r"\s+[\d.]+ / [\d.]+ s\s*$")
 
 
 def run_bench(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -32,7 +35,7 @@ def test_bench_vs_raw_counts_equal_their_bounds(capsys: pytest.CaptureFixture[st
     assert code == 0, out + err
     rows = {}
     for line in out.splitlines():
-        found = re.match(r"(create|price change|no-op apply|plan)\s{2,}.*?(\d+) / (\d+)\s+(\d+) / (\d+)\s*$", line)
+        found = ROW.match(line)
         if found:
             rows[found.group(1)] = tuple(int(g) for g in found.groups()[1:])
     # (raw requests, wcsync requests, raw bound, wcsync bound)
@@ -55,7 +58,7 @@ def test_bench_vs_raw_with_variable_products_counts_equal_their_bounds(capsys: p
     assert code == 0, out + err
     rows = {}
     for line in out.splitlines():
-        found = re.match(r"(create|price change|no-op apply|plan)\s{2,}.*?(\d+) / (\d+)\s+(\d+) / (\d+)\s*$", line)
+        found = ROW.match(line)
         if found:
             rows[found.group(1)] = tuple(int(g) for g in found.groups()[1:])
     assert {s: (r[0], r[1]) for s, r in rows.items()} == {s: (r[2], r[3]) for s, r in rows.items()}
