@@ -13,8 +13,9 @@ The lower bound is the fewest requests that can do the run's work, computed from
   variations (one store-wide list, or one list per variable product on WooCommerce < 10.3);
 - write (``write_bound``): ``⌈items/100⌉`` per batch endpoint (variations and terms have one endpoint per
   parent) and one ``DELETE`` per product or variation moved to the trash (batch deletes are always final);
-- verify: today the convergence proof re-reads the store, so its bound is ``read_bound`` of the state read
-  after the apply, without the store checks (the client learned the store's routes and version before).
+- verify: the convergence proof compares the store's answers to the batches (``wcsync.store.verify``) and
+  re-reads only what they cannot prove (a lost answer, a trashed or restored resource): its bound is the pages
+  of those re-reads, usually 0.
 """
 
 from __future__ import annotations
