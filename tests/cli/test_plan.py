@@ -108,7 +108,8 @@ class FakeStore:
 
         return Client()
 
-    async def fetch_live_state(self, client: Any, *, progress: Any = None, skus: Any = None) -> LiveState:
+    async def fetch_live_state(self, client: Any, *, progress: Any = None, skus: Any = None,
+                               desired: Any = None) -> LiveState:
         assert client is self
         if progress is not None:
             progress("products", 1, 2)

@@ -44,22 +44,22 @@ def test_a_perpetual_diff_is_reported_naming_the_field(tmp_path: Path, sandbox_s
 def test_a_failed_re_read_after_writing_is_exit_3_not_1(tmp_path: Path, sandbox_server: Any,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Once writes are done, a store that cannot be re-read makes convergence unproven (exit 3, reported),
-    never an 'error before anything was written'."""
-    from wcsync.store import fetch
+    never an 'error before anything was written'. A product moved to the trash is re-read to prove it (its
+    DELETE answers the product as it was before, 05#124): that re-read fails here."""
+    from wcsync.store.client import WooClient
     from wcsync.store.errors import StoreUnreachable
 
-    real = fetch.fetch_live_state
-    calls = 0
-
-    async def second_read_fails(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise StoreUnreachable("could not connect to the store for GET /wp-json/wc/v3/products")
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(fetch, "fetch_live_state", second_read_fails)
     project = make_project(tmp_path, sandbox_server, catalog=False)
+    small_catalogue(project, ["R-0"])
+    assert wcsync(project, sandbox_server, "apply", "--auto-approve").exit_code == 0
+    real = WooClient.list_all
+
+    async def verify_read_fails(self: WooClient, path: str, params: Any = None, *args: Any, **kw: Any) -> Any:
+        if path == "products" and "include" in (params or {}):  # the convergence re-read of the trashed R-0
+            raise StoreUnreachable("could not connect to the store for GET /wp-json/wc/v3/products")
+        return await real(self, path, params, *args, **kw)
+
+    monkeypatch.setattr(WooClient, "list_all", verify_read_fails)
     small_catalogue(project, ["R-1"])
     report = tmp_path / "report.json"
     run = wcsync(project, sandbox_server, "apply", "--auto-approve", "--report", str(report))
@@ -68,7 +68,7 @@ def test_a_failed_re_read_after_writing_is_exit_3_not_1(tmp_path: Path, sandbox_
               "/wp-json/wc/v3/products")
     assert f"  convergence unproven: {reason}" in run.stderr
     # the summary line says it, with what to do: exit 3 is "convergence unproven", documented as such
-    assert ("Apply: 1 applied. Convergence unproven: the store could not be re-read afterwards; run `wcsync plan` "
+    assert ("Apply: 2 applied. Convergence unproven: the store could not be re-read afterwards; run `wcsync plan` "
             "to check.") in run.stderr
     assert "perpetual diff" not in run.stderr  # nothing is known to differ: it is unproven, not wrong
     assert "not converged" not in run.stderr

@@ -55,7 +55,7 @@ def test_example_catalogue_on_an_empty_store_then_no_changes(tmp_path: Path, san
     assert re.search(r"  variation: 86/86 \(\d+ in this request\) · \d+\.\d items/s", run.stderr)
     assert re.search(r"  write variations done: 86 applied, 0 failed in (\d+\.\d+ s|< 0\.01 s|\d+ min \d\d s)",
                      run.stderr)
-    assert "Re-reading the store to check convergence …" in run.stderr
+    assert "Checking convergence (the store's answers; re-reading only what they cannot prove) …" in run.stderr
     assert "product:" not in run.stdout and "item(s)" not in run.stdout  # progress never goes to stdout
     report = json.loads((tmp_path / "report.json").read_text())
     assert list(report) == ["ok", "summary", "stopped_after", "convergence_errors", "items"]

@@ -5,6 +5,9 @@ A resource whose write provably landed as sent (the store answered it) and that 
 diff: the canonical forms (or the payload) are wrong, and every future plan would show it again. A resource
 whose write's outcome was unknown (settled by re-reading the store) is not such proof: something else may
 have written it since (``perpetual`` leaves it out). Each finding names the resource and field.
+
+The re-plan runs against the store's answers to the writes (each batch answer is the saved object), with only
+what no answer proves re-read (``wcsync.store.verify``): a wrong answer is a finding like a wrong store.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ The lower bound is the fewest requests that can do the run's work, computed from
 - lock (``wcsync.store.lock``, only for an apply that writes): create the lock product, list what was
   modified since the read (products, and variations when the plan writes some, on stores with
   ``/variations``), delete it: 2 + those lists' pages; renewals of a long apply come on top;
-- verify: today the convergence proof re-reads the store, so its bound is ``read_bound`` of the state read
-  after the apply, without the store checks (the client learned the store's routes and version before).
+- verify: the convergence proof compares the store's answers to the batches (``wcsync.store.verify``) and
+  re-reads only what they cannot prove (a lost answer, a trashed or restored resource): its bound is the pages
+  of those re-reads, usually 0.
 """
 
 from __future__ import annotations

@@ -14,14 +14,19 @@ Requests for a full fetch (P products, V variations, A global attributes):
     variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, answered the probe),
                 else ⌈n/100⌉ per variable product, concurrently
 
-Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares.
+Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares
+(for plan and apply: only the optional product and variation fields some catalogue entry names,
+``wcsync.store.readfields``). Scheduling: after the store check (its error, if any, says best what is wrong),
+the products' first page first in the limiter's queue (its later pages wait for it: ``X-WP-TotalPages``), then
+the variations, the version and the small lists; the trash last, only when the lists leave a catalogue SKU
+unheld.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
@@ -33,21 +38,27 @@ from wcsync.store.concurrent import first_error, gather_all
 from wcsync.store.errors import RequestFailed
 from wcsync.store.lock import is_lock_product
 from wcsync.store.probe import StoreInfo, probe_store, wc_version
+from wcsync.store.readfields import fields_of as _fields
+from wcsync.store.readfields import released as _released
+from wcsync.store.readfields import unmanaged_fields
 
-#: the most SKUs in one ``sku=`` list (WooCommerce has no limit, URLs do)
+T = TypeVar("T")
 
 
 async def fetch_live_state(
-    client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None
+    client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None,
+    desired: DesiredState | None = None,
 ) -> LiveState:
     """Everything wcsync compares, read concurrently (bounded by the client's limiter).
 
     ``skus``: every SKU the catalogue wants (products and variations, ``catalogue_skus``). When given and the
     store's products and variations already hold every one of them, the trash cannot change the plan (no
     SKU is to be restored from it, no create can collide with it) and is not read. None: always read it.
+    ``desired``: the catalogue; the optional fields no entry of it names are not read (``unmanaged_fields``),
+    except for the resources whose mark records one (re-read whole: the planner releases it).
     """
+    dropped = unmanaged_fields(desired)
     known: StoreInfo | None = client.store_info
-    info = known if known is not None else await probe_store(client, version=False)
 
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
         return await client.list_all(path, fields=wire.wire_fields(kind), progress=progress)
@@ -72,23 +83,29 @@ async def fetch_live_state(
         terms = [wire.term(body, a.id) for a, bodies in zip(attributes, term_lists, strict=True) for body in bodies]
         return attributes, terms
 
-    product_fields = wire.wire_fields(Kind.PRODUCT)
+    product_fields = _fields(Kind.PRODUCT, dropped)
+    # the store check first: if the store is not usable, its error says best what is wrong
+    info = known if known is not None else await probe_store(client, version=False)
     with first_error():
         async with asyncio.TaskGroup() as group:
+            # the products' first page goes first (its later pages wait for it: X-WP-TotalPages), then the
+            # variations, the version and the small lists
+            async def product_list() -> list[dict[str, Any]]:
+                return await client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=product_fields, progress=progress)
+
+            async def variation_list() -> list[dict[str, Any]]:
+                if not info.has_store_variations:
+                    return []
+                return await client.list_all(endpoints.STORE_VARIATIONS, fields=_fields(Kind.VARIATION, dropped), progress=progress)
+
+            products_task = group.create_task(product_list())
+            variations_task = group.create_task(variation_list())
             version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
             categories_task = group.create_task(taxonomy(endpoints.collection(Kind.CATEGORY), Kind.CATEGORY))
             brands_task = group.create_task(brands())
             tags_task = group.create_task(taxonomy(endpoints.collection(Kind.TAG), Kind.TAG))
             shipping_task = group.create_task(taxonomy(endpoints.collection(Kind.SHIPPING_CLASS), Kind.SHIPPING_CLASS))
             attributes_task = group.create_task(attributes_and_terms())
-            products_task = group.create_task(
-                client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=product_fields, progress=progress)
-            )
-            variations_task = group.create_task(
-                client.list_all(endpoints.STORE_VARIATIONS, fields=wire.wire_fields(Kind.VARIATION), progress=progress)
-                if info.has_store_variations
-                else _nothing()
-            )
 
             async def trash() -> list[dict[str, Any]] | None:
                 if skus is not None and info.has_store_variations:
@@ -108,8 +125,13 @@ async def fetch_live_state(
     trash_bodies = [b for b in trash_bodies or [] if not is_lock_product(b)]
     variation_bodies = variations_task.result()
     if not info.has_store_variations:
-        variation_bodies = await _variations_per_parent(client, product_bodies, progress)
-    trashed_variation_bodies = await _trashed_variations(client, restorable_parents(product_bodies, trash_bodies))
+        variation_bodies = await _variations_per_parent(client, product_bodies, progress, dropped)
+    trashed_variation_bodies = await _trashed_variations(client, restorable_parents(product_bodies, trash_bodies),
+                                                         dropped)
+    extra = 0
+    if dropped:
+        product_bodies, trash_bodies, variation_bodies, trashed_variation_bodies, extra = await _released(
+            client, dropped, (product_bodies, trash_bodies, variation_bodies, trashed_variation_bodies))
 
     slugs = wire.attribute_slugs(attributes)
     products = [wire.product(b, slugs) for b in product_bodies]
@@ -138,7 +160,7 @@ async def fetch_live_state(
     )
     client.stats.store_variations = info.has_store_variations
     client.stats.bound(read_bound(state, store_variations=info.has_store_variations, trash=trash_read,
-                                  checks=known is None))
+                                  checks=known is None) + extra)
     client.store_info = StoreInfo(namespaces=info.namespaces, has_store_variations=info.has_store_variations,
                                   wc_version=state.wc_version)
     return state
@@ -175,10 +197,11 @@ def restorable_parents(products: Sequence[dict[str, Any]], trash: Sequence[dict[
     return sorted(set(ids))
 
 
-async def _trashed_variations(client: WooClient, parents: Sequence[int]) -> list[dict[str, Any]]:
+async def _trashed_variations(client: WooClient, parents: Sequence[int],
+                              dropped: dict[Kind, frozenset[str]]) -> list[dict[str, Any]]:
     """The trashed variations of ``parents``: only ``status=trash`` lists them (11#8-10, 11#15-16); one list per
     parent, concurrently, ``parent_id`` filled in."""
-    fields = wire.wire_fields(Kind.VARIATION)
+    fields = _fields(Kind.VARIATION, dropped)
     lists = await gather_all(
         client.list_all(endpoints.variations(pid), {"status": "trash"}, fields=fields, progress=_silent)
         for pid in parents
@@ -191,12 +214,8 @@ def _silent(path: str, done: int, total: int) -> None:
     return None
 
 
-async def _known(version: str | None) -> str | None:
-    return version
-
-
-async def _nothing() -> list[dict[str, Any]]:
-    return []
+async def _known(value: T) -> T:
+    return value
 
 
 async def fetch_attributes(client: WooClient) -> list[LiveResource]:
@@ -207,11 +226,12 @@ async def fetch_attributes(client: WooClient) -> list[LiveResource]:
 
 
 async def _variations_per_parent(
-    client: WooClient, products: Sequence[dict[str, Any]], progress: Progress | None
+    client: WooClient, products: Sequence[dict[str, Any]], progress: Progress | None,
+    dropped: dict[Kind, frozenset[str]],
 ) -> list[dict[str, Any]]:
     """Older stores: one variation list per variable product, concurrently; ``parent_id`` filled in."""
     parents = [p["id"] for p in products if p.get("type") == "variable"]
-    fields = wire.wire_fields(Kind.VARIATION)
+    fields = _fields(Kind.VARIATION, dropped)
     done = 0
 
     async def one(pid: int) -> list[dict[str, Any]]:

@@ -17,7 +17,13 @@
   create's own earlier attempt) is updated instead; a foreign holder is named in words;
 - a store-wide refusal (a read-only key; any 401/403 before a write succeeded) stops every write at once:
   ``refused`` holds the store's error, and every op not yet written answers ``refused`` instead of its own
-  copy of the same 401.
+  copy of the same 401;
+- the store's answer to each batch item is the saved object, in edit context, with ``meta_data``
+  (woocommerce-api.md §4.3, §11; 06#8, 07#1, 11#3): ``answers`` keeps it (the wire fields a fetch reads, the
+  last write of a resource winning) so the convergence proof compares it instead of re-reading the store
+  (``wcsync.store.verify``). A permanent delete the store answered (or answered 404) is proven gone. A write
+  settled by re-reading, and a move to the trash (its answer shows the product before trashing, 05#124), has
+  no answer that proves anything: ``answers`` holds ``body=None`` for it, or nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import asyncio
 import html
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from wcsync.core.kinds import Kind
@@ -40,6 +46,7 @@ from wcsync.store.reread import _match_variation, reread  # noqa: F401 (re-expor
 from wcsync.store.settle import describe_fields, foreign_sku, is_marked, settle, sku_taken
 from wcsync.store.wire import image as wire_image
 from wcsync.store.wire import images as wire_images
+from wcsync.store.wire import wire_fields
 
 #: rounds of (send → unknown outcome → re-read) before an item is given up as unknown
 MAX_ROUNDS = 5
@@ -49,6 +56,26 @@ MISSING_RESULT = "wcsync_missing_result"
 TRASH_REPORT_EVERY = 10
 #: … or once this many seconds have passed since the last report (plus the first and the final count)
 TRASH_REPORT_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the store answered for one written resource: the saved object (its wire fields), or a delete it
+    proved. ``body`` None and ``gone`` False: nothing is proven (settled by re-reading; re-read it to verify)."""
+
+    kind: Kind
+    op: Op
+    id: int
+    parent_id: int | None = None
+    body: dict[str, Any] | None = None
+    gone: bool = False
+
+
+def answer_body(kind: Kind, body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The wire fields a fetch reads, from a batch answer's full object (the rest is not kept)."""
+    if not isinstance(body, dict):
+        return None
+    return {name: body[name] for name in wire_fields(kind) if name in body}
 
 
 def image_ids(kind: Kind, body: dict[str, Any] | None) -> tuple[int, ...] | None:
@@ -100,6 +127,8 @@ class StoreWriter:
         self.refused: RequestFailed | None = None
         self._wrote = False
         self._clock = clock
+        #: (kind, key) → the store's answer to the last write of that resource (see ``Answer``)
+        self.answers: dict[tuple[Kind, str], Answer] = {}
 
     async def write(self, kind: Kind, ops: Sequence[WriteOp]) -> list[WriteResult]:
         out: list[WriteResult | None] = [None] * len(ops)
@@ -171,6 +200,9 @@ class StoreWriter:
                 f"the store's answer was lost {MAX_ROUNDS} times; re-run apply (it re-reads before writing)"))
         final = [r if r is not None else WriteResult(ok=False, error="not sent") for r in results]
         final = [replace(r, recovered=True) if i in settled and r.ok else r for i, r in enumerate(final)]
+        for i in settled:  # what a re-read settled is not proven by an answer: verified by re-reading it
+            if final[i].ok:
+                self.answers[(kind, ops[i].key)] = Answer(kind, ops[i].op, final[i].id, ops[i].parent_id)
         if self.on_batch and not all(r.refused for r in final):
             self.on_batch(kind, len(ops), sum(1 for r in final if not r.ok))
         return final
@@ -263,7 +295,18 @@ class StoreWriter:
                 missing = not item.ok and (item.error or {}).get("code") == MISSING_RESULT
                 taken = op_kind is Op.CREATE and not item.ok and sku_taken(item.error)
                 out[i] = (None, None) if missing else (_result(ops[i], item), item.error if taken else None)
+                self._remember(ops[i], out[i][0], item)
         return out
+
+    def _remember(self, op: WriteOp, result: WriteResult | None, item: ItemResult) -> None:
+        """Keep the store's answer to a written item (``answers``)."""
+        if result is None or not result.ok:
+            return
+        where = (op.kind, op.key)
+        if op.op is Op.DELETE:
+            self.answers[where] = Answer(op.kind, op.op, result.id, op.parent_id, gone=True)
+        else:
+            self.answers[where] = Answer(op.kind, op.op, result.id, op.parent_id, answer_body(op.kind, item.body))
 
     # -- trash -------------------------------------------------------------------------------------------
 
