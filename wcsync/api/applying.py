@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from wcsync.api.base import (
     resolve,
     store_ref,
 )
+from wcsync.api.base import run as run_async
 from wcsync.core.plan import Plan, PlanSettings
 from wcsync.engine.model import ApplyResult
 from wcsync.settings import StoreSettings
@@ -82,7 +82,7 @@ def apply(project_dir: str | Path = ".", *, plan_file: str | Path | None = None,
             raise refused
     run = _ApplyRun(settings, psettings, desired, saved, progress, continue_on_error=continue_on_error,
                     approve=approve, label=str(plan_file))
-    return asyncio.run(run.open(client_factory or default_client, lock=lock))
+    return run_async(run.open(client_factory or default_client, lock=lock))
 
 
 @dataclass
@@ -119,13 +119,15 @@ class _ApplyRun:
         from wcsync.store.budget import phase, write_bound
         from wcsync.store.fetch import catalogue_skus, fetch_live_state
         from wcsync.store.payload import ENCODER
+        from wcsync.store.verify import proven_state
         from wcsync.store.writer import StoreWriter
 
         settings, desired, saved, progress = self.settings, self.desired, self.saved, self.progress
         progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
         skus = catalogue_skus(desired)
         # a saved plan's staleness check looks for its resources in the trash too: read it then
-        live = await fetch_live_state(client, progress=progress.pages, skus=skus if saved is None else None)
+        live = await fetch_live_state(client, progress=progress.pages, skus=skus if saved is None else None,
+                                      desired=desired)
         skip: dict[Any, str] = {}
         already: dict[Any, int] = {}
         if saved is not None:
@@ -167,10 +169,10 @@ class _ApplyRun:
         outcome = ApplyOutcome(plan, result, executed=True)
         if result.refused is not None:
             return outcome
-        progress.status("Re-reading the store to check convergence …")
+        progress.status("Checking convergence (the store's answers; re-reading only what they cannot prove) …")
         try:
             with phase("verify"):
-                after = await fetch_live_state(client, progress=progress.pages, skus=skus)
+                after = await proven_state(client, live, result, writer.answers)
         except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
             result.unproven = f"the store could not be re-read to check convergence: {err}"
         else:

@@ -7,14 +7,13 @@ files are merged in place (``wcsync.export.merge``); ``wcsync.yaml`` is written 
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wcsync.api.base import ClientFactory, Progress, Silent, default_client, public_url
+from wcsync.api.base import ClientFactory, Progress, Silent, default_client, public_url, run
 from wcsync.api.planning import read_store
 from wcsync.errors import CatalogError, WcsyncError
 from wcsync.settings import StoreSettings
@@ -95,7 +94,7 @@ def import_(project_dir: str | Path = ".", *, store: str | None = None, store_ur
         categories=split(categories),
     )
     progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = asyncio.run(read_store(client_factory or default_client, settings, progress, None))
+    live = run(read_store(client_factory or default_client, settings, progress, None))
     result = export_catalog(live, options)
     outcome = ImportOutcome(settings, out_dir, result, ownership=project.ownership)
     if existing is None:

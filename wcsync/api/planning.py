@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,13 +17,14 @@ from wcsync.api.base import (
     planner_settings,
     public_url,
     resolve,
+    run,
     store_ref,
 )
 from wcsync.core.plan import Plan
 from wcsync.settings import StoreSettings
 
 if TYPE_CHECKING:
-    from wcsync.core.records import LiveState
+    from wcsync.core.records import DesiredState, LiveState
 
 
 def plan(project_dir: str | Path = ".", *, store: str | None = None, store_url: str | None = None,
@@ -48,19 +48,19 @@ def plan(project_dir: str | Path = ".", *, store: str | None = None, store_url: 
     desired = catalogue(directory, project, progress, warn=True, outcome="the store was not read",
                          again="plan again")
     progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = asyncio.run(read_store(client_factory or default_client, settings, progress, catalogue_skus(desired)))
+    live = run(read_store(client_factory or default_client, settings, progress, catalogue_skus(desired), desired))
     check_targets(overrides.targets, desired, live, store=settings.name)
     progress.status("Planning …")
     return build_plan(desired, live, psettings, store=store_ref(settings, live))
 
 
 async def read_store(factory: ClientFactory, settings: StoreSettings, progress: Progress,
-                skus: frozenset[str] | None) -> LiveState:
+                skus: frozenset[str] | None, desired: DesiredState | None = None) -> LiveState:
     from wcsync.store.fetch import fetch_live_state
 
     async with factory(settings, progress=progress.pages, notify=progress.status) as client:
         try:
-            live: LiveState = await fetch_live_state(client, progress=progress.pages, skus=skus)
+            live: LiveState = await fetch_live_state(client, progress=progress.pages, skus=skus, desired=desired)
             return live
         finally:
             progress.read_done()
