@@ -152,7 +152,7 @@ def test_apply_asks_writes_with_progress_and_converges(
     assert [e[0] for e in stages] == ["stage", "batch", "done"] * 2
     assert [e[1:] for e in stages if e[0] == "batch"] == [("category", 1, 0), ("product", 2, 0)]
     assert [e[2:] for e in stages if e[0] == "done"] == [(1, 0), (2, 0)]
-    assert rec.statuses()[-1] == "Re-reading the store to check convergence …"
+    assert rec.statuses()[-1] == "Checking convergence (the store's answers; re-reading only what they cannot prove) …"
     assert rec.kinds()[-1] == "requests" and set(rec.stats[0].sent) == {"read", "lock", "write", "verify"}
     # a second apply has nothing to write and asks nothing
     again = api.apply(project, settings=settings, client_factory=factory, approve=approve)
