@@ -153,7 +153,7 @@ def test_apply_asks_writes_with_progress_and_converges(
     assert [e[1:] for e in stages if e[0] == "batch"] == [("category", 1, 0), ("product", 2, 0)]
     assert [e[2:] for e in stages if e[0] == "done"] == [(1, 0), (2, 0)]
     assert rec.statuses()[-1] == "Checking convergence (the store's answers; re-reading only what they cannot prove) …"
-    assert rec.kinds()[-1] == "requests" and set(rec.stats[0].sent) == {"read", "lock", "write", "verify"}
+    assert rec.kinds()[-1] == "requests" and set(rec.stats[0].sent) == {"read", "lock", "write"}  # verify: the answers prove it, no request
     # a second apply has nothing to write and asks nothing
     again = api.apply(project, settings=settings, client_factory=factory, approve=approve)
     assert not again.executed and again.plan.is_empty and again.exit_code == 0 and len(asked) == 1
