@@ -7,7 +7,6 @@ apply adopts them). Progress, the files written and everything left out go to st
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +71,7 @@ def run_import(
     skus: tuple[str, ...] = (),
     categories: tuple[str, ...] = (),
 ) -> None:
+    from wcsync.bulk import run_async
     from wcsync.catalog.project import load_project, resolve_store
     from wcsync.cli.plan import FetchProgress, public_url
     from wcsync.export import ExportOptions, export_catalog, write_catalog
@@ -97,7 +97,7 @@ def run_import(
     progress = FetchProgress.for_stderr()
     progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
     try:
-        live = asyncio.run(_fetch(settings, progress))
+        live = run_async(_fetch(settings, progress))  # not asyncio.run: see wcsync.bulk
     finally:
         progress.finish()
     result = export_catalog(live, options)

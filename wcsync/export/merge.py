@@ -20,6 +20,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from wcsync.bulk import paused_gc
 from wcsync.core import canonical as c
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change
@@ -245,6 +246,7 @@ def _merge_categories(data: Any, new_items: list[dict[str, Any]], changed: set[s
     walk(new_items, top, "")
 
 
+@paused_gc()  # documents of a whole store at once: see wcsync.bulk
 def merge_catalog(
     result: ExportResult,
     out_dir: Path,

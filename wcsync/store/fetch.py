@@ -23,6 +23,7 @@ import asyncio
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from wcsync.bulk import gc_paused
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredState, LiveResource, LiveState
@@ -38,6 +39,7 @@ SKU_CHUNK = 100
 PRODUCT_REREAD_FIELDS = (*wire.wire_fields(Kind.PRODUCT), "type", "parent_id")
 
 
+@gc_paused  # a whole store's records at once: see wcsync.bulk
 async def fetch_live_state(
     client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None
 ) -> LiveState:
