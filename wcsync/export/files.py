@@ -6,6 +6,7 @@ blocks). Import never removes a file.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,6 +274,18 @@ def check_output_dir(out_dir: Path) -> None:
         raise WcsyncError(f"the output path {out_dir} is a file", hint="give a directory with --out")
 
 
+def _write_new(path: Path, data: bytes) -> None:
+    """``path`` with ``data``, as ``open(path, "w")`` would write it (created or truncated, mode 0o666 less the
+    umask) in three system calls instead of six, and without a text wrapper: ten thousand files add up."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 @paused_gc()  # documents of a whole store at once: see wcsync.bulk
 def write_catalog(result: ExportResult, out_dir: Path, *, store: str | None = None) -> WriteReport:
     """Write every document of ``result`` under ``out_dir`` (a directory without catalogue files: an existing
@@ -288,7 +301,7 @@ def write_catalog(result: ExportResult, out_dir: Path, *, store: str | None = No
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        with open(path, "w", encoding="utf-8") as fh:  # a directory without catalogue files: all new files
-            fh.write(header + dump(document, yaml))
+        text = header + dump(document, yaml)
+        _write_new(path, (text if os.linesep == "\n" else text.replace("\n", os.linesep)).encode("utf-8"))
         report.written.append(path)
     return report
