@@ -53,6 +53,9 @@ def wire_fields(kind: Kind) -> tuple[str, ...]:
 
 # -- scalar conversions ---------------------------------------------------------------------------------
 
+#: 2**53: integers below it in magnitude survive ``int(float(n))`` unchanged
+_EXACT = 1 << 53
+
 
 def text(value: Any) -> str:
     """Plain text with HTML entities decoded (``&amp;`` → ``&``)."""
@@ -61,8 +64,8 @@ def text(value: Any) -> str:
 
 def money(value: Any) -> Decimal | None:
     """WooCommerce price/decimal string: ``""``/None → None, else a Decimal (None when unparsable)."""
-    if value is None or isinstance(value, bool):
-        return None
+    if value is None or value == "" or isinstance(value, bool):
+        return None  # ("" first: most prices, weights and dimensions of a store are empty)
     raw = str(value).strip()
     if not raw:
         return None
@@ -85,6 +88,8 @@ def date_time(value: Any) -> str | None:
 
 
 def integer(value: Any) -> int | None:
+    if type(value) is int and -_EXACT < value < _EXACT:
+        return value  # what int(float(value)) gives for an int a float holds exactly: ids, counts
     if value is None or isinstance(value, bool) or value == "":
         return None
     try:
@@ -272,16 +277,42 @@ _CONVERT: dict[str, Converter] = {
 
 
 
+#: per kind: (field, wire name, converter) of its vocabulary, derived once from the tables above (a fetch
+#: converts every field of tens of thousands of records)
+_PLANS: dict[Kind, tuple[tuple[str, str, Converter], ...]] = {}
+
+
+def _plan(kind: Kind) -> tuple[tuple[str, str, Converter], ...]:
+    plan = _PLANS.get(kind)
+    if plan is None:
+        plan = tuple((name, WIRE_NAMES.get(name, name), _CONVERT[ftype]) for name, ftype in FIELDS_BY_KIND[kind].items())
+        _PLANS[kind] = plan
+    return plan
+
+
 def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> dict[str, Any]:
     """Every field of ``kind``'s vocabulary that the body carries, converted to its canonical type."""
     out: dict[str, Any] = {}
-    for name, ftype in FIELDS_BY_KIND[kind].items():
-        wire = WIRE_NAMES.get(name, name)
+    known = slugs or {}
+    for name, wire, convert in _plan(kind):
         if wire in body:
-            out[name] = _CONVERT[ftype](body[wire], slugs or {})
+            out[name] = convert(body[wire], known)
     if "manage_stock" in out:
         out["manage_stock"] = stock_managed(body.get("manage_stock"))
     return out
+
+
+def _resource(values: dict[str, Any]) -> LiveResource:
+    """``LiveResource(**values)``; built without re-validation when every value already has its field's type
+    (as the wire's values do), else validated as the constructor does (coercing or refusing the same way)."""
+    parent_id, status, date_modified = values.get("parent_id"), values["status"], values["date_modified"]
+    if (
+        (parent_id is None or type(parent_id) is int)
+        and (status is None or type(status) is str)
+        and (date_modified is None or type(date_modified) is str)
+    ):
+        return LiveResource.model_construct(**values)
+    return LiveResource(**values)
 
 
 def _sku(value: Any) -> str | None:
@@ -291,15 +322,9 @@ def _sku(value: Any) -> str | None:
 def product(body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> LiveResource:
     fields = record_fields(Kind.PRODUCT, body, slugs)
     meta = fields.get("meta") or meta_map(body.get("meta_data"))
-    return LiveResource(
-        kind=Kind.PRODUCT,
-        id=int(body["id"]),
-        key=_sku(body.get("sku")),
-        fields=fields,
-        status=body.get("status"),
-        mark=parse_mark(meta),
-        date_modified=body.get("date_modified_gmt"),
-    )
+    return _resource({"kind": Kind.PRODUCT, "id": int(body["id"]), "key": _sku(body.get("sku")), "fields": fields,
+                      "status": body.get("status"), "mark": parse_mark(meta),
+                      "date_modified": body.get("date_modified_gmt")})
 
 
 def variation(
@@ -318,16 +343,10 @@ def variation(
     if "sku" in fields:
         fields["sku"] = sku
     meta = fields.get("meta") or meta_map(body.get("meta_data"))
-    return LiveResource(
-        kind=Kind.VARIATION,
-        id=int(body["id"]),
-        key=sku,
-        parent_id=integer(body.get("parent_id")) or parent_id,
-        fields=fields,
-        status=body.get("status"),
-        mark=parse_mark(meta),
-        date_modified=body.get("date_modified_gmt"),
-    )
+    return _resource({"kind": Kind.VARIATION, "id": int(body["id"]), "key": sku,
+                      "parent_id": integer(body.get("parent_id")) or parent_id, "fields": fields,
+                      "status": body.get("status"), "mark": parse_mark(meta),
+                      "date_modified": body.get("date_modified_gmt")})
 
 
 def category(body: Mapping[str, Any]) -> LiveResource:
