@@ -221,6 +221,8 @@ def test_example_catalogue_store_round_trip_is_empty(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Not imported" not in result.stderr
     assert invoke("validate", "--project", str(project)).exit_code == 0
+    formatted = invoke("fmt", "--check", "--project", str(project))  # import's output is already formatted
+    assert formatted.exit_code == 0, formatted.output
     plan = invoke("plan", "--project", str(project), "--store-url", f"sandbox:{db}", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
     assert plan.stdout.rstrip().endswith("No changes. The store matches the catalogue.")

@@ -3,12 +3,12 @@ how a command finds its store, settings and catalogue. No click, no rich, no pri
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
+from wcsync.bulk import run_async
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Plan, PlanSettings, StoreRef
 from wcsync.errors import CatalogError, ConfigError
@@ -173,18 +173,6 @@ def catalogue(directory: Path, project: Project, progress: Progress, *, warn: bo
     return loaded.desired
 
 
-_T = TypeVar("_T")
 
-
-def run(work: Coroutine[Any, Any, _T]) -> _T:
-    """``asyncio.run(work)``, without its result passing through the main task at the end: on Python 3.11
-    ``asyncio.run`` ends with ``signal.getsignal(SIGINT)``, whose failed enum lookup formats its handler, which
-    holds the main task, with ``%r``; the task's repr includes its result, and the repr of a live state of
-    thousands of resources takes seconds (1 s for 3,000 resources)."""
-    box: list[_T] = []
-
-    async def kept() -> None:
-        box.append(await work)
-
-    asyncio.run(kept())
-    return box[0]
+#: ``asyncio.run`` without its exit-time repr of a large result (``wcsync.bulk``)
+run = run_async

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wcsync.bulk import paused_gc
 from wcsync.core.kinds import Kind
 from wcsync.core.records import LiveState
 from wcsync.export.files import WriteReport, product_file_names, write_catalog
@@ -26,6 +27,7 @@ from wcsync.export.taxonomy import attributes, categories, flat
 __all__ = ["ExportOptions", "ExportResult", "Skipped", "WriteReport", "export_catalog", "write_catalog"]
 
 
+@paused_gc()  # documents of a whole store at once: see wcsync.bulk
 def export_catalog(live: LiveState, options: ExportOptions | None = None) -> ExportResult:
     """Every catalogue document of ``live``: taxonomy files (written even when empty, except brands, shipping
     classes and meta fields, which are optional) and one ``products/<first category path>/<sku-slug>.yaml`` per exportable product."""

@@ -94,7 +94,25 @@ def _ruamel_scalar(text: str, context: str) -> str:
     return out[3:-1]
 
 
+#: rendered text per context, for plain ``str`` values (keys, options, statuses repeat across thousands of files)
+_SEEN: dict[str, dict[str, str]] = {"key": {}, "value": {}, "flow": {}}
+_SEEN_MAX = 1 << 16
+
+
 def _scalar(value: Any, context: str) -> str:
+    if type(value) is str:
+        seen = _SEEN[context]
+        text = seen.get(value)
+        if text is None:
+            text = _render(value, context)
+            if len(seen) >= _SEEN_MAX:
+                seen.clear()
+            seen[value] = text
+        return text
+    return _render(value, context)
+
+
+def _render(value: Any, context: str) -> str:
     if value is None:
         return "null"
     if value is True:
@@ -199,3 +217,13 @@ def fast_dump(document: Any) -> str:
     out: list[str] = []
     _mapping(document, 0, out)
     return "".join(out)
+
+
+#: the names ``files.fast_text`` lays documents out with
+scalar_text = _scalar
+literal_block = _literal
+
+
+def plain_flow_key(text: str) -> bool:
+    """A key ``_flow`` writes as it is inside ``{…}``."""
+    return _plain_ok(text) and not _FLOW_UNSAFE.search(text)

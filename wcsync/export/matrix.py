@@ -70,6 +70,9 @@ def sku_template(parent: str, names: list[str], variations: Iterable[tuple[tuple
     spaced = [any(" " in combo[i] for combo, _ in items) for i in range(len(names))]
     choices = [(*_FILTERS, *_DASHED) if s else _FILTERS for s in spaced]
     first_combo, first_sku = items[0]
+    last = first_combo[-1]  # every candidate ends with the last option, upper- or lower-cased, maybe dashed
+    if not any(first_sku.endswith(_apply(last, f)) for f in choices[-1]):
+        return None
     for sep in ("-", "_", ""):
         for filters in itertools.product(*choices):
             tail = sep + sep.join(_apply(o, f) for o, f in zip(first_combo, filters, strict=True))

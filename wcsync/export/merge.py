@@ -20,6 +20,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from wcsync.bulk import paused_gc
 from wcsync.core import canonical as c
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change
@@ -247,6 +248,7 @@ def _merge_categories(
     walk(new_items, top, "")
 
 
+@paused_gc()  # documents of a whole store at once: see wcsync.bulk
 def merge_catalog(
     result: ExportResult,
     out_dir: Path,

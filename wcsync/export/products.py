@@ -36,7 +36,6 @@ from wcsync.export.model import (
     ExportResult,
     Skipped,
     image,
-    is_default,
     left_out_fields,
 )
 from wcsync.export.taxonomy import export_slug
@@ -65,6 +64,7 @@ class Exporter:
     def __init__(self, live: LiveState, opts: ExportOptions, result: ExportResult) -> None:
         self.live = live
         self.opts = opts
+        self.all_fields = opts.all_fields
         self.result = result
         self.index = LiveIndex.build(live)
         self.attr_by_id = {a.id: a for a in live.attributes}
@@ -214,8 +214,8 @@ class Exporter:
         if name not in f:
             return
         value = conv(f[name])
-        if not self.opts.all_fields and is_default(value, default):
-            return
+        if not self.all_fields and (value is None or value == "" if default is None else value == default):
+            return  # is_default(value, default), inlined: called for every field of every product and variation
         if value in (None, "", {}) and name in NOT_NULLABLE:
             return
         if name == "dimensions" and not value:

@@ -28,6 +28,7 @@ import asyncio
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
+from wcsync.bulk import gc_paused
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredState, LiveResource, LiveState
@@ -45,6 +46,7 @@ from wcsync.store.readfields import unmanaged_fields
 T = TypeVar("T")
 
 
+@gc_paused  # a whole store's records at once: see wcsync.bulk
 async def fetch_live_state(
     client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None,
     desired: DesiredState | None = None,

@@ -53,6 +53,9 @@ def wire_fields(kind: Kind) -> tuple[str, ...]:
 
 # -- scalar conversions ---------------------------------------------------------------------------------
 
+#: 2**53: integers below it in magnitude survive ``int(float(n))`` unchanged
+_EXACT = 1 << 53
+
 
 def text(value: Any) -> str:
     """Plain text with HTML entities decoded (``&amp;`` → ``&``)."""
@@ -71,6 +74,8 @@ def date_time(value: Any) -> str | None:
 
 
 def integer(value: Any) -> int | None:
+    if type(value) is int and -_EXACT < value < _EXACT:
+        return value  # what int(float(value)) gives for an int a float holds exactly: ids, counts
     if value is None or isinstance(value, bool) or value == "":
         return None
     try:
@@ -265,15 +270,42 @@ _CONVERT: dict[str, Converter] = {
 
 
 
+#: per kind: (field, wire name, converter) of its vocabulary, derived once from the tables above (a fetch
+#: converts every field of tens of thousands of records)
+_PLANS: dict[Kind, tuple[tuple[str, str, Converter], ...]] = {}
+
+
+def _plan(kind: Kind) -> tuple[tuple[str, str, Converter], ...]:
+    plan = _PLANS.get(kind)
+    if plan is None:
+        plan = tuple((spec.name, spec.wire, _CONVERT[spec.type]) for spec in TABLES[kind].values())
+        _PLANS[kind] = plan
+    return plan
+
+
 def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> dict[str, Any]:
     """Every field of ``kind``'s vocabulary that the body carries, converted to its canonical type."""
     out: dict[str, Any] = {}
-    for spec in TABLES[kind].values():
-        if spec.wire in body:
-            out[spec.name] = _CONVERT[spec.type](body[spec.wire], slugs or {})
+    known = slugs or {}
+    for name, wire, convert in _plan(kind):
+        if wire in body:
+            out[name] = convert(body[wire], known)
     if "manage_stock" in out:
         out["manage_stock"] = stock_managed(body.get("manage_stock"))
     return out
+
+
+def _resource(values: dict[str, Any]) -> LiveResource:
+    """``LiveResource(**values)``; built without re-validation when every value already has its field's type
+    (as the wire's values do), else validated as the constructor does (coercing or refusing the same way)."""
+    parent_id, status, date_modified = values.get("parent_id"), values["status"], values["date_modified"]
+    if (
+        (parent_id is None or type(parent_id) is int)
+        and (status is None or type(status) is str)
+        and (date_modified is None or type(date_modified) is str)
+    ):
+        return LiveResource.model_construct(**values)
+    return LiveResource(**values)
 
 
 def _sku(value: Any) -> str | None:
@@ -283,15 +315,9 @@ def _sku(value: Any) -> str | None:
 def product(body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> LiveResource:
     fields = record_fields(Kind.PRODUCT, body, slugs)
     meta = fields.get("meta") or meta_map(body.get("meta_data"))
-    return LiveResource(
-        kind=Kind.PRODUCT,
-        id=int(body["id"]),
-        key=_sku(body.get("sku")),
-        fields=fields,
-        status=body.get("status"),
-        mark=parse_mark(meta),
-        date_modified=body.get("date_modified_gmt"),
-    )
+    return _resource({"kind": Kind.PRODUCT, "id": int(body["id"]), "key": _sku(body.get("sku")), "fields": fields,
+                      "status": body.get("status"), "mark": parse_mark(meta),
+                      "date_modified": body.get("date_modified_gmt")})
 
 
 def variation(
@@ -310,16 +336,10 @@ def variation(
     if "sku" in fields:
         fields["sku"] = sku
     meta = fields.get("meta") or meta_map(body.get("meta_data"))
-    return LiveResource(
-        kind=Kind.VARIATION,
-        id=int(body["id"]),
-        key=sku,
-        parent_id=integer(body.get("parent_id")) or parent_id,
-        fields=fields,
-        status=body.get("status"),
-        mark=parse_mark(meta),
-        date_modified=body.get("date_modified_gmt"),
-    )
+    return _resource({"kind": Kind.VARIATION, "id": int(body["id"]), "key": sku,
+                      "parent_id": integer(body.get("parent_id")) or parent_id, "fields": fields,
+                      "status": body.get("status"), "mark": parse_mark(meta),
+                      "date_modified": body.get("date_modified_gmt")})
 
 
 def category(body: Mapping[str, Any]) -> LiveResource:
