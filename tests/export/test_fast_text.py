@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.export.livestate import live_state
@@ -56,6 +56,7 @@ def test_fast_text_writes_what_the_reference_writes(doc: dict[str, Any]) -> None
 
 
 @settings(max_examples=150, deadline=None)
+@example({"attributes": ["="], "when": {"a": "="}})  # ruamel quotes a lone = (YAML 1.1's value key)
 @given(st.dictionaries(st.sampled_from(["attributes", "when", "dimensions", "tags", "regular_price"]),
                        st.one_of(st.dictionaries(_KEYS, _SCALAR, max_size=4), st.lists(_SCALAR, max_size=6),
                                  _PRICES), min_size=1))

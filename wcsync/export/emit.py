@@ -23,7 +23,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 #: longer text is handed to ruamel (its line folding depends on the column)
 _MAX_FAST = 2000
-_RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", ""})
+_RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", "", "="})  # "=": YAML 1.1's value key
 _UNSAFE_START = set("#,[]{}&*!|>'\"%@`-?: .+0123456789")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}:#]")
 _PRICE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
