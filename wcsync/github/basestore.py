@@ -69,7 +69,7 @@ def _parse(text: str) -> Project:
         try:
             return load_project(Path(tmp))
         except CatalogError as err:
-            first = err.diagnostics[0].where + ": " + err.diagnostics[0].message if err.diagnostics else str(err)
+            first = next((f"{d.where}: {d.message}" for d in err.diagnostics if isinstance(d, Diagnostic)), str(err))
             raise ConfigError(f"the base branch's {PROJECT_FILE} is invalid ({first}), so wcsync cannot read the "
                               "store's URL from it", hint=_WHAT_TO_DO) from None
 

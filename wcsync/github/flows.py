@@ -138,7 +138,7 @@ def plan_pr(gh: GitHubClient, target: Target, *, echo: Echo, out: Path | None = 
         ran, pf = _plan(target, _out_path(out, store, tmp))
         commit = ctx.head_sha
         if pf is None:
-            failed = failed_plan_comment(store, commit, ran.code, _tail(ran), run_url=ctx.run_url, note=note)
+            failed = failed_plan_comment(store, commit, ran.code, _tail(ran), run_url=ctx.run_url, banner=note)
             posted = upsert_comment(gh, number, marker("plan", store), lambda _: failed, what="plan comment")
             _write_summary(gh, failed)
             _said(echo, posted, number)
@@ -149,7 +149,7 @@ def plan_pr(gh: GitHubClient, target: Target, *, echo: Echo, out: Path | None = 
 
         def body(replaced: str | None) -> str:
             rendered.append(render_plan_comment("plan", store, commit, pf, run_url=ctx.run_url,
-                                                artifact=artifact, replaced=replaced, note=note))
+                                                artifact=artifact, replaced=replaced, banner=note))
             return rendered[-1].comment
 
         posted = upsert_comment(gh, number, marker("plan", store), body, what="plan comment")
