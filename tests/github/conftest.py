@@ -16,6 +16,7 @@ from tests.github.fake_api import WRITE_ALL, FakeGitHub, Served
 from wcsync.cli.main import cli
 
 TOKEN = "ghs_FAKETOKEN_0123456789abcdef"
+BASE_SHA = "ba5e" * 10
 READ_TOKEN = "ghs_READONLY_0123456789abcdef"
 
 PROJECT = """\
@@ -98,7 +99,8 @@ class Runs:
 
     def pr(self, command: str, number: int, head: str, *args: str) -> Any:
         event = {"action": "synchronize", "number": number,
-                 "pull_request": {"number": number, "head": {"sha": head, "ref": "feature"}, "base": {"ref": "main"}}}
+                 "pull_request": {"number": number, "head": {"sha": head, "ref": "feature"},
+                                  "base": {"ref": "main", "sha": BASE_SHA}}}
         return self.invoke([command, *args], self.env("pull_request", event, "f" * 40))
 
     def push(self, command: str, sha: str, *args: str) -> Any:
@@ -111,6 +113,8 @@ class Runs:
 
 @pytest.fixture
 def runs(fake_github: FakeGitHub, project: Path, tmp_path: Path) -> Runs:
+    # the base branch has the project's wcsync.yaml: the plan reads its store URL from there
+    fake_github.files[(BASE_SHA, "wcsync.yaml")] = PROJECT
     return Runs(fake_github, project, tmp_path)
 
 

@@ -5,7 +5,7 @@ shapes (issue, pull request, comment objects as documented at docs.github.com/re
 - 401 ``Bad credentials`` for an unknown token;
 - 403 ``Resource not accessible by integration`` with ``X-Accepted-GitHub-Permissions`` when the token lacks
   the permission (tokens are given permission sets like a workflow's ``permissions:``);
-- 404 ``Not Found`` for an unknown repository, issue or comment;
+- 404 ``Not Found`` for an unknown repository, issue or comment, or a file missing at a commit (contents API);
 - 422 ``Validation Failed`` for a comment body over 65,536 characters, or an empty one;
 - a secondary rate limit (403 with ``Retry-After``) on demand (``rate_limit_next``).
 
@@ -14,6 +14,8 @@ Served by uvicorn on 127.0.0.1 (an OS-picked port) in a thread; tests read ``sta
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +50,8 @@ class FakeGitHub:
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: commit sha -> pull request numbers (GET /commits/{sha}/pulls)
     commit_pulls: dict[str, list[int]] = field(default_factory=dict)
+    #: (commit sha, path) -> text of the file at that commit (GET /contents/{path}?ref=)
+    files: dict[tuple[str, str], str] = field(default_factory=dict)
     log: list[tuple[str, str, int]] = field(default_factory=list)
     base_url: str = ""
     _rate_limited: int = 0
@@ -113,6 +117,20 @@ class FakeGitHub:
         self.comments[cid] = comment
         self.issues[number]["comments"] += 1
         return comment
+
+    def content_obj(self, path: str, ref: str, raw: bytes) -> dict[str, Any]:
+        """A file as GitHub's contents API shows it: base64 in lines of 60 characters, each ending in \\n."""
+        sha = hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()  # git's blob id
+        encoded = base64.b64encode(raw).decode("ascii")
+        content = "".join(encoded[i:i + 60] + "\n" for i in range(0, len(encoded), 60))
+        api = f"{self.base_url}/repos/{self.full_name}"
+        html = f"https://github.com/{self.full_name}/blob/{ref}/{path}"
+        return {"type": "file", "encoding": "base64", "size": len(raw), "name": path.rsplit("/", 1)[-1],
+                "path": path, "content": content, "sha": sha, "url": f"{api}/contents/{path}?ref={ref}",
+                "git_url": f"{api}/git/blobs/{sha}", "html_url": html,
+                "download_url": f"https://raw.githubusercontent.com/{self.full_name}/{ref}/{path}",
+                "_links": {"self": f"{api}/contents/{path}?ref={ref}", "git": f"{api}/git/blobs/{sha}",
+                           "html": html}}
 
     @staticmethod
     def public(obj: dict[str, Any]) -> dict[str, Any]:
@@ -259,6 +277,19 @@ def create_app(fake: FakeGitHub) -> Starlette:
                           **issue["_pull"]})
         return await logged(request, JSONResponse(pulls))
 
+    async def get_contents(request: Request) -> Response:
+        if (gate := fake._gate(request, "contents:read")) is not None:
+            return await logged(request, gate)
+        path = request.path_params["path"]
+        ref = request.query_params.get("ref", "main")
+        text = fake.files.get((ref, path))
+        if text is None:
+            return await logged(request, fake.error(404, "Not Found"))
+        raw = text.encode("utf-8")
+        if "raw" in request.headers.get("accept", ""):
+            return await logged(request, Response(raw, media_type="application/vnd.github.raw+json"))
+        return await logged(request, JSONResponse(fake.content_obj(path, ref, raw)))
+
     repo = "/repos/{owner}/{name}"
     rid = "/repositories/{rid:int}"
     routes = []
@@ -271,6 +302,7 @@ def create_app(fake: FakeGitHub) -> Starlette:
             Route(base + "/issues", create_issue, methods=["POST"]),
             Route(base + "/issues/{number:int}", patch_issue, methods=["PATCH"]),
             Route(base + "/commits/{sha}/pulls", commit_pulls, methods=["GET"]),
+            Route(base + "/contents/{path:path}", get_contents, methods=["GET"]),
         ]
     return Starlette(routes=routes)
 

@@ -93,7 +93,8 @@ def refused_banner(pf: PlanFile) -> str:
 
 
 def plan_header(kind: str, store: str, commit: str, pf: PlanFile, *, run_url: str | None,
-                replaced: str | None = None) -> str:
+                replaced: str | None = None, banner: str = "") -> str:
+    """``banner``: Markdown shown above the plan (e.g. which store URL the plan used)."""
     run = f" · [CI run]({run_url})" if run_url else ""
     note = ""
     if replaced and replaced != commit:
@@ -101,7 +102,7 @@ def plan_header(kind: str, store: str, commit: str, pf: PlanFile, *, run_url: st
     head = (f"{marker(kind, store)}\n{meta_line(commit, pf.plan.catalog_version)}\n"
             f"### wcsync plan · store `{store}`\n\n"
             f"Plan for commit `{_short(commit)}`{note}{run}\n\n")
-    return head + refused_banner(pf)
+    return head + banner + refused_banner(pf)
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,10 @@ class RenderedPlan:
 
 
 def render_plan_comment(kind: str, store: str, commit: str, pf: PlanFile, *, run_url: str | None,
-                        artifact: str | None, replaced: str | None = None, limit: int = COMMENT_LIMIT
-                        ) -> RenderedPlan:
+                        artifact: str | None, replaced: str | None = None, limit: int = COMMENT_LIMIT,
+                        banner: str = "") -> RenderedPlan:
     """The comment body (at most ``limit`` characters) and the whole plan for the job summary."""
-    head = plan_header(kind, store, commit, pf, run_url=run_url, replaced=replaced)
+    head = plan_header(kind, store, commit, pf, run_url=run_url, replaced=replaced, banner=banner)
     whole = render_markdown(pf.plan, limit=SUMMARY_LIMIT - len(head), full_plan_hint=_hint(run_url, artifact))
     summary = head + whole
     if len(summary) <= limit:
@@ -132,11 +133,12 @@ def _hint(run_url: str | None, artifact: str | None) -> str:
     return f"The whole plan is in the job summary and in {where}."
 
 
-def failed_plan_comment(store: str, commit: str, exit_code: int, log_tail: str, *, run_url: str | None) -> str:
+def failed_plan_comment(store: str, commit: str, exit_code: int, log_tail: str, *, run_url: str | None,
+                        banner: str = "") -> str:
     """The plan comment when no plan could be made (catalogue errors, store unreachable …)."""
     run = f" · [CI run]({run_url})" if run_url else ""
     fence = "````" if "```" in log_tail else "```"
     return (f"{marker('plan', store)}\n{meta_line(commit, '')}\n### wcsync plan · store `{store}`\n\n"
-            f"Plan for commit `{_short(commit)}`{run}\n\n"
+            f"Plan for commit `{_short(commit)}`{run}\n\n{banner}"
             f"> [!WARNING]\n> **No plan: `wcsync plan` failed (exit {exit_code}).** The problems are annotated "
             f"on the files of this pull request; the end of the log:\n\n{fence}\n{log_tail.strip()}\n{fence}\n")

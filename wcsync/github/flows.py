@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -46,6 +46,8 @@ class Target:
     store: str | None = None
     store_url: str | None = None
     overrides: tuple[str, ...] = ()  # --allow-* flags passed on
+    #: the store's name for comments when the URL was read from the base branch (``--store`` is not passed then)
+    label: str | None = None
 
     def args(self) -> list[str]:
         out = ["--project", str(self.project)]
@@ -58,6 +60,8 @@ class Target:
     def store_name(self, env: Mapping[str, str] | None = None) -> str:
         """The store's name as ``wcsync plan`` names it (the comment marker and the drift issue use it)."""
         env = os.environ if env is None else env
+        if self.label:
+            return self.label
         if self.store:
             return self.store
         url = self.store_url or env.get("WCSYNC_URL")
@@ -122,16 +126,19 @@ def plan_pr(gh: GitHubClient, target: Target, *, echo: Echo, out: Path | None = 
 
         raise ConfigError(f"`wcsync github plan` comments on a pull request, but this run's event is "
                           f"{ctx.event_name or 'unknown'}", hint="run it in a job `on: pull_request`")
+    prefix = notes.repo_prefix(target.project, ctx.workspace)
+    note = ""
+    if not target.store_url and not os.environ.get("WCSYNC_URL"):
+        target, note = _base_target(gh, target, prefix, echo)
     store = target.store_name()
     desired, diags = _load(target)
-    prefix = notes.repo_prefix(target.project, ctx.workspace)
     for annotation in notes.from_diagnostics(diags, prefix):
         echo(annotation.command())
     with tempfile.TemporaryDirectory(prefix="wcsync-gh-") as tmp:
         ran, pf = _plan(target, _out_path(out, store, tmp))
         commit = ctx.head_sha
         if pf is None:
-            failed = failed_plan_comment(store, commit, ran.code, _tail(ran), run_url=ctx.run_url)
+            failed = failed_plan_comment(store, commit, ran.code, _tail(ran), run_url=ctx.run_url, banner=note)
             posted = upsert_comment(gh, number, marker("plan", store), lambda _: failed, what="plan comment")
             _write_summary(gh, failed)
             _said(echo, posted, number)
@@ -142,7 +149,7 @@ def plan_pr(gh: GitHubClient, target: Target, *, echo: Echo, out: Path | None = 
 
         def body(replaced: str | None) -> str:
             rendered.append(render_plan_comment("plan", store, commit, pf, run_url=ctx.run_url,
-                                                artifact=artifact, replaced=replaced))
+                                                artifact=artifact, replaced=replaced, banner=note))
             return rendered[-1].comment
 
         posted = upsert_comment(gh, number, marker("plan", store), body, what="plan comment")
@@ -152,6 +159,22 @@ def plan_pr(gh: GitHubClient, target: Target, *, echo: Echo, out: Path | None = 
             echo(f"The plan is longer than a comment: the comment shows its start, the job summary has it all "
                  f"({len(rendered[-1].summary)} characters)")
     return ran.code
+
+
+def _base_target(gh: GitHubClient, target: Target, prefix: str, echo: Echo) -> tuple[Target, str]:
+    """The target with the store URL of the base branch's wcsync.yaml (never the pull request's), and the
+    comment's note when the pull request changes that URL."""
+    from wcsync.github.basestore import resolve_base_store
+
+    base = resolve_base_store(gh, project_dir=target.project, prefix=prefix, store=target.store, env=os.environ)
+    echo(f"Planning against store {base.name} at the URL of the base branch's wcsync.yaml")
+    note = ""
+    if base.changed is not None:
+        for annotation in notes.from_diagnostics([base.changed], prefix):
+            echo(annotation.command())
+        note = (f"> [!NOTE]\n> This pull request changes the `url` of store `{base.name}` in wcsync.yaml. "
+                "This plan used the base branch's URL; the new URL is used only after the merge.\n\n")
+    return replace(target, store=None, store_url=base.url, label=base.name), note
 
 
 def _said(echo: Echo, posted: Posted, number: int) -> None:

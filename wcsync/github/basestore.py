@@ -1,0 +1,136 @@
+"""The store a pull request's plan talks to, read from the **base** branch's ``wcsync.yaml`` through GitHub's
+REST API (``GET /repos/{owner}/{repo}/contents/{path}?ref={base sha}``), never from the pull request's checkout:
+a pull request can edit ``wcsync.yaml`` and point the store's URL at a server of its choosing while the shop's
+keys are in the job's environment. The plan then runs with ``--store-url`` set to that URL (credentials from
+``WCSYNC_CONSUMER_KEY`` / ``WCSYNC_CONSUMER_SECRET``), and says so when the pull request changes the URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from wcsync.catalog.project import PROJECT_FILE, Project, load_project
+from wcsync.catalog.yamlio import parse_file
+from wcsync.diagnostics import Diagnostic, Severity
+from wcsync.errors import CatalogError, ConfigError
+from wcsync.github.client import GitHubClient, GitHubError
+
+CONTENTS_READ = "contents: read"
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_WHAT_TO_DO = "merge wcsync.yaml into the base branch first, or give the plan job the URL (the action's `store-url`)"
+
+
+@dataclass(frozen=True)
+class BaseStore:
+    name: str
+    url: str
+    #: the pull request changes (or removes) this store's url: the warning at its line, for the annotation
+    changed: Diagnostic | None = None
+
+
+def base_sha(event: Mapping[str, object]) -> str:
+    pr = event.get("pull_request")
+    base = pr.get("base") if isinstance(pr, dict) else None
+    sha = base.get("sha") if isinstance(base, dict) else None
+    if not isinstance(sha, str) or not sha:
+        raise ConfigError("the pull_request event names no base commit (pull_request.base.sha), so wcsync cannot "
+                          "read the store's URL from the base branch", hint="give the plan job the URL (`store-url`)")
+    return sha
+
+
+def read_base_file(gh: GitHubClient, path: str, ref: str) -> str | None:
+    """The text of ``path`` at commit ``ref`` (``None`` when GitHub answers 404: no such file there)."""
+    try:
+        body = gh.call("GET", f"{gh.repo_path}/contents/{quote(path)}", params={"ref": ref},
+                       what=f"read {path} of the base branch ({ref[:7]})", permission=CONTENTS_READ)
+    except GitHubError as err:
+        if err.status == 404:
+            return None
+        raise
+    if not isinstance(body, dict) or body.get("type", "file") != "file" or body.get("encoding") != "base64":
+        raise GitHubError(f"GitHub did not answer {path} of the base branch ({ref[:7]}) with a file's content",
+                          hint=f"{path} must be a file under 1 MB in the repository")
+    try:
+        return base64.b64decode(str(body.get("content") or "")).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise GitHubError(f"GitHub's content of {path} at {ref[:7]} is not base64 UTF-8 text") from None
+
+
+def _parse(text: str) -> Project:
+    with tempfile.TemporaryDirectory(prefix="wcsync-base-") as tmp:
+        (Path(tmp) / PROJECT_FILE).write_text(text, encoding="utf-8")
+        try:
+            return load_project(Path(tmp))
+        except CatalogError as err:
+            first = next((f"{d.where}: {d.message}" for d in err.diagnostics if isinstance(d, Diagnostic)), str(err))
+            raise ConfigError(f"the base branch's {PROJECT_FILE} is invalid ({first}), so wcsync cannot read the "
+                              "store's URL from it", hint=_WHAT_TO_DO) from None
+
+
+def _interpolate(url: str, env: Mapping[str, str], store: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1) not in env:
+            raise ConfigError(f"store '{store}': the base branch's url uses ${{{m.group(1)}}} but the environment "
+                              f"variable {m.group(1)} is not set", hint=f"set {m.group(1)} in the plan job's env")
+        return env[m.group(1)]
+
+    return _VAR.sub(sub, url)
+
+
+def _choose(project: Project, store: str | None, ref: str) -> str:
+    name = store or project.default_store
+    if name is None and len(project.stores) == 1:
+        name = next(iter(project.stores))
+    if name is None or name not in project.stores:
+        what = f"no store named '{name}'" if name else "no store chosen (no default_store, not exactly one store)"
+        known = ", ".join(sorted(project.stores)) or "none"
+        raise ConfigError(f"the base branch's {PROJECT_FILE} ({ref[:7]}) has {what} (declared: {known})",
+                          hint=f"{_WHAT_TO_DO}; or pass the action's `store` input")
+    return name
+
+
+def _changed(project_dir: Path, name: str, base_url: str) -> Diagnostic | None:
+    """A warning at the pull request's ``url:`` of store ``name`` when it differs from the base branch's."""
+    try:
+        head = load_project(project_dir, required=False)
+    except CatalogError:
+        return None  # the plan reports the broken file
+    cfg = head.stores.get(name)
+    if cfg is not None and cfg.url == base_url:
+        return None
+    message = (f"this pull request changes store '{name}'s url in {PROJECT_FILE}: the plan used the base "
+               "branch's URL; the new one is used only after the merge")
+    if cfg is None:
+        message = (f"this pull request removes store '{name}' from {PROJECT_FILE}: the plan used the base "
+                   "branch's URL")
+    doc, _ = parse_file(project_dir / PROJECT_FILE, PROJECT_FILE)
+    if doc is None:
+        return Diagnostic(PROJECT_FILE, 1, 1, message, severity=Severity.WARNING)
+    found = doc.diag(("stores", name, "url") if cfg is not None else ("stores",), message)
+    return Diagnostic(found.file, max(found.line, 1), max(found.col, 1), message, severity=Severity.WARNING)
+
+
+def resolve_base_store(gh: GitHubClient, *, project_dir: Path, prefix: str, store: str | None,
+                       env: Mapping[str, str]) -> BaseStore:
+    """The store (name, URL) the base branch's ``wcsync.yaml`` declares; refuses clearly when there is none."""
+    ref = base_sha(gh.ctx.event)
+    path = prefix + PROJECT_FILE
+    text = read_base_file(gh, path, ref)
+    if text is None:
+        raise ConfigError(f"the base branch ({ref[:7]}) has no {path} (or the workflow token cannot read it), so "
+                          "wcsync cannot tell which store to plan against without trusting this pull request",
+                          hint=f"{_WHAT_TO_DO}; the job needs `{CONTENTS_READ}`")
+    project = _parse(text)
+    name = _choose(project, store, ref)
+    raw = project.stores[name].url
+    url = _interpolate(raw, env, name)
+    if url.startswith("sandbox:") and not Path(url.removeprefix("sandbox:")).is_absolute():
+        url = f"sandbox:{project_dir / url.removeprefix('sandbox:')}"
+    return BaseStore(name, url, _changed(project_dir, name, raw))
