@@ -297,7 +297,9 @@ class ProductList(Model):
 ProductFile = RootModel[Product | ProductList]
 
 
-class Category(Model):
+class _TreeTerm(Model):
+    """The fields of a term in a tree taxonomy (categories, brands); each kind adds its own ``children``."""
+
     name: str = Field(min_length=1, max_length=NAME_MAX)
     slug: str | None = Field(default=None, max_length=SLUG_MAX)
     description: str | None = None
@@ -305,19 +307,15 @@ class Category(Model):
     menu_order: StrictInt | None = None
     image: Image | None = None
     protect: StrictBool = False
+
+
+class Category(_TreeTerm):
     children: list[Category] = Field(default_factory=list)
 
 
-class Brand(Model):
+class Brand(_TreeTerm):
     """A brand (WooCommerce's ``product_brand`` taxonomy): shaped like a category, nested by ``children``."""
 
-    name: str = Field(min_length=1, max_length=NAME_MAX)
-    slug: str | None = Field(default=None, max_length=SLUG_MAX)
-    description: str | None = None
-    display: CategoryDisplay = "default"
-    menu_order: StrictInt | None = None
-    image: Image | None = None
-    protect: StrictBool = False
     children: list[Brand] = Field(default_factory=list)
 
 
