@@ -88,8 +88,13 @@ def option_in_use(attribute: str, options: Iterable[str], variation_keys: Iterab
     )
 
 
+def listed(items: list[str], limit: int) -> str:
+    """The first ``limit`` items, comma-separated, then `` and N more`` for the rest."""
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def category_not_empty(path: str, product_keys: list[str], what: str = "category") -> Note:
-    shown = ", ".join(product_keys[:5]) + (f" and {len(product_keys) - 5} more" if len(product_keys) > 5 else "")
+    shown = listed(product_keys, 5)
     return Note(
         code="category-not-empty",
         message=f"{what} {path} still holds {len(product_keys)} product(s) ({shown}); they lose this {what}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind, is_foreign_type
+from wcsync.core.notes import listed
 from wcsync.core.plan import Info
 from wcsync.core.planner.context import PlanContext
 from wcsync.core.records import DesiredResource, LiveResource
@@ -45,12 +46,12 @@ def list_foreign(ctx: PlanContext, lives: list[LiveResource]) -> None:
     )
     if not shown:
         return
-    listed = ", ".join(shown[:_MAX_LISTED]) + (f" and {len(shown) - _MAX_LISTED} more" if len(shown) > _MAX_LISTED else "")
+    names = listed(shown, _MAX_LISTED)
     ctx.info.append(
         Info(
             kind=Kind.PRODUCT,
             key="*",
             message=f"{len(shown)} live product(s) of a type wcsync does not manage left alone (never updated "
-            f"or deleted, whatever the ownership): {listed}",
+            f"or deleted, whatever the ownership): {names}",
         )
     )

@@ -11,7 +11,7 @@ from wcsync.core.canonical import money, sku_key
 from wcsync.core.compare import canon
 from wcsync.core.guards import PriceDrop
 from wcsync.core.kinds import Kind, is_foreign_type, variation_combo_key
-from wcsync.core.notes import field_notes, option_in_use, percent_change
+from wcsync.core.notes import field_notes, listed, option_in_use, percent_change
 from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
 from wcsync.core.planner.context import PlanContext, desired_title, variation_title
 from wcsync.core.planner.diff import FieldDiff, diff_record
@@ -298,9 +298,7 @@ def _plan_product_deletes(ctx: PlanContext, matched: set[int]) -> None:
             )
         )
     if unmanaged:
-        shown = ", ".join(unmanaged[:_MAX_LISTED]) + (
-            f" and {len(unmanaged) - _MAX_LISTED} more" if len(unmanaged) > _MAX_LISTED else ""
-        )
+        shown = listed(unmanaged, _MAX_LISTED)
         ctx.info.append(
             Info(
                 kind=Kind.PRODUCT,

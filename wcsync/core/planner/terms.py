@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from wcsync.core.canonical import path_key, slug_key
 from wcsync.core.kinds import TREE_KINDS, Kind
-from wcsync.core.notes import category_not_empty, field_notes, option_in_use
+from wcsync.core.notes import category_not_empty, field_notes, listed, option_in_use
 from wcsync.core.plan import Action, Change, DeleteMode, Info, Note
 from wcsync.core.planner.context import PlanContext, desired_title
 from wcsync.core.planner.diff import diff_record
@@ -177,9 +177,7 @@ def _left_alone(ctx: PlanContext, kind: Kind, unmatched: list[LiveResource], mat
     if not keys:
         return
     keys.sort(key=str.casefold)
-    shown = ", ".join(keys[:_MAX_LISTED]) + (
-        f" and {len(keys) - _MAX_LISTED} more" if len(keys) > _MAX_LISTED else ""
-    )
+    shown = listed(keys, _MAX_LISTED)
     ctx.info.append(
         Info(
             kind=kind,
