@@ -20,7 +20,7 @@ from wcsync.api.base import (
     resolve,
     store_ref,
 )
-from wcsync.api.base import run as run_async
+from wcsync.bulk import run_async
 from wcsync.core.plan import Plan, PlanSettings
 from wcsync.engine.model import ApplyResult
 from wcsync.settings import StoreSettings

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from wcsync.bulk import run_async
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Plan, PlanSettings, StoreRef
 from wcsync.errors import CatalogError, ConfigError
@@ -171,8 +170,3 @@ def catalogue(directory: Path, project: Project, progress: Progress, *, warn: bo
         raise CatalogError(f"the catalogue has {len(errors)} error(s); {outcome}", list(errors),
                            hint=f"fix them (`wcsync validate` lists them) and {again}")
     return loaded.desired
-
-
-
-#: ``asyncio.run`` without its exit-time repr of a large result (``wcsync.bulk``)
-run = run_async

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wcsync.api.base import ClientFactory, Progress, Silent, default_client, public_url, run
+from wcsync.api.base import ClientFactory, Progress, Silent, default_client, public_url
 from wcsync.api.planning import read_store
+from wcsync.bulk import run_async
 from wcsync.errors import CatalogError, WcsyncError
 from wcsync.settings import StoreSettings
 
@@ -94,7 +95,7 @@ def import_(project_dir: str | Path = ".", *, store: str | None = None, store_ur
         categories=split(categories),
     )
     progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = run(read_store(client_factory or default_client, settings, progress, None))
+    live = run_async(read_store(client_factory or default_client, settings, progress, None))
     result = export_catalog(live, options)
     outcome = ImportOutcome(settings, out_dir, result, ownership=project.ownership)
     if existing is None:

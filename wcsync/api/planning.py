@@ -17,9 +17,9 @@ from wcsync.api.base import (
     planner_settings,
     public_url,
     resolve,
-    run,
     store_ref,
 )
+from wcsync.bulk import run_async
 from wcsync.core.plan import Plan
 from wcsync.settings import StoreSettings
 
@@ -48,7 +48,7 @@ def plan(project_dir: str | Path = ".", *, store: str | None = None, store_url: 
     desired = catalogue(directory, project, progress, warn=True, outcome="the store was not read",
                          again="plan again")
     progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = run(read_store(client_factory or default_client, settings, progress, catalogue_skus(desired), desired))
+    live = run_async(read_store(client_factory or default_client, settings, progress, catalogue_skus(desired), desired))
     check_targets(overrides.targets, desired, live, store=settings.name)
     progress.status("Planning …")
     return build_plan(desired, live, psettings, store=store_ref(settings, live))
