@@ -77,18 +77,24 @@ class Watcher:
                 what = str(err) if isinstance(err, WcsyncError) else f"unexpected error ({err}); please report it"
                 self.log(f"drift check of {len(ids)} resource(s) failed, trying again in {self.window:g}s: {what}")
                 return
-            self.counters["checks"] += 1
-            self.counters["processed"] += deliveries
-            fresh = [d for d in result.drifted
-                     if await asyncio.to_thread(self.state.claim, fingerprint(self.store, d), self.alert_ttl)]
-            self.log(f"checked {len(result.checked)} catalogue product(s) from {len(ids)} changed resource(s): "
-                     f"{len(result.drifted)} drifted, {len(fresh)} new, {result.unmanaged} not managed")
-            if not fresh:
-                return
-            alert = Alert(self.store, tuple(fresh), max(deliveries, 1))
-            self.counters["alerts"] += 1
-            for sink in self.sinks:
-                await sink.send(alert)
+            try:
+                await self._report(result, len(ids), deliveries)
+            finally:
+                # counted last: /healthz shows a delivery as processed only once its alert (if any) is counted
+                self.counters["checks"] += 1
+                self.counters["processed"] += deliveries
+
+    async def _report(self, result: Any, resources: int, deliveries: int) -> None:
+        fresh = [d for d in result.drifted
+                 if await asyncio.to_thread(self.state.claim, fingerprint(self.store, d), self.alert_ttl)]
+        self.log(f"checked {len(result.checked)} catalogue product(s) from {resources} changed resource(s): "
+                 f"{len(result.drifted)} drifted, {len(fresh)} new, {result.unmanaged} not managed")
+        if not fresh:
+            return
+        alert = Alert(self.store, tuple(fresh), max(deliveries, 1))
+        self.counters["alerts"] += 1
+        for sink in self.sinks:
+            await sink.send(alert)
 
     async def close(self) -> None:
         """Stop the window timer and check what is still pending (a graceful shutdown loses nothing)."""
