@@ -213,7 +213,12 @@ def test_errors_are_values_a_library_can_catch(project: Path, settings: StoreSet
         api.plan(project, settings=settings, client_factory=factory)
     assert "catalog/products/mug-1.yaml:3:5: unknown field 'prise' — remove it or check the spelling" in [
         str(d) for d in caught.value.diagnostics]
-    assert factory.opened == []  # the store was not read
+    assert "error(s); no plan was made" in str(caught.value)
+    # the store is read while the catalogue loads: a broken catalogue still wins over a store error
+    broken_store = settings.model_copy(update={"consumer_secret": SecretStr("cs_wrong")})
+    with pytest.raises(CatalogError):
+        api.apply(project, settings=broken_store, client_factory=factory)
+    assert "X" not in skus_in_store(sandbox_app)  # nothing was written
     # the default factory speaks HTTP(S) only and says how to reach a sandbox store
     (project / "catalog" / "products" / "mug-1.yaml").unlink()
     sandbox = settings.model_copy(update={"url": "sandbox:store.db"})

@@ -168,10 +168,10 @@ def test_changes_print_on_stdout_status_on_stderr(store: FakeStore, project: Pat
     ]
     assert result.stderr.splitlines() == [
         f"Loading the catalogue in {project.resolve()} …",
-        "warning: catalog/products/mug.yaml:2:1: short_description is empty",
         "Reading store production (https://shop.example.com) …",
         "  read products (2 pages)",
         "  read products/categories (1 page)",
+        "warning: catalog/products/mug.yaml:2:1: short_description is empty",
         "Planning …",
     ]
     # the store was opened with the secret resolved from the environment
@@ -263,10 +263,10 @@ def test_catalogue_errors_list_every_diagnostic(
     assert "catalog/products/mug.yaml:3:1: unknown field 'prise' — did you mean 'price'?" in lines
     assert "catalog/tags.yaml:1:5: duplicate slug 'sale'" in lines
     assert lines[-1] == (
-        "Error: the catalogue has 2 error(s); the store was not read — fix them (`wcsync validate` lists them) "
+        "Error: the catalogue has 2 error(s); no plan was made — fix them (`wcsync validate` lists them) "
         "and plan again"
     )
-    assert store.opened == []  # the store is not contacted with a broken catalogue
+    assert "Planning …" not in lines  # the store is read while the catalogue loads, but no plan is made
 
 
 def test_project_errors(store: FakeStore, tmp_path: Path) -> None:

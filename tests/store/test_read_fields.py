@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
@@ -36,6 +37,27 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, list[str]]]:
     return requests
 
 
+@pytest.fixture
+def loaded_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The catalogue loads before the store is read (as it would on a slow store): every page is sent with
+    the catalogue known. Without this, the pages sent while it loads ask for every field (see below)."""
+    import asyncio
+
+    from wcsync.api import applying, base, planning
+
+    class LoadedFirst:
+        def __init__(self, directory: Path, project: Any, progress: Any, **kw: Any) -> None:
+            self._desired = base.catalogue(directory, project, progress, warn=False, **kw)
+            self.task: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            self.task.set_result(self._desired)
+
+        async def desired(self, *, warn: bool) -> Any:
+            return self._desired
+
+    monkeypatch.setattr(planning, "LoadingCatalogue", LoadedFirst)
+    monkeypatch.setattr(applying, "LoadingCatalogue", LoadedFirst)
+
+
 def write(root: Path, extra: str) -> None:
     (root / "catalog" / "products").mkdir(parents=True, exist_ok=True)
     (root / "wcsync.yaml").write_text("ownership: marked\n", encoding="utf-8")
@@ -53,7 +75,7 @@ def listed_fields(query: dict[str, list[str]]) -> set[str]:
     return set(query["_fields"][0].split(","))
 
 
-def test_fields_no_entry_names_are_not_read(tmp_path: Path, seen: list[dict[str, list[str]]]) -> None:
+def test_fields_no_entry_names_are_not_read(tmp_path: Path, seen: list[dict[str, list[str]]], loaded_first: None) -> None:
     root, db = tmp_path / "shop", tmp_path / "store.db"
     write(root, "")
     assert run(root, db, "apply", "--auto-approve").exit_code == 0
@@ -77,7 +99,8 @@ def test_a_named_field_is_read(tmp_path: Path, seen: list[dict[str, list[str]]])
     assert "description" in listed_fields(next(q for q in seen if q.get("status") == ["any"]))
 
 
-def test_a_field_the_mark_records_is_re_read_and_released(tmp_path: Path, seen: list[dict[str, list[str]]]) -> None:
+def test_a_field_the_mark_records_is_re_read_and_released(tmp_path: Path, seen: list[dict[str, list[str]]],
+                                                          loaded_first: None) -> None:
     root, db = tmp_path / "shop", tmp_path / "store.db"
     write(root, "description: Glazed.\n")
     assert run(root, db, "apply", "--auto-approve").exit_code == 0
@@ -96,3 +119,23 @@ def test_a_field_the_mark_records_is_re_read_and_released(tmp_path: Path, seen: 
     again = run(root, db, "plan")
     assert "No changes" in again.output, again.output
     assert not any("include" in q for q in seen)
+
+
+def test_a_page_sent_while_the_catalogue_loads_reads_everything_and_needs_no_re_read(
+        tmp_path: Path, seen: list[dict[str, list[str]]]) -> None:
+    """The real timing: the store is read while the catalogue loads. Whichever way the race goes, the plan is
+    the same; a page that went out before the catalogue was known carries every field, so a field its mark
+    records is there already and is not read again."""
+    root, db = tmp_path / "shop", tmp_path / "store.db"
+    write(root, "description: Glazed.\n")
+    assert run(root, db, "apply", "--auto-approve").exit_code == 0
+    write(root, "")
+    seen.clear()
+    result = run(root, db, "plan", "--stats")
+    assert result.exit_code == 0, result.output
+    assert "removed from the catalogue" in result.output and "description" in result.output
+    first = next(q for q in seen if q.get("status") == ["any"] and "include" not in q)
+    re_read = [q for q in seen if "include" in q]
+    assert len(re_read) == (0 if "description" in listed_fields(first) else 1)
+    read = re.search(r"read (\d+) \(bound (\d+)\)", result.output)
+    assert read is not None and read.group(1) == read.group(2)

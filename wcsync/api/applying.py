@@ -10,22 +10,25 @@ from typing import TYPE_CHECKING, Any
 
 from wcsync.api.base import (
     ClientFactory,
+    LoadingCatalogue,
     Overrides,
     Progress,
     Silent,
     catalogue,
+    catalogue_first,
     default_client,
     planner_settings,
     public_url,
     resolve,
     store_ref,
 )
-from wcsync.bulk import run_async
+from wcsync.bulk import paused_gc, run_async
 from wcsync.core.plan import Plan, PlanSettings
 from wcsync.engine.model import ApplyResult
 from wcsync.settings import StoreSettings
 
 if TYPE_CHECKING:
+    from wcsync.catalog.project import Project
     from wcsync.core.records import DesiredState
     from wcsync.store.client import WooClient
 
@@ -69,10 +72,11 @@ def apply(project_dir: str | Path = ".", *, plan_file: str | Path | None = None,
     if batch_size:
         settings = settings.model_copy(update={"batch_size": batch_size})
     psettings = planner_settings(project, overrides)
-    desired = catalogue(directory, project, progress, warn=False, outcome="nothing was written",
-                         again="apply again")
     saved: Plan | None = None
-    if plan_file is not None:
+    desired: DesiredState | None = None
+    if plan_file is not None:  # the saved plan is checked against the catalogue before the store is read
+        desired = catalogue(directory, project, progress, warn=False, outcome="nothing was written",
+                            again="apply again")
         saved = read_plan_file(Path(plan_file))
         check_saved_plan(saved, store=settings.name, url=public_url(settings),
                          catalog_version=desired.catalog_version, path=Path(plan_file))
@@ -81,31 +85,44 @@ def apply(project_dir: str | Path = ".", *, plan_file: str | Path | None = None,
             progress.show_plan(saved)
             raise refused
     run = _ApplyRun(settings, psettings, desired, saved, progress, continue_on_error=continue_on_error,
-                    approve=approve, label=str(plan_file))
-    return run_async(run.open(client_factory or default_client, lock=lock))
+                    approve=approve, label=str(plan_file), directory=directory, project=project)
+    with paused_gc():  # one pause for the catalogue's thread and the store's reads (see wcsync.bulk)
+        return run_async(run.open(client_factory or default_client, lock=lock))
 
 
 @dataclass
 class _ApplyRun:
     settings: StoreSettings
     psettings: PlanSettings
-    desired: DesiredState
+    #: the catalogue; None: loaded by ``open`` while the store is read
+    desired: DesiredState | None
     saved: Plan | None
     progress: Progress
     continue_on_error: bool
     approve: Callable[[Plan], bool] | None
     label: str
+    directory: Path
+    project: Project
+    _loading: LoadingCatalogue | None = None
 
     async def open(self, factory: ClientFactory, *, lock: bool) -> ApplyOutcome:
         from wcsync.store.lock import apply_lock
 
         settings = self.settings
-        async with factory(settings, progress=self.progress.pages, notify=self.progress.status) as client:
-            try:
-                async with apply_lock(client, settings.name, enabled=lock, notify=self.progress.status) as held:
-                    return await self.run(client, held)
-            finally:
-                self.progress.requests(client.stats)
+        if self.desired is None:
+            self._loading = LoadingCatalogue(self.directory, self.project, self.progress,
+                                             outcome="nothing was written", again="apply again")
+        try:
+            async with factory(settings, progress=self.progress.pages, notify=self.progress.status) as client:
+                try:
+                    async with apply_lock(client, settings.name, enabled=lock, notify=self.progress.status) as held:
+                        return await self.run(client, held)
+                finally:
+                    self.progress.requests(client.stats)
+        except BaseException as err:
+            if self._loading is None:
+                raise
+            raise await catalogue_first(self._loading.task, err) from None
 
     async def run(self, client: WooClient, lock: Any = None) -> ApplyOutcome:
         from wcsync.core.guards import refusal
@@ -117,17 +134,19 @@ class _ApplyRun:
         from wcsync.engine.stale import already_applied, stale_changes
         from wcsync.errors import PlanError, WcsyncError
         from wcsync.store.budget import phase, write_bound
-        from wcsync.store.fetch import catalogue_skus, fetch_live_state
+        from wcsync.store.fetch import fetch_live_state
         from wcsync.store.payload import ENCODER
         from wcsync.store.verify import proven_state
         from wcsync.store.writer import StoreWriter
 
-        settings, desired, saved, progress = self.settings, self.desired, self.saved, self.progress
+        settings, saved, progress = self.settings, self.saved, self.progress
         progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
-        skus = catalogue_skus(desired)
         # a saved plan's staleness check looks for its resources in the trash too: read it then
-        live = await fetch_live_state(client, progress=progress.pages, skus=skus if saved is None else None,
-                                      desired=desired)
+        live = await fetch_live_state(client, progress=progress.pages,
+                                      desired=self._loading.task if self._loading else self.desired,
+                                      trash_when_needed=saved is None)
+        desired = await self._loading.desired(warn=False) if self._loading is not None else self.desired
+        assert desired is not None
         skip: dict[Any, str] = {}
         already: dict[Any, int] = {}
         if saved is not None:

@@ -3,6 +3,7 @@ how a command finds its store, settings and catalogue. No click, no rich, no pri
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from wcsync.errors import CatalogError, ConfigError
 from wcsync.settings import StoreSettings
 
 if TYPE_CHECKING:
+    from wcsync.catalog import LoadedCatalog
     from wcsync.catalog.project import Project
     from wcsync.core.records import DesiredState, LiveState
     from wcsync.store.budget import RequestStats
@@ -161,7 +163,52 @@ def catalogue(directory: Path, project: Project, progress: Progress, *, warn: bo
     from wcsync.catalog import load_catalog
 
     progress.status(f"Loading the catalogue in {directory.resolve()} …")
-    loaded = load_catalog(directory, project)
+    return _checked(load_catalog(directory, project), progress, warn=warn, outcome=outcome, again=again)
+
+
+class LoadingCatalogue:
+    """``catalogue`` on a worker thread, started from inside the running event loop: the store is read
+    meanwhile (its reads wait for ``task`` only where they depend on the catalogue). Errors end ``task`` at
+    once (the reads stop); warnings wait for ``warn()``, so they print in one place whatever the timing."""
+
+    def __init__(self, directory: Path, project: Project, progress: Progress, *, outcome: str, again: str) -> None:
+        from wcsync.catalog import load_catalog
+
+        self._progress = progress
+        self._loaded: LoadedCatalog | None = None
+        progress.status(f"Loading the catalogue in {directory.resolve()} …")
+        loading = asyncio.get_running_loop().run_in_executor(None, load_catalog, directory, project)
+
+        async def checked() -> DesiredState:
+            self._loaded = await loading
+            return _checked(self._loaded, progress, warn=False, outcome=outcome, again=again)
+
+        self.task: asyncio.Task[DesiredState] = asyncio.ensure_future(checked())
+
+    async def desired(self, *, warn: bool) -> DesiredState:
+        """The catalogue (its error if it has errors); with ``warn``, its lint warnings are reported now."""
+        desired = await self.task
+        if warn and self._loaded is not None:
+            for warning in self._loaded.warnings:
+                self._progress.status(f"warning: {warning}")
+        return desired
+
+
+async def catalogue_first(desired: asyncio.Task[DesiredState], error: BaseException) -> BaseException:
+    """The error to report when a store read failed while the catalogue was loading: the catalogue's own
+    error if it has one (what to fix first, as when it is loaded before the store is read), else ``error``."""
+    if isinstance(error, Exception) and not desired.cancelled():
+        try:
+            await asyncio.shield(desired)
+        except CatalogError as problem:
+            return problem
+        except Exception:  # the store's error is the one to report
+            pass
+    desired.cancel()
+    return error
+
+
+def _checked(loaded: LoadedCatalog, progress: Progress, *, warn: bool, outcome: str, again: str) -> DesiredState:
     if warn:
         for warning in loaded.warnings:
             progress.status(f"warning: {warning}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -9,17 +10,18 @@ from typing import TYPE_CHECKING
 
 from wcsync.api.base import (
     ClientFactory,
+    LoadingCatalogue,
     Overrides,
     Progress,
     Silent,
-    catalogue,
+    catalogue_first,
     default_client,
     planner_settings,
     public_url,
     resolve,
     store_ref,
 )
-from wcsync.bulk import run_async
+from wcsync.bulk import paused_gc, run_async
 from wcsync.core.plan import Plan
 from wcsync.settings import StoreSettings
 
@@ -33,10 +35,9 @@ def plan(project_dir: str | Path = ".", *, store: str | None = None, store_url: 
          progress: Progress | None = None) -> Plan:
     """Project + catalogue + live store → ``Plan``. Raises ``WcsyncError`` subclasses (catalogue errors with
     diagnostics, store errors); a plan refused by a guard is returned with ``refused`` set
-    (``wcsync.core.guards.refusal`` gives its ``PlanError``)."""
+    (``wcsync.core.guards.refusal`` gives its ``PlanError``). The catalogue loads while the store is read."""
     from wcsync.core.planner import build_plan
     from wcsync.core.targets import check_targets
-    from wcsync.store.fetch import catalogue_skus
 
     progress = progress or Silent()
     overrides = overrides or Overrides()
@@ -45,22 +46,31 @@ def plan(project_dir: str | Path = ".", *, store: str | None = None, store_url: 
     project, settings = resolve(directory, store=store, store_url=store_url, settings=settings, env=env,
                                  require_file=True)
     psettings = planner_settings(project, overrides)
-    desired = catalogue(directory, project, progress, warn=True, outcome="the store was not read",
-                         again="plan again")
-    progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
-    live = run_async(read_store(client_factory or default_client, settings, progress, catalogue_skus(desired), desired))
+
+    async def load_and_read() -> tuple[DesiredState, LiveState]:
+        loading = LoadingCatalogue(directory, project, progress, outcome="no plan was made", again="plan again")
+        progress.status(f"Reading store {settings.name} ({public_url(settings)}) …")
+        try:
+            live = await read_store(client_factory or default_client, settings, progress, loading.task)
+        except BaseException as err:
+            raise await catalogue_first(loading.task, err) from None
+        return await loading.desired(warn=True), live
+
+    with paused_gc():  # one pause for both threads (see wcsync.bulk)
+        desired, live = run_async(load_and_read())
     check_targets(overrides.targets, desired, live, store=settings.name)
     progress.status("Planning …")
     return build_plan(desired, live, psettings, store=store_ref(settings, live))
 
 
 async def read_store(factory: ClientFactory, settings: StoreSettings, progress: Progress,
-                skus: frozenset[str] | None, desired: DesiredState | None = None) -> LiveState:
+                     desired: DesiredState | asyncio.Future[DesiredState] | None = None) -> LiveState:
+    """The store's ``LiveState``, read for ``desired`` (a catalogue, one still loading, or None: everything)."""
     from wcsync.store.fetch import fetch_live_state
 
     async with factory(settings, progress=progress.pages, notify=progress.status) as client:
         try:
-            live: LiveState = await fetch_live_state(client, progress=progress.pages, skus=skus, desired=desired)
+            live: LiveState = await fetch_live_state(client, progress=progress.pages, desired=desired)
             return live
         finally:
             progress.read_done()

@@ -174,25 +174,32 @@ class WooClient:
         self,
         path: str,
         params: dict[str, Any] | None = None,
-        fields: Sequence[str] | None = None,
+        fields: Sequence[str] | Callable[[], Sequence[str]] | None = None,
         *,
         progress: Progress | None = None,
         label: str | None = None,
     ) -> list[dict[str, Any]]:
         """Every item of a collection: ``per_page=100``, ``orderby=id`` ascending, ``context=edit``.
+        ``fields`` (``_fields``, ``id`` always added) may be a function, asked for each page as it is sent.
 
         The first page tells ``X-WP-TotalPages``; the other pages are fetched concurrently (bounded by the
         limiter) and joined in page order. Items seen twice (rows inserted while paging) are kept once.
         ``progress`` (default: the client's) hears ``(label or path, pages done, total pages)``.
         """
-        query: dict[str, Any] = {"per_page": PER_PAGE, "orderby": "id", "order": "asc", "context": "edit"}
-        query.update(params or {})
-        if fields:
-            wanted = list(dict.fromkeys(["id", *fields]))
-            query["_fields"] = ",".join(wanted)
+        base: dict[str, Any] = {"per_page": PER_PAGE, "orderby": "id", "order": "asc", "context": "edit"}
+        base.update(params or {})
+
+        def page_query(page: int) -> Callable[[], dict[str, Any]]:
+            def build() -> dict[str, Any]:
+                chosen = fields() if callable(fields) else fields
+                if not chosen:
+                    return {**base, "page": page}
+                return {**base, "_fields": ",".join(dict.fromkeys(["id", *chosen])), "page": page}
+            return build
+
         report = progress or self.progress
         name = label or path
-        first = await self.request("GET", path, params={**query, "page": 1})
+        first = await self.request("GET", path, params=page_query(1))
         items = self._list_body(first, path)
         total_pages = checked_total_pages(first, PER_PAGE, store=self.store)
         if report:
@@ -205,7 +212,7 @@ class WooClient:
                 if page >= MAX_PAGES:
                     raise too_many_pages(path, self.store, PER_PAGE, MAX_PAGES)
                 page += 1
-                response = await self.request("GET", path, params={**query, "page": page})
+                response = await self.request("GET", path, params=page_query(page))
                 pages.append(self._list_body(response, path))
                 if report:
                     report(name, page, page)
@@ -214,7 +221,7 @@ class WooClient:
 
             async def fetch(page: int) -> list[dict[str, Any]]:
                 nonlocal done
-                response = await self.request("GET", path, params={**query, "page": page})
+                response = await self.request("GET", path, params=page_query(page))
                 result = self._list_body(response, path)
                 done += 1
                 if report:
@@ -246,7 +253,7 @@ class WooClient:
         method: str,
         path: str,
         *,
-        params: dict[str, Any] | None = None,
+        params: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
         json: Any = None,
         authenticate: bool = True,
         raise_for_status: bool = True,
@@ -254,9 +261,12 @@ class WooClient:
         """Send one request with retries; return the 2xx response or raise a ``StoreError``.
 
         ``path`` is relative to ``/wp-json/wc/v3/`` unless it starts with ``/`` (then relative to the site).
-        With ``raise_for_status=False`` any final response is returned (transport failures still raise).
+        ``params`` may be a function: called when the request gets its slot in the limiter (a list page's
+        ``_fields`` can then depend on what became known while it waited). With ``raise_for_status=False`` any
+        final response is returned (transport failures still raise).
         """
-        info = RequestInfo(method=method.upper(), path=path, params=dict(params or {}), json=json)
+        query = params if callable(params) else (lambda: params or {})
+        info = RequestInfo(method=method.upper(), path=path, params={}, json=json)
         url = path if path.startswith("/") else API_PREFIX + path
         timeout = self._write_timeout if info.is_write else self._read_timeout
         attempt = 0
@@ -267,6 +277,7 @@ class WooClient:
             failure: StoreError | None = None
             reason = ""
             async with self.limiter.slot() as epoch:
+                info = RequestInfo(method=info.method, path=path, params=dict(query()), json=json)
                 self.attempts += 1
                 self.stats.count()
                 try:

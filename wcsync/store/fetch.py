@@ -25,7 +25,7 @@ unheld.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from wcsync.bulk import gc_paused
@@ -48,18 +48,20 @@ T = TypeVar("T")
 
 @gc_paused  # a whole store's records at once: see wcsync.bulk
 async def fetch_live_state(
-    client: WooClient, *, progress: Progress | None = None, skus: Collection[str] | None = None,
-    desired: DesiredState | None = None,
+    client: WooClient, *, progress: Progress | None = None,
+    desired: DesiredState | asyncio.Future[DesiredState] | None = None, trash_when_needed: bool = True,
 ) -> LiveState:
     """Everything wcsync compares, read concurrently (bounded by the client's limiter).
 
-    ``skus``: every SKU the catalogue wants (products and variations, ``catalogue_skus``). When given and the
-    store's products and variations already hold every one of them, the trash cannot change the plan (no
-    SKU is to be restored from it, no create can collide with it) and is not read. None: always read it.
-    ``desired``: the catalogue; the optional fields no entry of it names are not read (``unmanaged_fields``),
-    except for the resources whose mark records one (re-read whole: the planner releases it).
+    ``desired``: the catalogue, or a future of it (still loading: the reads start at once, and the pages sent
+    before it is known ask for every field). The optional fields no entry of it names are not read
+    (``unmanaged_fields``), except for the resources whose mark records one (re-read whole: the planner
+    releases it). With ``trash_when_needed`` and a catalogue, the trash is read only when the store's products
+    and variations do not already hold every SKU the catalogue wants (``catalogue_skus``): otherwise it cannot
+    change the plan (no SKU is to be restored from it, no create can collide with it). Without a catalogue
+    (import, drift), every field and the trash are read.
     """
-    dropped = unmanaged_fields(desired)
+    catalogue = _Catalogue(desired)
     known: StoreInfo | None = client.store_info
 
     async def taxonomy(path: str, kind: Kind) -> list[dict[str, Any]]:
@@ -85,20 +87,24 @@ async def fetch_live_state(
         terms = [wire.term(body, a.id) for a, bodies in zip(attributes, term_lists, strict=True) for body in bodies]
         return attributes, terms
 
-    product_fields = _fields(Kind.PRODUCT, dropped)
     # the store check first: if the store is not usable, its error says best what is wrong
     info = known if known is not None else await probe_store(client, version=False)
     with first_error():
         async with asyncio.TaskGroup() as group:
+            # a catalogue that fails to load stops the reads at once
+            group.create_task(catalogue.loaded())
+
             # the products' first page goes first (its later pages wait for it: X-WP-TotalPages), then the
             # variations, the version and the small lists
             async def product_list() -> list[dict[str, Any]]:
-                return await client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=product_fields, progress=progress)
+                return await client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=catalogue.fields(Kind.PRODUCT),
+                                             progress=progress)
 
             async def variation_list() -> list[dict[str, Any]]:
                 if not info.has_store_variations:
                     return []
-                return await client.list_all(endpoints.STORE_VARIATIONS, fields=_fields(Kind.VARIATION, dropped), progress=progress)
+                return await client.list_all(endpoints.STORE_VARIATIONS, fields=catalogue.fields(Kind.VARIATION),
+                                             progress=progress)
 
             products_task = group.create_task(product_list())
             variations_task = group.create_task(variation_list())
@@ -110,11 +116,12 @@ async def fetch_live_state(
             attributes_task = group.create_task(attributes_and_terms())
 
             async def trash() -> list[dict[str, Any]] | None:
-                if skus is not None and info.has_store_variations:
+                wanted = await catalogue.loaded()
+                if wanted is not None and trash_when_needed and info.has_store_variations:
                     held = [*(await products_task), *(await variations_task)]
-                    if not _missing(skus, held):
+                    if not _missing(catalogue_skus(wanted), held):
                         return None
-                return await client.list_all(endpoints.PRODUCTS, {"status": "trash"}, fields=product_fields,
+                return await client.list_all(endpoints.PRODUCTS, {"status": "trash"}, fields=catalogue.fields(Kind.PRODUCT),
                                              progress=progress, label="products (trash)")
 
             trash_task = group.create_task(trash())
@@ -126,6 +133,7 @@ async def fetch_live_state(
     product_bodies = [b for b in product_bodies if not is_lock_product(b)]
     trash_bodies = [b for b in trash_bodies or [] if not is_lock_product(b)]
     variation_bodies = variations_task.result()
+    dropped = catalogue.dropped()
     if not info.has_store_variations:
         variation_bodies = await _variations_per_parent(client, product_bodies, progress, dropped)
     trashed_variation_bodies = await _trashed_variations(client, restorable_parents(product_bodies, trash_bodies),
@@ -166,6 +174,34 @@ async def fetch_live_state(
     client.store_info = StoreInfo(namespaces=info.namespaces, has_store_variations=info.has_store_variations,
                                   wc_version=state.wc_version)
     return state
+
+
+class _Catalogue:
+    """The catalogue a fetch reads for: known, still loading (a future), or none (read everything)."""
+
+    def __init__(self, desired: DesiredState | asyncio.Future[DesiredState] | None) -> None:
+        self._pending = desired if isinstance(desired, asyncio.Future) else None
+        self._desired = None if isinstance(desired, asyncio.Future) else desired
+        self._dropped = None if self._pending is not None else unmanaged_fields(self._desired)
+
+    async def loaded(self) -> DesiredState | None:
+        """The catalogue, once loaded (its loading error, if it failed)."""
+        if self._pending is not None:
+            self._desired = await self._pending
+        return self._desired
+
+    def dropped(self) -> dict[Kind, frozenset[str]]:
+        """The optional fields not to read: none while the catalogue is still loading."""
+        if self._dropped is None:
+            pending = self._pending
+            if pending is None or not pending.done() or pending.cancelled() or pending.exception() is not None:
+                return {}
+            self._dropped = unmanaged_fields(pending.result())
+        return self._dropped
+
+    def fields(self, kind: Kind) -> Callable[[], tuple[str, ...]]:
+        """``_fields`` for a list page of ``kind``, decided as the page is sent."""
+        return lambda: _fields(kind, self.dropped())
 
 
 def catalogue_skus(desired: DesiredState) -> frozenset[str]:

@@ -61,9 +61,10 @@ Bodies = list[dict[str, Any]]
 
 
 def _records_dropped(body: dict[str, Any], dropped: frozenset[str]) -> bool:
-    """Does the body's mark record a field that was not read (then the planner releases it: compared)?"""
+    """Does the body's mark record a field that was not read (then the planner releases it: compared)? A page
+    sent before the catalogue was known has every field (``wcsync.store.fetch``): nothing is missing there."""
     mark = wire.parse_mark(wire.meta_map(body.get("meta_data")))
-    return mark is not None and bool(mark.fields) and not dropped.isdisjoint(mark.fields or ())
+    return mark is not None and bool(mark.fields) and any(f in dropped and f not in body for f in mark.fields or ())
 
 
 async def released(client: WooClient, dropped: dict[Kind, frozenset[str]],
