@@ -25,7 +25,7 @@ unheld.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
 from wcsync.bulk import gc_paused
@@ -87,10 +87,24 @@ async def fetch_live_state(
         terms = [wire.term(body, a.id) for a, bodies in zip(attributes, term_lists, strict=True) for body in bodies]
         return attributes, terms
 
-    # the store check first: if the store is not usable, its error says best what is wrong
-    info = known if known is not None else await probe_store(client, version=False)
     with first_error():
         async with asyncio.TaskGroup() as group:
+            # the store check goes first; only the products' first page (the start of the longest chain of
+            # reads) is sent without waiting for it. When that page fails, the check's own error (if it has
+            # one) is the one raised: it says best what is wrong
+            probe = group.create_task(_known(known) if known is not None else probe_store(client, version=False))
+
+            async def checked(read: Awaitable[T]) -> T:
+                try:
+                    return await read
+                except Exception:
+                    await probe
+                    raise
+
+            async def probed(read: Callable[[], Awaitable[T]]) -> T:
+                await probe
+                return await read()
+
             # a catalogue that fails to load stops the reads at once
             group.create_task(catalogue.loaded())
 
@@ -101,23 +115,25 @@ async def fetch_live_state(
                                              progress=progress)
 
             async def variation_list() -> list[dict[str, Any]]:
-                if not info.has_store_variations:
+                if not (await probe).has_store_variations:
                     return []
                 return await client.list_all(endpoints.STORE_VARIATIONS, fields=catalogue.fields(Kind.VARIATION),
                                              progress=progress)
 
-            products_task = group.create_task(product_list())
+            products_task = group.create_task(checked(product_list()))
             variations_task = group.create_task(variation_list())
-            version_task = group.create_task(_known(known.wc_version) if known is not None else wc_version(client))
-            categories_task = group.create_task(taxonomy(endpoints.collection(Kind.CATEGORY), Kind.CATEGORY))
-            brands_task = group.create_task(brands())
-            tags_task = group.create_task(taxonomy(endpoints.collection(Kind.TAG), Kind.TAG))
-            shipping_task = group.create_task(taxonomy(endpoints.collection(Kind.SHIPPING_CLASS), Kind.SHIPPING_CLASS))
-            attributes_task = group.create_task(attributes_and_terms())
+            version_task = group.create_task(
+                probed(lambda: _known(known.wc_version) if known is not None else wc_version(client)))
+            categories_task = group.create_task(probed(lambda: taxonomy(endpoints.collection(Kind.CATEGORY), Kind.CATEGORY)))
+            brands_task = group.create_task(probed(brands))
+            tags_task = group.create_task(probed(lambda: taxonomy(endpoints.collection(Kind.TAG), Kind.TAG)))
+            shipping_task = group.create_task(probed(lambda: taxonomy(endpoints.collection(Kind.SHIPPING_CLASS),
+                                                                      Kind.SHIPPING_CLASS)))
+            attributes_task = group.create_task(probed(attributes_and_terms))
 
             async def trash() -> list[dict[str, Any]] | None:
                 wanted = await catalogue.loaded()
-                if wanted is not None and trash_when_needed and info.has_store_variations:
+                if wanted is not None and trash_when_needed and (await probe).has_store_variations:
                     held = [*(await products_task), *(await variations_task)]
                     if not _missing(catalogue_skus(wanted), held):
                         return None
@@ -125,6 +141,7 @@ async def fetch_live_state(
                                              progress=progress, label="products (trash)")
 
             trash_task = group.create_task(trash())
+    info = probe.result()
     categories, tags, shipping = categories_task.result(), tags_task.result(), shipping_task.result()
     attributes, terms = attributes_task.result()
     product_bodies, trash_bodies = products_task.result(), trash_task.result()
