@@ -122,3 +122,48 @@ def test_one_congestion_event_halves_once() -> None:
         return seen
 
     assert asyncio.run(main()) == [4, 2]
+
+
+def test_sliding_keeps_the_window_full_and_stops_at_the_first_error() -> None:
+    """``sliding``: at most ``window`` at once, the next starting as soon as any one ends (not when the whole
+    window has); the first error cancels the ones running and is raised as itself."""
+    from wcsync.store.concurrent import sliding
+
+    async def main() -> tuple[list[str], list[int]]:
+        events: list[str] = []
+        gates = {i: asyncio.Event() for i in range(6)}
+        running: set[int] = set()
+        most: list[int] = []
+
+        async def run(i: int) -> None:
+            running.add(i)
+            most.append(len(running))
+            events.append(f"start {i}")
+            try:
+                await gates[i].wait()
+            finally:
+                running.discard(i)
+            if i == 4:
+                raise ValueError("page 4 failed")
+            events.append(f"end {i}")
+
+        job = asyncio.ensure_future(sliding(run, range(6), 3))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert events == ["start 0", "start 1", "start 2"]
+        gates[1].set()  # one ends: the next starts at once, while 0 and 2 still run
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert events[-2:] == ["end 1", "start 3"]
+        gates[3].set()
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert events[-2:] == ["end 3", "start 4"]
+        gates[4].set()
+        with pytest.raises(ValueError, match="page 4 failed"):
+            await job
+        assert not running  # 0 and 2 were cancelled; 5 never started
+        return events, most
+
+    events, most = asyncio.run(main())
+    assert "start 5" not in events and max(most) == 3

@@ -22,7 +22,7 @@ from wcsync.store import failures
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
 from wcsync.store.budget import RequestStats
-from wcsync.store.concurrent import gather_all
+from wcsync.store.concurrent import sliding
 from wcsync.store.errors import (
     NotWordPressError,
     RequestInfo,
@@ -178,9 +178,11 @@ class WooClient:
         *,
         progress: Progress | None = None,
         label: str | None = None,
+        on_page: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> list[dict[str, Any]]:
         """Every item of a collection: ``per_page=100``, ``orderby=id`` ascending, ``context=edit``.
-        ``fields`` (``_fields``, ``id`` always added) may be a function, asked for each page as it is sent.
+        ``fields`` (``_fields``, ``id`` always added) may be a function, asked for each page as it is sent;
+        ``on_page`` hears each page's items as they arrive (in any order), to work on them while others load.
 
         The first page tells ``X-WP-TotalPages``; the other pages are fetched concurrently (bounded by the
         limiter) and joined in page order. Items seen twice (rows inserted while paging) are kept once.
@@ -201,6 +203,8 @@ class WooClient:
         name = label or path
         first = await self.request("GET", path, params=page_query(1))
         items = self._list_body(first, path)
+        if on_page:
+            on_page(items)
         total_pages = checked_total_pages(first, PER_PAGE, store=self.store)
         if report:
             report(name, 1, max(total_pages or 1, 1))
@@ -214,22 +218,26 @@ class WooClient:
                 page += 1
                 response = await self.request("GET", path, params=page_query(page))
                 pages.append(self._list_body(response, path))
+                if on_page:
+                    on_page(pages[-1])
                 if report:
                     report(name, page, page)
         elif total_pages > 1:
             done = 1
+            found: dict[int, list[dict[str, Any]]] = {}
 
-            async def fetch(page: int) -> list[dict[str, Any]]:
+            async def fetch(page: int) -> None:
                 nonlocal done
                 response = await self.request("GET", path, params=page_query(page))
-                result = self._list_body(response, path)
+                found[page] = self._list_body(response, path)
+                if on_page:
+                    on_page(found[page])
                 done += 1
                 if report:
                     report(name, done, total_pages)
-                return result
 
-            for start in range(2, total_pages + 1, PAGE_WINDOW):  # never every request up front
-                pages.extend(await gather_all(fetch(p) for p in range(start, min(start + PAGE_WINDOW, total_pages + 1))))
+            await sliding(fetch, range(2, total_pages + 1), PAGE_WINDOW)  # never every request up front
+            pages.extend(found[p] for p in range(2, total_pages + 1))
         seen: set[Any] = set()
         out: list[dict[str, Any]] = []
         for page_items in pages:
@@ -380,3 +388,4 @@ class WooClient:
         if not isinstance(body, list):
             raise self._not_json(response, "a JSON list")
         return checked_items([item for item in body if isinstance(item, dict)], response, store=self.store)
+

@@ -8,7 +8,7 @@ cancelled and that failure itself is raised (a ``StoreError`` the CLI can print,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -37,3 +37,28 @@ async def gather_all(awaitables: Iterable[Awaitable[T]]) -> list[T]:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(wrap(a)) for a in awaitables]
     return [task.result() for task in tasks]
+
+
+async def sliding(run: Callable[[int], Awaitable[None]], items: Iterable[int], window: int) -> None:
+    """``run(i)`` for every item, at most ``window`` at once: a new one starts as soon as one ends (batches of
+    ``window`` would each wait for their slowest). The first error cancels the rest and is raised."""
+    pending: set[asyncio.Task[None]] = set()
+    queue = iter(items)
+    try:
+        while True:
+            for item in queue:
+                pending.add(asyncio.ensure_future(run(item)))
+                if len(pending) >= window:
+                    break
+            if not pending:
+                return
+            finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            errors = [task.exception() for task in finished if not task.cancelled()]
+            first = next((e for e in errors if e is not None), None)
+            if first is not None:
+                raise first
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
