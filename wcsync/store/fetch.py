@@ -77,8 +77,11 @@ async def fetch_live_state(
                 return []
             raise
 
+    early = _Early()
+
     async def attributes_and_terms() -> tuple[list[LiveResource], list[LiveResource]]:
         attributes = await fetch_attributes(client)
+        early.know(wire.attribute_slugs(attributes))
         term_fields = wire.wire_fields(Kind.TERM)
         term_lists = await gather_all(
             client.list_all(endpoints.attribute_terms(a.id), fields=term_fields, progress=progress)
@@ -112,13 +115,13 @@ async def fetch_live_state(
             # variations, the version and the small lists
             async def product_list() -> list[dict[str, Any]]:
                 return await client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=catalogue.fields(Kind.PRODUCT),
-                                             progress=progress)
+                                             progress=progress, on_page=early.products)
 
             async def variation_list() -> list[dict[str, Any]]:
                 if not (await probe).has_store_variations:
                     return []
                 return await client.list_all(endpoints.STORE_VARIATIONS, fields=catalogue.fields(Kind.VARIATION),
-                                             progress=progress)
+                                             progress=progress, on_page=early.variations)
 
             products_task = group.create_task(checked(product_list()))
             variations_task = group.create_task(variation_list())
@@ -161,13 +164,10 @@ async def fetch_live_state(
             client, dropped, (product_bodies, trash_bodies, variation_bodies, trashed_variation_bodies))
 
     slugs = wire.attribute_slugs(attributes)
-    products = [wire.product(b, slugs) for b in product_bodies]
+    products = [early.product(b, slugs) for b in product_bodies]
     trashed = [wire.product(b, slugs) for b in trash_bodies]
     parent_skus = {p.id: p.key for p in (*products, *trashed)}
-    variations = [
-        wire.variation(b, slugs, parent_id=b.get("parent_id"), parent_sku=parent_skus.get(b.get("parent_id") or 0))
-        for b in variation_bodies
-    ]
+    variations = [early.variation(b, slugs, parent_skus.get(b.get("parent_id") or 0)) for b in variation_bodies]
     trashed_variations = [
         wire.variation(b, slugs, parent_id=b.get("parent_id"), parent_sku=parent_skus.get(b.get("parent_id") or 0))
         for b in trashed_variation_bodies
@@ -193,6 +193,60 @@ async def fetch_live_state(
     return state
 
 
+class _Early:
+    """Products and variations converted page by page while the other pages load (once the attribute slugs
+    are known), instead of all at once after the last page. A body read again later (``released``) is a new
+    object, converted then; a variation whose SKU turns out to be its parent's (inherited, known only when
+    every product is read) is converted again with it."""
+
+    def __init__(self) -> None:
+        self._slugs: wire.AttributeSlugs | None = None
+        self._waiting: list[tuple[Kind, list[dict[str, Any]]]] = []
+        #: id(body) → (body, record); the body is kept so that its id is never reused
+        self._done: dict[int, tuple[dict[str, Any], LiveResource]] = {}
+
+    def know(self, slugs: wire.AttributeSlugs) -> None:
+        self._slugs = slugs
+        waiting, self._waiting = self._waiting, []
+        for kind, bodies in waiting:
+            self._convert(kind, bodies)
+
+    def products(self, bodies: list[dict[str, Any]]) -> None:
+        self._convert(Kind.PRODUCT, bodies)
+
+    def variations(self, bodies: list[dict[str, Any]]) -> None:
+        self._convert(Kind.VARIATION, bodies)
+
+    def _convert(self, kind: Kind, bodies: list[dict[str, Any]]) -> None:
+        slugs = self._slugs
+        if slugs is None:
+            self._waiting.append((kind, bodies))
+            return
+        for b in bodies:
+            if is_lock_product(b) or not isinstance(b.get("id"), int):
+                continue  # left to the final pass (which drops the lock and raises on a broken body)
+            try:
+                record = (wire.product(b, slugs) if kind is Kind.PRODUCT
+                          else wire.variation(b, slugs, parent_id=b.get("parent_id")))
+            except Exception:  # the final pass converts it again and reports the problem
+                continue
+            self._done[id(b)] = (b, record)
+
+    def _known(self, body: dict[str, Any]) -> LiveResource | None:
+        found = self._done.get(id(body))
+        return found[1] if found is not None and found[0] is body else None
+
+    def product(self, body: dict[str, Any], slugs: wire.AttributeSlugs) -> LiveResource:
+        return self._known(body) or wire.product(body, slugs)
+
+    def variation(self, body: dict[str, Any], slugs: wire.AttributeSlugs, parent_sku: str | None) -> LiveResource:
+        record = self._known(body)
+        if record is None or (record.key is not None and parent_sku is not None
+                              and sku_key(record.key) == sku_key(parent_sku)):
+            return wire.variation(body, slugs, parent_id=body.get("parent_id"), parent_sku=parent_sku)
+        return record
+
+
 class _Catalogue:
     """The catalogue a fetch reads for: known, still loading (a future), or none (read everything)."""
 
@@ -204,7 +258,8 @@ class _Catalogue:
     async def loaded(self) -> DesiredState | None:
         """The catalogue, once loaded (its loading error, if it failed)."""
         if self._pending is not None:
-            self._desired = await self._pending
+            # shielded: a read that fails cancels the waiters, never the loading (its error may be the one to tell)
+            self._desired = await asyncio.shield(self._pending)
         return self._desired
 
     def dropped(self) -> dict[Kind, frozenset[str]]:
