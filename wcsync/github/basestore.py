@@ -27,6 +27,17 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _WHAT_TO_DO = "merge wcsync.yaml into the base branch first, or give the plan job the URL (the action's `store-url`)"
 
 
+class NoBaseStore(ConfigError):
+    """The base branch names no store this pull request's plan can trust (no ``wcsync.yaml`` there, no such
+    store in it, or an invalid one): the plan job says so on the pull request instead of planning.
+    ``reason`` is the Markdown sentence of what the base branch lacks; ``no_file``: it has no ``wcsync.yaml``."""
+
+    def __init__(self, message: str, *, hint: str, reason: str, no_file: bool = False) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason
+        self.no_file = no_file
+
+
 @dataclass(frozen=True)
 class BaseStore:
     name: str
@@ -70,8 +81,9 @@ def _parse(text: str) -> Project:
             return load_project(Path(tmp))
         except CatalogError as err:
             first = next((f"{d.where}: {d.message}" for d in err.diagnostics if isinstance(d, Diagnostic)), str(err))
-            raise ConfigError(f"the base branch's {PROJECT_FILE} is invalid ({first}), so wcsync cannot read the "
-                              "store's URL from it", hint=_WHAT_TO_DO) from None
+            raise NoBaseStore(f"the base branch's {PROJECT_FILE} is invalid ({first}), so wcsync cannot read the "
+                              "store's URL from it", hint=_WHAT_TO_DO,
+                              reason=f"the base branch's `{PROJECT_FILE}` is invalid") from None
 
 
 def _interpolate(url: str, env: Mapping[str, str], store: str) -> str:
@@ -91,9 +103,14 @@ def _choose(project: Project, store: str | None, ref: str) -> str:
     if name is None or name not in project.stores:
         what = f"no store named '{name}'" if name else "no store chosen (no default_store, not exactly one store)"
         known = ", ".join(sorted(project.stores)) or "none"
-        raise ConfigError(f"the base branch's {PROJECT_FILE} ({ref[:7]}) has {what} (declared: {known})",
-                          hint=f"{_WHAT_TO_DO}; or pass the action's `store` input")
+        raise NoBaseStore(f"the base branch's {PROJECT_FILE} ({ref[:7]}) has {what} (declared: {known})",
+                          hint=f"{_WHAT_TO_DO}; or pass the action's `store` input",
+                          reason=f"the base branch's `{PROJECT_FILE}` declares {_md_what(name)}")
     return name
+
+
+def _md_what(name: str | None) -> str:
+    return f"no store named `{name}`" if name else "no store to choose (no `default_store`, not exactly one store)"
 
 
 def _changed(project_dir: Path, name: str, base_url: str) -> Diagnostic | None:
@@ -124,9 +141,10 @@ def resolve_base_store(gh: GitHubClient, *, project_dir: Path, prefix: str, stor
     path = prefix + PROJECT_FILE
     text = read_base_file(gh, path, ref)
     if text is None:
-        raise ConfigError(f"the base branch ({ref[:7]}) has no {path} (or the workflow token cannot read it), so "
+        raise NoBaseStore(f"the base branch ({ref[:7]}) has no {path} (or the workflow token cannot read it), so "
                           "wcsync cannot tell which store to plan against without trusting this pull request",
-                          hint=f"{_WHAT_TO_DO}; the job needs `{CONTENTS_READ}`")
+                          hint=f"{_WHAT_TO_DO}; the job needs `{CONTENTS_READ}`",
+                          reason=f"the base branch has no `{path}`", no_file=True)
     project = _parse(text)
     name = _choose(project, store, ref)
     raw = project.stores[name].url

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from wcsync.errors import WcsyncError
@@ -28,12 +28,16 @@ from wcsync.github.comments import (
     RenderedPlan,
     failed_plan_comment,
     marker,
+    no_base_store_comment,
     render_plan_comment,
     upsert_comment,
 )
 from wcsync.github.drift import report_drift, resolve_drift
 from wcsync.github.planfile import PlanFile, read_plan_file
 from wcsync.github.runner import Ran, run_wcsync
+
+if TYPE_CHECKING:
+    from wcsync.github.basestore import NoBaseStore
 
 Echo = Callable[[str], None]
 
@@ -129,7 +133,13 @@ def plan_pr(gh: GitHubClient, target: Target, *, echo: Echo, out: Path | None = 
     prefix = notes.repo_prefix(target.project, ctx.workspace)
     note = ""
     if not target.store_url and not os.environ.get("WCSYNC_URL"):
-        target, note = _base_target(gh, target, prefix, echo)
+        from wcsync.github.basestore import NoBaseStore
+
+        try:
+            target, note = _base_target(gh, target, prefix, echo)
+        except NoBaseStore as err:
+            _no_base_store(gh, target, number, err, echo)
+            raise
     store = target.store_name()
     desired, diags = _load(target)
     for annotation in notes.from_diagnostics(diags, prefix):
@@ -175,6 +185,26 @@ def _base_target(gh: GitHubClient, target: Target, prefix: str, echo: Echo) -> t
         note = (f"> [!NOTE]\n> This pull request changes the `url` of store `{base.name}` in wcsync.yaml. "
                 "This plan used the base branch's URL; the new URL is used only after the merge.\n\n")
     return replace(target, store=None, store_url=base.url, label=base.name), note
+
+
+def _no_base_store(gh: GitHubClient, target: Target, number: int, err: NoBaseStore, echo: Echo) -> None:
+    """Say on the pull request why there is no plan when the base branch names no store (then the CLI
+    reports ``err`` and exits 1)."""
+    from wcsync.catalog.project import PROJECT_FILE
+
+    store = target.store_name()
+    pr = gh.ctx.event.get("pull_request")
+    base = pr.get("base") if isinstance(pr, dict) else None
+    base_ref = str(base.get("ref") or "") if isinstance(base, dict) else ""
+    body = no_base_store_comment(store, gh.ctx.head_sha, err.reason, base_ref=base_ref, run_url=gh.ctx.run_url,
+                                 adds_project_file=err.no_file and (target.project / PROJECT_FILE).is_file())
+    _write_summary(gh, body)
+    try:
+        posted = upsert_comment(gh, number, marker("plan", store), lambda _: body, what="plan comment")
+    except WcsyncError as post:  # the base branch's problem stays the error the job reports
+        echo(f"Could not say so on pull request #{number}: {post}")
+        return
+    _said(echo, posted, number)
 
 
 def _said(echo: Echo, posted: Posted, number: int) -> None:
