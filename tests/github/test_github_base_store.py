@@ -128,6 +128,10 @@ def test_an_invalid_base_wcsync_yaml_refuses_with_its_problem(runs: Runs, fake_g
     result = runs.pr("plan", 26, SHA1)
     assert result.exit_code == 1
     assert "the base branch's wcsync.yaml is invalid (wcsync.yaml:" in result.stderr
+    body = plan_comment(fake_github, 26)
+    assert "**No plan: the base branch's `wcsync.yaml` is invalid, so the plan cannot run yet.**" in body
+    assert "- fix `wcsync.yaml` on `main` (the job log names the problem); or" in body
+    assert "merge `wcsync.yaml`" not in body
 
 
 def test_a_token_that_cannot_comment_still_reports_the_base_branchs_problem(

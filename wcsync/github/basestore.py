@@ -31,12 +31,14 @@ _WHAT_TO_DO = "merge wcsync.yaml into the base branch first, or give the plan jo
 class NoBaseStore(ConfigError):
     """The base branch names no store this pull request's plan can trust (no ``wcsync.yaml`` there, no such
     store in it, or an invalid one): the plan job says so on the pull request instead of planning.
-    ``reason`` is the Markdown sentence of what the base branch lacks; ``no_file``: it has no ``wcsync.yaml``."""
+    ``reason`` is the Markdown sentence of what the base branch lacks; ``no_file``: it has no ``wcsync.yaml``;
+    ``invalid``: it has one that does not load."""
 
-    def __init__(self, message: str, *, hint: str, reason: str, no_file: bool = False) -> None:
+    def __init__(self, message: str, *, hint: str, reason: str, no_file: bool = False, invalid: bool = False) -> None:
         super().__init__(message, hint=hint)
         self.reason = reason
         self.no_file = no_file
+        self.invalid = invalid
 
 
 #: the settings of a store entry a pull request's plan takes from the base branch only (with the url): where the
@@ -105,7 +107,7 @@ def _parse(text: str) -> Project:
             first = next((f"{d.where}: {d.message}" for d in err.diagnostics if isinstance(d, Diagnostic)), str(err))
             raise NoBaseStore(f"the base branch's {PROJECT_FILE} is invalid ({first}), so wcsync cannot read the "
                               "store's URL from it", hint=_WHAT_TO_DO,
-                              reason=f"the base branch's `{PROJECT_FILE}` is invalid") from None
+                              reason=f"the base branch's `{PROJECT_FILE}` is invalid", invalid=True) from None
 
 
 def _interpolate(value: str, env: Mapping[str, str], store: str, field: str = "url") -> str:

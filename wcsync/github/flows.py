@@ -223,7 +223,8 @@ def _no_base_store(gh: GitHubClient, target: Target, number: int, err: NoBaseSto
     base = pr.get("base") if isinstance(pr, dict) else None
     base_ref = str(base.get("ref") or "") if isinstance(base, dict) else ""
     body = no_base_store_comment(store, gh.ctx.head_sha, err.reason, base_ref=base_ref, run_url=gh.ctx.run_url,
-                                 adds_project_file=err.no_file and (target.project / PROJECT_FILE).is_file())
+                                 adds_project_file=err.no_file and (target.project / PROJECT_FILE).is_file(),
+                                 invalid=err.invalid)
     _write_summary(gh, body)
     try:
         posted = upsert_comment(gh, number, marker("plan", store), lambda _: body, what="plan comment")
