@@ -55,6 +55,7 @@ HOMES = {
     "global_ref": "wcsync/core/refs.py",
     "is_global_ref": "wcsync/core/refs.py",
     "attr_ref": "wcsync/core/refs.py",
+    "meta_value": "wcsync/core/canonical.py",
     "batch_path": "wcsync/store/endpoints.py",
     "item_path": "wcsync/store/endpoints.py",
 }
@@ -68,6 +69,9 @@ def test_each_concept_is_defined_once() -> None:
                 found.setdefault(node.name, []).append(_rel(path))
     # store/wire.py's attr_ref maps a wire attribute row to its reference: built on core.refs (checked below)
     found["attr_ref"] = [p for p in found.get("attr_ref", []) if p != "wcsync/store/wire.py"]
+    # catalog/fieldconv.py's meta_value is the value wcsync WRITES (``0.000015`` spelled plainly, ``{}`` sent as
+    # ``{}``); core's is what WooCommerce READS BACK (``1.5e-05``, ``[]``), and the planner compares through it
+    found["meta_value"] = [p for p in found.get("meta_value", []) if p != "wcsync/catalog/fieldconv.py"]
     stray = {name: paths for name, paths in found.items() if paths and paths != [HOMES[name]] and
              [p for p in paths if p != HOMES[name]]}
     assert not stray, f"a second copy of a concept: {stray}"
@@ -81,7 +85,8 @@ def test_the_layers_use_the_one_implementation() -> None:
     from wcsync.store import wire
 
     assert text.sanitize_title is slugs.sanitize_title and text.remove_accents is slugs.remove_accents
-    assert product_fields.php_json is canonical.php_json
+    # the sandbox stores a meta value as the planner reads one back (the sandbox had its own copy once)
+    assert product_fields.meta_value is canonical.meta_value
     assert planfile.GuardTrip is GuardTrip
     from wcsync.catalog import values
     assert values.plain_text is canonical.plain_text
@@ -319,3 +324,22 @@ def test_the_rewrites_the_sweep_covers_are_there(ref: str, field: str) -> None:
     """The sweep above really sees these rewritten fields (a sweep that read nothing would pass too)."""
     hits = [(sent, got) for r, _, sent, got in _written() if r == ref and field in sent]
     assert hits and any(json.dumps(sent[field]) != json.dumps(got[field]) for sent, got in hits)
+
+
+# -- two implementations on purpose -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ref", ["02#15", "02#16", "11#64", "11#65", "11#67"])
+def test_the_two_term_name_functions_agree_on_every_captured_term_name(ref: str) -> None:
+    """Not a twin: the sandbox's ``text.term_name`` is WordPress's bytes on the wire (``sanitize_text_field``
+    without decoding entities, ``&`` sent back as ``&amp;``, only ``[\\r\\n\\t ]`` collapsed); core's
+    ``stored_term_name`` is the comparison form wcsync applies to the catalogue and the store alike (entities
+    decoded first, every whitespace collapsed). They must agree on what WooCommerce was seen to store."""
+    import html
+
+    from tests.core.captures import answered, sent
+    from wcsync.sandbox.text import term_name
+
+    name, stored = sent(ref)["name"], answered(ref)["name"]
+    assert term_name(name) == stored
+    assert canonical.stored_term_name(name) == html.unescape(stored)

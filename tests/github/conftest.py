@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,8 @@ class Runs:
     tmp: Path
     token: str = TOKEN
     run_id: int = 100
+    #: more environment of the step (e.g. the store's keys)
+    extra: dict[str, str] = field(default_factory=dict)
 
     def env(self, event_name: str, event: dict[str, Any], sha: str) -> dict[str, str]:
         self.run_id += 1
@@ -86,7 +88,8 @@ class Runs:
             "GITHUB_EVENT_NAME": event_name, "GITHUB_EVENT_PATH": str(event_path), "GITHUB_SHA": sha,
             "GITHUB_RUN_ID": str(self.run_id), "GITHUB_RUN_ATTEMPT": "1",
             "GITHUB_STEP_SUMMARY": str(self.summary_path), "GITHUB_WORKSPACE": str(self.project),
-            "WCSYNC_URL": "", "NO_COLOR": "1",
+            "WCSYNC_URL": "", "WCSYNC_AUTH": "", "WCSYNC_CA_BUNDLE": "", "WCSYNC_VERIFY_TLS": "", "NO_COLOR": "1",
+            **self.extra,
         }
 
     @property

@@ -51,8 +51,10 @@ def test_an_unchanged_url_says_nothing(runs: Runs, fake_github: FakeGitHub) -> N
     assert "changes the `url`" not in body and "::warning file=wcsync.yaml" not in result.stdout
 
 
-def test_a_base_without_wcsync_yaml_refuses_clearly(runs: Runs, fake_github: FakeGitHub, project: Path) -> None:
-    del fake_github.files[(BASE_SHA, "wcsync.yaml")]
+def test_a_pull_request_adding_wcsync_yaml_gets_a_comment_saying_why_there_is_no_plan(
+    runs: Runs, fake_github: FakeGitHub, project: Path
+) -> None:
+    del fake_github.files[(BASE_SHA, "wcsync.yaml")]  # the base branch has none: this pull request adds it
     fake_github.add_pull(22, head_sha=SHA1)
     result = runs.pr("plan", 22, SHA1)
     assert result.exit_code == 1
@@ -61,6 +63,35 @@ def test_a_base_without_wcsync_yaml_refuses_clearly(runs: Runs, fake_github: Fak
            "`store-url`)" in result.stderr
     assert "`contents: read`" in result.stderr
     assert not (project / ".wcsync").exists()  # no store was talked to
+    body = plan_comment(fake_github, 22)  # the pull request's default store names the comment
+    assert f"Plan for commit `{SHA1[:7]}`" in body
+    assert "**No plan: the base branch has no `wcsync.yaml`, so the plan cannot run yet.**" in body
+    assert "never the one this pull request names: a pull request can point a store's `url` at any server" in body
+    assert "This pull request adds `wcsync.yaml`: review its `stores:` by hand" in body
+    assert "merge `wcsync.yaml` (with this store) into `main` first" in body
+    assert "the action's `store-url` input" in body
+    assert f"Posted the plan comment on pull request #22: https://github.com/{fake_github.full_name}/pull/22" \
+           in result.stdout
+    assert runs.summary_path.read_text(encoding="utf-8") == body
+    assert TOKEN not in result.output + body
+
+    # a second push edits the same comment; once the base has wcsync.yaml, the plan replaces it
+    assert runs.pr("plan", 22, SHA1).exit_code == 1
+    fake_github.files[(BASE_SHA, "wcsync.yaml")] = PROJECT
+    assert runs.pr("plan", 22, SHA1).exit_code == 0
+    body = plan_comment(fake_github, 22)
+    assert "Plan: 1 to create" in body and "No plan" not in body
+
+
+def test_a_pull_request_adding_a_store_gets_a_comment(runs: Runs, fake_github: FakeGitHub) -> None:
+    fake_github.files[(BASE_SHA, "wcsync.yaml")] = "stores:\n  other:\n    url: sandbox:.wcsync/o.db\n"
+    fake_github.add_pull(27, head_sha=SHA1)
+    result = runs.pr("plan", 27, SHA1, "--store", "outlet")
+    assert result.exit_code == 1
+    body = plan_comment(fake_github, 27, "outlet")
+    assert "**No plan: the base branch's `wcsync.yaml` declares no store named `outlet`, so the plan cannot run " \
+           "yet.**" in body
+    assert "This pull request adds `wcsync.yaml`" not in body  # it only changes it
 
 
 def test_a_base_without_the_store_refuses_clearly(runs: Runs, fake_github: FakeGitHub) -> None:
@@ -97,3 +128,22 @@ def test_an_invalid_base_wcsync_yaml_refuses_with_its_problem(runs: Runs, fake_g
     result = runs.pr("plan", 26, SHA1)
     assert result.exit_code == 1
     assert "the base branch's wcsync.yaml is invalid (wcsync.yaml:" in result.stderr
+    body = plan_comment(fake_github, 26)
+    assert "**No plan: the base branch's `wcsync.yaml` is invalid, so the plan cannot run yet.**" in body
+    assert "- fix `wcsync.yaml` on `main` (the job log names the problem); or" in body
+    assert "merge `wcsync.yaml`" not in body
+
+
+def test_a_token_that_cannot_comment_still_reports_the_base_branchs_problem(
+    runs: Runs, fake_github: FakeGitHub
+) -> None:
+    del fake_github.files[(BASE_SHA, "wcsync.yaml")]
+    fake_github.tokens["ghs_READCONTENTS"] = frozenset({"contents:read", "pull_requests:read"})
+    runs.token = "ghs_READCONTENTS"
+    fake_github.add_pull(28, head_sha=SHA1)
+    result = runs.pr("plan", 28, SHA1)
+    assert result.exit_code == 1
+    assert f"the base branch ({BASE_SHA[:7]}) has no wcsync.yaml" in result.stderr
+    assert "Could not say so on pull request #28" in result.stdout
+    assert "the workflow token lacks `pull-requests: write`" in result.stdout
+    assert fake_github.comments_on(28) == []

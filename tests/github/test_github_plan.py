@@ -145,8 +145,8 @@ def test_a_refused_plan_file_as_the_contract_shapes_it_is_posted_in_full(
     assert wcsync(project, "apply", "--auto-approve").exit_code == 0
     (project / "catalog" / "products" / "mug-2.yaml").unlink()
 
-    def refused_plan(args: list[str]) -> Ran:
-        ran = run_wcsync([*args, "--allow-deletes"])
+    def refused_plan(args: list[str], env: dict[str, str] | None = None) -> Ran:
+        ran = run_wcsync([*args, "--allow-deletes"], env=env)
         out = Path(args[args.index("--out") + 1])
         data = json.loads(out.read_text(encoding="utf-8"))
         data["refused"] = True

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from wcsync.core.kinds import Kind
-from wcsync.render.view import format_money, format_value, short_version
+from wcsync.render.values import format_money, format_value
+from wcsync.render.view import short_version
 
 
 @pytest.mark.parametrize(

@@ -50,8 +50,9 @@ def convert_simple(name: str, value: Any) -> Any:
 
 
 def meta_value(value: Any) -> Any:
-    """Meta as WooCommerce stores it: scalars as strings (``true`` → ``"1"``, ``false`` → ``""``), lists and
-    objects as they are (they round-trip as JSON)."""
+    """Meta as wcsync writes it: scalars as strings (``true`` → ``"1"``, ``false`` → ``""``, ``0.000015`` spelled
+    plainly), lists and objects as they are (they round-trip as JSON). Not ``core.canonical.meta_value``, which
+    is what WooCommerce reads back (``1.5e-05``, ``{}`` as ``[]``) and what the planner compares through."""
     if isinstance(value, bool):
         return "1" if value else ""
     if isinstance(value, int):

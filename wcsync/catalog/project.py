@@ -220,6 +220,24 @@ def _sandbox_in(url: str, directory: Path | None) -> str:
     return f"sandbox:{directory / path}"
 
 
+def _in_project(path: str | None, directory: Path | None) -> str | None:
+    """A relative ``ca_bundle`` of a project file is a file of the project: resolved against its directory."""
+    if path is None or directory is None or Path(path).is_absolute():
+        return path
+    return str(directory / path)
+
+
+def _env_verify_tls(env: Mapping[str, str], default: bool) -> bool:
+    """``WCSYNC_VERIFY_TLS`` (true | false) with a URL from the flag or the environment; the wrapped plan of
+    ``wcsync github plan`` gets the base branch's ``verify_tls`` through it."""
+    value = env.get("WCSYNC_VERIFY_TLS", "").strip().lower()
+    if not value:
+        return default
+    if value not in ("true", "false"):
+        raise ConfigError(f"WCSYNC_VERIFY_TLS '{value}' is neither true nor false", hint="set it to true or false")
+    return value == "true"
+
+
 def _env_auth(env: Mapping[str, str], base: StoreConfig | None, scheme: str) -> str:
     """``WCSYNC_AUTH`` > the ``--store`` entry's ``auth`` > application password when only ``WCSYNC_USERNAME`` /
     ``WCSYNC_APP_PASSWORD`` are set > OAuth 1.0a for ``http://`` > Basic."""
@@ -257,7 +275,8 @@ def resolve_store(
     With a URL from the flag or the environment, credentials come from the environment: ``WCSYNC_CONSUMER_KEY``
     / ``WCSYNC_CONSUMER_SECRET``, or ``WCSYNC_USERNAME`` / ``WCSYNC_APP_PASSWORD`` for a WordPress application
     password (chosen by ``WCSYNC_AUTH=app_password``, or on its own when those are set and no consumer key is);
-    ``WCSYNC_AUTH`` picks the method, ``WCSYNC_CA_BUNDLE`` a private CA. A ``sandbox:PATH`` URL needs none.
+    ``WCSYNC_AUTH`` picks the method, ``WCSYNC_CA_BUNDLE`` a private CA, ``WCSYNC_VERIFY_TLS=false`` turns
+    certificate verification off (warned on every run). A ``sandbox:PATH`` URL needs none.
 
     Relative ``sandbox:PATH`` URLs: one written in ``wcsync.yaml`` is resolved against the project directory
     (``project.directory``, set by ``load_project``), so ``--project DIR`` run from elsewhere reaches
@@ -301,9 +320,9 @@ def resolve_store(
             consumer_secret=SecretStr(secret) if secret else None,
             username=user or None,
             app_password=SecretStr(password) if password else None,
-            verify_tls=base.verify_tls if base else True,
+            verify_tls=_env_verify_tls(env, base.verify_tls if base else True),
             allow_insecure_app_password=base.allow_insecure_app_password if base else False,
-            ca_bundle=ca_env or (base.ca_bundle if base else None),
+            ca_bundle=ca_env or (_in_project(base.ca_bundle, project.directory) if base else None),
             credentials_source=None if url.startswith("sandbox:") else variables.replace(" and ", " / ") + " in the environment",
             **(_tuning(base) if base else {}),
         )
@@ -341,7 +360,7 @@ def resolve_store(
         app_password=_secret(cfg.app_password, env, store=name, field="app_password"),
         verify_tls=cfg.verify_tls,
         allow_insecure_app_password=cfg.allow_insecure_app_password,
-        ca_bundle=ca_env or _interpolate(cfg.ca_bundle, env, store=name, field="ca_bundle"),
+        ca_bundle=ca_env or _in_project(_interpolate(cfg.ca_bundle, env, store=name, field="ca_bundle"), project.directory),
         credentials_source=None if url.startswith("sandbox:") else _project_source(cfg, name, auth),
         **_tuning(cfg),
     )

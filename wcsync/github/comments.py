@@ -22,6 +22,7 @@ from wcsync.render import COMMENT_LIMIT, render_markdown
 SUMMARY_LIMIT = 1_000_000
 PR_WRITE = "pull-requests: write"
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_REF_SAFE = re.compile(r"[^A-Za-z0-9_./+-]")
 _META = re.compile(r"<!-- wcsync:for commit=(\S*) catalog=(\S*) -->")
 
 
@@ -142,3 +143,25 @@ def failed_plan_comment(store: str, commit: str, exit_code: int, log_tail: str, 
             f"Plan for commit `{_short(commit)}`{run}\n\n{banner}"
             f"> [!WARNING]\n> **No plan: `wcsync plan` failed (exit {exit_code}).** The problems are annotated "
             f"on the files of this pull request; the end of the log:\n\n{fence}\n{log_tail.strip()}\n{fence}\n")
+
+
+def no_base_store_comment(store: str, commit: str, reason: str, *, base_ref: str, run_url: str | None,
+                          adds_project_file: bool, invalid: bool = False) -> str:
+    """The plan comment when the base branch names no store to plan against (``reason``, Markdown): why the
+    pull request's own ``wcsync.yaml`` is not used, and the two ways to get a plan."""
+    run = f" · [CI run]({run_url})" if run_url else ""
+    branch = f"`{_REF_SAFE.sub('_', base_ref)}`" if base_ref else "the base branch"
+    adds = ("This pull request adds `wcsync.yaml`: review its `stores:` by hand (where the keys will be sent), and "
+            "consider merging it on its own first, so that the catalogue's first changes get a reviewed plan. "
+            if adds_project_file else "")
+    first = (f"- fix `wcsync.yaml` on {branch} (the job log names the problem); or\n" if invalid else
+             f"- merge `wcsync.yaml` (with this store) into {branch} first — the next pull requests are planned "
+             "against it; or\n")
+    return (f"{marker('plan', store)}\n{meta_line(commit, '')}\n### wcsync plan · store `{store}`\n\n"
+            f"Plan for commit `{_short(commit)}`{run}\n\n"
+            f"> [!WARNING]\n> **No plan: {reason}, so the plan cannot run yet.**\n\n"
+            "wcsync plans against the store that `wcsync.yaml` **on the base branch** names, never the one this "
+            "pull request names: a pull request can point a store's `url` at any server, and the plan job holds "
+            f"the shop's keys. {adds}To get a plan:\n\n{first}"
+            "- give the plan job the store's URL itself: the action's `store-url` input (e.g. a repository "
+            "variable), which wins over the base branch.\n")

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from wcsync.errors import WcsyncError
@@ -28,12 +28,16 @@ from wcsync.github.comments import (
     RenderedPlan,
     failed_plan_comment,
     marker,
+    no_base_store_comment,
     render_plan_comment,
     upsert_comment,
 )
 from wcsync.github.drift import report_drift, resolve_drift
 from wcsync.github.planfile import PlanFile, read_plan_file
 from wcsync.github.runner import Ran, run_wcsync
+
+if TYPE_CHECKING:
+    from wcsync.github.basestore import NoBaseStore
 
 Echo = Callable[[str], None]
 
@@ -48,6 +52,8 @@ class Target:
     overrides: tuple[str, ...] = ()  # --allow-* flags passed on
     #: the store's name for comments when the URL was read from the base branch (``--store`` is not passed then)
     label: str | None = None
+    #: environment the wrapped commands get on top of ours (the base branch's store settings)
+    env: tuple[tuple[str, str], ...] = ()
 
     def args(self) -> list[str]:
         out = ["--project", str(self.project)]
@@ -108,7 +114,7 @@ def _write_summary(gh: GitHubClient, text: str) -> None:
 
 def _plan(target: Target, out: Path, *extra: str) -> tuple[Ran, PlanFile | None]:
     out.unlink(missing_ok=True)
-    ran = run_wcsync(["plan", *target.args(), "--out", str(out), *target.overrides, *extra])
+    ran = run_wcsync(["plan", *target.args(), "--out", str(out), *target.overrides, *extra], env=dict(target.env))
     return ran, (read_plan_file(out) if out.is_file() else None)
 
 
@@ -126,55 +132,106 @@ def plan_pr(gh: GitHubClient, target: Target, *, echo: Echo, out: Path | None = 
 
         raise ConfigError(f"`wcsync github plan` comments on a pull request, but this run's event is "
                           f"{ctx.event_name or 'unknown'}", hint="run it in a job `on: pull_request`")
+    with tempfile.TemporaryDirectory(prefix="wcsync-gh-") as tmp:
+        return _plan_pr(gh, target, number, Path(tmp), echo=echo, out=out, artifact=artifact)
+
+
+def _plan_pr(gh: GitHubClient, target: Target, number: int, tmp: Path, *, echo: Echo, out: Path | None,
+             artifact: str | None) -> int:
+    ctx = gh.ctx
     prefix = notes.repo_prefix(target.project, ctx.workspace)
     note = ""
     if not target.store_url and not os.environ.get("WCSYNC_URL"):
-        target, note = _base_target(gh, target, prefix, echo)
+        from wcsync.github.basestore import NoBaseStore
+
+        try:
+            target, note = _base_target(gh, target, prefix, tmp, echo)
+        except NoBaseStore as err:
+            _no_base_store(gh, target, number, err, echo)
+            raise
     store = target.store_name()
     desired, diags = _load(target)
     for annotation in notes.from_diagnostics(diags, prefix):
         echo(annotation.command())
-    with tempfile.TemporaryDirectory(prefix="wcsync-gh-") as tmp:
-        ran, pf = _plan(target, _out_path(out, store, tmp))
-        commit = ctx.head_sha
-        if pf is None:
-            failed = failed_plan_comment(store, commit, ran.code, _tail(ran), run_url=ctx.run_url, banner=note)
-            posted = upsert_comment(gh, number, marker("plan", store), lambda _: failed, what="plan comment")
-            _write_summary(gh, failed)
-            _said(echo, posted, number)
-            return ran.code or 1
-        for annotation in notes.from_guards(pf.guards, desired, target.project, prefix):
-            echo(annotation.command())
-        rendered: list[RenderedPlan] = []
-
-        def body(replaced: str | None) -> str:
-            rendered.append(render_plan_comment("plan", store, commit, pf, run_url=ctx.run_url,
-                                                artifact=artifact, replaced=replaced, banner=note))
-            return rendered[-1].comment
-
-        posted = upsert_comment(gh, number, marker("plan", store), body, what="plan comment")
-        _write_summary(gh, rendered[-1].summary)
+    ran, pf = _plan(target, _out_path(out, store, str(tmp)))
+    commit = ctx.head_sha
+    if pf is None:
+        failed = failed_plan_comment(store, commit, ran.code, _tail(ran), run_url=ctx.run_url, banner=note)
+        posted = upsert_comment(gh, number, marker("plan", store), lambda _: failed, what="plan comment")
+        _write_summary(gh, failed)
         _said(echo, posted, number)
-        if rendered[-1].split:
-            echo(f"The plan is longer than a comment: the comment shows its start, the job summary has it all "
-                 f"({len(rendered[-1].summary)} characters)")
+        return ran.code or 1
+    for annotation in notes.from_guards(pf.guards, desired, target.project, prefix):
+        echo(annotation.command())
+    rendered: list[RenderedPlan] = []
+
+    def body(replaced: str | None) -> str:
+        rendered.append(render_plan_comment("plan", store, commit, pf, run_url=ctx.run_url,
+                                            artifact=artifact, replaced=replaced, banner=note))
+        return rendered[-1].comment
+
+    posted = upsert_comment(gh, number, marker("plan", store), body, what="plan comment")
+    _write_summary(gh, rendered[-1].summary)
+    _said(echo, posted, number)
+    if rendered[-1].split:
+        echo(f"The plan is longer than a comment: the comment shows its start, the job summary has it all "
+             f"({len(rendered[-1].summary)} characters)")
     return ran.code
 
 
-def _base_target(gh: GitHubClient, target: Target, prefix: str, echo: Echo) -> tuple[Target, str]:
-    """The target with the store URL of the base branch's wcsync.yaml (never the pull request's), and the
-    comment's note when the pull request changes that URL."""
+def _base_target(gh: GitHubClient, target: Target, prefix: str, tmp: Path, echo: Echo) -> tuple[Target, str]:
+    """The target with the store settings of the base branch's wcsync.yaml (never the pull request's: its URL,
+    auth, verify_tls and CA certificate), and the comment's note when the pull request changes them."""
     from wcsync.github.basestore import resolve_base_store
 
     base = resolve_base_store(gh, project_dir=target.project, prefix=prefix, store=target.store, env=os.environ)
-    echo(f"Planning against store {base.name} at the URL of the base branch's wcsync.yaml")
+    echo(f"Planning against store {base.name} with the settings of the base branch's wcsync.yaml")
+    ca_file = None
+    if base.ca_pem is not None:
+        ca_file = tmp / "base-ca-bundle.pem"
+        ca_file.write_text(base.ca_pem, encoding="utf-8")
     note = ""
-    if base.changed is not None:
-        for annotation in notes.from_diagnostics([base.changed], prefix):
+    if base.changed:
+        for annotation in notes.from_diagnostics([d for _, d in base.changed], prefix):
             echo(annotation.command())
-        note = (f"> [!NOTE]\n> This pull request changes the `url` of store `{base.name}` in wcsync.yaml. "
-                "This plan used the base branch's URL; the new URL is used only after the merge.\n\n")
-    return replace(target, store=None, store_url=base.url, label=base.name), note
+        note = _changed_note(base.name, [k for k, _ in base.changed])
+    env = tuple(base.env(ca_file, os.environ).items())
+    return replace(target, store=None, store_url=base.url, label=base.name, env=env), note
+
+
+def _changed_note(store: str, keys: list[str]) -> str:
+    if "" in keys:
+        text = (f"This pull request removes store `{store}` from wcsync.yaml. This plan used the base branch's "
+                "settings of it.")
+    elif keys == ["url"]:
+        text = (f"This pull request changes the `url` of store `{store}` in wcsync.yaml. This plan used the base "
+                "branch's URL; the new URL is used only after the merge.")
+    else:
+        names = ", ".join(f"`{k}`" for k in keys[:-1]) + f" and `{keys[-1]}`" if len(keys) > 1 else f"`{keys[0]}`"
+        text = (f"This pull request changes the {names} of store `{store}` in wcsync.yaml. This plan used the "
+                "base branch's settings; the new ones are used only after the merge.")
+    return f"> [!NOTE]\n> {text}\n\n"
+
+
+def _no_base_store(gh: GitHubClient, target: Target, number: int, err: NoBaseStore, echo: Echo) -> None:
+    """Say on the pull request why there is no plan when the base branch names no store (then the CLI
+    reports ``err`` and exits 1)."""
+    from wcsync.catalog.project import PROJECT_FILE
+
+    store = target.store_name()
+    pr = gh.ctx.event.get("pull_request")
+    base = pr.get("base") if isinstance(pr, dict) else None
+    base_ref = str(base.get("ref") or "") if isinstance(base, dict) else ""
+    body = no_base_store_comment(store, gh.ctx.head_sha, err.reason, base_ref=base_ref, run_url=gh.ctx.run_url,
+                                 adds_project_file=err.no_file and (target.project / PROJECT_FILE).is_file(),
+                                 invalid=err.invalid)
+    _write_summary(gh, body)
+    try:
+        posted = upsert_comment(gh, number, marker("plan", store), lambda _: body, what="plan comment")
+    except WcsyncError as post:  # the base branch's problem stays the error the job reports
+        echo(f"Could not say so on pull request #{number}: {post}")
+        return
+    _said(echo, posted, number)
 
 
 def _said(echo: Echo, posted: Posted, number: int) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
 
-import click
 from jinja2 import Template
 
 from wcsync.core.plan import Plan
+from wcsync.render.ansi import plain, style
 from wcsync.render.escape import one_line, shorten
 from wcsync.render.templating import environment
 from wcsync.render.view import Entry, FieldLine, InfoLine, PlanView, build_view
@@ -84,18 +83,10 @@ def _info_field_width(info: InfoLine) -> int:
     return max(MIN_FIELD_WIDTH, len(info.field.name) + 2) if info.field else MIN_FIELD_WIDTH
 
 
-def _styled(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
-    return click.style(str(text), fg=fg, bold=bold or None, dim=dim or None)
-
-
-def _plain(text: Any, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
-    return str(text)
-
-
 @lru_cache(maxsize=2)
 def _template(color: bool) -> Template:
     env = environment()
-    env.filters["style"] = _styled if color else _plain
+    env.filters["style"] = style if color else plain
     return env.get_template("text.j2")
 
 

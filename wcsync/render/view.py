@@ -1,8 +1,7 @@
 """Plan → a reading view shared by the text and Markdown templates.
 
 The view groups the plan's changes for a reader (variations under their product, in the plan's dependency
-order otherwise) and formats values for people: money with two decimal places, lists in brackets, long text
-shortened. It computes nothing the plan does not hold: a price change's percentage comes from the planner's
+order otherwise), its values formatted for people by ``wcsync.render.values``. It computes nothing the plan does not hold: a price change's percentage comes from the planner's
 ``price-change`` note. No I/O, no colour (the text renderer adds colour).
 """
 
@@ -10,13 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from typing import Any
 
-from wcsync.core.fields import FIELDS_BY_KIND
 from wcsync.core.kinds import Kind
 from wcsync.core.plan import Action, Change, DeleteMode, Info, Note, Plan
 from wcsync.render.groups import GuardLine, banner, banner_title, group_siblings, members_text
+from wcsync.render.values import format_percent, format_value
 
 SYMBOLS: dict[Action, str] = {
     Action.CREATE: "+",
@@ -35,7 +32,6 @@ SUMMARY_COLUMNS: tuple[tuple[str, tuple[Action, ...]], ...] = (
     ("delete", (Action.DELETE,)),
 )
 
-NONE_TEXT = "(none)"
 REMOVED_TEXT = "(removed)"
 PRICE_CHANGE = "price-change"
 KIND_LABEL: dict[Kind, str] = {Kind.SHIPPING_CLASS: "shipping class"}
@@ -187,123 +183,6 @@ def scope_lines(plan: Plan) -> list[str]:
     if flags:
         lines.append(f"Guards overridden: {' '.join(flags)}.")
     return lines
-
-
-# ---------------------------------------------------------------------------------------------- values
-
-
-def field_type(kind: Kind, name: str) -> str | None:
-    base = name.split(".", 1)[0]
-    if base != name and base == "meta":
-        return "meta-value"
-    return FIELDS_BY_KIND.get(kind, {}).get(base)
-
-
-def _shorten(text: str, limit: int | None) -> str:
-    if limit is None or len(text) <= limit:
-        return text
-    return text[: max(limit - 1, 1)].rstrip() + "…"
-
-
-def _quote(text: str, limit: int | None) -> str:
-    text = " ".join(text.split()) if "\n" in text or "\r" in text else text
-    return json.dumps(_shorten(text, limit), ensure_ascii=False)
-
-
-def format_money(value: Any) -> str:
-    """``45`` / ``"45.0"`` / ``Decimal("45")`` → ``45.00``; more decimals are kept; "" or None → ``(none)``."""
-    if value is None or value == "":
-        return NONE_TEXT
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2:
-        number = number.quantize(Decimal("0.01"))
-    return f"{number:f}"
-
-
-def _format_decimal(value: Any) -> str:
-    try:
-        return f"{Decimal(str(value)).normalize():f}"
-    except InvalidOperation:
-        return str(value)
-
-
-def _file_name(src: str) -> str:
-    """An image URL as a reader tells images apart: its file name (the JSON plan has the whole URL)."""
-    path = src.split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    return path.rsplit("/", 1)[-1] or src
-
-
-def _image_text(value: Any) -> str:
-    if isinstance(value, dict):
-        src = value.get("src")
-        if src:
-            return _file_name(str(src))
-        if value.get("id") is not None:
-            return f"#{value['id']}"
-    return _plain(value, None)
-
-
-def _attr_text(value: Any) -> str:
-    if isinstance(value, dict):
-        name = value.get("name") or value.get("slug") or "?"
-        options = value.get("options") or ()
-        return f"{name} ({', '.join(str(o) for o in options)})"
-    return _plain(value, None)
-
-
-def _plain(value: Any, limit: int | None) -> str:
-    """A value of no declared type: scalars bare, containers as compact JSON-ish text."""
-    if value is None:
-        return NONE_TEXT
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, str):
-        return _quote(value, limit)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_plain(v, limit) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_plain(v, limit)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def format_value(kind: Kind, name: str, value: Any, *, limit: int | None = 60) -> str:
-    """A field value as a reader should see it (one line). ``limit`` shortens long text."""
-    ftype = field_type(kind, name)
-    if value is None:
-        return NONE_TEXT
-    if ftype == "money":
-        return format_money(value)
-    if ftype == "decimal":
-        return NONE_TEXT if value == "" else _format_decimal(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if ftype in ("text", "html", "meta-value") and isinstance(value, str):
-        return _quote(value, limit)
-    if ftype in ("enum", "ref", "datetime", "int") and not isinstance(value, list | tuple | dict):
-        return str(value)
-    if ftype == "refs" and isinstance(value, list | tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    if ftype == "images" and isinstance(value, list | tuple):
-        return "[" + ", ".join(_image_text(v) for v in value) + "]"
-    if ftype == "image":
-        return _image_text(value)
-    if ftype == "downloads" and isinstance(value, list | tuple):  # by name and file name; the store's ids not shown
-        return "[" + ", ".join(f"{d.get('name')} ({_file_name(str(d.get('file')))})" for d in value if isinstance(d, dict)) + "]"
-    if ftype == "attrs" and isinstance(value, list | tuple):
-        return "[" + "; ".join(_attr_text(v) for v in value) + "]"
-    if ftype in ("defaults", "combo", "dict", "meta") and isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_plain(v, limit)}" for k, v in value.items()) + "}"
-    return _plain(value, limit)
-
-
-def format_percent(percent: float) -> str:
-    return f"({percent:+.1f} %)"
 
 
 # ---------------------------------------------------------------------------------------------- entries

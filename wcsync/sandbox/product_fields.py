@@ -10,7 +10,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from wcsync.core.canonical import php_json, sku_key
+from wcsync.core.canonical import meta_value, sku_key
 from wcsync.core.fields import TABLES
 from wcsync.core.kinds import Kind
 from wcsync.sandbox import store
@@ -217,14 +217,6 @@ def apply_stock(props: dict[str, Any], data: dict[str, Any]) -> None:
         props["low_stock_amount"] = None
 
 
-def meta_value(value: Any) -> Any:
-    """What a meta value reads back as: scalars become strings (``true`` → ``"1"``, ``false`` → ``""``);
-    arrays and objects go through PHP (:func:`php_json`), so ``{}`` comes back ``[]`` (11#1-4)."""
-    if isinstance(value, dict | list):
-        return php_json(value)
-    return as_str(value)
-
-
 def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[Any]) -> None:
     """WooCommerce's ``update_meta_data`` loop: by id, or by key (first row updated, other rows with the key
     removed), an unknown id adds the key uniquely, a null or missing value deletes."""
@@ -256,6 +248,8 @@ def merge_meta(conn: sqlite3.Connection, props: dict[str, Any], entries: list[An
     for item in meta:
         if item["value"] is None:
             continue
+        # what a meta value reads back as (scalars as strings, arrays and objects through PHP, 05#7, 11#1-4): the
+        # planner's canonical form, one implementation (a null value was dropped above: it deletes the row)
         item["value"] = meta_value(item["value"])
         if item["id"] is None:
             item["id"] = next_id(conn, "meta")
