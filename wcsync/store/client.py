@@ -22,7 +22,6 @@ from wcsync.store import failures
 from wcsync.store.auth import build_auth
 from wcsync.store.batch import BatchResponse, parse_batch
 from wcsync.store.budget import RequestStats
-from wcsync.store.concurrent import sliding
 from wcsync.store.errors import (
     NotWordPressError,
     RequestInfo,
@@ -31,12 +30,8 @@ from wcsync.store.errors import (
 )
 from wcsync.store.limiter import AdaptiveLimiter
 from wcsync.store.limits import (
-    MAX_PAGES,
-    PAGE_WINDOW,
     checked_items,
-    checked_total_pages,
     send_capped,
-    too_many_pages,
 )
 from wcsync.store.responses import application_error, json_or_none, lenient_json, location, wire_params
 from wcsync.store.retry import (
@@ -51,7 +46,6 @@ from wcsync.store.retry import (
 from wcsync.store.tls import is_cert_error, is_not_tls, tls_verify
 
 API_PREFIX = "/wp-json/wc/v3/"
-PER_PAGE = 100
 
 #: progress callback: (path, pages fetched, total pages)
 Progress = Callable[[str, int, int], None]
@@ -179,76 +173,14 @@ class WooClient:
         progress: Progress | None = None,
         label: str | None = None,
         on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+        pages: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Every item of a collection: ``per_page=100``, ``orderby=id`` ascending, ``context=edit``.
-        ``fields`` (``_fields``, ``id`` always added) may be a function, asked for each page as it is sent;
-        ``on_page`` hears each page's items as they arrive (in any order), to work on them while others load.
+        """Every item of a collection (``wcsync.store.paging.list_all``: ``per_page=100``, ``orderby=id``
+        ascending, ``context=edit``; ``pages``: how many pages a count just read says there are)."""
+        from wcsync.store.paging import list_all
 
-        The first page tells ``X-WP-TotalPages``; the other pages are fetched concurrently (bounded by the
-        limiter) and joined in page order. Items seen twice (rows inserted while paging) are kept once.
-        ``progress`` (default: the client's) hears ``(label or path, pages done, total pages)``.
-        """
-        base: dict[str, Any] = {"per_page": PER_PAGE, "orderby": "id", "order": "asc", "context": "edit"}
-        base.update(params or {})
-
-        def page_query(page: int) -> Callable[[], dict[str, Any]]:
-            def build() -> dict[str, Any]:
-                chosen = fields() if callable(fields) else fields
-                if not chosen:
-                    return {**base, "page": page}
-                return {**base, "_fields": ",".join(dict.fromkeys(["id", *chosen])), "page": page}
-            return build
-
-        report = progress or self.progress
-        name = label or path
-        first = await self.request("GET", path, params=page_query(1))
-        items = self._list_body(first, path)
-        if on_page:
-            on_page(items)
-        total_pages = checked_total_pages(first, PER_PAGE, store=self.store)
-        if report:
-            report(name, 1, max(total_pages or 1, 1))
-        pages: list[list[dict[str, Any]]] = [items]
-        if total_pages is None:
-            # A proxy stripped the X-WP-* headers: walk the pages one by one until a short page.
-            page = 1
-            while len(pages[-1]) >= PER_PAGE:
-                if page >= MAX_PAGES:
-                    raise too_many_pages(path, self.store, PER_PAGE, MAX_PAGES)
-                page += 1
-                response = await self.request("GET", path, params=page_query(page))
-                pages.append(self._list_body(response, path))
-                if on_page:
-                    on_page(pages[-1])
-                if report:
-                    report(name, page, page)
-        elif total_pages > 1:
-            done = 1
-            found: dict[int, list[dict[str, Any]]] = {}
-
-            async def fetch(page: int) -> None:
-                nonlocal done
-                response = await self.request("GET", path, params=page_query(page))
-                found[page] = self._list_body(response, path)
-                if on_page:
-                    on_page(found[page])
-                done += 1
-                if report:
-                    report(name, done, total_pages)
-
-            await sliding(fetch, range(2, total_pages + 1), PAGE_WINDOW)  # never every request up front
-            pages.extend(found[p] for p in range(2, total_pages + 1))
-        seen: set[Any] = set()
-        out: list[dict[str, Any]] = []
-        for page_items in pages:
-            for item in page_items:
-                key = item.get("id")
-                if key is not None:
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                out.append(item)
-        return out
+        return await list_all(self, path, params, fields, progress=progress or self.progress, label=label,
+                              on_page=on_page, pages=pages)
 
     async def raw(self, method: str, path: str, params: dict[str, Any] | None = None) -> httpx.Response:
         """An unauthenticated request whose response is returned whatever its status (probes)."""
@@ -383,7 +315,8 @@ class WooClient:
             "plugin rewrites REST API answers",
         )
 
-    def _list_body(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
+    def list_body(self, response: httpx.Response, path: str) -> list[dict[str, Any]]:
+        """A list answer's items (raises ``NotWordPressError`` when it is not a JSON list)."""
         body = json_or_none(response)
         if not isinstance(body, list):
             raise self._not_json(response, "a JSON list")
