@@ -157,8 +157,8 @@ def test_wc_version_decides_how_wcsync_plan_reads_variations(
         counts = control.get("/__sandbox/stats", params={"log": "0"}).json()["counts"]
     per_product = counts.get("GET /wp-json/wc/v3/products/{id}/variations", 0)
     if store_wide:
-        # the probe (per_page=1), then the store-wide list
-        assert counts["GET /wp-json/wc/v3/variations"] == 2 and per_product == 0
+        # the store-wide list (one page)
+        assert counts["GET /wp-json/wc/v3/variations"] == 1 and per_product == 0
     else:
-        assert counts["GET /wp-json/wc/v3/variations"] == 1  # the probe only: no such route (404)
+        assert counts["GET /wp-json/wc/v3/variations"] == 1  # its first page only: no such route (404)
         assert per_product == len(variable)  # one list per variable product, no more

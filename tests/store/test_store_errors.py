@@ -186,26 +186,28 @@ def test_probe_reads_the_index_without_credentials_when_the_quick_probe_fails() 
     log: list[httpx.Request] = []
     info = run(site(log=log), probe_store)
     assert info.has_store_variations is True and info.wc_version == "11.0.1"
-    assert [r.url.path for r in log] == ["/wp-json/wc/v3/variations", "/wp-json/", "/wp-json/wc/v3/system_status"]
+    assert [r.url.path for r in log] == ["/wp-json/wc/v3/products", "/wp-json/", "/wp-json/wc/v3/system_status"]
     assert "Authorization" not in log[1].headers and "Authorization" in log[2].headers
     assert log[2].url.params["_fields"] == "environment"
 
 
-def test_probe_without_the_rest_index_when_store_wide_variations_answer() -> None:
-    """Issue 14: the 1.2 MiB REST index is not read when ``variations?per_page=1`` answers a list."""
+def test_probe_without_the_rest_index_when_the_products_count_answers() -> None:
+    """Issue 14: the 1.2 MiB REST index is not read when ``products?status=any&per_page=1`` answers a list; its
+    ``X-WP-Total`` counts the products (so a full read asks for all their pages at once), and whether the store
+    has the store-wide variations list is left to that list's first page (None: not asked)."""
     log: list[httpx.Request] = []
     inner = site(log=log)
 
     async def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/wp-json/wc/v3/variations":
+        if request.url.path == "/wp-json/wc/v3/products":
             log.append(request)
-            return httpx.Response(200, json=[{"id": 7}])
+            return httpx.Response(200, json=[{"id": 7}], headers={"X-WP-Total": "1234", "X-WP-TotalPages": "1234"})
         return await inner(request)
 
     info = run(handler, probe_store)
-    assert info.has_store_variations is True and info.wc_version == "11.0.1"
-    assert [r.url.path for r in log] == ["/wp-json/wc/v3/variations", "/wp-json/wc/v3/system_status"]
-    assert log[0].url.params["per_page"] == "1" and log[0].url.params["_fields"] == "id"
+    assert (info.has_store_variations, info.products, info.wc_version) == (None, 1234, "11.0.1")
+    assert [r.url.path for r in log] == ["/wp-json/wc/v3/products", "/wp-json/wc/v3/system_status"]
+    assert dict(log[0].url.params) == {"status": "any", "per_page": "1", "_fields": "id"}
     assert "Authorization" in log[0].headers
 
 
@@ -274,5 +276,5 @@ def test_index_closed_to_anonymous_callers_falls_back_to_asking_the_route() -> N
 
     info = run(handler, probe_store)
     assert (info.has_store_variations, info.wc_version) == (False, "9.9.0")
-    assert [r.url.path for r in log] == ["/wp-json/wc/v3/variations", "/wp-json/", "/wp-json/wc/v3/variations",
+    assert [r.url.path for r in log] == ["/wp-json/wc/v3/products", "/wp-json/", "/wp-json/wc/v3/variations",
                                          "/wp-json/wc/v3/system_status"]

@@ -54,8 +54,8 @@ def test_2000_products_on_woocommerce_10_3_use_the_minimum_list_requests() -> No
         API + "products/shipping_classes": 1,
         API + "products/attributes": 1,
         API + "products/attributes/{id}/terms": 2,
-        API + "products": 20 + 1,  # status=any: 2000/100; status=trash: 1
-        API + "variations": 1 + 10,  # the probe (per_page=1), then 1000 variations / 100
+        API + "products": 1 + 20 + 1,  # the store check (per_page=1: counts them), status=any: 2000/100, trash: 1
+        API + "variations": 10,  # 1000 variations / 100
     }
     assert state.wc_version == "11.0.1"
 
@@ -64,7 +64,7 @@ def test_older_store_reads_variations_per_variable_product() -> None:
     store = big_store(store_variations=False, products=400)
     state = run(store, fetch_live_state)
     assert store.counts[API + "products/{id}/variations"] == 50  # one per variable product
-    assert store.counts[API + "variations"] == 1  # the probe only (no such route: 404)
+    assert store.counts[API + "variations"] == 1  # its first page only (no such route: 404)
     assert len(state.variations) == 200
     by_id = {p.id: p.key for p in state.products}
     assert all(by_id[v.parent_id] == v.key.rsplit("-", 1)[0] for v in state.variations if v.key)
@@ -74,7 +74,7 @@ def test_older_store_reads_variations_per_variable_product() -> None:
 def test_lists_ask_for_sync_parameters_and_only_compared_fields() -> None:
     store = big_store(store_variations=True, products=10)
     run(store, fetch_live_state)
-    products = [r for r in store.requests if r.url.path == "/wp-json/wc/v3/products"]
+    products = [r for r in store.requests if r.url.path == "/wp-json/wc/v3/products" and r.url.params["per_page"] != "1"]
     assert {r.url.params["status"] for r in products} == {"any", "trash"}
     for request in products:
         params = request.url.params
@@ -141,6 +141,6 @@ def test_10000_products_and_40000_variations_take_100_plus_400_list_requests() -
             store.add_product(f"SIMPLE-{n}")
     state = run(store, fetch_live_state)
     assert len(state.products) == 10_000 and len(state.variations) == 40_000
-    assert store.counts[API + "products"] == 100 + 1  # status=any pages + the trash list
-    assert store.counts[API + "variations"] == 1 + 400  # the probe, then the pages
+    assert store.counts[API + "products"] == 1 + 100 + 1  # the store check, status=any pages, the trash list
+    assert store.counts[API + "variations"] == 400
     assert sum(store.counts.values()) == 1 + 4 + 1 + 1 + 101 + 401  # version, taxonomies, attrs, terms, …

@@ -121,7 +121,7 @@ def test_certificate_problem(sandbox_tls_server: Any, tmp_path: Path) -> None:
     line = error_line(plan(tmp_path, sandbox_tls_server.base_url, key=sandbox_tls_server.consumer_key,
                            secret=sandbox_tls_server.consumer_secret))
     assert line.startswith(f"Error: the TLS certificate of {sandbox_tls_server.base_url} could not be verified "
-                           "(GET /wp-json/wc/v3/variations?per_page=1&_fields=id)")
+                           "(GET /wp-json/wc/v3/products?status=any&per_page=1&_fields=id)")
     assert "point WCSYNC_CA_BUNDLE (or `ca_bundle` in wcsync.yaml) at its PEM file" in line
 
 
@@ -193,16 +193,12 @@ def _free_port() -> int:
 def test_connection_refused_says_so_and_shows_each_retry(tmp_path: Path) -> None:
     port = _free_port()  # bound and closed again: nothing listens there
     result = plan(tmp_path, f"https://127.0.0.1:{port}")  # max_retries: 1
-    retries = sorted(line for line in result.stderr.splitlines() if line.startswith("retrying "))
-    # the store check and the products' first page (sent without waiting for it) each retry once; no other
-    # read starts before the store check has answered
-    assert len(retries) == 2, result.stderr
+    retries = [line for line in result.stderr.splitlines() if line.startswith("retrying ")]
+    assert len(retries) == 1, result.stderr  # only the store check: every other read waits for it
     assert re.fullmatch(r"retrying GET /wp-json/wc/v3/products in \d+\.\d s \(attempt 2/2\): connection refused",
                         retries[0])
-    assert re.fullmatch(r"retrying GET /wp-json/wc/v3/variations in \d+\.\d s \(attempt 2/2\): connection refused",
-                        retries[1])
     assert error_line(result) == (
-        f"Error: could not connect to https://127.0.0.1:{port} for GET /wp-json/wc/v3/variations?per_page=1&_fields=id: "
+        f"Error: could not connect to https://127.0.0.1:{port} for GET /wp-json/wc/v3/products?status=any&per_page=1&_fields=id: "
         "connection refused — nothing is "
         f"listening on 127.0.0.1 port {port} (2 attempts) — check the port in the store URL, and that the web "
         "server is running"
@@ -214,7 +210,7 @@ def test_https_url_on_a_plain_http_port(sandbox_server: Any, tmp_path: Path) -> 
     result = plan(tmp_path, f"https://127.0.0.1:{port}")
     assert "retrying" not in result.stderr  # not transient: said at once
     assert error_line(result) == (
-        f"Error: https://127.0.0.1:{port} did not speak TLS on port {port} (GET /wp-json/wc/v3/variations?per_page=1&_fields=id): the server answered, "
+        f"Error: https://127.0.0.1:{port} did not speak TLS on port {port} (GET /wp-json/wc/v3/products?status=any&per_page=1&_fields=id): the server answered, "
         "but not with a TLS handshake — this is most likely a plain-HTTP port — if the store has no HTTPS, use "
         f"http://127.0.0.1:{port} with `auth: oauth1` (WCSYNC_AUTH=oauth1 with --store-url); otherwise use the "
         "port that serves HTTPS (443 unless it was changed)"

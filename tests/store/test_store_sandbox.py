@@ -85,8 +85,8 @@ def test_fetching_a_2000_product_store_uses_exactly_the_minimum_list_requests(sa
         API + "products/shipping_classes": 1,
         API + "products/attributes": 1,
         API + "products/attributes/{id}/terms": 1,
-        API + "products": 20 + 1,  # status=any: ⌈2000/100⌉, status=trash: 1
-        API + "variations": 1 + 2,  # the probe (per_page=1), then ⌈200/100⌉ through the store-wide list
+        API + "products": 1 + 20 + 1,  # the store check (per_page=1), status=any: ⌈2000/100⌉, status=trash: 1
+        API + "variations": 2,  # ⌈200/100⌉ through the store-wide list
     }
     assert sandbox_app.stats()["total"] == 31
     variation = next(v for v in state.variations if v.key == "V-0-1")
@@ -102,7 +102,7 @@ def test_an_older_store_lists_variations_per_variable_product(sandbox_app: Any) 
     old.app.stats.reset()
     state = run(sandbox_app, fetch_live_state, transport=old)
     counts = list_counts(old.app.stats.snapshot())
-    assert counts[API + "products/{id}/variations"] == 3 and counts[API + "variations"] == 1  # the probe (404)
+    assert counts[API + "products/{id}/variations"] == 3 and counts[API + "variations"] == 1  # its first page (404)
     assert len(state.variations) == 12 and state.wc_version == "9.8.0"
 
 
@@ -239,7 +239,8 @@ def test_wcsync_plan_reads_a_2000_product_store_with_the_minimum_list_requests(
         API + "products/shipping_classes": 1,
         API + "products/attributes": 1,
         API + "products/attributes/{id}/terms": 1,
-        API + "products": 20,  # the catalogue's SKU is live: the trash cannot change the plan, not read
-        API + "variations": 1 + 1,  # the probe, the store-wide list
+        API + "products": 1 + 20,  # the store check (per_page=1); the catalogue's SKU is live: the trash
+        # cannot change the plan, not read
+        API + "variations": 1,  # the store-wide list
     }
     assert sum(lists.values()) == 28 and sandbox_app.stats()["total"] == 29

@@ -3,23 +3,23 @@ resources (by SKU or slug) when apply must resolve an unknown outcome.
 
 Requests for a full fetch (P products, V variations, A global attributes):
 
-    GET variations?per_page=1&_fields=id + GET system_status                   store checks, version
+    GET products?status=any&per_page=1&_fields=id + GET system_status          store check (counts P), version
     (not again when the same client read the store before: the convergence check re-uses what it learned)
     (the REST index ``GET /wp-json/``, unauthenticated, only when that probe fails: see ``probe_store``)
     categories, brands, tags, shipping classes: ⌈n/100⌉ each; attributes: 1; terms: ⌈n/100⌉ per attribute
-    products status=any: ⌈P/100⌉; products status=trash: ⌈T/100⌉ (at least 1), unless the catalogue's SKUs
-                are all held live (``skus``)
+    products status=any: ⌈P/100⌉, every page at once (the count says how many); products status=trash:
+                ⌈T/100⌉ (at least 1), unless the catalogue's SKUs are all held live
     trashed variations: one ``status=trash`` list per variable product in the trash or restored before (none
                 when there is no such product)
-    variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3, answered the probe),
-                else ⌈n/100⌉ per variable product, concurrently
+    variations: ⌈V/100⌉ through GET /wc/v3/variations (WooCommerce ≥ 10.3); before 10.3 its first page
+                answers 404 ``rest_no_route`` (one request), then ⌈n/100⌉ per variable product, concurrently
 
 Every list asks ``per_page=100&orderby=id&order=asc&context=edit`` and ``_fields`` of what the planner compares
 (for plan and apply: only the optional product and variation fields some catalogue entry names,
-``wcsync.store.readfields``). Scheduling: after the store check (its error, if any, says best what is wrong),
-the products' first page first in the limiter's queue (its later pages wait for it: ``X-WP-TotalPages``), then
-the variations, the version and the small lists; the trash last, only when the lists leave a catalogue SKU
-unheld.
+``wcsync.store.readfields``). Scheduling: the store check first (its error, if any, says best what is
+wrong), then every product page, the variations, the version and the small lists; the trash last, only when
+the lists leave a catalogue SKU unheld. The catalogue may still be loading meanwhile (a future): pages sent
+before it is known ask for every field.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from wcsync.core.canonical import sku_key
 from wcsync.core.kinds import Kind
 from wcsync.core.records import DesiredState, LiveResource, LiveState
 from wcsync.store import endpoints, wire
-from wcsync.store.budget import read_bound
+from wcsync.store.budget import pages, read_bound
 from wcsync.store.client import Progress, WooClient
 from wcsync.store.concurrent import first_error, gather_all
 from wcsync.store.errors import RequestFailed
@@ -92,17 +92,9 @@ async def fetch_live_state(
 
     with first_error():
         async with asyncio.TaskGroup() as group:
-            # the store check goes first; only the products' first page (the start of the longest chain of
-            # reads) is sent without waiting for it. When that page fails, the check's own error (if it has
-            # one) is the one raised: it says best what is wrong
+            # the store check first (when a read fails, its error says best what is wrong); it also counts the
+            # products, so that all their pages can be asked for at once
             probe = group.create_task(_known(known) if known is not None else probe_store(client, version=False))
-
-            async def checked(read: Awaitable[T]) -> T:
-                try:
-                    return await read
-                except Exception:
-                    await probe
-                    raise
 
             async def probed(read: Callable[[], Awaitable[T]]) -> T:
                 await probe
@@ -114,16 +106,26 @@ async def fetch_live_state(
             # the products' first page goes first (its later pages wait for it: X-WP-TotalPages), then the
             # variations, the version and the small lists
             async def product_list() -> list[dict[str, Any]]:
+                counted = (await probe).products
                 return await client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=catalogue.fields(Kind.PRODUCT),
-                                             progress=progress, on_page=early.products)
+                                             progress=progress, on_page=early.products,
+                                             pages=None if counted is None else pages(counted))
 
-            async def variation_list() -> list[dict[str, Any]]:
-                if not (await probe).has_store_variations:
-                    return []
-                return await client.list_all(endpoints.STORE_VARIATIONS, fields=catalogue.fields(Kind.VARIATION),
-                                             progress=progress, on_page=early.variations)
+            async def variation_list() -> tuple[list[dict[str, Any]], bool]:
+                """The store-wide variations list, and whether the store has it (its first page tells, 404
+                ``rest_no_route`` before WooCommerce 10.3, when the store check did not say)."""
+                has = (await probe).has_store_variations
+                if has is False:
+                    return [], False
+                try:
+                    return await client.list_all(endpoints.STORE_VARIATIONS, fields=catalogue.fields(Kind.VARIATION),
+                                                 progress=progress, on_page=early.variations), True
+                except RequestFailed as exc:
+                    if has is None and exc.status == 404 and exc.code == "rest_no_route":
+                        return [], False
+                    raise
 
-            products_task = group.create_task(checked(product_list()))
+            products_task = group.create_task(product_list())
             variations_task = group.create_task(variation_list())
             version_task = group.create_task(
                 probed(lambda: _known(known.wc_version) if known is not None else wc_version(client)))
@@ -136,8 +138,8 @@ async def fetch_live_state(
 
             async def trash() -> list[dict[str, Any]] | None:
                 wanted = await catalogue.loaded()
-                if wanted is not None and trash_when_needed and (await probe).has_store_variations:
-                    held = [*(await products_task), *(await variations_task)]
+                if wanted is not None and trash_when_needed and (await variations_task)[1]:
+                    held = [*(await products_task), *(await variations_task)[0]]
                     if not _missing(catalogue_skus(wanted), held):
                         return None
                 return await client.list_all(endpoints.PRODUCTS, {"status": "trash"}, fields=catalogue.fields(Kind.PRODUCT),
@@ -145,6 +147,7 @@ async def fetch_live_state(
 
             trash_task = group.create_task(trash())
     info = probe.result()
+    variation_bodies, store_variations = variations_task.result()
     categories, tags, shipping = categories_task.result(), tags_task.result(), shipping_task.result()
     attributes, terms = attributes_task.result()
     product_bodies, trash_bodies = products_task.result(), trash_task.result()
@@ -152,9 +155,8 @@ async def fetch_live_state(
     trash_read = trash_bodies is not None
     product_bodies = [b for b in product_bodies if not is_lock_product(b)]
     trash_bodies = [b for b in trash_bodies or [] if not is_lock_product(b)]
-    variation_bodies = variations_task.result()
     dropped = catalogue.dropped()
-    if not info.has_store_variations:
+    if not store_variations:
         variation_bodies = await _variations_per_parent(client, product_bodies, progress, dropped)
     trashed_variation_bodies = await _trashed_variations(client, restorable_parents(product_bodies, trash_bodies),
                                                          dropped)
@@ -185,10 +187,10 @@ async def fetch_live_state(
         trashed_products=tuple(trashed),
         trashed_variations=tuple(trashed_variations),
     )
-    client.stats.store_variations = info.has_store_variations
-    client.stats.bound(read_bound(state, store_variations=info.has_store_variations, trash=trash_read,
+    client.stats.store_variations = store_variations
+    client.stats.bound(read_bound(state, store_variations=store_variations, trash=trash_read,
                                   checks=known is None) + extra)
-    client.store_info = StoreInfo(namespaces=info.namespaces, has_store_variations=info.has_store_variations,
+    client.store_info = StoreInfo(namespaces=info.namespaces, has_store_variations=store_variations,
                                   wc_version=state.wc_version)
     return state
 
