@@ -18,10 +18,30 @@ Modules: ``base`` (the ``Progress`` hooks, ``Silent``, the client factory, ``Ove
 
 from __future__ import annotations
 
-from wcsync.api.applying import ApplyOutcome, apply
+from typing import TYPE_CHECKING, Any
+
 from wcsync.api.base import ClientFactory, Overrides, Progress, Silent, default_client, public_url
-from wcsync.api.importing import ImportOutcome, import_
-from wcsync.api.planning import plan
+
+if TYPE_CHECKING:
+    from wcsync.api.applying import ApplyOutcome, apply
+    from wcsync.api.importing import ImportOutcome, import_
+    from wcsync.api.planning import plan
 
 __all__ = ["ApplyOutcome", "ClientFactory", "ImportOutcome", "Overrides", "Progress", "Silent", "apply",
            "default_client", "import_", "plan", "public_url"]
+
+#: imported when first used: a command imports only its own module (``wcsync plan`` starts reading the store
+#: sooner without the engine's and the exporter's imports in front of it)
+_LAZY = {"ApplyOutcome": "applying", "apply": "applying", "ImportOutcome": "importing", "import_": "importing",
+         "plan": "planning"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wcsync.api' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"wcsync.api.{module}"), name)
+    globals()[name] = value
+    return value

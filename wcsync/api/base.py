@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from wcsync.core.kinds import Kind
-from wcsync.core.plan import Plan, PlanSettings, StoreRef
 from wcsync.errors import CatalogError, ConfigError
 from wcsync.settings import StoreSettings
 
 if TYPE_CHECKING:
     from wcsync.catalog import LoadedCatalog
     from wcsync.catalog.project import Project
+    from wcsync.core.plan import Plan, PlanSettings, StoreRef
     from wcsync.core.records import DesiredState, LiveState
     from wcsync.store.budget import RequestStats
     from wcsync.store.client import Notify, WooClient
@@ -116,6 +116,8 @@ def public_url(settings: StoreSettings) -> str:
 
 
 def store_ref(settings: StoreSettings, live: LiveState) -> StoreRef:
+    from wcsync.core.plan import StoreRef
+
     return StoreRef(name=settings.name, url=public_url(settings), wc_version=live.wc_version)
 
 

@@ -36,16 +36,12 @@ def plan(project_dir: str | Path = ".", *, store: str | None = None, store_url: 
     """Project + catalogue + live store → ``Plan``. Raises ``WcsyncError`` subclasses (catalogue errors with
     diagnostics, store errors); a plan refused by a guard is returned with ``refused`` set
     (``wcsync.core.guards.refusal`` gives its ``PlanError``). The catalogue loads while the store is read."""
-    from wcsync.core.planner import build_plan
-    from wcsync.core.targets import check_targets
-
     progress = progress or Silent()
     overrides = overrides or Overrides()
     env = os.environ if env is None else env
     directory = Path(project_dir)
     project, settings = resolve(directory, store=store, store_url=store_url, settings=settings, env=env,
                                  require_file=True)
-    psettings = planner_settings(project, overrides)
 
     async def load_and_read() -> tuple[DesiredState, LiveState]:
         loading = LoadingCatalogue(directory, project, progress, outcome="no plan was made", again="plan again")
@@ -58,9 +54,12 @@ def plan(project_dir: str | Path = ".", *, store: str | None = None, store_url: 
 
     with paused_gc():  # one pause for both threads (see wcsync.bulk)
         desired, live = run_async(load_and_read())
+    from wcsync.core.planner import build_plan
+    from wcsync.core.targets import check_targets
+
     check_targets(overrides.targets, desired, live, store=settings.name)
     progress.status("Planning …")
-    return build_plan(desired, live, psettings, store=store_ref(settings, live))
+    return build_plan(desired, live, planner_settings(project, overrides), store=store_ref(settings, live))
 
 
 async def read_store(factory: ClientFactory, settings: StoreSettings, progress: Progress,

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -29,9 +30,11 @@ from wcsync.cli.common import (
 )
 from wcsync.cli.progress import FetchProgress
 from wcsync.cli.targets import split_targets
-from wcsync.core.plan import Plan
 from wcsync.errors import CatalogError, WcsyncError
-from wcsync.render import FORMATS, render, render_json
+from wcsync.render import FORMATS
+
+if TYPE_CHECKING:
+    from wcsync.core.plan import Plan
 
 __all__ = ["FetchProgress", "Overrides", "plan", "public_url"]
 
@@ -58,6 +61,8 @@ def _report_catalog_error(err: CatalogError) -> None:
 def _write_plan_file(path: str, plan: Plan) -> None:
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
+    from wcsync.render import render_json
+
     tmp.write_text(render_json(plan), encoding="utf-8")
     tmp.replace(target)
 
@@ -145,6 +150,8 @@ def plan(
             )
         status(f"Plan written to {out}")
     color = fmt == "text" and _color_stdout()
+    from wcsync.render import render
+
     text = render(result, fmt, color=color, full_plan_hint=_ci_hint(os.environ))
     click.echo(text, nl=False, color=color)
     if result.refused:

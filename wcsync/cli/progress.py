@@ -15,16 +15,18 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 
 from wcsync.api import Silent
 from wcsync.cli.common import status
 from wcsync.core.kinds import Kind
-from wcsync.core.plan import Plan
 from wcsync.render.escape import visible
 from wcsync.store.budget import RequestStats
+
+if TYPE_CHECKING:
+    from wcsync.core.plan import Plan
 
 
 class FetchProgress(Silent):
