@@ -4,6 +4,7 @@ how a command finds its store, settings and catalogue. No click, no rich, no pri
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,6 +169,10 @@ def catalogue(directory: Path, project: Project, progress: Progress, *, warn: bo
     return _checked(load_catalog(directory, project), progress, warn=warn, outcome=outcome, again=again)
 
 
+#: the GIL's switch interval while the catalogue loads beside the store's reads (Python's default: 5 ms)
+SWITCH_INTERVAL = 0.0005
+
+
 class LoadingCatalogue:
     """``catalogue`` on a worker thread, started from inside the running event loop: the store is read
     meanwhile (its reads wait for ``task`` only where they depend on the catalogue). Errors end ``task`` at
@@ -179,10 +184,18 @@ class LoadingCatalogue:
         self._progress = progress
         self._loaded: LoadedCatalog | None = None
         progress.status(f"Loading the catalogue in {directory.resolve()} …")
+        # the loading thread holds the GIL between the event loop's turns; every turn of the loop (each
+        # select() gives the GIL up) would wait up to the switch interval (5 ms) for it: shortened meanwhile,
+        # so that the store's answers are handled at once
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, SWITCH_INTERVAL))
         loading = asyncio.get_running_loop().run_in_executor(None, load_catalog, directory, project)
 
         async def checked() -> DesiredState:
-            self._loaded = await loading
+            try:
+                self._loaded = await loading
+            finally:
+                sys.setswitchinterval(interval)
             return _checked(self._loaded, progress, warn=False, outcome=outcome, again=again)
 
         self.task: asyncio.Task[DesiredState] = asyncio.ensure_future(checked())
