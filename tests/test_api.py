@@ -253,3 +253,20 @@ def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "Plan: 2 to create, 0 to update, 0 to adopt, 0 to delete." in out
     assert out[-1] == "Apply: 2 applied. exit code 0"
     assert (tmp_path / "shop.db").is_file()  # the sandbox store the example created
+
+
+def test_a_plan_shows_five_warnings_of_a_rule_and_counts_the_rest() -> None:
+    from wcsync.api.base import warning_lines
+    from wcsync.diagnostics import Diagnostic, Severity
+
+    def warn(n: int, rule: str) -> Diagnostic:
+        return Diagnostic(f"catalog/p-{n}.yaml", 2, 1, f"product P-{n} has no short description [{rule}]",
+                          severity=Severity.WARNING, rule=rule)
+
+    lines = warning_lines([warn(n, "empty-short-description") for n in range(1000)] + [warn(0, "other-rule")])
+    assert lines[:5] == [f"warning: catalog/p-{n}.yaml:2:1: product P-{n} has no short description "
+                         "[empty-short-description]" for n in range(5)]
+    assert lines[5].startswith("warning: catalog/p-0.yaml:2:1: ") and "[other-rule]" in lines[5]
+    assert lines[6:] == ["warning: … and 995 more [empty-short-description] warning(s): `wcsync validate` lists "
+                         "every one"]
+    assert len(warning_lines([warn(n, "x") for n in range(5)])) == 5  # five or fewer: all of them, no count

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from wcsync.catalog.project import Project
     from wcsync.core.plan import Plan, PlanSettings, StoreRef
     from wcsync.core.records import DesiredState, LiveState
+    from wcsync.diagnostics import Diagnostic
     from wcsync.store.budget import RequestStats
     from wcsync.store.client import Notify, WooClient
     from wcsync.store.client import Progress as PageProgress
@@ -204,8 +206,8 @@ class LoadingCatalogue:
         """The catalogue (its error if it has errors); with ``warn``, its lint warnings are reported now."""
         desired = await self.task
         if warn and self._loaded is not None:
-            for warning in self._loaded.warnings:
-                self._progress.status(f"warning: {warning}")
+            for line in warning_lines(self._loaded.warnings):
+                self._progress.status(line)
         return desired
 
 
@@ -223,10 +225,34 @@ async def catalogue_first(desired: asyncio.Task[DesiredState], error: BaseExcept
     return error
 
 
+#: lint warnings a plan shows per rule; the rest are counted (``wcsync validate`` lists every one)
+WARNINGS_PER_RULE = 5
+
+
+def warning_lines(warnings: list[Diagnostic], per_rule: int = WARNINGS_PER_RULE) -> list[str]:
+    """The catalogue's lint warnings as a plan shows them: the first ``per_rule`` of each rule, then one line
+    counting the rest of it (a catalogue of 1,000 products without a short description is one rule, not
+    1,000 lines in front of the plan)."""
+    shown: Counter[str] = Counter()
+    hidden: Counter[str] = Counter()
+    lines: list[str] = []
+    for warning in warnings:
+        rule = warning.rule or warning.message
+        if shown[rule] < per_rule:
+            shown[rule] += 1
+            lines.append(f"warning: {warning}")
+        else:
+            hidden[rule] += 1
+    for rule, count in hidden.items():
+        what = f"[{rule}]" if len(rule) <= 40 else "of that kind"
+        lines.append(f"warning: … and {count:,} more {what} warning(s): `wcsync validate` lists every one")
+    return lines
+
+
 def _checked(loaded: LoadedCatalog, progress: Progress, *, warn: bool, outcome: str, again: str) -> DesiredState:
     if warn:
-        for warning in loaded.warnings:
-            progress.status(f"warning: {warning}")
+        for line in warning_lines(loaded.warnings):
+            progress.status(line)
     if loaded.desired is None or not loaded.ok:
         errors = loaded.errors
         raise CatalogError(f"the catalogue has {len(errors)} error(s); {outcome}", list(errors),
