@@ -36,7 +36,7 @@ class DatedStore:
         assert params["orderby"] == "modified" and params["order"] == "desc" and params["dates_are_gmt"] == "true"
         rows = sorted(self._matching(params), key=lambda r: r["id"])  # ties at one second: by id, here
         rows = sorted(rows, key=lambda r: r["date_modified_gmt"], reverse=True)
-        return httpx.Response(200, json=rows[:100], headers={"X-WP-Total": str(len(rows))})
+        return httpx.Response(200, json=rows[:int(params["per_page"])], headers={"X-WP-Total": str(len(rows))})
 
     async def list_all(self, path: str, params: dict[str, Any], fields: Any = None, progress: Any = None) -> Any:
         matching = sorted(self._matching(params), key=lambda r: r["id"])
