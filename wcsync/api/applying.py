@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -195,7 +196,15 @@ class _ApplyRun:
         except WcsyncError as err:  # the writes are done: report them, and say convergence is unproven
             result.unproven = f"the store could not be re-read to check convergence: {err}"
         else:
-            remaining = verify_convergence(desired, after, plan.settings, store_ref(settings, after))
+            # the store is not read again: the lock goes back while the proof is computed (on a thread, so
+            # that the release request is on its way meanwhile)
+            releasing = asyncio.ensure_future(lock.release()) if lock is not None else None
+            try:
+                remaining = await asyncio.to_thread(verify_convergence, desired, after, plan.settings,
+                                                    store_ref(settings, after))
+            finally:
+                if releasing is not None:
+                    await releasing
             result.convergence_errors = convergence_errors(remaining, result)
             outcome.perpetual = perpetual(remaining, result)
         return outcome
