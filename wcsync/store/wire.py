@@ -247,27 +247,89 @@ def downloads(value: Any) -> tuple[dict[str, str], ...]:
 
 Converter = Callable[[Any, AttributeSlugs], Any]
 
+# The converters of ``record_fields``: each gives what its scalar reader above gives (``tests/store/
+# test_wire_fast.py`` pins them to it), answering the values most fields hold — plain text, ``""``, ``[]``,
+# ``null``, small ints — without the general reader (a full read converts some two million values).
+
+_NO_SIZE: dict[str, str] = {"length": "", "width": "", "height": ""}
+
+
+def _text(value: Any, _: AttributeSlugs) -> str:
+    return value if type(value) is str and "&" not in value else text(value)
+
+
+def _html(value: Any, _: AttributeSlugs) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _decimal(value: Any, _: AttributeSlugs) -> Decimal | None:
+    return None if value is None or value == "" else to_decimal(value)
+
+
+def _integer(value: Any, _: AttributeSlugs) -> int | None:
+    return value if type(value) is int and -_EXACT < value < _EXACT else integer(value)
+
+
+def _boolean(value: Any, _: AttributeSlugs) -> bool:
+    return value is True or value in ("true", "1", 1)
+
+
+def _enum(value: Any, _: AttributeSlugs) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _date_time(value: Any, _: AttributeSlugs) -> str | None:
+    return None if value is None else date_time(value)
+
+
+def _refs(value: Any, _: AttributeSlugs) -> tuple[int, ...]:
+    return () if value == [] else refs(value)
+
+
+def _dimensions(value: Any, _: AttributeSlugs) -> dict[str, Decimal | None]:
+    return {"length": None, "width": None, "height": None} if value == _NO_SIZE else dimensions(value)
+
+
+def _downloads(value: Any, _: AttributeSlugs) -> tuple[dict[str, str], ...]:
+    return () if value == [] else downloads(value)
+
+
+def _images(value: Any, _: AttributeSlugs) -> tuple[dict[str, Any], ...]:
+    return () if value == [] else images(value)
+
+
+def _image(value: Any, _: AttributeSlugs) -> dict[str, Any] | None:
+    return None if value is None else image(value)
+
+
+def _meta(value: Any, _: AttributeSlugs) -> dict[str, Any]:
+    return {} if value == [] else meta_map(value)
+
+
+def _ref(value: Any, _: AttributeSlugs) -> int | str | None:
+    return ref(value)
+
+
 _CONVERT: dict[str, Converter] = {
-    "text": lambda v, _: text(v),
-    "html": lambda v, _: v if isinstance(v, str) else "",
-    "money": lambda v, _: to_decimal(v),
-    "decimal": lambda v, _: to_decimal(v),
-    "int": lambda v, _: integer(v),
-    "bool": lambda v, _: boolean(v),
-    "enum": lambda v, _: v if isinstance(v, str) else ("" if v is None else str(v)),
-    "datetime": lambda v, _: date_time(v),
-    "refs": lambda v, _: refs(v),
-    "ref": lambda v, _: ref(v),
-    "images": lambda v, _: images(v),
-    "image": lambda v, _: image(v),
+    "text": _text,
+    "html": _html,
+    "money": _decimal,
+    "decimal": _decimal,
+    "int": _integer,
+    "bool": _boolean,
+    "enum": _enum,
+    "datetime": _date_time,
+    "refs": _refs,
+    "ref": _ref,
+    "images": _images,
+    "image": _image,
     "attrs": product_attributes,
     "defaults": default_attributes,
     "combo": combo,
-    "meta": lambda v, _: meta_map(v),
-    "dict": lambda v, _: dimensions(v),
-    "downloads": lambda v, _: downloads(v),
+    "meta": _meta,
+    "dict": _dimensions,
+    "downloads": _downloads,
 }
-
 
 
 #: per kind: (field, wire name, converter) of its vocabulary, derived once from the tables above (a fetch
@@ -283,13 +345,17 @@ def _plan(kind: Kind) -> tuple[tuple[str, str, Converter], ...]:
     return plan
 
 
+_ABSENT = object()
+
+
 def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | None = None) -> dict[str, Any]:
     """Every field of ``kind``'s vocabulary that the body carries, converted to its canonical type."""
     out: dict[str, Any] = {}
     known = slugs or {}
-    for name, wire, convert in _plan(kind):
-        if wire in body:
-            out[name] = convert(body[wire], known)
+    for name, wire, convert in _PLANS.get(kind) or _plan(kind):
+        value = body.get(wire, _ABSENT)
+        if value is not _ABSENT:
+            out[name] = convert(value, known)
     if "manage_stock" in out:
         out["manage_stock"] = stock_managed(body.get("manage_stock"))
     return out
