@@ -3,11 +3,14 @@ give what its reader gives (the reader is the reference)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wcsync.core.kinds import Kind
+from wcsync.core.records import LiveResource
 from wcsync.store import wire
 
 _scalars = (
@@ -53,3 +56,36 @@ def test_each_converter_gives_what_its_reader_gives(kind: str, value: Any) -> No
     fast = wire._CONVERT[kind](value, {})
     slow = SLOW[kind](value, {})
     assert fast == slow and type(fast) is type(slow)
+
+
+def _records() -> list[dict[str, Any]]:
+    mark = wire.parse_mark({"_wcsync": {"meta_keys": ["gtin"]}})
+    return [
+        {"kind": Kind.PRODUCT, "id": 7, "key": "SKU-1", "fields": {"name": "A", "weight": Decimal("0.62")},
+         "status": "publish", "mark": mark, "date_modified": "2031-01-01T00:00:00"},
+        {"kind": Kind.VARIATION, "id": 8, "key": None, "parent_id": 7, "fields": {}, "status": None, "mark": None,
+         "date_modified": None},
+    ]
+
+
+def test_the_fast_record_build_is_model_constructs() -> None:
+    assert wire._FAST_CONSTRUCT
+    for values in _records():
+        fast, reference = wire._construct(dict(values)), LiveResource.model_construct(**values)
+        assert fast == reference
+        assert list(vars(fast).items()) == list(vars(reference).items())
+        assert fast.model_fields_set == reference.model_fields_set
+        assert fast.model_dump() == reference.model_dump() == LiveResource(**values).model_dump()
+        assert fast.__pydantic_extra__ is None and fast.__pydantic_private__ is None
+
+
+def test_products_and_variations_from_the_wire_equal_validated_records() -> None:
+    body = {"id": 7, "sku": "S", "name": "A &amp; B", "status": "publish", "date_modified_gmt": "2031-01-01T00:00:00",
+            "dimensions": {"length": "", "width": "2", "height": ""}, "meta_data": [{"key": "gtin", "value": "1"}]}
+    p = wire.product(body)
+    assert p == LiveResource(kind=Kind.PRODUCT, id=7, key="S", fields=dict(p.fields), status="publish",
+                             date_modified="2031-01-01T00:00:00")
+    assert p.fields["name"] == "A & B" and p.fields["dimensions"]["width"] == Decimal("2")
+    v = wire.variation({**body, "id": 8, "sku": "S", "parent_id": 7}, parent_sku="s")
+    assert v.key is None and v.parent_id == 7 and v.model_fields_set == {
+        "kind", "id", "key", "parent_id", "fields", "status", "mark", "date_modified"}

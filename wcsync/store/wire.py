@@ -361,6 +361,31 @@ def record_fields(kind: Kind, body: Mapping[str, Any], slugs: AttributeSlugs | N
     return out
 
 
+#: LiveResource's fields in their declared order (the order of its ``__dict__``)
+_LIVE_FIELDS = tuple(LiveResource.model_fields)
+
+
+def _construct(values: dict[str, Any]) -> LiveResource:
+    """What ``LiveResource.model_construct(**values)`` builds (``tests/store/test_wire_fast.py`` compares them),
+    in a third of its time: every field present, in order, defaults filled in; the fields given as the set ones."""
+    state = {name: values.get(name) for name in _LIVE_FIELDS}
+    resource = LiveResource.__new__(LiveResource)
+    object.__setattr__(resource, "__dict__", state)
+    object.__setattr__(resource, "__pydantic_fields_set__", set(values))
+    object.__setattr__(resource, "__pydantic_extra__", None)
+    object.__setattr__(resource, "__pydantic_private__", None)
+    return resource
+
+
+#: the fast build is model_construct's only for a model without post-init, extra fields, or a default other than
+#: None for a field the wire may leave out (it always gives ``fields``)
+_FAST_CONSTRUCT = (
+    LiveResource.__pydantic_post_init__ is None
+    and LiveResource.model_config.get("extra") != "allow"
+    and all(f.is_required() or f.default is None or name == "fields" for name, f in LiveResource.model_fields.items())
+)
+
+
 def _resource(values: dict[str, Any]) -> LiveResource:
     """``LiveResource(**values)``; built without re-validation when every value already has its field's type
     (as the wire's values do), else validated as the constructor does (coercing or refusing the same way)."""
@@ -370,7 +395,7 @@ def _resource(values: dict[str, Any]) -> LiveResource:
         and (status is None or type(status) is str)
         and (date_modified is None or type(date_modified) is str)
     ):
-        return LiveResource.model_construct(**values)
+        return _construct(values) if _FAST_CONSTRUCT else LiveResource.model_construct(**values)
     return LiveResource(**values)
 
 
