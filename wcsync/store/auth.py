@@ -3,7 +3,7 @@
 - ``basic``: consumer key/secret as HTTP Basic — HTTPS only (WooCommerce ignores it over plain HTTP);
 - ``query``: ``consumer_key``/``consumer_secret`` query parameters — HTTPS only, for hosts that drop the
   ``Authorization`` header;
-- ``oauth1``: OAuth 1.0a one-legged, HMAC-SHA256, signed by oauthlib with the parameters in the query string
+- ``oauth1``: OAuth 1.0a one-legged, HMAC-SHA256, signed (as oauthlib signs) with the parameters in the query string
   (query parameters are signed, a JSON body is not — as WooCommerce verifies it); a fresh nonce and timestamp
   per attempt, so a retry is never a replay;
 - ``app_password``: a WordPress application password (Basic ``user:password``) — HTTPS only, like WordPress
