@@ -79,3 +79,19 @@ def test_plain_types_only() -> None:
     for doc in ({"a": [[]]}, {"a": [{}]}, {"a": ["one\ntwo"]}):
         assert _or_none(fast_text, doc) is None
         assert dump(doc) == dump_ruamel(doc)
+
+
+def test_remembered_one_line_collections_keep_their_items_types() -> None:
+    # 1, 1.0 and True are equal (and equal dict keys): each is still written as itself, whatever came first
+    docs = [
+        {"attributes": {"a": 1}, "tags": [1, "x"]},
+        {"attributes": {"a": True}, "tags": [True, "x"]},
+        {"attributes": {"a": 1.0}, "tags": [1.0, "x"]},
+        {"attributes": {"a": "1"}, "tags": ["1", "x"]},
+        {"attributes": {"a": [1]}, "tags": [[1], "x"]},  # unhashable items: never on one line
+    ]
+    for _ in range(2):  # the second round reads what the first remembered
+        for doc in docs:
+            check(doc)
+    assert fast_text(docs[1]) == "attributes: {a: true}\ntags: [true, x]\n"
+    assert fast_text(docs[2]) == "attributes: {a: 1.0}\ntags: [1.0, x]\n"

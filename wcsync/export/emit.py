@@ -222,6 +222,8 @@ def fast_dump(document: Any) -> str:
 #: the names ``files.fast_text`` lays documents out with
 scalar_text = _scalar
 literal_block = _literal
+#: a price ``_render`` writes double-quoted as it is
+PRICE = _PRICE
 
 
 def plain_flow_key(text: str) -> bool:

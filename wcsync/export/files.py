@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from wcsync.bulk import paused_gc
 from wcsync.core.slugs import decode_slug, slug_from_name
 from wcsync.errors import WcsyncError
-from wcsync.export.emit import Unsupported, fast_dump, literal_block, plain_flow_key, scalar_text
+from wcsync.export.emit import PRICE, Unsupported, fast_dump, literal_block, plain_flow_key, scalar_text
 from wcsync.export.model import ExportResult
 
 HEADER = "# Written by `wcsync import`{store}. Edit freely: this file is now the source of truth.\n"
@@ -149,23 +149,23 @@ def _fused_value(value: Any, key: Any, indent: int, out: list[str]) -> None:
     kind = type(value)
     if kind is str:
         if key in _PRICE_KEYS:
-            out.append(" " + scalar_text(DoubleQuotedScalarString(value), "value") + "\n")
+            out.append(" " + (f'"{value}"' if PRICE.match(value) else scalar_text(DoubleQuotedScalarString(value), "value")) + "\n")
         elif "\n" in value and _literal_ok(value):
             out.append(" ")
             literal_block(value, indent + 2, out)
         else:
             out.append(" " + scalar_text(value, "value") + "\n")
     elif kind is dict:
-        if key in _FLOW_MAPS and value and _flow_map_ok(value):
-            out.append(" {" + ", ".join(_flow_pair(k, v) for k, v in value.items()) + "}\n")
+        if key in _FLOW_MAPS and value and (flow := _flow_map_text(value)) is not None:
+            out.append(" " + flow + "\n")
         elif not value:
             out.append(" {}\n")
         else:
             out.append("\n")
             _fused_mapping(value, indent + 2, out, False)
     elif kind is list:
-        if value and _flow_seq_ok(value):
-            out.append(" [" + ", ".join(_flow_item(v) for v in value) + "]\n")
+        if value and (flow := _flow_seq_text(value)) is not None:
+            out.append(" " + flow + "\n")
         elif not value:
             out.append(" []\n")
         else:
@@ -184,12 +184,48 @@ def _fused_sequence(items: list[Any], indent: int, out: list[str]) -> None:
         if kind is dict and item:
             out.append(pad + "- ")
             _fused_mapping(item, indent + 2, out, True)
-        elif kind is list and item and _flow_seq_ok(item):
-            out.append(pad + "- [" + ", ".join(_flow_item(v) for v in item) + "]\n")
+        elif kind is list and item and (flow := _flow_seq_text(item)) is not None:
+            out.append(pad + "- " + flow + "\n")
         elif (kind is str and not ("\n" in item and _literal_ok(item))) or kind in _SCALARS:
             out.append(pad + "- " + scalar_text(item, "value") + "\n")
         else:
             raise Unsupported("sequence item")
+
+
+#: one-line collections as written (``{Color: Red, Size: M}``), or None for one that does not fit on a line, by
+#: their items with the items' types (``1``, ``1.0`` and ``True`` are equal keys of a dict): the products and
+#: variations of a store repeat the same few option lists and attribute maps
+_FLOW_SEEN: dict[tuple[Any, ...], str | None] = {}
+
+
+def _flow_seen(signature: tuple[Any, ...], render: Callable[[], str | None]) -> str | None:
+    try:
+        return _FLOW_SEEN[signature]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable item (a nested collection): never on one line, not remembered
+        return render()
+    if len(_FLOW_SEEN) >= 1 << 14:
+        _FLOW_SEEN.clear()
+    text: str | None = render()
+    _FLOW_SEEN[signature] = text
+    return text
+
+
+def _flow_seq_text(items: list[Any]) -> str | None:
+    """``[a, b]`` for a list written on one line, else None."""
+    return _flow_seen(
+        ("[", *[(v, type(v)) for v in items]),
+        lambda: "[" + ", ".join(_flow_item(v) for v in items) + "]" if _flow_seq_ok(items) else None,
+    )
+
+
+def _flow_map_text(mapping: dict[Any, Any]) -> str | None:
+    """``{k: v, …}`` for a map written on one line, else None."""
+    return _flow_seen(
+        ("{", *[(k, type(k), v, type(v)) for k, v in mapping.items()]),
+        lambda: "{" + ", ".join(_flow_pair(k, v) for k, v in mapping.items()) + "}" if _flow_map_ok(mapping) else None,
+    )
 
 
 def _flow_seq_ok(items: list[Any]) -> bool:

@@ -18,7 +18,6 @@ Products without a SKU cannot be managed and are skipped (reported with their id
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from wcsync.core import canonical as c
@@ -41,6 +40,7 @@ from wcsync.export.model import (
 from wcsync.export.taxonomy import export_slug
 from wcsync.export.variations import (
     VARIATION_SCALARS,
+    Scalar,
     downloads_value,
     export_variations,
     scalars,
@@ -182,10 +182,7 @@ class Exporter:
             self.result.warnings.append(Skipped(f"product {sku}", f"its type {ptype!r} is not one wcsync manages: "
                                                 "imported with its name, type and status only, never written"))
             return doc
-        skip = self._skipped_fields(ptype, f)
-        for name_, default, conv in _PRODUCT_SCALARS:
-            if name_ not in skip:
-                self.scalar(doc, f, name_, default, conv)
+        self.put_scalars(doc, f, _PRODUCT_SCALARS, self._skipped_fields(ptype, f))
         self._references(doc, p, sku)
         if f.get("downloads") or (self.opts.all_fields and "downloads" in f):
             doc["downloads"] = downloads_value(f.get("downloads"))
@@ -210,17 +207,21 @@ class Exporter:
         # fields WooCommerce ignores for the type (prices of variable and grouped products, external URLs)
         return skip | {s.name for s in TABLES[Kind.PRODUCT].values() if s.product_types and ptype not in s.product_types}
 
-    def scalar(self, doc: dict[str, Any], f: dict[str, Any], name: str, default: Any, conv: Callable[[Any], Any]) -> None:
-        if name not in f:
-            return
-        value = conv(f[name])
-        if not self.all_fields and (value is None or value == "" if default is None else value == default):
-            return  # is_default(value, default), inlined: called for every field of every product and variation
-        if value in (None, "", {}) and name in NOT_NULLABLE:
-            return
-        if name == "dimensions" and not value:
-            value = None
-        doc[name] = value
+    def put_scalars(self, doc: dict[str, Any], f: dict[str, Any], table: tuple[Scalar, ...], skip: set[str]) -> None:
+        """The fields of ``table`` that ``f`` holds, not in ``skip``, written into ``doc`` unless at their default
+        (one call per product or variation: the loop runs for every field of tens of thousands of them)."""
+        all_fields = self.all_fields
+        for name, default, conv in table:
+            if name in skip or name not in f:
+                continue
+            value = conv(f[name])
+            if not all_fields and (value is None or value == "" if default is None else value == default):
+                continue  # is_default(value, default), inlined
+            if value in (None, "", {}) and name in NOT_NULLABLE:
+                continue
+            if name == "dimensions" and not value:
+                value = None
+            doc[name] = value
 
     def _references(self, doc: dict[str, Any], p: LiveResource, sku: str) -> None:
         f = p.fields
@@ -313,8 +314,9 @@ class Exporter:
         if is_global_ref(ref):
             wanted.append(self.term_names.get(c.slug_key(strip_pa(ref)), {}).get(c.slug_key(option), option))
         for w in wanted:
+            target = c.plain_text(w).casefold()
             for o in options:
-                if o.casefold() == c.plain_text(w).casefold():
+                if o.casefold() == target:
                     return name, o
         return None
 

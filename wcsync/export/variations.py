@@ -105,6 +105,8 @@ def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]
     live_vars = sorted(ex.index.variations_by_parent.get(p.id, []), key=lambda v: (v.fields.get("menu_order") or 0, v.id))
     out: list[dict[str, Any]] = []
     combos: set[tuple[tuple[str, str], ...]] = set()
+    #: (attr-ref, option) -> ex.option(refs, …): the product's variations repeat the same few options
+    shown_of: dict[tuple[str, str], tuple[str, str] | None] = {}
     for v in live_vars:
         own = (v.fields.get("sku", v.key) or "").strip()
         if own and c.sku_key(own) == c.sku_key(sku):
@@ -115,7 +117,11 @@ def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]
         for ref, option in dict(v.fields.get("attributes") or {}).items():
             if not str(option):
                 continue
-            shown = ex.option(refs, str(ref), str(option))
+            pair = (str(ref), str(option))
+            if pair in shown_of:
+                shown = shown_of[pair]
+            else:
+                shown = shown_of[pair] = ex.option(refs, *pair)
             if shown is None:
                 bad = f"its attribute {ref}={option!r} names no variation option of the product"
                 break
@@ -141,9 +147,7 @@ def export_variations(ex: Exporter, p: LiveResource, sku: str, claimed: set[str]
         # written, they would stop following the parent
         skip |= {n for n in ("weight", "dimensions", "shipping_class")
                  if v.fields.get(n) not in (None, "", {}) and v.fields.get(n) == p.fields.get(n)}
-        for name, default, conv in VARIATION_SCALARS:
-            if name not in skip:
-                ex.scalar(item, v.fields, name, default, conv)
+        ex.put_scalars(item, v.fields, VARIATION_SCALARS, skip)
         if "image" in v.fields:
             img = image(v.fields.get("image"))
             if img is not None or ex.opts.all_fields:
