@@ -89,3 +89,12 @@ def test_products_and_variations_from_the_wire_equal_validated_records() -> None
     v = wire.variation({**body, "id": 8, "sku": "S", "parent_id": 7}, parent_sku="s")
     assert v.key is None and v.parent_id == 7 and v.model_fields_set == {
         "kind", "id", "key", "parent_id", "fields", "status", "mark", "date_modified"}
+
+
+def test_an_integer_too_large_for_a_float_reads_as_none() -> None:
+    """A hostile or broken store's ``"1e999"`` / ``inf`` (hypothesis found ``{'id': inf}``) is no number wcsync
+    uses: None, never an ``OverflowError`` out of the read."""
+    from wcsync.store.wirevalues import integer
+
+    assert integer("1e999") is None and integer(float("inf")) is None and integer("-inf") is None
+    assert integer("12") == 12

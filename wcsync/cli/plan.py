@@ -125,14 +125,14 @@ def plan(
         result = api.plan(project_dir, store=store, store_url=store_url, overrides=overrides,
                           client_factory=connect.open_client, progress=progress)
     except CatalogError as err:
-        progress.finish()
+        progress.discard()
         _report_catalog_error(err)
         fail(err, debug=debug)
     except WcsyncError as err:
-        progress.finish()
+        progress.discard()
         fail(err, debug=debug)
     except Exception as exc:  # a bug, not a user error: one line unless --debug
-        progress.finish()
+        progress.discard()
         if debug:
             raise
         abort(

@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 class FetchProgress(Silent):
     """Progress of reading the store, on stderr: a rich progress display on a terminal, else one plain line
-    per finished list (CI logs stay readable). The display is redrawn on each page read, not by a refresh
-    thread: nothing changes between pages, and what is shown never depends on timing."""
+    per list read, when the read is over, in one order (CI logs stay readable and the same from run to run:
+    the lists are read concurrently). The display is redrawn on each page read, not by a refresh thread:
+    nothing changes between pages, and what is shown never depends on timing."""
 
     def __init__(self, *, live: bool, console: Any = None) -> None:
         self._live = live
@@ -40,6 +41,7 @@ class FetchProgress(Silent):
         self._console = console
         self._progress: Any = None
         self._tasks: dict[str, Any] = {}
+        self._finished: dict[str, int] = {}
         self.stats: RequestStats | None = None
 
     @classmethod
@@ -49,6 +51,7 @@ class FetchProgress(Silent):
         return cls(live=sys.stderr.isatty() and not dumb)
 
     def status(self, message: str) -> None:
+        self._said()
         if self._progress is not None:
             self._progress.console.print(visible(message), highlight=False, markup=False)
         else:
@@ -57,8 +60,8 @@ class FetchProgress(Silent):
     def update(self, path: str, done: int, total: int) -> None:
         """``wcsync.store.client.Progress``: ``path`` has ``done`` of ``total`` pages."""
         if not self._live:
-            if done == total:
-                status(f"  read {path} ({total} page{'s' if total != 1 else ''})")
+            if done == total:  # said when the read is over, in one order whatever order the lists ended in
+                self._finished[path] = total
             return
         if self._progress is None:
             from rich.console import Console
@@ -78,7 +81,23 @@ class FetchProgress(Silent):
             task = self._tasks[path] = self._progress.add_task(path, total=total)
         self._progress.update(task, completed=done, total=total, refresh=True)
 
+    def discard(self) -> None:
+        """The command failed: close the display without the lines of the lists read (whether a list was read
+        before a catalogue error or a store error stopped the others is a matter of timing)."""
+        self._finished.clear()
+        self._close()
+
+    def _said(self) -> None:
+        """The lines of the lists read, once (before the next status line, or when the command ends)."""
+        finished, self._finished = self._finished, {}
+        for path in sorted(finished, key=_list_order):
+            status(f"  read {path} ({finished[path]} page{'s' if finished[path] != 1 else ''})")
+
     def finish(self) -> None:
+        self._said()
+        self._close()
+
+    def _close(self) -> None:
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
@@ -90,11 +109,17 @@ class FetchProgress(Silent):
         self.update(path, done, total)
 
     def read_done(self) -> None:
-        self.finish()
+        self._close()  # the lines of the lists read come with the next status line (or finish)
 
     def requests(self, stats: RequestStats) -> None:
         #: the requests of the store read (``--stats`` prints them once the command succeeded)
         self.stats = stats
+
+
+def _list_order(path: str) -> tuple[int, str]:
+    """Products, their trash and the variations first (the long lists), then the others by name."""
+    first = ("products", "products (trash)", "variations")
+    return (first.index(path), "") if path in first else (len(first), path)
 
 
 class StderrProgress:

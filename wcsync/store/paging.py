@@ -43,6 +43,8 @@ async def list_all(
     name = label or path
     found: dict[int, Items] = {}
     reported: list[int | None] = []
+    if pages is not None and pages > MAX_PAGES:
+        pages = None  # an implausible count: page 1 alone first, whose headers then say precisely what is wrong
     expected = max(pages or 1, 1)
 
     def query(page: int) -> Callable[[], dict[str, Any]]:

@@ -47,7 +47,7 @@ def integer(value: Any) -> int | None:
         return None
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: "1e999", "inf" from a hostile store
         return None
 
 
