@@ -103,8 +103,8 @@ async def fetch_live_state(
             # a catalogue that fails to load stops the reads at once
             group.create_task(catalogue.loaded())
 
-            # the products' first page goes first (its later pages wait for it: X-WP-TotalPages), then the
-            # variations, the version and the small lists
+            # once the store check has answered: every product page (the check counted them), the variations'
+            # first page (its X-WP-TotalPages says how many follow), the version and the small lists
             async def product_list() -> list[dict[str, Any]]:
                 counted = (await probe).products
                 return await client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=catalogue.fields(Kind.PRODUCT),

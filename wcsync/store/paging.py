@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wcsync.store.budget import PER_PAGE
 from wcsync.store.concurrent import sliding
+from wcsync.store.errors import RequestFailed
 from wcsync.store.limits import MAX_PAGES, PAGE_WINDOW, checked_total_pages, too_many_pages
 
 if TYPE_CHECKING:
@@ -56,7 +57,15 @@ async def list_all(
         return build
 
     async def fetch(page: int) -> None:
-        response = await client.request("GET", path, params=query(page))
+        try:
+            response = await client.request("GET", path, params=query(page))
+        except RequestFailed as exc:
+            # rows deleted since the count: WordPress's own controllers refuse a page past the last one
+            # (rest_post_invalid_page_number); WooCommerce's answer an empty list. Either way: no rows there
+            if page > 1 and exc.status == 400 and "invalid_page_number" in (exc.code or ""):
+                found[page] = []
+                return
+            raise
         found[page] = client.list_body(response, path)
         reported.append(checked_total_pages(response, PER_PAGE, store=client.store))
         if on_page:
