@@ -103,8 +103,8 @@ async def fetch_live_state(
             # a catalogue that fails to load stops the reads at once
             group.create_task(catalogue.loaded())
 
-            # once the store check has answered: every product page (the check counted them), the variations'
-            # first page (its X-WP-TotalPages says how many follow), the version and the small lists
+            # once the store check has answered: the variations' first page (its X-WP-TotalPages says how many
+            # follow), every product page (the check counted them), the version and the small lists
             async def product_list() -> list[dict[str, Any]]:
                 counted = (await probe).products
                 return await client.list_all(endpoints.PRODUCTS, {"status": "any"}, fields=catalogue.fields(Kind.PRODUCT),
@@ -125,8 +125,10 @@ async def fetch_live_state(
                         return [], False
                     raise
 
-            products_task = group.create_task(product_list())
+            # the variations' first page ahead of the product pages: its answer releases the other variation
+            # pages, which would otherwise start only after every product page and leave a worker idle
             variations_task = group.create_task(variation_list())
+            products_task = group.create_task(product_list())
             version_task = group.create_task(
                 probed(lambda: _known(known.wc_version) if known is not None else wc_version(client)))
             categories_task = group.create_task(probed(lambda: taxonomy(endpoints.collection(Kind.CATEGORY), Kind.CATEGORY)))
