@@ -23,7 +23,7 @@ from wcsync.api.base import (
     resolve,
     store_ref,
 )
-from wcsync.bulk import paused_gc, run_async
+from wcsync.bulk import run_async
 from wcsync.core.plan import Plan, PlanSettings
 from wcsync.engine.model import ApplyResult
 from wcsync.settings import StoreSettings
@@ -87,8 +87,8 @@ def apply(project_dir: str | Path = ".", *, plan_file: str | Path | None = None,
             raise refused
     run = _ApplyRun(settings, psettings, desired, saved, progress, continue_on_error=continue_on_error,
                     approve=approve, label=str(plan_file), directory=directory, project=project)
-    with paused_gc():  # one pause for the catalogue's thread and the store's reads (see wcsync.bulk)
-        return run_async(run.open(client_factory or default_client, lock=lock))
+    # not one GC pause for the whole run (as plan has): the writes of a large apply run for minutes
+    return run_async(run.open(client_factory or default_client, lock=lock))
 
 
 @dataclass
